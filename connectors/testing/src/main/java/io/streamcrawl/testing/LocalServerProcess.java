@@ -1,0 +1,153 @@
+package io.streamcrawl.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A real server binary run as a child process on loopback, with its own data directory and
+ * log file. Shared by the Redis and etcd extensions; knows nothing of either protocol.
+ */
+final class LocalServerProcess {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+
+    private final String binary;
+    private final Path dataDir;
+    private final Path logFile;
+    private Process process;
+
+    LocalServerProcess(String binary, Path dataDir) {
+        this.binary = binary;
+        this.dataDir = dataDir;
+        this.logFile = dataDir.resolve(binary + ".log");
+    }
+
+    /** Starts the binary with the given arguments and waits until {@code ready} holds. */
+    void start(List<String> args, BooleanSupplier ready) {
+        String executable = findOnPath(binary);
+        try {
+            Files.createDirectories(dataDir);
+            List<String> command = new java.util.ArrayList<>();
+            command.add(executable);
+            command.addAll(args);
+            process = new ProcessBuilder(command)
+                    .directory(dataDir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + binary + " in " + dataDir, e);
+        }
+        Process started = process;
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (!ready.getAsBoolean()) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(
+                        binary + " exited with " + process.exitValue() + " at start:\n" + logTail());
+            }
+            if (System.nanoTime() > deadline) {
+                stop();
+                throw new IllegalStateException(
+                        binary + " did not become ready in " + START_TIMEOUT + ":\n" + logTail());
+            }
+            pause();
+        }
+    }
+
+    /** Stops the process gracefully (SIGTERM), forcibly after a timeout. */
+    void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    /** Kills the process without letting it shut down cleanly (SIGKILL). */
+    void kill() {
+        if (process == null) {
+            return;
+        }
+        try {
+            process.destroyForcibly().waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+
+    String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(no log at " + logFile + ")";
+        }
+    }
+
+    static String findOnPath(String binary) {
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String dir : (path + ":/usr/sbin:/usr/bin:/usr/local/bin").split(":")) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, binary);
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        throw new IllegalStateException(binary + " not found: run scripts/setup.sh");
+    }
+
+    /** A TCP port that is free on loopback now (another process may still take it later). */
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free loopback port", e);
+        }
+    }
+
+    /** A fresh, empty directory for one server under the build's target directory. */
+    static Path freshDataDir(String name) {
+        try {
+            Path base = Path.of(System.getProperty("streamcrawl.test.dir", "target/test-servers"));
+            Files.createDirectories(base);
+            return Files.createTempDirectory(base.toAbsolutePath(), name + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a data directory for " + name, e);
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a server", e);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.streamcrawl.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Runs a real redis-server on a free loopback port with a fresh data directory (AOF on) for
+ * the tests of one class. Register it as a static field:
+ *
+ * <pre>{@code @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();}</pre>
+ */
+public final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback {
+    private static final String HOST = "127.0.0.1";
+
+    private LocalServerProcess server;
+    private int port;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        server = new LocalServerProcess("redis-server", LocalServerProcess.freshDataDir("redis"));
+        port = LocalServerProcess.freePort();
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        server.stop();
+    }
+
+    public String host() {
+        return HOST;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The server's address as a {@code redis://} URI. */
+    public String uri() {
+        return "redis://" + HOST + ":" + port;
+    }
+
+    /** Stops the server gracefully and starts it again on the same port and data (AOF replay). */
+    public void restart() {
+        server.stop();
+        start();
+    }
+
+    /** Kills the server (SIGKILL) and starts it again on the same port and data. */
+    public void crashAndRestart() {
+        server.kill();
+        start();
+    }
+
+    /** Sends one command over RESP and returns the first line of the reply: enough to probe readiness. */
+    private String rawCommand(String... parts) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(2000);
+            StringBuilder request = new StringBuilder("*").append(parts.length).append("\r\n");
+            for (String part : parts) {
+                byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+                request.append('$').append(bytes.length).append("\r\n").append(part).append("\r\n");
+            }
+            OutputStream out = socket.getOutputStream();
+            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder reply = new StringBuilder();
+            int c;
+            while ((c = in.read()) != -1 && c != '\n') {
+                reply.append((char) c);
+            }
+            return reply.toString().trim();
+        }
+    }
+
+    private void start() {
+        server.start(
+                List.of(
+                        "--port", String.valueOf(port),
+                        "--bind", HOST,
+                        "--dir", server.dataDir().toString(),
+                        "--appendonly", "yes",
+                        "--appendfsync", "everysec",
+                        "--save", "",
+                        "--protected-mode", "yes"),
+                this::answersPing);
+    }
+
+    private boolean answersPing() {
+        try {
+            return "+PONG".equals(rawCommand("PING"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

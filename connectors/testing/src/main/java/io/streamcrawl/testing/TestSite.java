@@ -1,0 +1,253 @@
+package io.streamcrawl.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+/**
+ * A local web site for crawl tests: an in-process HTTP server on loopback that serves the pages
+ * of a {@link SiteGraph} and a robots.txt, counts the requests per path so a test can assert
+ * that each page was fetched exactly once, and lets a test replace any path with a {@link Route}
+ * (slow responses, redirects, errors, huge bodies).
+ *
+ * <p>Page 0 is {@code /}; page {@code i} is {@code /pages/i.html}.
+ */
+public final class TestSite implements AutoCloseable {
+    /** A handler that replaces what the site serves at one path. */
+    @FunctionalInterface
+    public interface Route {
+        void handle(HttpExchange exchange) throws IOException;
+    }
+
+    private final SiteGraph graph;
+    private final int pageBytes;
+    private final int requestedPort;
+    private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
+    private final Map<String, Route> routes = new ConcurrentHashMap<>();
+    private final AtomicLong lastRequestNanos = new AtomicLong();
+    private volatile String robotsTxt = "User-agent: *\nAllow: /\n";
+    private HttpServer server;
+    private ExecutorService executor;
+
+    private TestSite(Builder builder) {
+        this.graph = new SiteGraph(builder.pages, builder.linksPerPage, builder.depth, builder.seed);
+        this.pageBytes = builder.pageBytes;
+        this.requestedPort = builder.port;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Binds the server on 127.0.0.1 (a free port unless the builder named one) and starts serving. */
+    public TestSite start() {
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), requestedPort), 256);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot bind the test site on port " + requestedPort, e);
+        }
+        executor = Executors.newFixedThreadPool(16);
+        server.setExecutor(executor);
+        server.createContext("/", this::serve);
+        server.start();
+        return this;
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.stop(0);
+            executor.shutdownNow();
+        }
+    }
+
+    public SiteGraph graph() {
+        return graph;
+    }
+
+    /** {@code http://127.0.0.1:<port>}, without a trailing slash. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public static String pathOf(int page) {
+        return page == 0 ? "/" : "/pages/" + page + ".html";
+    }
+
+    public String urlOf(int page) {
+        return baseUrl() + pathOf(page);
+    }
+
+    /** The paths of all pages of the site. */
+    public Set<String> pagePaths() {
+        return graph.pagesWithinDepth(Integer.MAX_VALUE).stream().map(TestSite::pathOf).collect(Collectors.toSet());
+    }
+
+    /** The paths of the pages whose link distance from the root is at most {@code maxDepth}. */
+    public Set<String> pagePathsWithinDepth(int maxDepth) {
+        return graph.pagesWithinDepth(maxDepth).stream().map(TestSite::pathOf).collect(Collectors.toSet());
+    }
+
+    /** Requests seen so far per path (with its query), sorted by path. */
+    public Map<String, Integer> requestCounts() {
+        Map<String, Integer> counts = new TreeMap<>();
+        requests.forEach((path, count) -> counts.put(path, count.get()));
+        return counts;
+    }
+
+    public int requestCount(String path) {
+        AtomicInteger count = requests.get(path);
+        return count == null ? 0 : count.get();
+    }
+
+    public int totalRequests() {
+        return requests.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
+    /** {@link System#nanoTime()} of the latest request, 0 before the first. */
+    public long lastRequestNanos() {
+        return lastRequestNanos.get();
+    }
+
+    public void resetCounts() {
+        requests.clear();
+    }
+
+    public void robotsTxt(String content) {
+        this.robotsTxt = content;
+    }
+
+    /** Serves {@code path} (without query) with {@code route} from now on; requests are still counted. */
+    public void route(String path, Route route) {
+        routes.put(path, route);
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String rawPath = exchange.getRequestURI().getRawPath();
+            String query = exchange.getRequestURI().getRawQuery();
+            requests.computeIfAbsent(query == null ? rawPath : rawPath + "?" + query, p -> new AtomicInteger())
+                    .incrementAndGet();
+            lastRequestNanos.set(System.nanoTime());
+            Route route = routes.get(rawPath);
+            if (route != null) {
+                route.handle(exchange);
+            } else if (rawPath.equals("/robots.txt")) {
+                send(exchange, 200, "text/plain; charset=utf-8", robotsTxt);
+            } else {
+                int page = pageOf(rawPath);
+                if (page < 0) {
+                    send(exchange, 404, "text/html; charset=utf-8", "<html><body>not found</body></html>");
+                } else {
+                    send(exchange, 200, "text/html; charset=utf-8", PageRenderer.render(graph, page, pageBytes, baseUrl()));
+                }
+            }
+        }
+    }
+
+    private int pageOf(String path) {
+        if (path.equals("/")) {
+            return 0;
+        }
+        if (path.startsWith("/pages/") && path.endsWith(".html")) {
+            try {
+                int page = Integer.parseInt(path.substring("/pages/".length(), path.length() - ".html".length()));
+                return page > 0 && page < graph.pages() ? page : -1;
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    /** Sends a complete response with a body. */
+    public static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    /** Serves a generated site until the process is killed: {@code --port P --pages N --links L --depth D --page-bytes B}. */
+    public static void main(String[] args) throws InterruptedException {
+        Builder builder = builder();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            int value = Integer.parseInt(args[i + 1]);
+            switch (args[i]) {
+                case "--port" -> builder.port(value);
+                case "--pages" -> builder.pages(value);
+                case "--links" -> builder.linksPerPage(value);
+                case "--depth" -> builder.depth(value);
+                case "--page-bytes" -> builder.pageBytes(value);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        TestSite site = builder.build().start();
+        System.out.println("serving " + site.graph.pages() + " pages at " + site.baseUrl() + "/");
+        Thread.currentThread().join();
+    }
+
+    /** Configures a {@link TestSite}; the defaults make a 500-page site of depth 3 with 20 links per page. */
+    public static final class Builder {
+        private int pages = 500;
+        private int linksPerPage = 20;
+        private int depth = 3;
+        private int pageBytes = 4096;
+        private long seed = 42;
+        private int port = 0;
+
+        public Builder pages(int pages) {
+            this.pages = pages;
+            return this;
+        }
+
+        public Builder linksPerPage(int linksPerPage) {
+            this.linksPerPage = linksPerPage;
+            return this;
+        }
+
+        public Builder depth(int depth) {
+            this.depth = depth;
+            return this;
+        }
+
+        /** The approximate size of each page's HTML. */
+        public Builder pageBytes(int pageBytes) {
+            this.pageBytes = pageBytes;
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public TestSite build() {
+            return new TestSite(this);
+        }
+    }
+}

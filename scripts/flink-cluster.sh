@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# A real standalone Flink session cluster (one JobManager, one or more TaskManagers) run
+# from the Maven-assembled distribution in .local/flink (see docs in PLATFORM.md).
+#   scripts/flink-cluster.sh start|stop|status|start-taskmanager
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$ROOT/scripts/lib/common.sh"
+source "$ROOT/scripts/lib/flink.sh"
+
+START_TIMEOUT="${FLINK_START_TIMEOUT:-60}"
+
+# resource_params JM|TM: sets JVM_PARAMS (heap, direct, metaspace) and DYN_PARAMS (-D memory
+# settings to pass after --configDir), computed by Flink from config.yaml.
+resource_params() {
+  local out lines
+  out="$(java -Dlog.file="$FLINK_LOG/bash-java-utils.log" \
+    -Dlog4j.configurationFile="file:$FLINK_CONF/log4j-cli.properties" \
+    -cp "$FLINK_LIB/*" org.apache.flink.runtime.util.bash.BashJavaUtils \
+    "GET_$1_RESOURCE_PARAMS" --configDir "$FLINK_CONF" 2>&1)" \
+    || die "BashJavaUtils GET_$1_RESOURCE_PARAMS failed: $out"
+  mapfile -t lines < <(sed -n 's/^BASH_JAVA_UTILS_EXEC_RESULT://p' <<<"$out")
+  ((${#lines[@]} >= 2)) || die "unexpected BashJavaUtils output: $out"
+  JVM_PARAMS="${lines[-2]}"
+  DYN_PARAMS="${lines[-1]}"
+}
+
+# start_process NAME MAIN_CLASS JM|TM
+start_process() {
+  local name="$1" main="$2" kind="$3"
+  resource_params "$kind"
+  log "starting $name ($main)"
+  # Word splitting of the flag strings is intended: each holds several JVM/Flink options.
+  # shellcheck disable=SC2086
+  spawn "$name" "$FLINK_LOG/$name.out" java $JVM_PARAMS $(flink_java_opts) \
+    -Djava.io.tmpdir="$FLINK_HOME/tmp" \
+    -Dlog.file="$FLINK_LOG/$name.log" \
+    -Dlog4j.configurationFile="file:$FLINK_CONF/log4j.properties" \
+    -cp "$FLINK_LIB/*" "$main" --configDir "$FLINK_CONF" $DYN_PARAMS
+  log "$name: pid $(<"$RUN_DIR/$name.pid"), log .local/flink/log/$name.log"
+}
+
+taskmanager_names() {
+  local f
+  for f in "$RUN_DIR"/flink-taskmanager-*.pid; do [[ -e $f ]] && basename "$f" .pid; done
+  return 0
+}
+
+running_taskmanagers() {
+  local n
+  for n in $(taskmanager_names); do pid_of "$n" >/dev/null && echo "$n"; done
+  return 0
+}
+
+start_taskmanager() {
+  local i=1
+  while pid_of "flink-taskmanager-$i" >/dev/null; do i=$((i + 1)); done
+  start_process "flink-taskmanager-$i" org.apache.flink.runtime.taskexecutor.TaskManagerRunner TM
+}
+
+overview() { curl -sf --max-time 2 "$(flink_rest_url)/overview"; }
+json_num() { grep -o "\"$1\":[0-9]*" | head -1 | cut -d: -f2; }
+
+# wait_for_taskmanagers N: until the REST overview lists at least N TaskManagers.
+wait_for_taskmanagers() {
+  local want="$1" deadline=$((SECONDS + START_TIMEOUT)) tms
+  while :; do
+    tms="$(overview 2>/dev/null | json_num taskmanagers || true)"
+    ((${tms:-0} >= want)) && return 0
+    if ! pid_of flink-jobmanager >/dev/null; then
+      warn "the JobManager died"; show_logs; return 1
+    fi
+    if ((SECONDS >= deadline)); then
+      warn "cluster not ready after ${START_TIMEOUT}s (taskmanagers: ${tms:-none})"; show_logs; return 1
+    fi
+    sleep 0.5
+  done
+}
+
+show_logs() {
+  local f
+  for f in "$FLINK_LOG"/flink-jobmanager.{out,log} "$FLINK_LOG"/flink-taskmanager-*.{out,log}; do
+    [[ -s $f ]] || continue
+    echo "----- tail of ${f#"$ROOT"/} -----" >&2
+    tail -n 30 "$f" >&2
+  done
+}
+
+cmd_start() {
+  local t0=$SECONDS
+  prepare_flink
+  if pid_of flink-jobmanager >/dev/null; then
+    log "JobManager already running (pid $(pid_of flink-jobmanager))"
+  else
+    if overview >/dev/null 2>&1; then
+      die "something else already answers on $(flink_rest_url) (another Flink cluster?); not starting"
+    fi
+    start_process flink-jobmanager \
+      org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint JM
+  fi
+  if [[ -n "$(running_taskmanagers)" ]]; then
+    log "TaskManager already running: $(running_taskmanagers | tr '\n' ' ')"
+  else
+    start_taskmanager
+  fi
+  log "waiting for the cluster at $(flink_rest_url) (timeout ${START_TIMEOUT}s)"
+  wait_for_taskmanagers 1 || die "Flink cluster did not start"
+  log "Flink cluster ready in $((SECONDS - t0))s: web UI $(flink_rest_url)"
+}
+
+cmd_start_taskmanager() {
+  pid_of flink-jobmanager >/dev/null || die "no JobManager running: use '$0 start'"
+  prepare_flink
+  start_taskmanager
+  wait_for_taskmanagers "$(running_taskmanagers | wc -l)" || die "TaskManager did not register"
+  log "TaskManager registered"
+}
+
+cmd_stop() {
+  local n
+  # TaskManagers first, so the JobManager does not restart jobs on a half-dead cluster.
+  for n in $(taskmanager_names); do stop_pid "$n" 15; done
+  stop_pid flink-jobmanager 15
+}
+
+cmd_status() {
+  local n pid ov any=0
+  if pid="$(pid_of flink-jobmanager)"; then
+    log "JobManager:  pid $pid"; any=1
+  else
+    log "JobManager:  not running"
+  fi
+  for n in $(taskmanager_names); do
+    if pid="$(pid_of "$n")"; then log "TaskManager: pid $pid (${n#flink-})"; any=1
+    else log "TaskManager: ${n#flink-} not running (stale pid file)"; fi
+  done
+  [[ -n "$(taskmanager_names)" ]] || log "TaskManager: not running"
+  if [[ -f $FLINK_CONF/config.yaml ]] && ov="$(overview)"; then
+    log "REST $(flink_rest_url): taskmanagers=$(json_num taskmanagers <<<"$ov")" \
+      "slots=$(json_num slots-available <<<"$ov")/$(json_num slots-total <<<"$ov") free" \
+      "jobs running=$(json_num jobs-running <<<"$ov") finished=$(json_num jobs-finished <<<"$ov")" \
+      "cancelled=$(json_num jobs-cancelled <<<"$ov") failed=$(json_num jobs-failed <<<"$ov")"
+  else
+    log "REST: not answering"
+  fi
+  ((any)) || return 3
+}
+
+case "${1:-}" in
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  status) cmd_status ;;
+  start-taskmanager) cmd_start_taskmanager ;;
+  *) echo "usage: $0 start|stop|status|start-taskmanager" >&2; exit 2 ;;
+esac

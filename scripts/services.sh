@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Local redis-server and etcd for streamcrawl, on loopback and project ports, with their
+# data under .local/ (run scripts/setup.sh --no-build first if the binaries are missing).
+#   scripts/services.sh start|stop|status
+# Ports: REDIS_PORT (default 16379), ETCD_PORT (default 23790), ETCD_PEER_PORT (23800).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$ROOT/scripts/lib/common.sh"
+
+REDIS_PORT="${REDIS_PORT:-16379}"
+ETCD_PORT="${ETCD_PORT:-23790}"
+ETCD_PEER_PORT="${ETCD_PEER_PORT:-23800}"
+REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+ETCD_URL="http://127.0.0.1:$ETCD_PORT"
+ETCD_PEER_URL="http://127.0.0.1:$ETCD_PEER_PORT"
+
+need() {
+  command -v "$1" >/dev/null || die "$1 not found: run scripts/setup.sh --no-build first"
+}
+
+redis_ping() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping | grep -q PONG; }
+etcd_health() { ETCDCTL_API=3 etcdctl --endpoints "$ETCD_URL" --dial-timeout 1s endpoint health; }
+
+# start_service NAME URL CHECK_FN CMD...
+start_service() {
+  local name="$1" url="$2" check="$3" pid; shift 3
+  if pid="$(pid_of "$name")"; then
+    log "$name already running (pid $pid, $(cat "$RUN_DIR/$name.url" 2>/dev/null || echo "$url"))"
+    return 0
+  fi
+  if "$check" >/dev/null 2>&1; then
+    die "something else already answers on $url; set a free port (see the header of $0)"
+  fi
+  log "starting $name on $url (log .local/log/$name.log)"
+  spawn "$name" "$LOG_DIR/$name.log" "$@"
+  echo "$url" >"$RUN_DIR/$name.url"
+  if ! wait_until 30 "$name on $url" "$check"; then
+    tail -n 20 "$LOG_DIR/$name.log" >&2 || true
+    stop_pid "$name" 5
+    die "$name did not start"
+  fi
+  log "$name ready (pid $(pid_of "$name"))"
+}
+
+cmd_start() {
+  need redis-server; need redis-cli; need etcd; need etcdctl
+  mkdir -p "$LOCAL/redis" "$LOCAL/etcd" "$LOG_DIR"
+  chmod 700 "$LOCAL/etcd"   # etcd refuses (warns about) a data dir others can read
+  start_service redis "$REDIS_URL" redis_ping \
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --appendonly yes \
+    --dir "$LOCAL/redis" --daemonize no
+  start_service etcd "$ETCD_URL" etcd_health \
+    etcd --name default --data-dir "$LOCAL/etcd" \
+    --listen-client-urls "$ETCD_URL" --advertise-client-urls "$ETCD_URL" \
+    --listen-peer-urls "$ETCD_PEER_URL" --initial-advertise-peer-urls "$ETCD_PEER_URL" \
+    --initial-cluster "default=$ETCD_PEER_URL" --logger zap --log-outputs stderr
+}
+
+cmd_status() {
+  local name pid running=0
+  for name in redis etcd; do
+    if pid="$(pid_of "$name")"; then
+      log "$name: running, pid $pid, $(cat "$RUN_DIR/$name.url" 2>/dev/null || echo '?')"
+      running=$((running + 1))
+    else
+      log "$name: not running"
+    fi
+  done
+  ((running == 2))   # exit status 0 only when both run
+}
+
+cmd_stop() {
+  stop_pid etcd 15
+  stop_pid redis 15
+}
+
+case "${1:-}" in
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  status) cmd_status ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac
