@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A real standalone Flink session cluster (one JobManager, one or more TaskManagers) run
-# from the Maven-assembled distribution in .local/flink (see docs in PLATFORM.md).
+# from the distribution assembled from Maven artifacts in .local/flink (no Flink tarball).
 #   scripts/flink-cluster.sh start|stop|status|start-taskmanager
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,9 +24,9 @@ resource_params() {
   DYN_PARAMS="${lines[-1]}"
 }
 
-# start_process NAME MAIN_CLASS JM|TM
+# start_process NAME MAIN_CLASS JM|TM [-D key=value ...]
 start_process() {
-  local name="$1" main="$2" kind="$3"
+  local name="$1" main="$2" kind="$3"; shift 3
   resource_params "$kind"
   log "starting $name ($main)"
   # Word splitting of the flag strings is intended: each holds several JVM/Flink options.
@@ -35,7 +35,7 @@ start_process() {
     -Djava.io.tmpdir="$FLINK_HOME/tmp" \
     -Dlog.file="$FLINK_LOG/$name.log" \
     -Dlog4j.configurationFile="file:$FLINK_CONF/log4j.properties" \
-    -cp "$FLINK_LIB/*" "$main" --configDir "$FLINK_CONF" $DYN_PARAMS
+    -cp "$FLINK_LIB/*" "$main" --configDir "$FLINK_CONF" $DYN_PARAMS "$@"
   log "$name: pid $(<"$RUN_DIR/$name.pid"), log .local/flink/log/$name.log"
 }
 
@@ -51,26 +51,42 @@ running_taskmanagers() {
   return 0
 }
 
+# start_taskmanager: starts TaskManager number i (the first free pid file) with a unique
+# resource id, so that we can wait for exactly this one to register (a killed TaskManager
+# stays listed until its heartbeat times out). Sets TM_NAME and TM_ID.
 start_taskmanager() {
   local i=1
   while pid_of "flink-taskmanager-$i" >/dev/null; do i=$((i + 1)); done
-  start_process "flink-taskmanager-$i" org.apache.flink.runtime.taskexecutor.TaskManagerRunner TM
+  TM_NAME="flink-taskmanager-$i"
+  TM_ID="localhost-taskmanager-$i-$(date +%s)"
+  start_process "$TM_NAME" org.apache.flink.runtime.taskexecutor.TaskManagerRunner TM \
+    -D "taskmanager.resource-id=$TM_ID"
 }
 
 overview() { curl -sf --max-time 2 "$(flink_rest_url)/overview"; }
 json_num() { grep -o "\"$1\":[0-9]*" | head -1 | cut -d: -f2; }
 
-# wait_for_taskmanagers N: until the REST overview lists at least N TaskManagers.
-wait_for_taskmanagers() {
-  local want="$1" deadline=$((SECONDS + START_TIMEOUT)) tms
-  while :; do
-    tms="$(overview 2>/dev/null | json_num taskmanagers || true)"
-    ((${tms:-0} >= want)) && return 0
-    if ! pid_of flink-jobmanager >/dev/null; then
-      warn "the JobManager died"; show_logs; return 1
+# ready [TM_NAME TM_ID]: the REST API lists a TaskManager (that TaskManager, if given).
+ready() {
+  if [[ -n ${2:-} ]]; then
+    curl -sf --max-time 2 "$(flink_rest_url)/taskmanagers" | grep -qF "\"id\":\"$2\""
+  else
+    local n
+    n="$(overview | json_num taskmanagers)"
+    ((${n:-0} >= 1))
+  fi
+}
+
+# wait_ready [TM_NAME TM_ID]: poll ready() until the timeout; fail early if a process died.
+wait_ready() {
+  local deadline=$((SECONDS + START_TIMEOUT))
+  until ready "$@" 2>/dev/null; do
+    pid_of flink-jobmanager >/dev/null || { warn "the JobManager died"; show_logs; return 1; }
+    if [[ -n ${1:-} ]] && ! pid_of "$1" >/dev/null; then
+      warn "$1 died"; show_logs; return 1
     fi
     if ((SECONDS >= deadline)); then
-      warn "cluster not ready after ${START_TIMEOUT}s (taskmanagers: ${tms:-none})"; show_logs; return 1
+      warn "cluster not ready after ${START_TIMEOUT}s"; show_logs; return 1
     fi
     sleep 0.5
   done
@@ -97,13 +113,15 @@ cmd_start() {
     start_process flink-jobmanager \
       org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint JM
   fi
+  local wait_for=()
   if [[ -n "$(running_taskmanagers)" ]]; then
-    log "TaskManager already running: $(running_taskmanagers | tr '\n' ' ')"
+    log "TaskManager already running: $(running_taskmanagers | xargs)"
   else
     start_taskmanager
+    wait_for=("$TM_NAME" "$TM_ID")
   fi
   log "waiting for the cluster at $(flink_rest_url) (timeout ${START_TIMEOUT}s)"
-  wait_for_taskmanagers 1 || die "Flink cluster did not start"
+  wait_ready "${wait_for[@]}" || die "Flink cluster did not start"
   log "Flink cluster ready in $((SECONDS - t0))s: web UI $(flink_rest_url)"
 }
 
@@ -111,8 +129,8 @@ cmd_start_taskmanager() {
   pid_of flink-jobmanager >/dev/null || die "no JobManager running: use '$0 start'"
   prepare_flink
   start_taskmanager
-  wait_for_taskmanagers "$(running_taskmanagers | wc -l)" || die "TaskManager did not register"
-  log "TaskManager registered"
+  wait_ready "$TM_NAME" "$TM_ID" || die "$TM_NAME did not register"
+  log "$TM_NAME registered as $TM_ID"
 }
 
 cmd_stop() {

@@ -19,37 +19,43 @@ need() {
 }
 
 redis_ping() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping | grep -q PONG; }
-etcd_health() { ETCDCTL_API=3 etcdctl --endpoints "$ETCD_URL" --dial-timeout 1s endpoint health; }
+etcd_health() {
+  ETCDCTL_API=3 etcdctl --endpoints "$ETCD_URL" --dial-timeout 1s --command-timeout 2s endpoint health
+}
 
-# start_service NAME URL CHECK_FN CMD...
+# start_service NAME PORT URL CHECK_FN CMD...
 start_service() {
-  local name="$1" url="$2" check="$3" pid; shift 3
+  local name="$1" port="$2" url="$3" check="$4" pid; shift 4
   if pid="$(pid_of "$name")"; then
     log "$name already running (pid $pid, $(cat "$RUN_DIR/$name.url" 2>/dev/null || echo "$url"))"
     return 0
   fi
-  if "$check" >/dev/null 2>&1; then
-    die "something else already answers on $url; set a free port (see the header of $0)"
+  if port_open "$port"; then
+    die "port $port is in use by another process; set a free port (see the header of $0)"
   fi
   log "starting $name on $url (log .local/log/$name.log)"
   spawn "$name" "$LOG_DIR/$name.log" "$@"
   echo "$url" >"$RUN_DIR/$name.url"
-  if ! wait_until 30 "$name on $url" "$check"; then
-    tail -n 20 "$LOG_DIR/$name.log" >&2 || true
-    stop_pid "$name" 5
-    die "$name did not start"
-  fi
+  local deadline=$((SECONDS + 30))
+  until "$check" >/dev/null 2>&1; do
+    if ! pid_of "$name" >/dev/null || ((SECONDS >= deadline)); then
+      tail -n 20 "$LOG_DIR/$name.log" >&2 || true
+      stop_pid "$name" 5
+      die "$name did not start (log .local/log/$name.log)"
+    fi
+    sleep 0.3
+  done
   log "$name ready (pid $(pid_of "$name"))"
 }
 
 cmd_start() {
   need redis-server; need redis-cli; need etcd; need etcdctl
   mkdir -p "$LOCAL/redis" "$LOCAL/etcd" "$LOG_DIR"
-  chmod 700 "$LOCAL/etcd"   # etcd refuses (warns about) a data dir others can read
-  start_service redis "$REDIS_URL" redis_ping \
+  chmod 700 "$LOCAL/etcd"   # etcd warns about a data dir that others can read
+  start_service redis "$REDIS_PORT" "$REDIS_URL" redis_ping \
     redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --appendonly yes \
     --dir "$LOCAL/redis" --daemonize no
-  start_service etcd "$ETCD_URL" etcd_health \
+  start_service etcd "$ETCD_PORT" "$ETCD_URL" etcd_health \
     etcd --name default --data-dir "$LOCAL/etcd" \
     --listen-client-urls "$ETCD_URL" --advertise-client-urls "$ETCD_URL" \
     --listen-peer-urls "$ETCD_PEER_URL" --initial-advertise-peer-urls "$ETCD_PEER_URL" \

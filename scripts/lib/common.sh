@@ -10,12 +10,17 @@ log() { printf '[%s] %s\n' "$SCRIPT_NAME" "$*"; }
 warn() { printf '[%s] WARNING: %s\n' "$SCRIPT_NAME" "$*" >&2; }
 die() { printf '[%s] ERROR: %s\n' "$SCRIPT_NAME" "$*" >&2; exit 1; }
 
+# alive PID: the process exists and is not a zombie (exited, not yet reaped by init).
+alive() {
+  kill -0 "$1" 2>/dev/null && [[ "$(ps -o stat= -p "$1" 2>/dev/null)" != Z* ]]
+}
+
 # pid_of NAME: the pid recorded in .local/run/NAME.pid if that process still lives.
 pid_of() {
   local file="$RUN_DIR/$1.pid" pid
   [[ -f $file ]] || return 1
   pid="$(<"$file")"
-  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  [[ $pid =~ ^[0-9]+$ ]] && alive "$pid" || return 1
   echo "$pid"
 }
 
@@ -31,13 +36,13 @@ stop_pid() {
   log "$name: stopping pid $pid"
   kill -TERM "$pid" 2>/dev/null || true
   for ((i = 0; i < grace * 5; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
+    alive "$pid" || break
     sleep 0.2
   done
-  if kill -0 "$pid" 2>/dev/null; then
+  if alive "$pid"; then
     warn "$name: pid $pid still alive after ${grace}s, sending KILL"
     kill -KILL "$pid" 2>/dev/null || true
-    for ((i = 0; i < 25; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    for ((i = 0; i < 25; i++)); do alive "$pid" || break; sleep 0.2; done
   fi
   rm -f "$RUN_DIR/$name.pid" "$RUN_DIR/$name.url"
   log "$name: stopped"
@@ -54,6 +59,9 @@ spawn() {
   for ((i = 0; i < 50; i++)); do [[ -s "$RUN_DIR/$name.pid" ]] && return 0; sleep 0.1; done
   die "$name: no pid file after 5s"
 }
+
+# port_open PORT: true when something accepts TCP connections on 127.0.0.1:PORT.
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # wait_until SECONDS DESCRIPTION CMD...: poll CMD every 0.5s until it succeeds.
 wait_until() {

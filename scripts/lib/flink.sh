@@ -20,7 +20,7 @@ ensure_flink_lib() {
   fi
   log "assembling the Flink distribution into .local/flink/lib (mvn dependency:copy-dependencies)"
   rm -rf "$FLINK_LIB" "$FLINK_LIB.tmp" "$FLINK_LIB_MARKER"
-  mvn -B -q -f "$FLINK_DIST_POM" dependency:copy-dependencies \
+  mvn -B -q -Dstyle.color=never -f "$FLINK_DIST_POM" dependency:copy-dependencies \
     -DincludeScope=runtime -DoutputDirectory="$FLINK_LIB.tmp" \
     || die "could not assemble the Flink distribution (see the Maven output above)"
   mv "$FLINK_LIB.tmp" "$FLINK_LIB"

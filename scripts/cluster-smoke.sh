@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Smoke test of the job on a real standalone Flink cluster (run by scripts/test.sh after
+# the Maven tests): start the cluster, submit job/target/crawler-job.jar, wait until it
+# and all its vertices run, take a savepoint, stop it with a savepoint, check FINISHED,
+# stop the cluster, check that none of our Flink processes is left.
+#   [SMOKE_JOB_ARGS="--key value ..."] [SMOKE_JAR=other.jar] [SMOKE_TIMEOUT=60] scripts/cluster-smoke.sh
+# It refuses to run while a local cluster is already up, so it never disturbs (or stops)
+# a cluster someone is using: stop it first with scripts/flink-cluster.sh stop.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$ROOT/scripts/lib/common.sh"
+source "$ROOT/scripts/lib/flink.sh"
+
+JAR="${SMOKE_JAR:-$ROOT/job/target/crawler-job.jar}"
+TIMEOUT="${SMOKE_TIMEOUT:-60}"
+T0=$SECONDS
+CLUSTER_STARTED=0
+JOB_ID=""
+
+fail() {
+  warn "$*"
+  echo "cluster smoke: 0 passed, 1 failed"
+  exit 1
+}
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if ((rc != 0)); then
+    if [[ -n $JOB_ID ]]; then
+      warn "job $JOB_ID: $(curl -s --max-time 2 "$REST/jobs/$JOB_ID/exceptions" | head -c 2000 || true)"
+    fi
+    if ((CLUSTER_STARTED)); then
+      warn "stopping the cluster after a failure (logs stay in .local/flink/log)"
+      "$ROOT/scripts/flink-cluster.sh" stop || true
+    fi
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'fail "interrupted"' INT TERM
+
+# job_state ID: the job's top-level state ("state") from GET /jobs/<id>.
+job_state() { curl -sf --max-time 5 "$REST/jobs/$1" | grep -o '"state":"[A-Z_]*"' | head -1 | cut -d'"' -f4; }
+# vertex_states ID: one status per job vertex ("status" only appears in the vertex list).
+vertex_states() { curl -sf --max-time 5 "$REST/jobs/$1" | grep -o '"status":"[A-Z_]*"' | cut -d'"' -f4; }
+
+job_in_state() { [[ "$(job_state "$1")" == "$2" ]]; }
+all_vertices_running() {
+  local states
+  states="$(vertex_states "$1")"
+  [[ -n $states ]] && ! grep -qv '^RUNNING$' <<<"$states"
+}
+
+# --- 1. job jar -----------------------------------------------------------------------
+if [[ ! -f $JAR && -z ${SMOKE_JAR:-} ]]; then
+  log "job/target/crawler-job.jar missing: building it"
+  (cd "$ROOT" && mvn -B -q -DskipTests package -pl job -am) || fail "could not build the job jar"
+fi
+[[ -f $JAR ]] || fail "no job jar at $JAR"
+
+# --- 2. cluster -----------------------------------------------------------------------
+prepare_flink
+REST="$(flink_rest_url)"
+if "$ROOT/scripts/flink-cluster.sh" status >/dev/null 2>&1; then
+  fail "a local Flink cluster is already running; this test starts and stops its own: stop it first (scripts/flink-cluster.sh stop)"
+fi
+if curl -sf --max-time 2 "$REST/overview" >/dev/null 2>&1; then
+  fail "something already answers on $REST (another Flink cluster?); stop it first"
+fi
+t=$SECONDS
+CLUSTER_STARTED=1
+"$ROOT/scripts/flink-cluster.sh" start || fail "the Flink cluster did not start"
+log "cluster started in $((SECONDS - t))s"
+
+# --- 3. submit ------------------------------------------------------------------------
+# shellcheck disable=SC2086  # SMOKE_JOB_ARGS holds several job arguments
+out="$("$ROOT/scripts/flink" run -d "$JAR" ${SMOKE_JOB_ARGS:-} 2>&1)" || { echo "$out" >&2; fail "flink run failed"; }
+echo "$out"
+JOB_ID="$(grep -oE 'JobID [0-9a-f]{32}' <<<"$out" | head -1 | cut -d' ' -f2)"
+[[ -n $JOB_ID ]] || fail "no JobID in the output of flink run"
+log "submitted job $JOB_ID"
+
+wait_until "$TIMEOUT" "job $JOB_ID RUNNING" job_in_state "$JOB_ID" RUNNING \
+  || fail "job $JOB_ID not RUNNING after ${TIMEOUT}s (state: $(job_state "$JOB_ID" || echo '?'))"
+wait_until "$TIMEOUT" "all vertices of $JOB_ID RUNNING" all_vertices_running "$JOB_ID" \
+  || fail "not all vertices RUNNING after ${TIMEOUT}s: $(vertex_states "$JOB_ID" | sort | uniq -c | xargs)"
+log "job RUNNING, all $(vertex_states "$JOB_ID" | wc -l) vertices RUNNING"
+
+# --- 4. savepoint ---------------------------------------------------------------------
+out="$("$ROOT/scripts/flink" savepoint "$JOB_ID" 2>&1)" || { echo "$out" >&2; fail "flink savepoint failed"; }
+echo "$out"
+sp="$(sed -n 's/^Savepoint completed\. Path: //p' <<<"$out" | head -1)"
+sp="${sp#file:}"
+[[ -n $sp && -f $sp/_metadata ]] || fail "savepoint directory missing or incomplete: '${sp}'"
+log "savepoint ok: ${sp#"$ROOT"/}"
+first_sp="$sp"
+
+# --- 5. stop with savepoint -----------------------------------------------------------
+stop_dir="$FLINK_HOME/savepoints/smoke"
+out="$("$ROOT/scripts/flink" stop --savepointPath "$stop_dir" "$JOB_ID" 2>&1)" \
+  || { echo "$out" >&2; fail "flink stop --savepointPath failed"; }
+echo "$out"
+sp="$(sed -n 's/^Savepoint completed\. Path: //p' <<<"$out" | head -1)"
+sp="${sp#file:}"
+[[ -n $sp && -f $sp/_metadata ]] || fail "stop-with-savepoint directory missing or incomplete: '${sp}'"
+wait_until "$TIMEOUT" "job $JOB_ID FINISHED" job_in_state "$JOB_ID" FINISHED \
+  || fail "job $JOB_ID not FINISHED after stop (state: $(job_state "$JOB_ID" || echo '?'))"
+log "job FINISHED after stop-with-savepoint: ${sp#"$ROOT"/}"
+# The test's own savepoints and (empty) checkpoint directory: keep .local small.
+rm -rf "$first_sp" "$stop_dir" "$FLINK_HOME/checkpoints/$JOB_ID"
+
+# --- 6. stop the cluster, nothing left --------------------------------------------------
+"$ROOT/scripts/flink-cluster.sh" stop || fail "stopping the cluster failed"
+CLUSTER_STARTED=0
+if left="$(pgrep -af "$FLINK_LIB" | grep -E 'StandaloneSessionClusterEntrypoint|TaskManagerRunner')"; then
+  fail "Flink processes left behind: $left"
+fi
+log "no JobManager/TaskManager left; total $((SECONDS - T0))s"
+echo "cluster smoke: 1 passed, 0 failed"
