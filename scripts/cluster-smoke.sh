@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Smoke test of the job on a real standalone Flink cluster (run by scripts/test.sh after
-# the Maven tests): start the cluster, submit job/target/crawler-job.jar, wait until it
-# and all its vertices run, take a savepoint, stop it with a savepoint, check FINISHED,
-# stop the cluster, check that none of our Flink processes is left.
-#   [SMOKE_JOB_ARGS="--key value ..."] [SMOKE_JAR=other.jar] [SMOKE_TIMEOUT=60] scripts/cluster-smoke.sh
+# the Maven tests): run the README's command `scripts/crawl.sh --demo --until-idle` (starts
+# the services and the cluster, submits job/target/crawler-job.jar, crawls a generated site
+# and checks the summary line), check that the job and all its vertices run, take a
+# savepoint, stop the job with a savepoint, check FINISHED, stop the cluster and the
+# services, check that none of our Flink processes is left.
+#   [SMOKE_TIMEOUT=60] [DEMO_PAGES=300] scripts/cluster-smoke.sh
 # It refuses to run while a local cluster is already up, so it never disturbs (or stops)
 # a cluster someone is using: stop it first with scripts/flink-cluster.sh stop.
 set -euo pipefail
@@ -11,10 +13,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/lib/common.sh"
 source "$ROOT/scripts/lib/flink.sh"
 
-JAR="${SMOKE_JAR:-$ROOT/job/target/crawler-job.jar}"
+JAR="$ROOT/job/target/crawler-job.jar"
 TIMEOUT="${SMOKE_TIMEOUT:-60}"
 T0=$SECONDS
 CLUSTER_STARTED=0
+SERVICES_STARTED=0
 JOB_ID=""
 
 fail() {
@@ -33,6 +36,9 @@ cleanup() {
     if ((CLUSTER_STARTED)); then
       warn "stopping the cluster after a failure (logs stay in .local/flink/log)"
       "$ROOT/scripts/flink-cluster.sh" stop || true
+    fi
+    if ((SERVICES_STARTED)); then
+      "$ROOT/scripts/services.sh" stop || true
     fi
   fi
   exit "$rc"
@@ -53,9 +59,9 @@ all_vertices_running() {
 }
 
 # --- 1. job jar -----------------------------------------------------------------------
-if [[ ! -f $JAR && -z ${SMOKE_JAR:-} ]]; then
+if [[ ! -f $JAR ]]; then
   log "job/target/crawler-job.jar missing: building it"
-  (cd "$ROOT" && mvn -B -q -DskipTests package -pl job -am) || fail "could not build the job jar"
+  (cd "$ROOT" && mvn -B -q -DskipTests install) || fail "could not build the job jar"
 fi
 [[ -f $JAR ]] || fail "no job jar at $JAR"
 
@@ -68,18 +74,22 @@ fi
 if curl -sf --max-time 2 "$REST/overview" >/dev/null 2>&1; then
   fail "something already answers on $REST (another Flink cluster?); stop it first"
 fi
-t=$SECONDS
+if pid_of redis >/dev/null || pid_of etcd >/dev/null; then
+  fail "local services are already running; this test starts and stops its own: stop them first (scripts/services.sh stop)"
+fi
 CLUSTER_STARTED=1
-"$ROOT/scripts/flink-cluster.sh" start || fail "the Flink cluster did not start"
-log "cluster started in $((SECONDS - t))s"
+SERVICES_STARTED=1
 
-# --- 3. submit ------------------------------------------------------------------------
-# shellcheck disable=SC2086  # SMOKE_JOB_ARGS holds several job arguments
-out="$("$ROOT/scripts/flink" run -d "$JAR" ${SMOKE_JOB_ARGS:-} 2>&1)" || { echo "$out" >&2; fail "flink run failed"; }
-echo "$out"
-JOB_ID="$(grep -oE 'JobID [0-9a-f]{32}' <<<"$out" | head -1 | cut -d' ' -f2)"
-[[ -n $JOB_ID ]] || fail "no JobID in the output of flink run"
-log "submitted job $JOB_ID"
+# --- 3. the README's run command: services, job, a demo crawl until idle -------------------
+out="$("$ROOT/scripts/crawl.sh" --demo --until-idle 2>&1)" || { echo "$out" >&2; fail "crawl.sh --demo --until-idle failed"; }
+echo "$out" | tail -5
+summary="$(tail -1 <<<"$out")"
+pages="${DEMO_PAGES:-300}"
+[[ $summary =~ ^crawl\ summary:\ task=demo\ pages=$pages\ errors=0\ seconds=[0-9.]+\ pages_per_s=[0-9.]+$ ]] \
+  || fail "expected the summary of $pages pages and no error, got: $summary"
+JOB_ID="$(curl -sf --max-time 5 "$REST/jobs/overview" | grep -oE '"jid":"[0-9a-f]{32}","name":"streamcrawl"' | head -1 | cut -d'"' -f4)"
+[[ -n $JOB_ID ]] || fail "no streamcrawl job listed by $REST/jobs/overview"
+log "crawl ok ($summary); job $JOB_ID"
 
 wait_until "$TIMEOUT" "job $JOB_ID RUNNING" job_in_state "$JOB_ID" RUNNING \
   || fail "job $JOB_ID not RUNNING after ${TIMEOUT}s (state: $(job_state "$JOB_ID" || echo '?'))"
@@ -110,9 +120,11 @@ log "job FINISHED after stop-with-savepoint: ${sp#"$ROOT"/}"
 # The test's own savepoints and (empty) checkpoint directory: keep .local small.
 rm -rf "$first_sp" "$stop_dir" "$FLINK_HOME/checkpoints/$JOB_ID"
 
-# --- 6. stop the cluster, nothing left --------------------------------------------------
+# --- 6. stop the cluster and the services, nothing left ---------------------------------
 "$ROOT/scripts/flink-cluster.sh" stop || fail "stopping the cluster failed"
 CLUSTER_STARTED=0
+"$ROOT/scripts/services.sh" stop || fail "stopping the services failed"
+SERVICES_STARTED=0
 if left="$(pgrep -af "$FLINK_LIB" | grep -E 'StandaloneSessionClusterEntrypoint|TaskManagerRunner')"; then
   fail "Flink processes left behind: $left"
 fi

@@ -1,14 +1,145 @@
 package io.streamcrawl.job;
 
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import io.streamcrawl.connectors.etcd.EtcdWatchSource;
+import io.streamcrawl.connectors.redis.RedisConnectionConfig;
+import io.streamcrawl.connectors.redis.sink.RedisStreamSink;
+import io.streamcrawl.connectors.redis.source.RedisStreamSource;
+import io.streamcrawl.job.config.CrawlerConfig;
+import io.streamcrawl.job.config.RedisConnections;
+import io.streamcrawl.job.control.TaskControlFunction;
+import io.streamcrawl.job.control.TaskEvent;
+import io.streamcrawl.job.control.TaskKeys;
+import io.streamcrawl.job.fetch.AsyncFetcher;
+import io.streamcrawl.job.fetch.FetchRequest;
+import io.streamcrawl.job.fetch.FetchResult;
+import io.streamcrawl.job.fetch.FetcherOptions;
+import io.streamcrawl.job.frontier.FrontierEntry;
+import io.streamcrawl.job.frontier.FrontierEntryDeserializer;
+import io.streamcrawl.job.frontier.FrontierEntrySerializer;
+import io.streamcrawl.job.frontier.HostScheduler;
+import io.streamcrawl.job.parse.PageParser;
+import io.streamcrawl.job.parse.PageRecord;
+import io.streamcrawl.job.parse.PageRecordSerializer;
+import io.streamcrawl.job.stats.PageCounter;
+import io.streamcrawl.job.url.Hosts;
 
-/** Placeholder main class; the topology arrives with the walking skeleton. */
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.function.SerializableSupplier;
+
+import redis.clients.jedis.RedisClient;
+
+import static io.streamcrawl.job.config.CrawlerOptions.*;
+
+/**
+ * The main class of crawler-job.jar: reads the configuration and wires the crawl topology of
+ * DESIGN.md. Each operator has a stable uid (its state's name in savepoints) and a readable name
+ * (what the Flink web UI shows).
+ */
 public final class CrawlerJob {
+    private CrawlerJob() {}
+
     public static void main(String[] args) throws Exception {
+        Configuration config = CrawlerConfig.fromArgs(args);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.fromSequence(0, Long.MAX_VALUE).name("sequence").uid("sequence")
-                .map(x -> x).name("identity").uid("identity")
-                .sinkTo(new org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink<>());
-        env.execute("streamcrawl");
+        build(env, config);
+        env.execute(config.get(JOB_NAME));
+    }
+
+    /** Adds the crawl topology to {@code env}. */
+    public static void build(StreamExecutionEnvironment env, Configuration config) {
+        Configuration pipeline = new Configuration();
+        pipeline.set(PipelineOptions.GENERIC_TYPES, false);
+        env.configure(pipeline);
+        env.setParallelism(config.get(PARALLELISM));
+        env.enableCheckpointing(config.get(CHECKPOINT_INTERVAL).toMillis());
+
+        RedisConnectionConfig redis = RedisConnections.of(config);
+        SerializableSupplier<RedisClient> statsRedis = () -> redis.createClient("streamcrawl-stats");
+        String streamPrefix = config.get(FRONTIER_STREAM_PREFIX);
+        int shards = config.get(FRONTIER_SHARDS);
+        List<String> streams = IntStream.range(0, shards).mapToObj(i -> streamPrefix + i).toList();
+
+        DataStream<FrontierEntry> frontier = env.fromSource(
+                        RedisStreamSource.<FrontierEntry>builder()
+                                .setConnection(redis)
+                                .setStreams(streams)
+                                .setGroup(config.get(FRONTIER_GROUP))
+                                .setDeserializer(new FrontierEntryDeserializer())
+                                .build(),
+                        WatermarkStrategy.noWatermarks(),
+                        "frontier source")
+                .uid("frontier-source");
+
+        String root = config.get(ETCD_PREFIX);
+        BroadcastStream<TaskEvent> taskEvents = env.fromSource(
+                        EtcdWatchSource.builder()
+                                .setEndpoints(config.get(ETCD_ENDPOINTS))
+                                .setPrefix(new TaskKeys(root).tasksPrefix())
+                                .build(),
+                        WatermarkStrategy.noWatermarks(),
+                        "task control source")
+                .uid("task-control-source")
+                .setParallelism(1)
+                .process(new TaskControlFunction(config.get(ETCD_ENDPOINTS), root))
+                .name("task control")
+                .uid("task-control")
+                .setParallelism(1)
+                .broadcast(HostScheduler.TASKS);
+
+        SingleOutputStreamOperator<FetchRequest> released = frontier
+                .keyBy(entry -> Hosts.hostOf(entry.url()).orElse(""))
+                .connect(taskEvents)
+                .process(new HostScheduler(
+                        config.get(SCHEDULER_RELEASES_PER_TICK),
+                        config.get(SCHEDULER_WAIT_POLL),
+                        statsRedis,
+                        config.get(STATS_KEY_PREFIX),
+                        config.get(STATS_INTERVAL)))
+                .name("host scheduler")
+                .uid("host-scheduler");
+
+        int capacity = config.get(FETCH_ASYNC_CAPACITY);
+        FetcherOptions fetcherOptions = new FetcherOptions(capacity, config.get(FETCH_MAX_REQUESTS_PER_HOST),
+                config.get(FETCH_CONNECT_TIMEOUT), config.get(FETCH_READ_TIMEOUT));
+        SingleOutputStreamOperator<FetchResult> fetched = AsyncDataStream.unorderedWait(
+                        released, new AsyncFetcher(fetcherOptions),
+                        config.get(FETCH_OPERATOR_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS, capacity)
+                .name("fetcher")
+                .uid("fetcher");
+
+        SingleOutputStreamOperator<PageRecord> pages = fetched
+                .process(new PageParser())
+                .name("page parser")
+                .uid("page-parser");
+
+        pages.getSideOutput(PageParser.LINKS)
+                .sinkTo(RedisStreamSink.<FrontierEntry>builder()
+                        .setConnection(redis)
+                        .setSerializer(new FrontierEntrySerializer(streamPrefix, shards))
+                        .build())
+                .name("frontier sink")
+                .uid("frontier-sink");
+
+        pages.map(new PageCounter(statsRedis, config.get(STATS_KEY_PREFIX), config.get(STATS_INTERVAL)))
+                .name("page counter")
+                .uid("page-counter")
+                .sinkTo(RedisStreamSink.<PageRecord>builder()
+                        .setConnection(redis)
+                        .setSerializer(new PageRecordSerializer(config.get(PAGES_STREAM)))
+                        .setMaxLength(config.get(PAGES_MAX_LENGTH))
+                        .build())
+                .name("pages sink")
+                .uid("pages-sink");
     }
 }

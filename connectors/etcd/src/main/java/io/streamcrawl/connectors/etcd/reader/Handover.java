@@ -1,0 +1,100 @@
+package io.streamcrawl.connectors.etcd.reader;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A bounded queue from jetcd's callback threads to the fetcher thread. Producers never block
+ * (blocking a gRPC/vert.x thread would stall the client): {@link #offer} refuses when full and the
+ * caller decides what that means; {@link #add} ignores the bound for the few control messages the
+ * protocol allows. The consumer waits in {@link #pollAll} until items arrive, {@link #wakeUp} is
+ * called, the queue is closed or the timeout passes.
+ */
+final class Handover<T> {
+    private final int capacity;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<T> items = new ArrayDeque<>();
+    private boolean wokenUp;
+    private boolean closed;
+
+    Handover(int capacity) {
+        this.capacity = capacity;
+    }
+
+    /** Adds {@code item} if there is room; false if the queue is full or closed. */
+    boolean offer(T item) {
+        lock.lock();
+        try {
+            if (closed || items.size() >= capacity) {
+                return false;
+            }
+            items.add(item);
+            changed.signalAll();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Adds {@code item} even beyond the capacity; false only if the queue is closed. */
+    boolean add(T item) {
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            items.add(item);
+            changed.signalAll();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes every queued item, waiting up to {@code timeout} for the first one. Returns early, maybe
+     * empty, after {@link #wakeUp()} (also one that came before this call) or {@link #close()}.
+     */
+    List<T> pollAll(Duration timeout) throws InterruptedException {
+        long remaining = timeout.toNanos();
+        lock.lock();
+        try {
+            while (items.isEmpty() && !wokenUp && !closed && remaining > 0) {
+                remaining = changed.awaitNanos(remaining);
+            }
+            wokenUp = false;
+            List<T> taken = new ArrayList<>(items);
+            items.clear();
+            return taken;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void wakeUp() {
+        lock.lock();
+        try {
+            wokenUp = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops queued items and refuses new ones. */
+    void close() {
+        lock.lock();
+        try {
+            closed = true;
+            items.clear();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

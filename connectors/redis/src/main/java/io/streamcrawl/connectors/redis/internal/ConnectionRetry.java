@@ -1,0 +1,122 @@
+package io.streamcrawl.connectors.redis.internal;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.configuration.ReadableConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.streamcrawl.connectors.redis.RedisRetryOptions;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * Back-off and deadline for one Redis client through an outage: the caller reports each failed
+ * call and each success; a failure waits the next back-off, and fails with an {@link IOException}
+ * once Redis has been unreachable longer than {@link RedisRetryOptions#TIMEOUT}.
+ *
+ * <p>Not thread-safe, except {@link #wakeUp()}, which may be called from any thread to cut a
+ * back-off wait short. The outage is logged at WARN when it starts and at INFO when it ends.
+ */
+@Internal
+public final class ConnectionRetry {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionRetry.class);
+
+    private final String what;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+    private final Duration timeout;
+    private final Object lock = new Object();
+
+    private long outageStartNanos;
+    private int failures;
+    private boolean wakeUp;
+
+    /** {@code what} names the client in log lines, e.g. "source reader 0 of redis://host:6379". */
+    public ConnectionRetry(String what, ReadableConfig config) {
+        this.what = what;
+        this.initialBackoff = config.get(RedisRetryOptions.INITIAL_BACKOFF);
+        this.maxBackoff = config.get(RedisRetryOptions.MAX_BACKOFF);
+        this.timeout = config.get(RedisRetryOptions.TIMEOUT);
+    }
+
+    /** Whether a failure is worth retrying: a lost connection, or a server that is (re)starting. */
+    public static boolean isTransient(RuntimeException e) {
+        if (e instanceof JedisConnectionException) {
+            return true;
+        }
+        if (e instanceof JedisDataException && e.getMessage() != null) {
+            String m = e.getMessage();
+            return m.startsWith("LOADING") || m.startsWith("BUSY") || m.startsWith("TRYAGAIN")
+                    || m.startsWith("MASTERDOWN") || m.startsWith("READONLY") || m.startsWith("CLUSTERDOWN");
+        }
+        return false;
+    }
+
+    /**
+     * Records a failed call, then waits the back-off (less if {@link #wakeUp()} is called).
+     *
+     * @throws IOException when Redis has been unreachable for longer than the retry timeout
+     */
+    public void onFailure(RuntimeException cause) throws IOException {
+        long now = System.nanoTime();
+        if (failures++ == 0) {
+            outageStartNanos = now;
+            LOG.warn("{}: Redis call failed ({}); retrying with back-off for up to {}",
+                    what, cause.toString(), timeout);
+        } else {
+            LOG.debug("{}: Redis call failed again (attempt {}): {}", what, failures, cause.toString());
+        }
+        Duration down = Duration.ofNanos(now - outageStartNanos);
+        if (down.compareTo(timeout) > 0) {
+            throw new IOException(
+                    what + ": Redis unreachable for " + down.toMillis() + " ms after " + failures
+                            + " attempts (" + RedisRetryOptions.TIMEOUT.key() + " = " + timeout + ")",
+                    cause);
+        }
+        waitFor(backoff());
+    }
+
+    /** Records a successful call; ends an outage if one was going on. */
+    public void onSuccess() {
+        if (failures > 0) {
+            LOG.info("{}: Redis reachable again after {} ms and {} failed attempts",
+                    what, Duration.ofNanos(System.nanoTime() - outageStartNanos).toMillis(), failures);
+            failures = 0;
+        }
+    }
+
+    /** Cuts the current or next back-off wait short. Any thread. */
+    public void wakeUp() {
+        synchronized (lock) {
+            wakeUp = true;
+            lock.notifyAll();
+        }
+    }
+
+    Duration backoff() {
+        int doublings = Math.min(failures - 1, 30);
+        Duration d = initialBackoff.multipliedBy(1L << doublings);
+        return d.compareTo(maxBackoff) > 0 ? maxBackoff : d;
+    }
+
+    private void waitFor(Duration delay) throws IOException {
+        long deadline = System.nanoTime() + delay.toNanos();
+        synchronized (lock) {
+            try {
+                long left;
+                while (!wakeUp && (left = deadline - System.nanoTime()) > 0) {
+                    lock.wait(Math.max(1, left / 1_000_000));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException(what + ": interrupted while waiting to retry Redis");
+            } finally {
+                wakeUp = false;
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.streamcrawl.connectors.redis.source;
+
+import java.time.Duration;
+
+import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/**
+ * Options of {@link RedisStreamSource}, set with {@link RedisStreamSourceBuilder#setOption}. The
+ * retry options of {@link io.streamcrawl.connectors.redis.RedisRetryOptions} apply as well.
+ */
+@PublicEvolving
+public final class RedisStreamSourceOptions {
+    public static final ConfigOption<Integer> FETCH_COUNT =
+            ConfigOptions.key("redis.source.fetch.count")
+                    .intType()
+                    .defaultValue(500)
+                    .withDescription("XREADGROUP COUNT: most entries read from one stream per request.");
+
+    public static final ConfigOption<Duration> FETCH_BLOCK =
+            ConfigOptions.key("redis.source.fetch.block")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(200))
+                    .withDescription(
+                            "XREADGROUP BLOCK: how long a reader waits for new entries when its streams"
+                                    + " are empty. A blocked read cannot be interrupted, so this also bounds"
+                                    + " how late acknowledgements, new splits and shutdown are handled.");
+
+    public static final ConfigOption<Integer> ACK_BATCH_SIZE =
+            ConfigOptions.key("redis.source.ack.batch-size")
+                    .intType()
+                    .defaultValue(1000)
+                    .withDescription("Most entry IDs per XPENDING/XACK/XDEL request when a checkpoint completes.");
+
+    public static final ConfigOption<Boolean> ACK_DELETE =
+            ConfigOptions.key("redis.source.ack.delete")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "XDEL entries once a completed checkpoint has acknowledged them, so a stream holds"
+                                    + " its backlog and not its history. Disable when other consumer groups read"
+                                    + " the same streams.");
+
+    private RedisStreamSourceOptions() {}
+}

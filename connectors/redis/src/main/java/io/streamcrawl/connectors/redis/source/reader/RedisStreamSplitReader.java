@@ -1,0 +1,328 @@
+package io.streamcrawl.connectors.redis.source.reader;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import javax.annotation.Nullable;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.connector.base.source.reader.RecordsBySplits;
+import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsRemoval;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.streamcrawl.connectors.redis.RedisConnectionConfig;
+import io.streamcrawl.connectors.redis.internal.ConnectionRetry;
+import io.streamcrawl.connectors.redis.internal.RedisClientFactory;
+import io.streamcrawl.connectors.redis.source.RedisStreamSourceOptions;
+import io.streamcrawl.connectors.redis.source.split.RedisStreamSplit;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.XPendingParams;
+import redis.clients.jedis.params.XReadGroupParams;
+import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.resps.StreamPendingEntry;
+
+/**
+ * Reads the reader's streams with {@code XREADGROUP}; the only place where the source talks to
+ * Redis, always on the split fetcher thread.
+ *
+ * <p>Each split goes through three phases. <b>New</b>: create the consumer group when missing
+ * ({@code XGROUP CREATE <stream> <group> 0 MKSTREAM}) and, for a split restored with a last
+ * emitted ID, acknowledge the consumer's pending entries up to that ID (they are inside the
+ * restored state). <b>Pending</b>: re-read the consumer's own pending entries after that ID (or
+ * from the start), {@code XREADGROUP ... STREAMS <stream> <id>}, since they were delivered but
+ * never covered by a completed checkpoint. <b>Live</b>: read new entries ({@code >}).
+ *
+ * <p>{@link #fetch()} sends one pipelined round trip of non-blocking reads, {@code COUNT n} per
+ * split; only when no split has anything does it block ({@code BLOCK ms}) on one live split,
+ * taking turns, so a reader of several idle streams sees a new entry within the BLOCK time.
+ *
+ * <p>{@link #wakeUp()} cannot interrupt a blocked read: Redis would need a command on another
+ * connection ({@code CLIENT UNBLOCK}), i.e. I/O on the task thread. It makes the next fetch skip its
+ * blocking read and cuts a retry back-off short, so a wake-up takes effect within the BLOCK time.
+ *
+ * <p>A lost connection is retried with back-off ({@link ConnectionRetry}); a fetch that fails
+ * returns no records, and the reader fails once Redis stayed unreachable past the retry timeout.
+ */
+@Internal
+public final class RedisStreamSplitReader implements SplitReader<StreamEntry, RedisStreamSplit> {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisStreamSplitReader.class);
+    private static final StreamEntryID START = new StreamEntryID(0, 0);
+
+    private final RedisConnectionConfig connection;
+    private final String group;
+    private final int subtask;
+    private final int count;
+    private final Duration block;
+    private final int ackBatchSize;
+    private final boolean deleteAcknowledged;
+    private final ConnectionRetry retry;
+    private final AtomicBoolean wakeUp = new AtomicBoolean();
+    private final Map<String, StreamCursor> cursors = new LinkedHashMap<>();
+
+    @Nullable private RedisClient redis;
+    private int turn;
+
+    public RedisStreamSplitReader(RedisConnectionConfig connection, String group, ReadableConfig config, int subtask) {
+        this.connection = connection;
+        this.group = group;
+        this.subtask = subtask;
+        this.count = config.get(RedisStreamSourceOptions.FETCH_COUNT);
+        this.block = config.get(RedisStreamSourceOptions.FETCH_BLOCK);
+        this.ackBatchSize = config.get(RedisStreamSourceOptions.ACK_BATCH_SIZE);
+        this.deleteAcknowledged = config.get(RedisStreamSourceOptions.ACK_DELETE);
+        this.retry = new ConnectionRetry("Redis stream source " + subtask + " (" + connection.address() + ")", config);
+    }
+
+    @Override
+    public RecordsWithSplitIds<StreamEntry> fetch() throws IOException {
+        Map<String, Collection<StreamEntry>> records = new HashMap<>();
+        try {
+            fetchInto(records);
+            retry.onSuccess();
+        } catch (RuntimeException e) {
+            if (!ConnectionRetry.isTransient(e)) {
+                throw new IOException("Redis stream source " + subtask + " failed to read " + cursors.keySet()
+                        + " as group " + group + " from " + connection.address(), e);
+            }
+            retry.onFailure(e);
+        }
+        return new RecordsBySplits<>(records, Set.of());
+    }
+
+    private void fetchInto(Map<String, Collection<StreamEntry>> records) {
+        for (StreamCursor cursor : cursors.values()) {
+            if (cursor.phase == Phase.NEW) {
+                prepare(cursor);
+            }
+        }
+        readWithoutBlocking(new ArrayList<>(cursors.values()), records);
+        if (!records.isEmpty() || wakeUp.getAndSet(false)) {
+            return;
+        }
+        List<StreamCursor> live = new ArrayList<>();
+        cursors.values().stream().filter(c -> c.phase == Phase.LIVE).forEach(live::add);
+        if (!live.isEmpty()) {
+            StreamCursor cursor = live.get(Math.floorMod(turn++, live.size()));
+            XReadGroupParams params = XReadGroupParams.xReadGroupParams().count(count).block((int) block.toMillis());
+            try {
+                accept(cursor, client().xreadGroup(group, cursor.consumer, params, cursor.readFrom()), records);
+            } catch (JedisDataException e) {
+                onDataError(cursor, e);
+            }
+        }
+    }
+
+    private void readWithoutBlocking(List<StreamCursor> readable, Map<String, Collection<StreamEntry>> records) {
+        XReadGroupParams params = XReadGroupParams.xReadGroupParams().count(count);
+        if (readable.size() == 1) {
+            StreamCursor cursor = readable.get(0);
+            try {
+                accept(cursor, client().xreadGroup(group, cursor.consumer, params, cursor.readFrom()), records);
+            } catch (JedisDataException e) {
+                onDataError(cursor, e);
+            }
+            return;
+        }
+        List<Response<List<Map.Entry<String, List<StreamEntry>>>>> responses = new ArrayList<>(readable.size());
+        try (AbstractPipeline pipeline = client().pipelined()) {
+            for (StreamCursor cursor : readable) {
+                responses.add(pipeline.xreadGroup(group, cursor.consumer, params, cursor.readFrom()));
+            }
+            pipeline.sync();
+        }
+        for (int i = 0; i < readable.size(); i++) {
+            try {
+                accept(readable.get(i), responses.get(i).get(), records);
+            } catch (JedisDataException e) {
+                onDataError(readable.get(i), e);
+            }
+        }
+    }
+
+    private void accept(
+            StreamCursor cursor,
+            @Nullable List<Map.Entry<String, List<StreamEntry>>> reply,
+            Map<String, Collection<StreamEntry>> records) {
+        List<StreamEntry> entries = reply == null || reply.isEmpty() ? List.of() : reply.get(0).getValue();
+        if (cursor.phase == Phase.PENDING) {
+            if (entries.isEmpty()) {
+                cursor.phase = Phase.LIVE;
+                LOG.info("Stream {}: re-read {} pending entries of consumer {}; reading new entries now",
+                        cursor.stream, cursor.reread, cursor.consumer);
+                return;
+            }
+            cursor.pendingFrom = entries.get(entries.size() - 1).getID();
+            cursor.reread += entries.size();
+        }
+        List<StreamEntry> accepted = new ArrayList<>(entries.size());
+        for (StreamEntry entry : entries) {
+            if (cursor.lastFetched != null && entry.getID().compareTo(cursor.lastFetched) <= 0) {
+                // Redis lost part of its state (e.g. a crash between AOF fsyncs) and delivers again.
+                LOG.debug("Stream {}: skipping entry {} delivered again", cursor.stream, entry.getID());
+                continue;
+            }
+            cursor.lastFetched = entry.getID();
+            accepted.add(entry);
+        }
+        if (!accepted.isEmpty()) {
+            records.put(cursor.stream, accepted);
+        }
+    }
+
+    private void prepare(StreamCursor cursor) {
+        try {
+            client().xgroupCreate(cursor.stream, group, START, true);
+            LOG.info("Created consumer group {} on stream {}", group, cursor.stream);
+        } catch (JedisDataException e) {
+            if (e.getMessage() == null || !e.getMessage().startsWith("BUSYGROUP")) {
+                throw e;
+            }
+        }
+        if (cursor.restoredId != null) {
+            long acked = acknowledgeUpTo(cursor, cursor.restoredId);
+            LOG.info("Stream {}: acknowledged {} pending entries up to the restored position {}",
+                    cursor.stream, acked, cursor.restoredId);
+        }
+        cursor.phase = Phase.PENDING;
+        cursor.pendingFrom = cursor.restoredId != null ? cursor.restoredId : START;
+        cursor.reread = 0;
+    }
+
+    private void onDataError(StreamCursor cursor, JedisDataException e) {
+        if (e.getMessage() != null && e.getMessage().startsWith("NOGROUP")) {
+            LOG.warn("Stream {}: consumer group {} vanished ({}); creating it again", cursor.stream, group, e.getMessage());
+            cursor.phase = Phase.NEW;
+            return;
+        }
+        throw e;
+    }
+
+    /**
+     * Acknowledges, per stream, the consumer's pending entries up to the given ID: the last ID
+     * emitted before a checkpoint that has completed. Runs on the fetcher thread, as a task
+     * enqueued by {@link RedisStreamFetcherManager}. A failure is logged, not thrown: the entries
+     * stay pending and the next completed checkpoint (or a restore) acknowledges them.
+     */
+    void acknowledge(long checkpointId, Map<String, String> lastEmittedIds) {
+        long acked = 0;
+        for (Map.Entry<String, String> e : lastEmittedIds.entrySet()) {
+            StreamCursor cursor = cursors.get(e.getKey());
+            if (cursor == null || cursor.phase == Phase.NEW) {
+                continue;
+            }
+            try {
+                acked += acknowledgeUpTo(cursor, new StreamEntryID(e.getValue()));
+            } catch (RuntimeException failure) {
+                LOG.warn("Stream {}: could not acknowledge the entries of checkpoint {} up to {} ({});"
+                                + " the next completed checkpoint acknowledges them",
+                        cursor.stream, checkpointId, e.getValue(), failure.toString());
+            }
+        }
+        LOG.debug("Checkpoint {}: acknowledged {} entries", checkpointId, acked);
+    }
+
+    private long acknowledgeUpTo(StreamCursor cursor, StreamEntryID upTo) {
+        long total = 0;
+        while (true) {
+            List<StreamPendingEntry> pending = client().xpending(cursor.stream, group,
+                    XPendingParams.xPendingParams("-", upTo.toString(), ackBatchSize).consumer(cursor.consumer));
+            if (pending.isEmpty()) {
+                return total;
+            }
+            StreamEntryID[] ids = pending.stream().map(StreamPendingEntry::getID).toArray(StreamEntryID[]::new);
+            try (AbstractPipeline pipeline = client().pipelined()) {
+                pipeline.xack(cursor.stream, group, ids);
+                if (deleteAcknowledged) {
+                    pipeline.xdel(cursor.stream, ids);
+                }
+                pipeline.sync();
+            }
+            total += ids.length;
+            if (ids.length < ackBatchSize) {
+                return total;
+            }
+        }
+    }
+
+    @Override
+    public void handleSplitsChanges(SplitsChange<RedisStreamSplit> splitsChanges) {
+        if (splitsChanges instanceof SplitsAddition) {
+            for (RedisStreamSplit split : splitsChanges.splits()) {
+                StreamCursor cursor = new StreamCursor(split, group);
+                cursors.put(split.stream(), cursor);
+                LOG.info("Reading stream {} as consumer {} of group {}, from {}", split.stream(), cursor.consumer,
+                        group, split.lastEmittedId().map(id -> "after " + id).orElse("its pending entries"));
+            }
+        } else if (splitsChanges instanceof SplitsRemoval) {
+            splitsChanges.splits().forEach(split -> cursors.remove(split.stream()));
+        }
+    }
+
+    @Override
+    public void wakeUp() {
+        wakeUp.set(true);
+        retry.wakeUp();
+    }
+
+    @Override
+    public void close() {
+        if (redis != null) {
+            redis.close();
+            redis = null;
+        }
+    }
+
+    private RedisClient client() {
+        if (redis == null) {
+            redis = RedisClientFactory.create(connection, block, "streamcrawl-source-" + subtask);
+        }
+        return redis;
+    }
+
+    private enum Phase {
+        NEW,
+        PENDING,
+        LIVE
+    }
+
+    /** Where one split's consumer reads next; touched only by the fetcher thread. */
+    private static final class StreamCursor {
+        final String stream;
+        final String consumer;
+        @Nullable final StreamEntryID restoredId;
+        Phase phase = Phase.NEW;
+        StreamEntryID pendingFrom = START;
+        long reread;
+        /** Highest ID handed out, to drop entries Redis delivers twice after losing its state. */
+        @Nullable StreamEntryID lastFetched;
+
+        StreamCursor(RedisStreamSplit split, String group) {
+            this.stream = split.stream();
+            this.consumer = group + "-" + split.stream();
+            this.restoredId = split.lastEmittedId().map(StreamEntryID::new).orElse(null);
+            this.lastFetched = restoredId;
+        }
+
+        Map<String, StreamEntryID> readFrom() {
+            return Map.of(stream, phase == Phase.PENDING ? pendingFrom : StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.streamcrawl.connectors.redis.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.time.Duration;
+
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
+
+import io.streamcrawl.connectors.redis.RedisRetryOptions;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+class ConnectionRetryTest {
+    private static final JedisConnectionException LOST = new JedisConnectionException("connection reset");
+
+    @Test
+    void backOffDoublesUpToTheMaximum() throws IOException {
+        Configuration config = new Configuration();
+        config.set(RedisRetryOptions.INITIAL_BACKOFF, Duration.ofMillis(1));
+        config.set(RedisRetryOptions.MAX_BACKOFF, Duration.ofMillis(4));
+        ConnectionRetry retry = new ConnectionRetry("test", config);
+
+        retry.onFailure(LOST);
+        assertThat(retry.backoff()).isEqualTo(Duration.ofMillis(1));
+        retry.onFailure(LOST);
+        assertThat(retry.backoff()).isEqualTo(Duration.ofMillis(2));
+        retry.onFailure(LOST);
+        retry.onFailure(LOST);
+        retry.onFailure(LOST);
+        assertThat(retry.backoff()).isEqualTo(Duration.ofMillis(4));
+
+        retry.onSuccess();
+        retry.onFailure(LOST);
+        assertThat(retry.backoff()).isEqualTo(Duration.ofMillis(1));
+    }
+
+    @Test
+    void failsOnceRedisStayedUnreachablePastTheTimeout() throws IOException {
+        Configuration config = new Configuration();
+        config.set(RedisRetryOptions.INITIAL_BACKOFF, Duration.ofMillis(1));
+        config.set(RedisRetryOptions.MAX_BACKOFF, Duration.ofMillis(1));
+        config.set(RedisRetryOptions.TIMEOUT, Duration.ZERO);
+        ConnectionRetry retry = new ConnectionRetry("source 0", config);
+
+        retry.onFailure(LOST);
+
+        assertThatThrownBy(() -> retry.onFailure(LOST))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("source 0")
+                .hasMessageContaining("redis.retry.timeout")
+                .hasCause(LOST);
+    }
+
+    @Test
+    void aWakeUpCutsTheBackOffShort() throws IOException {
+        Configuration config = new Configuration();
+        config.set(RedisRetryOptions.INITIAL_BACKOFF, Duration.ofHours(1));
+        config.set(RedisRetryOptions.MAX_BACKOFF, Duration.ofHours(1));
+        ConnectionRetry retry = new ConnectionRetry("test", config);
+
+        retry.wakeUp();
+        long start = System.nanoTime();
+        retry.onFailure(LOST);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void transientErrorsAreLostConnectionsAndServersStartingUp() {
+        assertThat(ConnectionRetry.isTransient(LOST)).isTrue();
+        assertThat(ConnectionRetry.isTransient(new JedisDataException("LOADING Redis is loading the dataset"))).isTrue();
+        assertThat(ConnectionRetry.isTransient(new JedisDataException("WRONGTYPE Operation against a key"))).isFalse();
+        assertThat(ConnectionRetry.isTransient(new IllegalStateException())).isFalse();
+    }
+}

@@ -1,0 +1,167 @@
+package io.streamcrawl.connectors.redis.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.streamcrawl.connectors.redis.RedisConnectionConfig;
+import io.streamcrawl.connectors.redis.source.RedisStreamDeserializer;
+import io.streamcrawl.connectors.redis.source.RedisStreamSource;
+import io.streamcrawl.testing.RedisServerExtension;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.resps.StreamEntry;
+
+/** The sink in Flink jobs on a MiniCluster, against a real redis-server. */
+class RedisStreamSinkITCase {
+    @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(25);
+    /** Large enough that only a checkpoint or the end of input flushes. */
+    private static final Duration NEVER = Duration.ofHours(1);
+
+    private RedisClient redis;
+    private JobClient job;
+
+    @BeforeEach
+    void connect() {
+        redis = RedisClient.create(REDIS.host(), REDIS.port());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (job != null) {
+            job.cancel().get();
+            await().atMost(TIMEOUT).until(() -> job.getJobStatus().get().isGloballyTerminalState());
+        }
+        redis.close();
+    }
+
+    @Test
+    void writesEachRecordToTheStreamItChoosesAndFlushesAtEndOfInput() throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        env.fromData(IntStream.range(0, 1000).boxed().collect(Collectors.toList()))
+                .sinkTo(RedisStreamSink.<Integer>builder()
+                        .setConnection(connection())
+                        .setSerializer(i -> new RedisStreamEntry("out:" + i % 3, Map.of("i", String.valueOf(i))))
+                        .setOption(RedisStreamSinkOptions.BATCH_SIZE, 100_000)
+                        .setOption(RedisStreamSinkOptions.FLUSH_INTERVAL, NEVER)
+                        .build())
+                .name("redis sink");
+
+        env.execute("end of input");
+
+        for (int k = 0; k < 3; k++) {
+            int shard = k;
+            List<Integer> expected = IntStream.range(0, 1000).filter(i -> i % 3 == shard).boxed().toList();
+            assertThat(values("out:" + k)).as("stream out:%s", k).containsExactlyInAnyOrderElementsOf(expected);
+        }
+    }
+
+    @Test
+    void flushesOnEveryCheckpoint() throws Exception {
+        for (int i = 0; i < 100; i++) {
+            redis.xadd("in", StreamEntryID.NEW_ENTRY, Map.of("i", String.valueOf(i)));
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        env.enableCheckpointing(100);
+        RedisStreamSource<Map<String, String>> source = RedisStreamSource.<Map<String, String>>builder()
+                .setConnection(connection())
+                .setStreams(List.of("in"))
+                .setGroup("copy")
+                .setDeserializer(RedisStreamDeserializer.fieldMap())
+                .build();
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "redis source")
+                .sinkTo(RedisStreamSink.<Map<String, String>>builder()
+                        .setConnection(connection())
+                        .setSerializer(fields -> new RedisStreamEntry("copy", fields))
+                        .setOption(RedisStreamSinkOptions.BATCH_SIZE, 100_000)
+                        .setOption(RedisStreamSinkOptions.FLUSH_INTERVAL, NEVER)
+                        .build())
+                .name("redis sink")
+                .uid("redis-sink");
+        job = env.executeAsync("flush on checkpoint");
+
+        await().atMost(TIMEOUT).until(() -> redis.xlen("copy") >= 100);
+        assertThat(values("copy")).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 100).boxed().toList());
+    }
+
+    @Test
+    void flushesAfterTheFlushIntervalWithoutCheckpoints() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            redis.xadd("in2", StreamEntryID.NEW_ENTRY, Map.of("i", String.valueOf(i)));
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        RedisStreamSource<Map<String, String>> source = RedisStreamSource.<Map<String, String>>builder()
+                .setConnection(connection())
+                .setStreams(List.of("in2"))
+                .setGroup("copy")
+                .setDeserializer(RedisStreamDeserializer.fieldMap())
+                .build();
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "redis source")
+                .sinkTo(RedisStreamSink.<Map<String, String>>builder()
+                        .setConnection(connection())
+                        .setSerializer(fields -> new RedisStreamEntry("copy2", fields))
+                        .setOption(RedisStreamSinkOptions.BATCH_SIZE, 100_000)
+                        .setOption(RedisStreamSinkOptions.FLUSH_INTERVAL, Duration.ofMillis(50))
+                        .build());
+        job = env.executeAsync("flush interval");
+
+        await().atMost(TIMEOUT).until(() -> redis.xlen("copy2") >= 10);
+        assertThat(values("copy2")).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 10).boxed().toList());
+    }
+
+    @Test
+    void trimsStreamsWithMaxLength() throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        env.fromData(IntStream.range(0, 3000).boxed().collect(Collectors.toList()))
+                .sinkTo(RedisStreamSink.<Integer>builder()
+                        .setConnection(connection())
+                        .setSerializer(i -> new RedisStreamEntry("trimmed", Map.of("i", String.valueOf(i))))
+                        .setMaxLength(100)
+                        .build());
+
+        env.execute("max length");
+
+        // MAXLEN ~ trims whole radix-tree nodes (100 entries each by default): a little over 100 stay.
+        assertThat(redis.xlen("trimmed")).isBetween(100L, 300L);
+        List<Integer> kept = values("trimmed");
+        assertThat(kept.get(kept.size() - 1)).isEqualTo(2999);
+    }
+
+    private static RedisConnectionConfig connection() {
+        return RedisConnectionConfig.builder().host(REDIS.host()).port(REDIS.port()).build();
+    }
+
+    private List<Integer> values(String stream) {
+        List<Integer> values = new ArrayList<>();
+        for (StreamEntry entry : redis.xrange(stream, "-", "+")) {
+            values.add(Integer.parseInt(entry.getFields().get("i")));
+        }
+        return values;
+    }
+}

@@ -1,0 +1,293 @@
+package io.streamcrawl.connectors.redis.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.Collector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.streamcrawl.connectors.redis.CollectingSink;
+import io.streamcrawl.connectors.redis.RedisConnectionConfig;
+import io.streamcrawl.connectors.redis.RedisRetryOptions;
+import io.streamcrawl.connectors.redis.source.metrics.RedisStreamSourceReaderMetrics;
+import io.streamcrawl.testing.RedisServerExtension;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.StreamEntryID;
+
+/** The source in Flink jobs on a MiniCluster, against a real redis-server. */
+class RedisStreamSourceITCase {
+    @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .setConfiguration(REPORTER.addToConfiguration(new Configuration()))
+                    .build());
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(25);
+    private static final String GROUP = "streamcrawl";
+
+    private RedisClient redis;
+    private JobClient job;
+
+    @BeforeEach
+    void connect() {
+        redis = RedisClient.create(REDIS.host(), REDIS.port());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (job != null) {
+            job.cancel().get();
+            await().atMost(TIMEOUT).until(() -> job.getJobStatus().get().isGloballyTerminalState());
+        }
+        redis.close();
+    }
+
+    @Test
+    void emitsEachEntryOfTwoStreamsOnceAndAcknowledgesThemAfterCheckpoints() throws Exception {
+        List<String> streams = List.of("t1:0", "t1:1");
+        List<String> written = add(streams, 500);
+
+        StreamExecutionEnvironment env = environment(2);
+        env.fromSource(source(streams, new StreamAndId()), WatermarkStrategy.noWatermarks(), "redis source")
+                .sinkTo(new CollectingSink("t1"));
+        job = env.executeAsync("t1");
+
+        await().atMost(TIMEOUT).until(() -> CollectingSink.results("t1").size() >= written.size()
+                && pending(streams) == 0);
+        assertThat(CollectingSink.results("t1")).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(written);
+        assertThat(streams).allSatisfy(s -> assertThat(redis.xlen(s)).as("entries left in %s", s).isZero());
+        assertThat(redis.xinfoConsumers2("t1:0", GROUP)).extracting(c -> c.getName()).containsExactly("streamcrawl-t1:0");
+    }
+
+    @Test
+    void afterAFailureTheRestoredJobLosesNoEntryAndAppliesNoneTwice() throws Exception {
+        List<String> streams = List.of("t2:0", "t2:1");
+        FailOnce.reset();
+        Configuration config = new Configuration();
+        config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        env.setParallelism(2);
+        env.enableCheckpointing(100);
+        env.fromSource(source(streams, new StreamAndId()), WatermarkStrategy.noWatermarks(), "redis source")
+                .map(new FailOnce())
+                .keyBy(id -> id)
+                .process(new CountPerKey())
+                .sinkTo(new CollectingSink("t2"));
+
+        List<String> written = new ArrayList<>(add(streams, 200));
+        job = env.executeAsync("t2");
+        // Once the first entries are deleted, a checkpoint covering them has completed.
+        await().atMost(TIMEOUT).until(() -> distinctIds("t2").size() == written.size()
+                && streams.stream().allMatch(s -> redis.xlen(s) == 0));
+        FailOnce.armAfter(150);
+        written.addAll(add(streams, 200));
+
+        await().atMost(TIMEOUT).until(() -> FailOnce.FAILURES.get() == 1
+                && distinctIds("t2").containsAll(written) && pending(streams) == 0);
+        assertThat(distinctIds("t2")).containsExactlyInAnyOrderElementsOf(written);
+        // The keyed state counts how often each entry reached it since the restored checkpoint.
+        assertThat(CollectingSink.results("t2")).allSatisfy(r -> assertThat(r).endsWith("#1"));
+    }
+
+    @Test
+    void malformedEntriesAreSkippedCountedAndAcknowledged() throws Exception {
+        List<String> good = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            good.add("http://example.org/" + i);
+            redis.xadd("t3", StreamEntryID.NEW_ENTRY, Map.of("url", good.get(i)));
+            if (i % 4 == 0) {
+                redis.xadd("t3", StreamEntryID.NEW_ENTRY, Map.of("href", "no url field " + i));
+            }
+        }
+        redis.xadd("t3", StreamEntryID.NEW_ENTRY, Map.of("task", "last entry, malformed"));
+
+        StreamExecutionEnvironment env = environment(1);
+        env.fromSource(source(List.of("t3"), new RequireUrl()), WatermarkStrategy.noWatermarks(), "redis source")
+                .sinkTo(new CollectingSink("t3"));
+        job = env.executeAsync("t3");
+
+        await().atMost(TIMEOUT).until(() -> CollectingSink.results("t3").size() == good.size()
+                && pending(List.of("t3")) == 0 && malformedEntries(job) == 4);
+        assertThat(CollectingSink.results("t3")).containsExactlyElementsOf(good);
+        assertThat(redis.xlen("t3")).isZero();
+    }
+
+    @Test
+    void keepsReadingAcrossARedisRestart() throws Exception {
+        List<String> written = new ArrayList<>(add(List.of("t4"), 50));
+        StreamExecutionEnvironment env = environment(1);
+        env.fromSource(source(List.of("t4"), new StreamAndId()), WatermarkStrategy.noWatermarks(), "redis source")
+                .sinkTo(new CollectingSink("t4"));
+        job = env.executeAsync("t4");
+        await().atMost(TIMEOUT).until(() -> CollectingSink.results("t4").size() == 50);
+
+        REDIS.restart();
+        redis.close();
+        redis = RedisClient.create(REDIS.host(), REDIS.port());
+        written.addAll(add(List.of("t4"), 50));
+
+        await().atMost(TIMEOUT).until(() -> CollectingSink.results("t4").size() >= 100 && pending(List.of("t4")) == 0);
+        assertThat(CollectingSink.results("t4")).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(written);
+    }
+
+    private static StreamExecutionEnvironment environment(int parallelism) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(parallelism);
+        env.enableCheckpointing(100);
+        return env;
+    }
+
+    private static <T> RedisStreamSource<T> source(List<String> streams, RedisStreamDeserializer<T> deserializer) {
+        return RedisStreamSource.<T>builder()
+                .setConnection(RedisConnectionConfig.builder().host(REDIS.host()).port(REDIS.port()).build())
+                .setStreams(streams)
+                .setGroup(GROUP)
+                .setDeserializer(deserializer)
+                .setOption(RedisStreamSourceOptions.FETCH_BLOCK, Duration.ofMillis(50))
+                .setOption(RedisRetryOptions.MAX_BACKOFF, Duration.ofMillis(200))
+                .build();
+    }
+
+    /** Adds {@code perStream} entries to each stream; returns "stream/id" of each. */
+    private List<String> add(List<String> streams, int perStream) {
+        List<String> written = new ArrayList<>();
+        List<Response<StreamEntryID>> ids = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            for (int i = 0; i < perStream; i++) {
+                for (String stream : streams) {
+                    ids.add(pipeline.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("n", String.valueOf(i))));
+                    keys.add(stream);
+                }
+            }
+            pipeline.sync();
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            written.add(keys.get(i) + "/" + ids.get(i).get());
+        }
+        return written;
+    }
+
+    private long pending(List<String> streams) {
+        return streams.stream().mapToLong(s -> redis.xpending(s, GROUP).getTotal()).sum();
+    }
+
+    private static HashSet<String> distinctIds(String sink) {
+        HashSet<String> ids = new HashSet<>();
+        CollectingSink.results(sink).forEach(r -> ids.add(r.substring(0, r.indexOf('#'))));
+        return ids;
+    }
+
+    private static long malformedEntries(JobClient job) {
+        return REPORTER.findMetrics(job.getJobID(), RedisStreamSourceReaderMetrics.MALFORMED_ENTRIES).values().stream()
+                .mapToLong(m -> ((Counter) m).getCount())
+                .sum();
+    }
+
+    /** Emits "stream/id". */
+    static final class StreamAndId implements RedisStreamDeserializer<String> {
+        @Override
+        public void deserialize(String stream, String id, Map<String, String> fields, Collector<String> out) {
+            out.collect(stream + "/" + id);
+        }
+
+        @Override
+        public TypeInformation<String> getProducedType() {
+            return Types.STRING;
+        }
+    }
+
+    /** Emits the "url" field; an entry without one is malformed. */
+    static final class RequireUrl implements RedisStreamDeserializer<String> {
+        @Override
+        public void deserialize(String stream, String id, Map<String, String> fields, Collector<String> out) {
+            String url = fields.get("url");
+            if (url == null) {
+                throw new IllegalArgumentException("missing field: url");
+            }
+            out.collect(url);
+        }
+
+        @Override
+        public TypeInformation<String> getProducedType() {
+            return Types.STRING;
+        }
+    }
+
+    /** Throws once, at the n-th record after being armed. */
+    static final class FailOnce implements MapFunction<String, String> {
+        static final AtomicInteger COUNTDOWN = new AtomicInteger();
+        static final AtomicInteger FAILURES = new AtomicInteger();
+
+        static void reset() {
+            COUNTDOWN.set(0);
+            FAILURES.set(0);
+        }
+
+        static void armAfter(int records) {
+            COUNTDOWN.set(records);
+        }
+
+        @Override
+        public String map(String value) {
+            if (COUNTDOWN.get() > 0 && COUNTDOWN.decrementAndGet() == 0) {
+                FAILURES.incrementAndGet();
+                throw new IllegalStateException("planned failure at " + value);
+            }
+            return value;
+        }
+    }
+
+    /** Emits "key#n": how often the key reached the operator's (checkpointed) state. */
+    static final class CountPerKey extends KeyedProcessFunction<String, String, String> {
+        private transient ValueState<Integer> seen;
+
+        @Override
+        public void open(OpenContext openContext) {
+            seen = getRuntimeContext().getState(new ValueStateDescriptor<>("seen", Types.INT));
+        }
+
+        @Override
+        public void processElement(String value, Context ctx, Collector<String> out) throws Exception {
+            int n = seen.value() == null ? 1 : seen.value() + 1;
+            seen.update(n);
+            out.collect(value + "#" + n);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package io.streamcrawl.connectors.redis.source.reader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.streamcrawl.connectors.redis.RedisConnectionConfig;
+import io.streamcrawl.connectors.redis.RedisRetryOptions;
+import io.streamcrawl.connectors.redis.source.RedisStreamSourceOptions;
+import io.streamcrawl.connectors.redis.source.split.RedisStreamSplit;
+import io.streamcrawl.testing.RedisServerExtension;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.resps.StreamEntry;
+
+/** The split reader against a real redis-server: reading, acknowledging, restoring, recovering. */
+class RedisStreamSplitReaderITCase {
+    @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
+    private static final String GROUP = "g";
+
+    private RedisClient redis;
+    private final List<RedisStreamSplitReader> readers = new ArrayList<>();
+
+    @BeforeEach
+    void connect() {
+        redis = RedisClient.create(REDIS.host(), REDIS.port());
+        redis.flushAll();
+    }
+
+    @AfterEach
+    void close() {
+        readers.forEach(RedisStreamSplitReader::close);
+        redis.close();
+    }
+
+    @Test
+    void readsNewEntriesAsTheSplitsConsumerAndAcknowledgesAndDeletesUpToAnId() throws IOException {
+        List<StreamEntryID> ids = add("s", 5);
+        RedisStreamSplitReader reader = reader(Duration.ofMillis(100), RedisStreamSplit.of("s"));
+
+        assertThat(fetch(reader, 5)).extracting(StreamEntry::getID).containsExactlyElementsOf(ids);
+        assertThat(redis.xpending("s", GROUP).getTotal()).isEqualTo(5);
+        assertThat(redis.xpending("s", GROUP).getConsumerMessageCount()).containsOnlyKeys("g-s");
+
+        reader.acknowledge(1, Map.of("s", ids.get(2).toString()));
+
+        assertThat(redis.xpending("s", GROUP).getTotal()).isEqualTo(2);
+        assertThat(redis.xrange("s", "-", "+")).extracting(StreamEntry::getID).containsExactlyElementsOf(ids.subList(3, 5));
+    }
+
+    @Test
+    void aRestoredSplitAcknowledgesUpToItsPositionThenReReadsItsPendingEntriesThenNewOnes() throws IOException {
+        List<StreamEntryID> ids = add("s", 6);
+        RedisStreamSplitReader failed = reader(Duration.ofMillis(100), RedisStreamSplit.of("s"));
+        assertThat(fetch(failed, 6)).hasSize(6);
+        failed.close();
+
+        RedisStreamSplitReader restored = reader(Duration.ofMillis(100), new RedisStreamSplit("s", ids.get(1).toString()));
+        List<StreamEntry> reread = fetch(restored, 4);
+
+        assertThat(reread).extracting(StreamEntry::getID).containsExactlyElementsOf(ids.subList(2, 6));
+        assertThat(redis.xpending("s", GROUP).getTotal()).isEqualTo(4);
+        assertThat(redis.xlen("s")).isEqualTo(4);
+
+        List<StreamEntryID> more = add("s", 2);
+        assertThat(fetch(restored, 2)).extracting(StreamEntry::getID).containsExactlyElementsOf(more);
+    }
+
+    @Test
+    void aSplitWithoutPositionReReadsAllItsPendingEntriesIncludingDeletedOnes() throws IOException {
+        List<StreamEntryID> ids = add("s", 3);
+        RedisStreamSplitReader failed = reader(Duration.ofMillis(100), RedisStreamSplit.of("s"));
+        assertThat(fetch(failed, 3)).hasSize(3);
+        failed.close();
+        redis.xdel("s", ids.get(0));
+
+        List<StreamEntry> reread = fetch(reader(Duration.ofMillis(100), RedisStreamSplit.of("s")), 3);
+
+        assertThat(reread).extracting(StreamEntry::getID).containsExactlyElementsOf(ids);
+        assertThat(reread.get(0).getFields()).isNullOrEmpty();
+        assertThat(reread.get(1).getFields()).containsEntry("n", "1");
+    }
+
+    @Test
+    void readsSeveralStreamsAndCreatesAVanishedGroupAgain() throws IOException {
+        RedisStreamSplitReader reader = reader(Duration.ofMillis(50), RedisStreamSplit.of("a"), RedisStreamSplit.of("b"));
+        List<StreamEntryID> a = add("a", 2);
+        List<StreamEntryID> b = add("b", 3);
+        assertThat(fetch(reader, 5)).extracting(StreamEntry::getID).containsAll(a).containsAll(b);
+
+        redis.del("a");
+        List<StreamEntryID> again = add("a", 1);
+
+        assertThat(fetch(reader, 1)).extracting(StreamEntry::getID).containsExactlyElementsOf(again);
+    }
+
+    @Test
+    void aWakeUpEndsAFetchWithoutWaitingForTheBlock() throws IOException {
+        RedisStreamSplitReader reader = reader(Duration.ofSeconds(20), RedisStreamSplit.of("s"));
+        reader.wakeUp();
+        long start = System.nanoTime();
+
+        RecordsWithSplitIds<StreamEntry> records = reader.fetch();
+
+        assertThat(records.nextSplit()).isNull();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void keepsReadingAcrossARedisRestart() throws IOException {
+        RedisStreamSplitReader reader = reader(Duration.ofMillis(50), RedisStreamSplit.of("s"));
+        List<StreamEntryID> before = add("s", 2);
+        assertThat(fetch(reader, 2)).extracting(StreamEntry::getID).containsExactlyElementsOf(before);
+
+        REDIS.restart();
+        redis.close();
+        redis = RedisClient.create(REDIS.host(), REDIS.port());
+        List<StreamEntryID> after = add("s", 2);
+
+        assertThat(fetch(reader, 2)).extracting(StreamEntry::getID).containsExactlyElementsOf(after);
+    }
+
+    private RedisStreamSplitReader reader(Duration block, RedisStreamSplit... splits) {
+        Configuration config = new Configuration();
+        config.set(RedisStreamSourceOptions.FETCH_BLOCK, block);
+        config.set(RedisStreamSourceOptions.FETCH_COUNT, 2);
+        config.set(RedisRetryOptions.INITIAL_BACKOFF, Duration.ofMillis(20));
+        config.set(RedisRetryOptions.MAX_BACKOFF, Duration.ofMillis(200));
+        RedisConnectionConfig conn = RedisConnectionConfig.builder().host(REDIS.host()).port(REDIS.port()).build();
+        RedisStreamSplitReader reader = new RedisStreamSplitReader(conn, GROUP, config, 0);
+        readers.add(reader);
+        reader.handleSplitsChanges(new SplitsAddition<>(List.of(splits)));
+        return reader;
+    }
+
+    private List<StreamEntryID> add(String stream, int n) {
+        List<StreamEntryID> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(redis.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("n", String.valueOf(i))));
+        }
+        return ids;
+    }
+
+    /** Fetches until {@code n} entries came, failing after a bounded number of fetches. */
+    private static List<StreamEntry> fetch(RedisStreamSplitReader reader, int n) throws IOException {
+        List<StreamEntry> entries = new ArrayList<>();
+        for (int attempt = 0; attempt < 200 && entries.size() < n; attempt++) {
+            RecordsWithSplitIds<StreamEntry> records = reader.fetch();
+            while (records.nextSplit() != null) {
+                StreamEntry entry;
+                while ((entry = records.nextRecordFromSplit()) != null) {
+                    entries.add(entry);
+                }
+            }
+        }
+        assertThat(entries).as("entries fetched").hasSize(n);
+        return entries;
+    }
+}

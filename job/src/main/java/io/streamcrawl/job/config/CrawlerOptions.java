@@ -1,0 +1,94 @@
+package io.streamcrawl.job.config;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/**
+ * Every setting of the crawl job with its default: the one home for defaults. The file
+ * config/crawler.yaml documents the same keys and is checked against this class by a test.
+ */
+public final class CrawlerOptions {
+    private CrawlerOptions() {}
+
+    public static final ConfigOption<String> REDIS_HOST = ConfigOptions.key("redis.host")
+            .stringType().defaultValue("127.0.0.1").withDescription("Redis host of the frontier and page streams.");
+
+    public static final ConfigOption<Integer> REDIS_PORT = ConfigOptions.key("redis.port")
+            .intType().defaultValue(16379).withDescription("Redis port.");
+
+    public static final ConfigOption<String> REDIS_USER = ConfigOptions.key("redis.user")
+            .stringType().defaultValue("").withDescription("Redis ACL user; empty for none.");
+
+    public static final ConfigOption<String> REDIS_PASSWORD = ConfigOptions.key("redis.password")
+            .stringType().defaultValue("").withDescription("Redis password; empty for none.");
+
+    public static final ConfigOption<String> ETCD_ENDPOINTS = ConfigOptions.key("etcd.endpoints")
+            .stringType().defaultValue("http://127.0.0.1:23790").withDescription("Comma-separated etcd endpoints.");
+
+    public static final ConfigOption<String> ETCD_PREFIX = ConfigOptions.key("etcd.prefix")
+            .stringType().defaultValue("/streamcrawl/").withDescription("Root of the control keys in etcd.");
+
+    public static final ConfigOption<String> FRONTIER_STREAM_PREFIX = ConfigOptions.key("frontier.stream-prefix")
+            .stringType().defaultValue("streamcrawl:frontier:").withDescription("Frontier stream key prefix; the shard number follows.");
+
+    public static final ConfigOption<Integer> FRONTIER_SHARDS = ConfigOptions.key("frontier.shards")
+            .intType().defaultValue(4).withDescription("Number of frontier streams (source splits).");
+
+    public static final ConfigOption<String> FRONTIER_GROUP = ConfigOptions.key("frontier.group")
+            .stringType().defaultValue("streamcrawl").withDescription("Consumer group of the job on the frontier streams.");
+
+    public static final ConfigOption<String> PAGES_STREAM = ConfigOptions.key("pages.stream")
+            .stringType().defaultValue("streamcrawl:pages").withDescription("Redis stream of page records.");
+
+    public static final ConfigOption<Long> PAGES_MAX_LENGTH = ConfigOptions.key("pages.max-length")
+            .longType().defaultValue(1_000_000L).withDescription("Approximate MAXLEN of the page stream; 0 keeps all.");
+
+    public static final ConfigOption<String> STATS_KEY_PREFIX = ConfigOptions.key("stats.key-prefix")
+            .stringType().defaultValue("streamcrawl:stats:").withDescription("Redis hash per task with the counters the job publishes.");
+
+    public static final ConfigOption<Duration> STATS_INTERVAL = ConfigOptions.key("stats.interval")
+            .durationType().defaultValue(Duration.ofSeconds(1)).withDescription("How often task counters are published.");
+
+    public static final ConfigOption<Integer> FETCH_ASYNC_CAPACITY = ConfigOptions.key("fetch.async-capacity")
+            .intType().defaultValue(100).withDescription("Fetches in flight per fetcher subtask.");
+
+    public static final ConfigOption<Integer> FETCH_MAX_REQUESTS_PER_HOST = ConfigOptions.key("fetch.max-requests-per-host")
+            .intType().defaultValue(4).withDescription("Concurrent requests per host in one fetcher subtask.");
+
+    public static final ConfigOption<Duration> FETCH_CONNECT_TIMEOUT = ConfigOptions.key("fetch.connect-timeout")
+            .durationType().defaultValue(Duration.ofSeconds(10)).withDescription("TCP connect timeout.");
+
+    public static final ConfigOption<Duration> FETCH_READ_TIMEOUT = ConfigOptions.key("fetch.read-timeout")
+            .durationType().defaultValue(Duration.ofSeconds(20)).withDescription("Socket read timeout.");
+
+    public static final ConfigOption<Duration> FETCH_OPERATOR_TIMEOUT = ConfigOptions.key("fetch.operator-timeout")
+            .durationType().defaultValue(Duration.ofSeconds(120))
+            .withDescription("Async operator timeout; a backstop above every task's fetch timeout.");
+
+    public static final ConfigOption<Integer> SCHEDULER_RELEASES_PER_TICK = ConfigOptions.key("scheduler.releases-per-tick")
+            .intType().defaultValue(50).withDescription("URLs a host may release in one timer callback when its delay is 0.");
+
+    public static final ConfigOption<Duration> SCHEDULER_WAIT_POLL = ConfigOptions.key("scheduler.wait-poll")
+            .durationType().defaultValue(Duration.ofSeconds(1))
+            .withDescription("How often a host whose queued URLs all wait (disabled or unknown task) looks again.");
+
+    public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key("job.parallelism")
+            .intType().defaultValue(2).withDescription("Default parallelism of the job's operators.");
+
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("job.checkpoint-interval")
+            .durationType().defaultValue(Duration.ofSeconds(5)).withDescription("Checkpoint interval; frontier entries are acknowledged on checkpoint.");
+
+    public static final ConfigOption<String> JOB_NAME = ConfigOptions.key("job.name")
+            .stringType().defaultValue("streamcrawl").withDescription("Name of the Flink job.");
+
+    /** Every option, for validation of keys and the documentation check. */
+    public static final List<ConfigOption<?>> ALL = List.of(
+            REDIS_HOST, REDIS_PORT, REDIS_USER, REDIS_PASSWORD, ETCD_ENDPOINTS, ETCD_PREFIX,
+            FRONTIER_STREAM_PREFIX, FRONTIER_SHARDS, FRONTIER_GROUP, PAGES_STREAM, PAGES_MAX_LENGTH,
+            STATS_KEY_PREFIX, STATS_INTERVAL, FETCH_ASYNC_CAPACITY, FETCH_MAX_REQUESTS_PER_HOST,
+            FETCH_CONNECT_TIMEOUT, FETCH_READ_TIMEOUT, FETCH_OPERATOR_TIMEOUT, SCHEDULER_RELEASES_PER_TICK,
+            SCHEDULER_WAIT_POLL, PARALLELISM, CHECKPOINT_INTERVAL, JOB_NAME);
+}

@@ -1,0 +1,135 @@
+package io.streamcrawl.job.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+
+import io.streamcrawl.job.url.UrlNormalizer;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Parses and validates a {@link TaskSpec} from its JSON. The outcome is a result, never an
+ * exception: a rejected spec carries the reason the job writes to the task's status key.
+ */
+public final class TaskSpecParser {
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    private TaskSpecParser() {}
+
+    /** A spec, or the reason it was rejected. */
+    public record Result(TaskSpec spec, String rejection) {
+        public boolean accepted() {
+            return spec != null;
+        }
+    }
+
+    public static Result parse(String json) {
+        TaskSpec spec;
+        try {
+            spec = JSON.readValue(json, TaskSpec.class);
+        } catch (UnrecognizedPropertyException e) {
+            return rejected("unknown field '" + e.getPropertyName() + "'" + at(e.getPath()));
+        } catch (JsonProcessingException e) {
+            return rejected("invalid JSON: " + e.getOriginalMessage());
+        }
+        if (spec == null) {
+            return rejected("empty spec");
+        }
+        List<String> problems = problems(spec);
+        return problems.isEmpty() ? new Result(spec, null) : rejected(String.join("; ", problems));
+    }
+
+    public static String toJson(TaskSpec spec) {
+        try {
+            return JSON.writeValueAsString(spec);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a task spec as JSON", e);
+        }
+    }
+
+    private static List<String> problems(TaskSpec spec) {
+        List<String> problems = new ArrayList<>();
+        if (spec.seeds().isEmpty()) {
+            problems.add("seeds: at least one seed URL is required");
+        }
+        for (String seed : spec.seeds()) {
+            if (seed == null || UrlNormalizer.normalize(seed).isEmpty()) {
+                problems.add("seeds: '" + seed + "' is not an http(s) URL");
+            }
+        }
+        nonNegative(problems, "maxDepth", spec.maxDepth());
+        nonNegative(problems, "maxPages", spec.maxPages());
+        nonNegative(problems, "maxPagesPerHost", spec.maxPagesPerHost());
+        nonNegative(problems, "maxUrlLength", spec.maxUrlLength());
+        nonNegative(problems, "politeness.delayMs", spec.politeness().delayMs());
+        nonNegative(problems, "politeness.maxCrawlDelayMs", spec.politeness().maxCrawlDelayMs());
+        positive(problems, "politeness.maxInFlightPerHost", spec.politeness().maxInFlightPerHost());
+        positive(problems, "fetch.timeoutMs", spec.fetch().timeoutMs());
+        positive(problems, "fetch.maxBytes", spec.fetch().maxBytes());
+        nonNegative(problems, "fetch.maxRedirects", spec.fetch().maxRedirects());
+        if (spec.fetch().userAgent().isBlank()) {
+            problems.add("fetch.userAgent: must not be blank");
+        }
+        regexes(problems, "scope.include", spec.scope().include());
+        regexes(problems, "scope.exclude", spec.scope().exclude());
+        for (String host : spec.scope().hosts()) {
+            if (host == null || host.isBlank() || host.contains("/")) {
+                problems.add("scope.hosts: '" + host + "' is not a host pattern");
+            }
+        }
+        if (spec.recrawlAfter() != null) {
+            try {
+                Duration.parse(spec.recrawlAfter());
+            } catch (DateTimeParseException e) {
+                problems.add("recrawlAfter: '" + spec.recrawlAfter() + "' is not an ISO-8601 duration such as P7D");
+            }
+        }
+        return problems;
+    }
+
+    private static void nonNegative(List<String> problems, String field, long value) {
+        if (value < 0) {
+            problems.add(field + ": must be >= 0, got " + value);
+        }
+    }
+
+    private static void positive(List<String> problems, String field, long value) {
+        if (value <= 0) {
+            problems.add(field + ": must be > 0, got " + value);
+        }
+    }
+
+    private static void regexes(List<String> problems, String field, List<String> patterns) {
+        for (String pattern : patterns) {
+            try {
+                Pattern.compile(pattern);
+            } catch (PatternSyntaxException | NullPointerException e) {
+                problems.add(field + ": '" + pattern + "' is not a regular expression");
+            }
+        }
+    }
+
+    private static String at(List<com.fasterxml.jackson.databind.JsonMappingException.Reference> path) {
+        if (path.size() <= 1) {
+            return "";
+        }
+        StringBuilder where = new StringBuilder();
+        for (int i = 0; i < path.size() - 1; i++) {
+            where.append(where.length() == 0 ? "" : ".").append(path.get(i).getFieldName());
+        }
+        return " in " + where;
+    }
+
+    private static Result rejected(String reason) {
+        return new Result(null, reason);
+    }
+}

@@ -1,0 +1,62 @@
+package io.streamcrawl.job.control;
+
+import io.streamcrawl.job.stats.TaskCounters;
+
+import java.util.List;
+import java.util.Map;
+
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.resps.StreamGroupInfo;
+
+/**
+ * A task's progress as the job publishes it ({@code <stats prefix><task>}: per-subtask counters)
+ * and the frontier's backlog, read from Redis.
+ *
+ * @param queued URLs waiting in the schedulers' queues
+ * @param inFlight URLs released to the fetchers and not finished yet
+ * @param unread frontier streams whose newest entry the job has not read
+ * @param pending frontier entries read but not yet covered by a completed checkpoint
+ */
+public record CrawlProgress(long queued, long inFlight, long pages, long errors, int unread, long pending) {
+
+    /** Nothing queued, in flight, unread or unacknowledged: the task can make no more progress. */
+    public boolean idle() {
+        return queued == 0 && inFlight == 0 && unread == 0 && pending == 0;
+    }
+
+    public static CrawlProgress read(RedisClient redis, String statsKey, List<String> frontierStreams, String group) {
+        Map<String, String> stats = redis.hgetAll(statsKey);
+        long done = sum(stats, TaskCounters.DONE);
+        long released = sum(stats, TaskCounters.RELEASED);
+        int unread = 0;
+        long pending = 0;
+        for (String stream : frontierStreams) {
+            if (!redis.exists(stream)) {
+                continue;
+            }
+            StreamEntryID last = redis.xinfoStream(stream).getLastGeneratedId();
+            StreamGroupInfo info = redis.xinfoGroups(stream).stream()
+                    .filter(g -> g.getName().equals(group)).findFirst().orElse(null);
+            if (info == null) {
+                unread += redis.xlen(stream) > 0 ? 1 : 0;
+                continue;
+            }
+            if (info.getLastDeliveredId().compareTo(last) < 0) {
+                unread++;
+            }
+            pending += info.getPending();
+        }
+        return new CrawlProgress(sum(stats, TaskCounters.QUEUED), released - done, sum(stats, TaskCounters.PAGES),
+                sum(stats, TaskCounters.ERRORS), unread, pending);
+    }
+
+    /** The sum of a counter's fields {@code <counter>.<subtask>} over subtasks. */
+    private static long sum(Map<String, String> stats, String counter) {
+        String prefix = counter + ".";
+        return stats.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(prefix))
+                .mapToLong(e -> Long.parseLong(e.getValue()))
+                .sum();
+    }
+}

@@ -1,0 +1,271 @@
+package io.streamcrawl.job.control;
+
+import io.streamcrawl.job.config.CrawlerConfig;
+import io.streamcrawl.job.config.RedisConnections;
+import io.streamcrawl.job.config.TaskSpecParser;
+import io.streamcrawl.job.frontier.FrontierEntry;
+import io.streamcrawl.job.frontier.FrontierEntrySerializer;
+import io.streamcrawl.job.url.UrlNormalizer;
+import io.streamcrawl.connectors.redis.sink.RedisStreamEntry;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import org.apache.flink.configuration.Configuration;
+
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+
+import static io.streamcrawl.job.config.CrawlerOptions.*;
+
+/**
+ * The command line for crawl tasks (wrapped by scripts/crawlctl). Every operation is also a
+ * plain etcd key or Redis command; this only saves typing. Crawler options ({@code --redis.port
+ * 6379}, {@code --config FILE}) may stand anywhere.
+ */
+public final class Crawlctl {
+    static final String USAGE = String.join("\n",
+            "usage: crawlctl [--config FILE] [--<option> VALUE ...] COMMAND",
+            "  task put TASK SPEC.json|-    write a task's spec (JSON file, or - for standard input)",
+            "  task enable|disable TASK     switch a task on or off",
+            "  task delete TASK             remove a task; the job drops its queued URLs",
+            "  task list                    tasks with their enabled flag and status",
+            "  seed TASK [URL...]           add seed URLs to the frontier (default: the seeds of the task's spec)",
+            "  status TASK                  pages, queued, in flight, errors, frontier backlog",
+            "  wait-idle TASK [--timeout SECONDS] [--progress SECONDS]",
+            "                               wait until the task has nothing queued, in flight or unread,",
+            "                               then print the crawl summary line");
+
+    private static final Duration POLL = Duration.ofSeconds(1);
+    private static final int IDLE_POLLS = 3;
+
+    private final Configuration config;
+    private final PrintStream out;
+
+    Crawlctl(Configuration config, PrintStream out) {
+        this.config = config;
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        try {
+            System.exit(run(args, System.out));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("crawlctl: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    /** Runs one command; returns the exit code. */
+    public static int run(String[] args, PrintStream out) {
+        List<String> words = new ArrayList<>();
+        List<String> options = new ArrayList<>();
+        Map<String, String> local = new java.util.HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].startsWith("--") && i + 1 < args.length) {
+                String key = args[i].substring(2);
+                if (key.equals("timeout") || key.equals("progress")) {
+                    local.put(key, args[++i]);
+                } else {
+                    options.add(args[i]);
+                    options.add(args[++i]);
+                }
+            } else if (args[i].equals("-h") || args[i].equals("--help")) {
+                out.println(USAGE);
+                return 0;
+            } else {
+                words.add(args[i]);
+            }
+        }
+        if (words.isEmpty()) {
+            throw new IllegalArgumentException("no command given\n" + USAGE);
+        }
+        Crawlctl crawlctl = new Crawlctl(CrawlerConfig.fromArgs(options.toArray(String[]::new)), out);
+        String command = words.get(0);
+        List<String> rest = words.subList(1, words.size());
+        return switch (command) {
+            case "task" -> crawlctl.task(rest);
+            case "seed" -> crawlctl.seed(rest);
+            case "status" -> crawlctl.status(single(rest, "status TASK"));
+            case "wait-idle" -> crawlctl.waitIdle(single(rest, "wait-idle TASK"),
+                    seconds(local, "timeout", 0), seconds(local, "progress", 5));
+            default -> throw new IllegalArgumentException("unknown command '" + command + "'\n" + USAGE);
+        };
+    }
+
+    private int task(List<String> args) {
+        if (args.isEmpty()) {
+            throw new IllegalArgumentException("task needs a subcommand: put, enable, disable, delete, list");
+        }
+        try (TaskRegistry registry = registry()) {
+            switch (args.get(0)) {
+                case "put" -> {
+                    if (args.size() != 3) {
+                        throw new IllegalArgumentException("usage: task put TASK SPEC.json|-");
+                    }
+                    String task = validTask(args.get(1));
+                    String json = readSpec(args.get(2));
+                    TaskSpecParser.Result parsed = TaskSpecParser.parse(json);
+                    if (!parsed.accepted()) {
+                        throw new IllegalArgumentException("spec of task " + task + " rejected: " + parsed.rejection());
+                    }
+                    registry.putSpec(task, json);
+                    out.println("task " + task + ": spec written");
+                }
+                case "enable", "disable" -> {
+                    String task = validTask(single(args.subList(1, args.size()), "task " + args.get(0) + " TASK"));
+                    registry.setEnabled(task, args.get(0).equals("enable"));
+                    out.println("task " + task + ": " + args.get(0) + "d");
+                }
+                case "delete" -> {
+                    String task = validTask(single(args.subList(1, args.size()), "task delete TASK"));
+                    registry.delete(task);
+                    out.println("task " + task + ": deleted");
+                }
+                case "list" -> registry.list().forEach((task, values) -> out.printf(Locale.ROOT, "%-24s enabled=%-5s status=%s%n",
+                        task, values.getOrDefault(TaskKeys.ENABLED, "false"), values.getOrDefault(TaskKeys.STATUS, "-")));
+                default -> throw new IllegalArgumentException("unknown task subcommand '" + args.get(0) + "'");
+            }
+        }
+        return 0;
+    }
+
+    private int seed(List<String> args) {
+        if (args.isEmpty()) {
+            throw new IllegalArgumentException("usage: seed TASK [URL...]");
+        }
+        String task = validTask(args.get(0));
+        List<String> urls = args.size() > 1 ? args.subList(1, args.size()) : specSeeds(task);
+        FrontierEntrySerializer serializer = new FrontierEntrySerializer(config.get(FRONTIER_STREAM_PREFIX), config.get(FRONTIER_SHARDS));
+        try (RedisClient redis = redis()) {
+            for (String url : urls) {
+                String normalized = UrlNormalizer.normalize(url)
+                        .orElseThrow(() -> new IllegalArgumentException("'" + url + "' is not an http(s) URL"));
+                RedisStreamEntry entry = serializer.serialize(new FrontierEntry(normalized, task, 0, 0, null));
+                redis.xadd(entry.stream(), StreamEntryID.NEW_ENTRY, entry.fields());
+                out.println("seeded " + normalized + " -> " + entry.stream());
+            }
+        }
+        return 0;
+    }
+
+    private List<String> specSeeds(String task) {
+        try (TaskRegistry registry = registry()) {
+            String json = registry.get(task, TaskKeys.SPEC).map(TaskRegistry.Value::value)
+                    .orElseThrow(() -> new IllegalArgumentException("task " + task + " has no spec: give seed URLs or put a spec first"));
+            TaskSpecParser.Result parsed = TaskSpecParser.parse(json);
+            if (!parsed.accepted()) {
+                throw new IllegalArgumentException("the spec of task " + task + " is invalid: " + parsed.rejection());
+            }
+            return parsed.spec().seeds();
+        }
+    }
+
+    private int status(String task) {
+        try (RedisClient redis = redis(); TaskRegistry registry = registry()) {
+            CrawlProgress p = progress(redis, task);
+            out.printf(Locale.ROOT, "task=%s enabled=%s status=%s pages=%d errors=%d queued=%d in_flight=%d frontier_unread=%d frontier_pending=%d%n",
+                    task,
+                    registry.get(task, TaskKeys.ENABLED).map(TaskRegistry.Value::value).orElse("false"),
+                    registry.get(task, TaskKeys.STATUS).map(TaskRegistry.Value::value).orElse("-"),
+                    p.pages(), p.errors(), p.queued(), p.inFlight(), p.unread(), p.pending());
+        }
+        return 0;
+    }
+
+    private int waitIdle(String task, long timeoutSeconds, long progressSeconds) {
+        long start = System.nanoTime();
+        long lastProgress = start;
+        long startPages = -1;
+        int idlePolls = 0;
+        try (RedisClient redis = redis()) {
+            while (true) {
+                CrawlProgress p = progress(redis, task);
+                startPages = startPages < 0 ? p.pages() : startPages;
+                idlePolls = p.idle() ? idlePolls + 1 : 0;
+                double seconds = (System.nanoTime() - start) / 1e9;
+                if (idlePolls >= IDLE_POLLS) {
+                    long pages = p.pages();
+                    out.printf(Locale.ROOT, "crawl summary: task=%s pages=%d errors=%d seconds=%.1f pages_per_s=%.1f%n",
+                            task, pages, p.errors(), seconds, seconds > 0 ? (pages - startPages) / seconds : 0.0);
+                    return 0;
+                }
+                if (timeoutSeconds > 0 && seconds > timeoutSeconds) {
+                    out.printf(Locale.ROOT, "not idle after %d s: %s%n", timeoutSeconds, p);
+                    return 1;
+                }
+                if (progressSeconds > 0 && System.nanoTime() - lastProgress >= progressSeconds * 1_000_000_000L) {
+                    lastProgress = System.nanoTime();
+                    out.printf(Locale.ROOT, "progress: task=%s pages=%d errors=%d queued=%d in_flight=%d pages_per_s=%.1f%n",
+                            task, p.pages(), p.errors(), p.queued(), p.inFlight(), (p.pages() - startPages) / seconds);
+                }
+                pause();
+            }
+        }
+    }
+
+    private CrawlProgress progress(RedisClient redis, String task) {
+        String prefix = config.get(FRONTIER_STREAM_PREFIX);
+        List<String> streams = IntStream.range(0, config.get(FRONTIER_SHARDS)).mapToObj(i -> prefix + i).toList();
+        return CrawlProgress.read(redis, config.get(STATS_KEY_PREFIX) + task, streams, config.get(FRONTIER_GROUP));
+    }
+
+    private TaskRegistry registry() {
+        return new TaskRegistry(config.get(ETCD_ENDPOINTS), config.get(ETCD_PREFIX));
+    }
+
+    private RedisClient redis() {
+        return RedisConnections.of(config).createClient("crawlctl");
+    }
+
+    private static String readSpec(String source) {
+        try {
+            return source.equals("-")
+                    ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+                    : Files.readString(Path.of(source));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read spec " + source + ": " + e.getMessage());
+        }
+    }
+
+    private static String validTask(String task) {
+        if (!TaskKeys.isValidTaskName(task)) {
+            throw new IllegalArgumentException("invalid task name '" + task + "': use letters, digits, '.', '_' and '-'");
+        }
+        return task;
+    }
+
+    private static String single(List<String> args, String usage) {
+        if (args.size() != 1) {
+            throw new IllegalArgumentException("usage: " + usage);
+        }
+        return args.get(0);
+    }
+
+    private static long seconds(Map<String, String> options, String name, long fallback) {
+        String value = options.get(name);
+        try {
+            return value == null ? fallback : Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " takes whole seconds, got '" + value + "'");
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.streamcrawl.job.control;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.streamcrawl.connectors.etcd.EtcdKeyEvent;
+import io.streamcrawl.job.config.TaskSpecParser;
+
+import java.nio.charset.StandardCharsets;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns changes of the task control keys into {@link TaskEvent}s: validates each spec, writes
+ * {@code accepted} or {@code rejected: <reason>} to the task's status key, and passes on only
+ * valid specs, so a bad spec leaves the task's previous one in force. Runs with parallelism 1.
+ */
+public final class TaskControlFunction extends ProcessFunction<EtcdKeyEvent, TaskEvent> {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskControlFunction.class);
+
+    private final String endpoints;
+    private final TaskKeys keys;
+    private transient Client etcd;
+    private transient Counter rejectedSpecs;
+
+    public TaskControlFunction(String endpoints, String root) {
+        this.endpoints = endpoints;
+        this.keys = new TaskKeys(root);
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        etcd = Client.builder().endpoints(endpoints.split(",")).build();
+        rejectedSpecs = getRuntimeContext().getMetricGroup().counter("crawler_task_specs_rejected_total");
+    }
+
+    @Override
+    public void close() {
+        if (etcd != null) {
+            etcd.close();
+        }
+    }
+
+    @Override
+    public void processElement(EtcdKeyEvent event, Context ctx, Collector<TaskEvent> out) {
+        keys.parse(event.key()).ifPresent(key -> {
+            boolean put = event.type() == EtcdKeyEvent.Type.PUT;
+            switch (key.leaf()) {
+                case TaskKeys.SPEC -> {
+                    if (put) {
+                        onSpec(key.task(), event.value(), out);
+                    } else {
+                        LOG.info("Task {} deleted", key.task());
+                        out.collect(TaskEvent.deleted(key.task()));
+                    }
+                }
+                case TaskKeys.ENABLED -> {
+                    boolean enabled = put && "true".equalsIgnoreCase(event.value().trim());
+                    LOG.info("Task {} {}", key.task(), enabled ? "enabled" : "disabled");
+                    out.collect(TaskEvent.enabled(key.task(), enabled));
+                }
+                default -> { }
+            }
+        });
+    }
+
+    private void onSpec(String task, String json, Collector<TaskEvent> out) {
+        if (!TaskKeys.isValidTaskName(task)) {
+            reject(task, "invalid task name '" + task + "': use letters, digits, '.', '_' and '-'");
+            return;
+        }
+        TaskSpecParser.Result result = TaskSpecParser.parse(json);
+        if (!result.accepted()) {
+            reject(task, result.rejection());
+            return;
+        }
+        writeStatus(task, "accepted");
+        out.collect(TaskEvent.spec(task, json));
+    }
+
+    private void reject(String task, String reason) {
+        rejectedSpecs.inc();
+        LOG.warn("Task {}: spec rejected: {}", task, reason);
+        writeStatus(task, "rejected: " + reason);
+    }
+
+    /** Asynchronous: the status is for people and tools; the crawl does not wait for it. */
+    private void writeStatus(String task, String status) {
+        etcd.getKVClient()
+                .put(bytes(keys.key(task, TaskKeys.STATUS)), bytes(status))
+                .whenComplete((response, error) -> {
+                    if (error != null) {
+                        LOG.warn("Task {}: cannot write status '{}': {}", task, status, error.toString());
+                    }
+                });
+    }
+
+    private static ByteSequence bytes(String s) {
+        return ByteSequence.from(s, StandardCharsets.UTF_8);
+    }
+}

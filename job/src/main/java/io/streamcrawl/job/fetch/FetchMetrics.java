@@ -1,0 +1,59 @@
+package io.streamcrawl.job.fetch;
+
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.ThreadSafeSimpleCounter;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+
+/**
+ * The fetcher's metrics: responses per status class, failed fetches and fetch latency (ms).
+ * Thread-safe: results are recorded on okhttp's dispatcher threads.
+ */
+final class FetchMetrics {
+    static final String STATUS_2XX = "http_status_2xx";
+    static final String STATUS_3XX = "http_status_3xx";
+    static final String STATUS_4XX = "http_status_4xx";
+    static final String STATUS_5XX = "http_status_5xx";
+    static final String STATUS_OTHER = "http_status_other";
+    static final String ERRORS = "fetch_errors";
+    static final String LATENCY = "fetch_latency";
+    private static final int LATENCY_WINDOW = 1000;
+
+    private final Counter status2xx;
+    private final Counter status3xx;
+    private final Counter status4xx;
+    private final Counter status5xx;
+    private final Counter statusOther;
+    private final Counter errors;
+    private final Histogram latency;
+
+    FetchMetrics(MetricGroup group) {
+        status2xx = group.counter(STATUS_2XX, new ThreadSafeSimpleCounter());
+        status3xx = group.counter(STATUS_3XX, new ThreadSafeSimpleCounter());
+        status4xx = group.counter(STATUS_4XX, new ThreadSafeSimpleCounter());
+        status5xx = group.counter(STATUS_5XX, new ThreadSafeSimpleCounter());
+        statusOther = group.counter(STATUS_OTHER, new ThreadSafeSimpleCounter());
+        errors = group.counter(ERRORS, new ThreadSafeSimpleCounter());
+        // DescriptiveStatisticsHistogram synchronizes its updates.
+        latency = group.histogram(LATENCY, new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
+    }
+
+    void record(FetchResult result) {
+        latency.update(result.fetchMs());
+        int status = result.status();
+        if (status == 0) {
+            errors.inc();
+        } else if (status >= 200 && status < 300) {
+            status2xx.inc();
+        } else if (status >= 300 && status < 400) {
+            status3xx.inc();
+        } else if (status >= 400 && status < 500) {
+            status4xx.inc();
+        } else if (status >= 500 && status < 600) {
+            status5xx.inc();
+        } else {
+            statusOther.inc();
+        }
+    }
+}

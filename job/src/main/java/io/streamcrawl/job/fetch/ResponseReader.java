@@ -1,0 +1,86 @@
+package io.streamcrawl.job.fetch;
+
+import okhttp3.MediaType;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.Buffer;
+import okio.BufferedSource;
+
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * Turns an okhttp {@link Response} into a {@link FetchResult}: the body is read only for a 2xx
+ * response whose media type the task accepts, streamed and cut at the task's max bytes. Blocks
+ * while reading; runs on okhttp's dispatcher thread, inside the call's timeout.
+ */
+final class ResponseReader {
+    private static final byte[] NO_BODY = new byte[0];
+    /** The largest array a JVM allocates; a bound for tasks that set no usable max bytes. */
+    private static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 16;
+    private static final long CHUNK_BYTES = 8192;
+
+    private ResponseReader() {}
+
+    static FetchResult read(FetchRequest request, Response response, long fetchedAtMillis, long startNanos)
+            throws IOException {
+        ResponseBody body = response.body();
+        byte[] bytes = NO_BODY;
+        boolean truncated = false;
+        if (response.isSuccessful() && accepts(request.fetch().contentTypes(), body.contentType())) {
+            long max = limit(request.fetch().maxBytes());
+            BufferedSource source = body.source();
+            Buffer buffer = new Buffer();
+            while (buffer.size() <= max && source.read(buffer, Math.min(CHUNK_BYTES, max + 1 - buffer.size())) != -1) {
+                // keep reading: max + 1 bytes tell a body of exactly max bytes from a longer one
+            }
+            truncated = buffer.size() > max;
+            bytes = buffer.readByteArray(Math.min(buffer.size(), max));
+        }
+        return new FetchResult(
+                request,
+                response.code(),
+                response.request().url().toString(),
+                response.header("Content-Type"),
+                bytes,
+                truncated,
+                fetchedAtMillis,
+                elapsedMillis(startNanos),
+                null);
+    }
+
+    /**
+     * Whether the body of a response with this media type is read: its {@code type/subtype}
+     * (parameters ignored, case-insensitive) is one of {@code allowed}, or {@code allowed} is
+     * empty (any type, even none).
+     */
+    static boolean accepts(String[] allowed, MediaType mediaType) {
+        if (allowed == null || allowed.length == 0) {
+            return true;
+        }
+        if (mediaType == null) {
+            return false;
+        }
+        String essence = mediaType.type() + "/" + mediaType.subtype();
+        for (String candidate : allowed) {
+            if (candidate != null && essence.equals(stripParameters(candidate))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static long elapsedMillis(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    private static String stripParameters(String contentType) {
+        int semicolon = contentType.indexOf(';');
+        String essence = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
+        return essence.strip().toLowerCase(Locale.ROOT);
+    }
+
+    private static long limit(long maxBytes) {
+        return maxBytes > 0 ? Math.min(maxBytes, MAX_ARRAY_BYTES) : MAX_ARRAY_BYTES;
+    }
+}

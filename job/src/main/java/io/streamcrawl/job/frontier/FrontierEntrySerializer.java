@@ -1,0 +1,39 @@
+package io.streamcrawl.job.frontier;
+
+import io.streamcrawl.connectors.redis.sink.RedisStreamEntry;
+import io.streamcrawl.connectors.redis.sink.RedisStreamSerializer;
+import io.streamcrawl.job.url.Hosts;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** Writes a {@link FrontierEntry} to the frontier shard of its URL's host, in the public field format. */
+public final class FrontierEntrySerializer implements RedisStreamSerializer<FrontierEntry> {
+    private final String streamPrefix;
+    private final int shards;
+
+    public FrontierEntrySerializer(String streamPrefix, int shards) {
+        this.streamPrefix = streamPrefix;
+        this.shards = shards;
+    }
+
+    /** The frontier stream that holds a URL's host. */
+    public String streamOf(String url) {
+        return streamPrefix + Hosts.shardOf(Hosts.hostOf(url).orElse(""), shards);
+    }
+
+    @Override
+    public RedisStreamEntry serialize(FrontierEntry entry) {
+        Map<String, String> fields = new HashMap<>();
+        fields.put("url", entry.url());
+        fields.put("task", entry.task());
+        fields.put("depth", Integer.toString(entry.depth()));
+        if (entry.priority() != 0) {
+            fields.put("priority", Integer.toString(entry.priority()));
+        }
+        if (entry.parent() != null) {
+            fields.put("parent", entry.parent());
+        }
+        return new RedisStreamEntry(streamOf(entry.url()), fields);
+    }
+}

@@ -1,0 +1,14 @@
+package io.streamcrawl.job.parse;
+
+import java.util.List;
+
+/**
+ * What the crawl keeps of an HTML page.
+ *
+ * @param title the page's title, whitespace-normalized; null when it has none
+ * @param links the page's distinct normalized outgoing links that passed the caller's filter, in
+ *     document order
+ */
+record HtmlContent(String title, List<String> links) {
+    static final HtmlContent NONE = new HtmlContent(null, List.of());
+}

@@ -1,0 +1,107 @@
+package io.streamcrawl.job.parse;
+
+import io.streamcrawl.job.fetch.FetchRequest;
+import io.streamcrawl.job.fetch.FetchResult;
+import io.streamcrawl.job.frontier.FrontierEntry;
+import io.streamcrawl.job.url.TaskScope;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.apache.flink.util.Preconditions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+
+/**
+ * Turns each {@link FetchResult} into one {@link PageRecord} and, on the side output
+ * {@link #LINKS}, the page's links as frontier entries one level deeper.
+ *
+ * <p>Only 2xx HTML bodies are parsed; failed fetches, other statuses and other media types yield
+ * a record without title and links. Links are normalized, de-duplicated, kept when the task's
+ * scope allows them, capped per page, and emitted only when the request says to follow links.
+ * Never throws on page content.
+ */
+public class PageParser extends ProcessFunction<FetchResult, PageRecord> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(PageParser.class);
+
+    /** The links found on pages, for the frontier. */
+    public static final OutputTag<FrontierEntry> LINKS =
+            new OutputTag<>("links", TypeInformation.of(FrontierEntry.class));
+
+    /** The most links kept of one page unless configured otherwise. */
+    public static final int DEFAULT_MAX_LINKS_PER_PAGE = 10_000;
+
+    private final int maxLinksPerPage;
+
+    private transient Counter pages;
+    private transient Counter linksDiscovered;
+    private transient Counter parseErrors;
+
+    public PageParser() {
+        this(DEFAULT_MAX_LINKS_PER_PAGE);
+    }
+
+    public PageParser(int maxLinksPerPage) {
+        Preconditions.checkArgument(maxLinksPerPage >= 0, "maxLinksPerPage must not be negative, was %s", maxLinksPerPage);
+        this.maxLinksPerPage = maxLinksPerPage;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        pages = getRuntimeContext().getMetricGroup().counter("pages");
+        linksDiscovered = getRuntimeContext().getMetricGroup().counter("links_discovered");
+        parseErrors = getRuntimeContext().getMetricGroup().counter("parse_errors");
+    }
+
+    @Override
+    public void processElement(FetchResult result, Context ctx, Collector<PageRecord> out) {
+        FetchRequest request = result.request();
+        String pageUrl = result.finalUrl() != null ? result.finalUrl() : request.url();
+        HtmlContent html = extract(result, pageUrl);
+        pages.inc();
+        out.collect(toRecord(result, html));
+        if (request.followLinks()) {
+            for (String link : html.links()) {
+                ctx.output(LINKS, new FrontierEntry(link, request.task(), request.depth() + 1, request.priority(), pageUrl));
+            }
+            linksDiscovered.inc(html.links().size());
+        }
+    }
+
+    private HtmlContent extract(FetchResult result, String pageUrl) {
+        if (result.status() < 200 || result.status() >= 300 || !HtmlExtractor.isHtml(result.contentType())) {
+            return HtmlContent.NONE;
+        }
+        TaskScope scope = result.request().scope();
+        try {
+            return HtmlExtractor.extract(
+                    result.body(), result.contentType(), pageUrl, url -> scope != null && scope.allows(url), maxLinksPerPage);
+        } catch (RuntimeException e) {
+            parseErrors.inc();
+            LOG.debug("Cannot parse {}", pageUrl, e);
+            return HtmlContent.NONE;
+        }
+    }
+
+    static PageRecord toRecord(FetchResult result, HtmlContent html) {
+        FetchRequest request = result.request();
+        return new PageRecord(
+                request.url(),
+                result.finalUrl(),
+                request.task(),
+                request.depth(),
+                result.status(),
+                result.contentType(),
+                result.body() == null ? 0 : result.body().length,
+                html.title(),
+                html.links().size(),
+                Instant.ofEpochMilli(result.fetchedAtMillis()).toString(),
+                result.fetchMs(),
+                result.error());
+    }
+}

@@ -1,0 +1,70 @@
+package io.streamcrawl.job.stats;
+
+import io.streamcrawl.job.parse.PageRecord;
+
+import java.time.Duration;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.util.function.SerializableSupplier;
+
+import redis.clients.jedis.RedisClient;
+
+
+/**
+ * Counts finished fetches per task ({@code done}, of which {@code pages} succeeded and
+ * {@code errors} failed) and publishes them with the scheduler's counters, so that
+ * {@code released - done} is what is in flight. Passes pages through unchanged.
+ */
+public final class PageCounter extends RichMapFunction<PageRecord, PageRecord> implements CheckpointedFunction {
+    private final SerializableSupplier<RedisClient> redis;
+    private final String keyPrefix;
+    private final Duration interval;
+    private transient TaskCounters counters;
+    private transient TaskStatsPublisher publisher;
+    private transient Counter pagesTotal;
+
+    public PageCounter(SerializableSupplier<RedisClient> redis, String keyPrefix, Duration interval) {
+        this.redis = redis;
+        this.keyPrefix = keyPrefix;
+        this.interval = interval;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        counters = new TaskCounters();
+        counters.initialize(context, "page-counters");
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        counters.snapshot();
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        pagesTotal = getRuntimeContext().getMetricGroup().counter("crawler_pages_total");
+        publisher = new TaskStatsPublisher(redis.get(), counters, keyPrefix,
+                getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), interval);
+    }
+
+    @Override
+    public void close() {
+        if (publisher != null) {
+            publisher.close();
+        }
+    }
+
+    @Override
+    public PageRecord map(PageRecord page) {
+        counters.add(page.task(), TaskCounters.DONE, 1);
+        boolean ok = page.error() == null && page.status() >= 200 && page.status() < 400;
+        counters.add(page.task(), ok ? TaskCounters.PAGES : TaskCounters.ERRORS, 1);
+        pagesTotal.inc();
+        return page;
+    }
+}

@@ -1,0 +1,51 @@
+package io.streamcrawl.job.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
+
+class CrawlerConfigTest {
+    @Test
+    void crawlerYamlDocumentsEveryOptionWithItsDefault() throws Exception {
+        Map<String, String> documented;
+        try (InputStream in = Files.newInputStream(Path.of("../config/crawler.yaml"))) {
+            documented = CrawlerConfig.flatten(in, "crawler.yaml");
+        }
+        Configuration fromFile = CrawlerConfig.of(documented);
+
+        assertThat(documented.keySet()).containsExactlyInAnyOrderElementsOf(
+                CrawlerOptions.ALL.stream().map(ConfigOption::key).collect(Collectors.toList()));
+        for (ConfigOption<?> option : CrawlerOptions.ALL) {
+            assertThat((Object) fromFile.get(option)).as(option.key()).isEqualTo(option.defaultValue());
+        }
+    }
+
+    @Test
+    void argumentsOverrideTheFile() {
+        Configuration config = CrawlerConfig.fromArgs(new String[] {"--redis.port", "6379", "--stats.interval", "250 ms"});
+
+        assertThat(config.get(CrawlerOptions.REDIS_PORT)).isEqualTo(6379);
+        assertThat(config.get(CrawlerOptions.STATS_INTERVAL)).isEqualTo(Duration.ofMillis(250));
+        assertThat(config.get(CrawlerOptions.FRONTIER_SHARDS)).isEqualTo(4);
+    }
+
+    @Test
+    void unknownKeysAndBadValuesAreRejected() {
+        assertThatThrownBy(() -> CrawlerConfig.fromArgs(new String[] {"--redis.prot", "1"}))
+                .hasMessageContaining("unknown configuration keys [redis.prot]");
+        assertThatThrownBy(() -> CrawlerConfig.fromArgs(new String[] {"--redis.port", "many"}))
+                .hasMessageContaining("invalid value 'many' for redis.port");
+        assertThatThrownBy(() -> CrawlerConfig.fromArgs(new String[] {"--redis.port"}))
+                .hasMessageContaining("expected --key value");
+    }
+}

@@ -1,0 +1,325 @@
+package io.streamcrawl.job.fetch;
+
+import io.streamcrawl.job.url.TaskScope;
+import com.sun.net.httpserver.HttpExchange;
+import io.streamcrawl.testing.TestSite;
+import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.common.TaskInfoImpl;
+import org.apache.flink.api.common.functions.DefaultOpenContext;
+import org.apache.flink.api.common.functions.util.RuntimeUDFContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
+import org.apache.flink.streaming.api.functions.async.CollectionSupplier;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+class AsyncFetcherTest {
+    private static final FetcherOptions OPTIONS =
+            new FetcherOptions(16, 4, Duration.ofSeconds(2), Duration.ofSeconds(5));
+    private static final String[] HTML = {"text/html", "application/xhtml+xml"};
+    private static final String USER_AGENT = "streamcrawl-test/1.0 (+https://example.org/bot)";
+
+    private static TestSite site;
+
+    private CountDownLatch release;
+    private InterceptingOperatorMetricGroup metrics;
+    private AsyncFetcher fetcher;
+
+    @BeforeAll
+    static void startSite() {
+        site = TestSite.builder().pages(50).build().start();
+    }
+
+    @AfterAll
+    static void stopSite() {
+        site.close();
+    }
+
+    @BeforeEach
+    void openFetcher() throws Exception {
+        release = new CountDownLatch(1);
+        metrics = new InterceptingOperatorMetricGroup();
+        fetcher = new AsyncFetcher(OPTIONS);
+        fetcher.setRuntimeContext(new RuntimeUDFContext(
+                new TaskInfoImpl("fetch", 1, 0, 1, 0), getClass().getClassLoader(), new ExecutionConfig(),
+                Map.of(), Map.of(), metrics));
+        fetcher.open(DefaultOpenContext.INSTANCE);
+    }
+
+    @AfterEach
+    void closeFetcher() throws Exception {
+        release.countDown();
+        fetcher.close();
+    }
+
+    @Test
+    void fetchesAnHtmlPage() throws Exception {
+        FetchResult result = fetch(request(site.urlOf(7), settings(5_000, 1_000_000)));
+
+        assertThat(result.status()).isEqualTo(200);
+        assertThat(result.error()).isNull();
+        assertThat(result.finalUrl()).isEqualTo(site.urlOf(7));
+        assertThat(result.contentType()).isEqualTo("text/html; charset=utf-8");
+        assertThat(new String(result.body(), StandardCharsets.UTF_8)).contains("<title>Page 7</title>").endsWith("</html>\n");
+        assertThat(result.truncated()).isFalse();
+        assertThat(result.fetchMs()).isBetween(0L, 5_000L);
+        assertThat(result.fetchedAtMillis()).isCloseTo(System.currentTimeMillis(), within(10_000L));
+        assertThat(site.requestCount(TestSite.pathOf(7))).isEqualTo(1);
+        assertThat(counter("http_status_2xx")).isEqualTo(1);
+        assertThat(counter("fetch_errors")).isZero();
+        assertThat(((Histogram) metrics.get("fetch_latency")).getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void sendsTheTasksUserAgentAndFollowsRedirects() throws Exception {
+        site.route("/ua", exchange -> TestSite.send(
+                exchange, 200, "text/html", "<p>" + exchange.getRequestHeaders().getFirst("User-Agent") + "</p>"));
+        site.route("/moved", exchange -> {
+            exchange.getResponseHeaders().set("Location", "/pages/3.html");
+            exchange.sendResponseHeaders(301, -1);
+        });
+
+        FetchResult ua = fetch(request(site.baseUrl() + "/ua", settings(5_000, 10_000)));
+        FetchResult moved = fetch(request(site.baseUrl() + "/moved", settings(5_000, 1_000_000)));
+
+        assertThat(new String(ua.body(), StandardCharsets.UTF_8)).isEqualTo("<p>" + USER_AGENT + "</p>");
+        assertThat(moved.status()).isEqualTo(200);
+        assertThat(moved.finalUrl()).isEqualTo(site.urlOf(3));
+        assertThat(moved.request().url()).isEqualTo(site.baseUrl() + "/moved");
+        assertThat(new String(moved.body(), StandardCharsets.UTF_8)).contains("<title>Page 3</title>");
+    }
+
+    @Test
+    void reportsNotFoundWithoutReadingTheBody() throws Exception {
+        FetchResult result = fetch(request(site.baseUrl() + "/missing.html", settings(5_000, 1_000_000)));
+
+        assertThat(result.status()).isEqualTo(404);
+        assertThat(result.error()).isNull();
+        assertThat(result.body()).isEmpty();
+        assertThat(counter("http_status_4xx")).isEqualTo(1);
+        assertThat(counter("http_status_2xx")).isZero();
+    }
+
+    @Test
+    void cutsAHugeBodyAtMaxBytes() throws Exception {
+        site.route("/huge", exchange -> stream(exchange, "text/html; charset=utf-8", 5_000_000));
+        site.route("/exact", exchange -> TestSite.send(exchange, 200, "text/html", "x".repeat(1_000)));
+
+        FetchResult huge = fetch(request(site.baseUrl() + "/huge", settings(10_000, 100_000)));
+        FetchResult exact = fetch(request(site.baseUrl() + "/exact", settings(5_000, 1_000)));
+
+        assertThat(huge.status()).isEqualTo(200);
+        assertThat(huge.body()).hasSize(100_000);
+        assertThat(huge.truncated()).isTrue();
+        assertThat(huge.error()).isNull();
+        assertThat(exact.body()).hasSize(1_000);
+        assertThat(exact.truncated()).isFalse();
+    }
+
+    @Test
+    void readsNoBodyOfOtherMediaTypes() throws Exception {
+        site.route("/report.pdf", exchange -> stream(exchange, "application/pdf", 2_000_000));
+        site.route("/upper", exchange -> TestSite.send(exchange, 200, "TEXT/HTML; Charset=ISO-8859-1", "<p>hi</p>"));
+        site.route("/untyped", exchange -> {
+            exchange.sendResponseHeaders(200, 4);
+            exchange.getResponseBody().write("<p/>".getBytes(StandardCharsets.UTF_8));
+        });
+
+        FetchResult pdf = fetch(request(site.baseUrl() + "/report.pdf", settings(5_000, 10_000_000)));
+        FetchResult upper = fetch(request(site.baseUrl() + "/upper", settings(5_000, 1_000)));
+        FetchResult untyped = fetch(request(site.baseUrl() + "/untyped", settings(5_000, 1_000)));
+        FetchResult anyType = fetch(request(site.baseUrl() + "/untyped",
+                new FetchSettings(USER_AGENT, 5_000, 1_000, new String[0])));
+
+        assertThat(pdf.status()).isEqualTo(200);
+        assertThat(pdf.contentType()).isEqualTo("application/pdf");
+        assertThat(pdf.body()).isEmpty();
+        assertThat(pdf.truncated()).isFalse();
+        assertThat(pdf.error()).isNull();
+        assertThat(pdf.fetchMs()).isLessThan(2_000);
+        assertThat(upper.body()).asString(StandardCharsets.ISO_8859_1).isEqualTo("<p>hi</p>");
+        assertThat(untyped.body()).isEmpty();
+        assertThat(anyType.body()).asString(StandardCharsets.UTF_8).isEqualTo("<p/>");
+    }
+
+    @Test
+    void givesUpOnASlowServerAfterTheTimeout() throws Exception {
+        site.route("/slow", exchange -> {
+            awaitRelease();
+            TestSite.send(exchange, 200, "text/html", "<p>late</p>");
+        });
+        site.route("/slow-body", exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", "text/html");
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            out.write("<html><body>".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            awaitRelease();
+        });
+
+        long start = System.nanoTime();
+        FetchResult slow = fetch(request(site.baseUrl() + "/slow", settings(500, 1_000_000)));
+        long slowMs = elapsedMs(start);
+        start = System.nanoTime();
+        FetchResult slowBody = fetch(request(site.baseUrl() + "/slow-body", settings(500, 1_000_000)));
+        long slowBodyMs = elapsedMs(start);
+
+        assertThat(slow.status()).isZero();
+        assertThat(slow.error()).startsWith("timeout");
+        assertThat(slowMs).isBetween(400L, 2_500L);
+        assertThat(slowBody.status()).isZero();
+        assertThat(slowBody.error()).startsWith("timeout");
+        assertThat(slowBodyMs).isBetween(400L, 2_500L);
+        assertThat(counter("fetch_errors")).isEqualTo(2);
+    }
+
+    @Test
+    void reportsARefusedConnection() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+
+        FetchResult result = fetch(request("http://127.0.0.1:" + closedPort + "/", settings(5_000, 1_000)));
+
+        assertThat(result.status()).isZero();
+        assertThat(result.finalUrl()).isNull();
+        assertThat(result.body()).isEmpty();
+        assertThat(result.error()).startsWith("ConnectException").contains(String.valueOf(closedPort));
+        assertThat(counter("fetch_errors")).isEqualTo(1);
+    }
+
+    @Test
+    void reportsAnInvalidUrl() throws Exception {
+        FetchResult result = fetch(request("mailto:web@example.org", settings(5_000, 1_000)));
+
+        assertThat(result.status()).isZero();
+        assertThat(result.error()).isEqualTo("invalid URL: mailto:web@example.org");
+    }
+
+    @Test
+    void operatorTimeoutCompletesOnceAndCancelsTheCall() throws Exception {
+        site.route("/hang", exchange -> awaitRelease());
+        FetchRequest request = request(site.baseUrl() + "/hang", settings(0, 1_000));
+        CompletableFuture<Collection<FetchResult>> future = new CompletableFuture<>();
+        ResultFuture<FetchResult> resultFuture = resultFuture(future);
+
+        fetcher.asyncInvoke(request, resultFuture);
+        await().atMost(Duration.ofSeconds(5)).until(() -> site.requestCount("/hang") == 1);
+        fetcher.timeout(request, resultFuture);
+
+        FetchResult result = single(future.get(1, TimeUnit.SECONDS));
+        assertThat(result.status()).isZero();
+        assertThat(result.error()).startsWith("timeout");
+        assertThat(result.fetchMs()).isPositive();
+        // The cancelled call reports a failure too; it must not complete the future twice.
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                .until(() -> counter("fetch_errors") == 1);
+    }
+
+    @Test
+    void closeStopsTheClientsThreads() throws Exception {
+        fetch(request(site.urlOf(1), settings(5_000, 1_000_000)));
+        fetcher.close();
+        assertThat(Thread.getAllStackTraces().keySet())
+                .noneMatch(thread -> thread.getName().startsWith("OkHttp") && !thread.getName().contains("TaskRunner"));
+    }
+
+    private FetchResult fetch(FetchRequest request) throws Exception {
+        CompletableFuture<Collection<FetchResult>> future = new CompletableFuture<>();
+        fetcher.asyncInvoke(request, resultFuture(future));
+        return single(future.get(15, TimeUnit.SECONDS));
+    }
+
+    private static FetchResult single(Collection<FetchResult> results) {
+        assertThat(results).hasSize(1);
+        return results.iterator().next();
+    }
+
+    /** Completes a plain future, as Flink's async operator would complete its queue entry. */
+    private static ResultFuture<FetchResult> resultFuture(CompletableFuture<Collection<FetchResult>> future) {
+        return new ResultFuture<>() {
+            @Override
+            public void complete(Collection<FetchResult> result) {
+                future.complete(result);
+            }
+
+            @Override
+            public void completeExceptionally(Throwable error) {
+                future.completeExceptionally(error);
+            }
+
+            @Override
+            public void complete(CollectionSupplier<FetchResult> supplier) {
+                try {
+                    future.complete(supplier.get());
+                } catch (Exception e) {
+                    future.completeExceptionally(e);
+                }
+            }
+        };
+    }
+
+    private static FetchRequest request(String url, FetchSettings settings) {
+        return new FetchRequest(url, "test", 0, 0, true, TaskScope.ofSeeds(List.of(site.baseUrl() + "/")), settings);
+    }
+
+    private static FetchSettings settings(int timeoutMs, long maxBytes) {
+        return new FetchSettings(USER_AGENT, timeoutMs, maxBytes, HTML);
+    }
+
+    private long counter(String name) {
+        Counter counter = (Counter) metrics.get(name);
+        return counter.getCount();
+    }
+
+    private void awaitRelease() {
+        try {
+            release.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Streams {@code bytes} bytes of filler; stops quietly when the client hangs up. */
+    private static void stream(HttpExchange exchange, String contentType, int bytes) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(200, 0);
+        byte[] chunk = new byte[64 * 1024];
+        Arrays.fill(chunk, (byte) 'x');
+        try (OutputStream out = exchange.getResponseBody()) {
+            for (int sent = 0; sent < bytes; sent += chunk.length) {
+                out.write(chunk, 0, Math.min(chunk.length, bytes - sent));
+            }
+        } catch (IOException e) {
+            // the fetcher stopped reading: expected
+        }
+    }
+
+    private static long elapsedMs(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+}

@@ -1,0 +1,48 @@
+package io.streamcrawl.job.frontier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.flink.util.Collector;
+import org.apache.flink.api.common.functions.util.ListCollector;
+import org.junit.jupiter.api.Test;
+
+class FrontierEntryDeserializerTest {
+    private final FrontierEntryDeserializer deserializer = new FrontierEntryDeserializer();
+
+    private List<FrontierEntry> decode(Map<String, String> fields) {
+        List<FrontierEntry> out = new ArrayList<>();
+        Collector<FrontierEntry> collector = new ListCollector<>(out);
+        deserializer.deserialize("s", "1-0", fields, collector);
+        return out;
+    }
+
+    @Test
+    void decodesTheMinimalEntryOfTheWireFormatWithANormalizedUrl() {
+        assertThat(decode(Map.of("url", "HTTP://Example.org:80/a/../b#x", "task", "news")))
+                .containsExactly(new FrontierEntry("http://example.org/b", "news", 0, 0, null));
+    }
+
+    @Test
+    void decodesAllFields() {
+        assertThat(decode(Map.of("url", "https://a.org/", "task", "t", "depth", "3", "priority", "-2",
+                        "parent", "https://a.org/p", "kind", "url")))
+                .containsExactly(new FrontierEntry("https://a.org/", "t", 3, -2, "https://a.org/p"));
+    }
+
+    @Test
+    void rejectsMalformedEntriesWithAReason() {
+        assertThatThrownBy(() -> decode(Map.of("url", "https://a.org/"))).hasMessage("missing field 'task'");
+        assertThatThrownBy(() -> decode(Map.of("task", "t"))).hasMessage("missing field 'url'");
+        assertThatThrownBy(() -> decode(Map.of("url", "not a url", "task", "t"))).hasMessageContaining("is not an http(s) URL");
+        assertThatThrownBy(() -> decode(Map.of("url", "https://a.org/", "task", "t", "depth", "x")))
+                .hasMessage("field 'depth' is not an integer: 'x'");
+        assertThatThrownBy(() -> decode(Map.of("url", "https://a.org/", "task", "t/x"))).hasMessageContaining("invalid task name");
+        assertThatThrownBy(() -> decode(Map.of("url", "https://a.org/", "task", "t", "kind", "robots")))
+                .hasMessage("unsupported kind 'robots'");
+    }
+}

@@ -1,0 +1,266 @@
+package io.streamcrawl.job.parse;
+
+import io.streamcrawl.job.fetch.FetchRequest;
+import io.streamcrawl.job.fetch.FetchResult;
+import io.streamcrawl.job.fetch.FetchSettings;
+import io.streamcrawl.job.frontier.FrontierEntry;
+import io.streamcrawl.job.url.TaskScope;
+import io.streamcrawl.testing.TestSite;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Queue;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PageParserTest {
+    private static final String[] NONE = {};
+    private static final FetchSettings FETCH = new FetchSettings("test", 5_000, 1_000_000, new String[] {"text/html"});
+    private static final long FETCHED_AT = 1_700_000_000_123L;
+
+    private static TestSite site;
+
+    private OneInputStreamOperatorTestHarness<FetchResult, PageRecord> harness;
+
+    @BeforeAll
+    static void startSite() {
+        site = TestSite.builder().pages(50).build().start();
+    }
+
+    @AfterAll
+    static void stopSite() {
+        site.close();
+    }
+
+    @BeforeEach
+    void openParser() throws Exception {
+        harness = ProcessFunctionTestHarnesses.forProcessFunction(new PageParser());
+    }
+
+    @AfterEach
+    void closeParser() throws Exception {
+        harness.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 6, 23, 49})
+    void findsExactlyTheLinksOfTheTestSitesPages(int page) throws Exception {
+        FetchRequest request = new FetchRequest(
+                site.urlOf(page), "site", 2, 5, true, TaskScope.ofSeeds(List.of(site.urlOf(0))), FETCH);
+
+        harness.processElement(ok(request, site.urlOf(page), "text/html; charset=utf-8", get(site.urlOf(page))), 0);
+
+        Set<String> expected = site.graph().linksOf(page).stream().map(site::urlOf).collect(Collectors.toSet());
+        List<FrontierEntry> links = links();
+        assertThat(links).extracting(FrontierEntry::url).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(links).allSatisfy(link -> {
+            assertThat(link.task()).isEqualTo("site");
+            assertThat(link.depth()).isEqualTo(3);
+            assertThat(link.priority()).isEqualTo(5);
+            assertThat(link.parent()).isEqualTo(site.urlOf(page));
+        });
+        PageRecord record = record();
+        assertThat(record.title()).isEqualTo("Page " + page);
+        assertThat(record.links()).isEqualTo(expected.size());
+        assertThat(record.status()).isEqualTo(200);
+    }
+
+    @Test
+    void honoursBaseHrefAndDropsWhatIsNotAnInScopeHttpLink() throws Exception {
+        TaskScope scope = new TaskScope(new String[] {"*.example.org"}, NONE, NONE, 0);
+        String pageUrl = "https://www.example.org/other/page.html";
+
+        harness.processElement(ok(request(pageUrl, scope, true), pageUrl, "text/html", resource("base-href.html")), 0);
+
+        assertThat(links()).extracting(FrontierEntry::url).containsExactly(
+                "https://docs.example.org/guide/intro.html",
+                "https://docs.example.org/about.html",
+                "https://docs.example.org/changes.html",
+                "https://docs.example.org/api/?a=1&b=2",
+                "https://docs.example.org/guide/");
+        assertThat(record().title()).isEqualTo("Documentation index");
+    }
+
+    @Test
+    void resolvesARelativeBaseHrefAgainstThePage() throws Exception {
+        String html = "<html><head><base href='/docs/v2/'></head><body><a href='start.html'>x</a></body></html>";
+        String pageUrl = "https://example.org/index.html";
+
+        harness.processElement(ok(request(pageUrl, TaskScope.ofSeeds(List.of(pageUrl)), true), pageUrl, "text/html", utf8(html)), 0);
+
+        assertThat(links()).extracting(FrontierEntry::url).containsExactly("https://example.org/docs/v2/start.html");
+    }
+
+    @Test
+    void appliesTheTasksIncludeExcludeAndLengthRules() throws Exception {
+        TaskScope scope = new TaskScope(new String[] {"example.org"}, new String[] {"/news/"}, new String[] {"\\.pdf$"}, 40);
+        String html = "<a href='/news/1.html'>1</a><a href='/news/report.pdf'>pdf</a><a href='/about.html'>about</a>"
+                + "<a href='/news/" + "x".repeat(30) + "'>long</a><a href='https://other.org/news/'>other</a>";
+
+        harness.processElement(ok(request("https://example.org/", scope, true), "https://example.org/", "text/html", utf8(html)), 0);
+
+        assertThat(links()).extracting(FrontierEntry::url).containsExactly("https://example.org/news/1.html");
+        assertThat(record().links()).isEqualTo(1);
+    }
+
+    @Test
+    void survivesBrokenHtml() throws Exception {
+        String pageUrl = "http://example.org/x/page.html";
+
+        harness.processElement(ok(request(pageUrl, TaskScope.ofSeeds(List.of(pageUrl)), true), pageUrl, "text/html", resource("broken.html")), 0);
+
+        // Misnested table content is foster-parented (HTML5), so document order differs from source order.
+        assertThat(links()).extracting(FrontierEntry::url).containsExactlyInAnyOrder(
+                "http://example.org/one.html",
+                "http://example.org/two.html",
+                "http://example.org/three.html",
+                "http://example.org/four.html",
+                "http://example.org/x/%25zz%25");
+        assertThat(record().title()).isEqualTo("Broken <b>page");
+    }
+
+    @Test
+    void survivesBinaryGarbageServedAsHtml() throws Exception {
+        byte[] garbage = new byte[200_000];
+        new Random(7).nextBytes(garbage);
+        String pageUrl = "http://example.org/";
+
+        harness.processElement(ok(request(pageUrl, TaskScope.ofSeeds(List.of(pageUrl)), true), pageUrl, "text/html; charset=bogus-charset", garbage), 0);
+
+        assertThat(record().status()).isEqualTo(200);
+    }
+
+    @Test
+    void decodesWithTheCharsetOfTheMetaTagOrTheHeader() throws Exception {
+        String pageUrl = "http://example.org/";
+        FetchRequest request = request(pageUrl, TaskScope.ofSeeds(List.of(pageUrl)), true);
+        byte[] noMeta = "<title>Caf\u00e9 \u2013 na\u00efve</title>".getBytes(Charset.forName("windows-1252"));
+
+        harness.processElement(ok(request, pageUrl, "text/html", resource("windows-1252-meta.html")), 0);
+        harness.processElement(ok(request, pageUrl, "text/html; charset=windows-1252", noMeta), 0);
+
+        assertThat(harness.extractOutputValues()).extracting(PageRecord::title)
+                .containsExactly("Caf\u00e9 \u2013 na\u00efve", "Caf\u00e9 \u2013 na\u00efve");
+        assertThat(links()).extracting(FrontierEntry::url).containsExactly("http://example.org/caf%C3%A9.html");
+    }
+
+    @Test
+    void emitsNoLinksWhenTheRequestSaysNotToFollowThem() throws Exception {
+        FetchRequest request = new FetchRequest(
+                site.urlOf(0), "site", 3, 0, false, TaskScope.ofSeeds(List.of(site.urlOf(0))), FETCH);
+
+        harness.processElement(ok(request, site.urlOf(0), "text/html; charset=utf-8", get(site.urlOf(0))), 0);
+
+        assertThat(harness.getSideOutput(PageParser.LINKS)).isNullOrEmpty();
+        assertThat(record().title()).isEqualTo("Page 0");
+        assertThat(record().links()).isPositive();
+    }
+
+    @Test
+    void parsesNeitherOtherMediaTypesNorEmptyBodiesNorErrorPages() throws Exception {
+        String pageUrl = "http://example.org/";
+        FetchRequest request = request(pageUrl, TaskScope.ofSeeds(List.of(pageUrl)), true);
+        byte[] html = utf8("<title>t</title><a href='/a.html'>a</a>");
+
+        harness.processElement(ok(request, pageUrl, "application/pdf", html), 0);
+        harness.processElement(ok(request, pageUrl, null, html), 0);
+        harness.processElement(ok(request, pageUrl, "text/html", new byte[0]), 0);
+        harness.processElement(new FetchResult(request, 404, pageUrl, "text/html", html, false, FETCHED_AT, 3, null), 0);
+
+        assertThat(harness.getSideOutput(PageParser.LINKS)).isNullOrEmpty();
+        assertThat(harness.extractOutputValues()).hasSize(4).allSatisfy(record -> {
+            assertThat(record.title()).isNull();
+            assertThat(record.links()).isZero();
+        });
+    }
+
+    @Test
+    void writesTheWireFormatOfFetchedAndFailedPages() throws Exception {
+        FetchRequest request = new FetchRequest(
+                "http://example.org/a", "news", 4, 0, true, TaskScope.ofSeeds(List.of("http://example.org/")), FETCH);
+        byte[] body = utf8("<title>A</title><a href='/b'>b</a><a href='/b#again'>b</a>");
+
+        harness.processElement(new FetchResult(request, 200, "http://example.org/a2", "text/html", body, true, FETCHED_AT, 42, null), 0);
+        harness.processElement(FetchResult.failed(request, FETCHED_AT, 5_000, "timeout: no complete response within 5000 ms"), 0);
+
+        assertThat(harness.extractOutputValues()).containsExactly(
+                new PageRecord("http://example.org/a", "http://example.org/a2", "news", 4, 200, "text/html",
+                        body.length, "A", 1, "2023-11-14T22:13:20.123Z", 42, null),
+                new PageRecord("http://example.org/a", null, "news", 4, 0, null,
+                        0, null, 0, "2023-11-14T22:13:20.123Z", 5_000, "timeout: no complete response within 5000 ms"));
+        assertThat(links()).containsExactly(new FrontierEntry("http://example.org/b", "news", 5, 0, "http://example.org/a2"));
+    }
+
+    @Test
+    void capsTheLinksOfOnePage() throws Exception {
+        harness.close();
+        harness = ProcessFunctionTestHarnesses.forProcessFunction(new PageParser(5));
+        String html = IntStream.range(0, 20).mapToObj(i -> "<a href='/p" + i + "'>" + i + "</a>").collect(Collectors.joining());
+        String pageUrl = "http://example.org/";
+
+        harness.processElement(ok(request(pageUrl, TaskScope.ofSeeds(List.of(pageUrl)), true), pageUrl, "text/html", utf8(html)), 0);
+
+        assertThat(links()).extracting(FrontierEntry::url).containsExactly(
+                "http://example.org/p0", "http://example.org/p1", "http://example.org/p2", "http://example.org/p3", "http://example.org/p4");
+    }
+
+    private List<FrontierEntry> links() {
+        Queue<StreamRecord<FrontierEntry>> output = harness.getSideOutput(PageParser.LINKS);
+        return output == null ? List.of() : output.stream().map(StreamRecord::getValue).toList();
+    }
+
+    private PageRecord record() {
+        List<PageRecord> records = harness.extractOutputValues();
+        assertThat(records).hasSize(1);
+        return records.get(0);
+    }
+
+    private static FetchRequest request(String url, TaskScope scope, boolean followLinks) {
+        return new FetchRequest(url, "test", 0, 0, followLinks, scope, FETCH);
+    }
+
+    private static FetchResult ok(FetchRequest request, String finalUrl, String contentType, byte[] body) {
+        return new FetchResult(request, 200, finalUrl, contentType, body, false, FETCHED_AT, 10, null);
+    }
+
+    private static byte[] get(String url) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = PageParserTest.class.getResourceAsStream("/parse/" + name)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] utf8(String html) {
+        return html.getBytes(StandardCharsets.UTF_8);
+    }
+}
