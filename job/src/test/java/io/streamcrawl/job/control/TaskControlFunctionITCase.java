@@ -1,0 +1,68 @@
+package io.streamcrawl.job.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.streamcrawl.connectors.etcd.EtcdKeyEvent;
+import io.streamcrawl.testing.EtcdServerExtension;
+
+import java.util.Optional;
+
+import org.apache.flink.streaming.api.operators.ProcessOperator;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Task control keys become task events; every spec gets its verdict in the task's status key in a real etcd. */
+class TaskControlFunctionITCase {
+    @RegisterExtension static final EtcdServerExtension ETCD = new EtcdServerExtension();
+
+    private static final String ROOT = "/sc/";
+    private static final String VALID = "{\"seeds\": [\"https://a.org/\"]}";
+
+    @Test
+    void validSpecsPassAndInvalidOnesAreRejectedWithTheReasonInTheirStatus() throws Exception {
+        try (OneInputStreamOperatorTestHarness<EtcdKeyEvent, TaskEvent> harness = harness();
+                TaskRegistry registry = new TaskRegistry(ETCD.endpoint(), ROOT)) {
+            harness.processElement(EtcdKeyEvent.put("/sc/tasks/news/spec", VALID, 2), 0);
+            await().until(() -> status(registry, "news").equals(Optional.of("accepted")));
+
+            harness.processElement(EtcdKeyEvent.put("/sc/tasks/news/spec", "{\"seeds\": [\"https://a.org/\"], \"depth\": 3}", 3), 0);
+            await().until(() -> status(registry, "news").equals(Optional.of("rejected: unknown field 'depth'")));
+
+            harness.processElement(EtcdKeyEvent.put("/sc/tasks/bad name/spec", VALID, 4), 0);
+            await().until(() -> status(registry, "bad name").map(s -> s.startsWith("rejected: invalid task name")).orElse(false));
+
+            // The rejected spec produced no event: the schedulers keep the task's previous spec.
+            assertThat(harness.extractOutputValues()).containsExactly(TaskEvent.spec("news", VALID));
+        }
+    }
+
+    @Test
+    void enabledFlagsAndDeletesBecomeEvents() throws Exception {
+        try (OneInputStreamOperatorTestHarness<EtcdKeyEvent, TaskEvent> harness = harness()) {
+            harness.processElement(EtcdKeyEvent.put("/sc/tasks/news/enabled", "true\n", 5), 0);
+            harness.processElement(EtcdKeyEvent.put("/sc/tasks/news/enabled", "no", 6), 0);
+            harness.processElement(EtcdKeyEvent.delete("/sc/tasks/news/enabled", 7), 0);
+            harness.processElement(EtcdKeyEvent.put("/sc/tasks/news/status", "accepted", 8), 0);
+            harness.processElement(EtcdKeyEvent.delete("/sc/tasks/news/spec", 9), 0);
+
+            assertThat(harness.extractOutputValues()).containsExactly(
+                    TaskEvent.enabled("news", true),
+                    TaskEvent.enabled("news", false),
+                    TaskEvent.enabled("news", false),
+                    TaskEvent.deleted("news"));
+        }
+    }
+
+    private static OneInputStreamOperatorTestHarness<EtcdKeyEvent, TaskEvent> harness() throws Exception {
+        OneInputStreamOperatorTestHarness<EtcdKeyEvent, TaskEvent> harness = new OneInputStreamOperatorTestHarness<>(
+                new ProcessOperator<>(new TaskControlFunction(ETCD.endpoint(), ROOT)));
+        harness.open();
+        return harness;
+    }
+
+    private static Optional<String> status(TaskRegistry registry, String task) {
+        return registry.get(task, TaskKeys.STATUS).map(TaskRegistry.Value::value);
+    }
+}
