@@ -21,6 +21,7 @@ import io.streamcrawl.job.parse.PageParser;
 import io.streamcrawl.job.parse.PageRecord;
 import io.streamcrawl.job.parse.PageRecordSerializer;
 import io.streamcrawl.job.stats.PageCounter;
+import io.streamcrawl.job.stats.TaskStatsConfig;
 import io.streamcrawl.job.url.Hosts;
 
 import java.util.List;
@@ -35,9 +36,6 @@ import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.function.SerializableSupplier;
-
-import redis.clients.jedis.RedisClient;
 
 import static io.streamcrawl.job.config.CrawlerOptions.*;
 
@@ -65,7 +63,8 @@ public final class CrawlerJob {
         env.enableCheckpointing(config.get(CHECKPOINT_INTERVAL).toMillis());
 
         RedisConnectionConfig redis = RedisConnections.of(config);
-        SerializableSupplier<RedisClient> statsRedis = () -> redis.createClient("streamcrawl-stats");
+        TaskStatsConfig stats = new TaskStatsConfig(
+                () -> redis.createClient("streamcrawl-stats"), config.get(STATS_KEY_PREFIX), config.get(STATS_INTERVAL));
         String streamPrefix = config.get(FRONTIER_STREAM_PREFIX);
         int shards = config.get(FRONTIER_SHARDS);
         List<String> streams = IntStream.range(0, shards).mapToObj(i -> streamPrefix + i).toList();
@@ -101,11 +100,7 @@ public final class CrawlerJob {
                 .keyBy(entry -> Hosts.hostOf(entry.url()).orElse(""))
                 .connect(taskEvents)
                 .process(new HostScheduler(
-                        config.get(SCHEDULER_RELEASES_PER_TICK),
-                        config.get(SCHEDULER_WAIT_POLL),
-                        statsRedis,
-                        config.get(STATS_KEY_PREFIX),
-                        config.get(STATS_INTERVAL)))
+                        config.get(SCHEDULER_RELEASES_PER_TICK), config.get(SCHEDULER_WAIT_POLL), stats))
                 .name("host scheduler")
                 .uid("host-scheduler");
 
@@ -131,7 +126,7 @@ public final class CrawlerJob {
                 .name("frontier sink")
                 .uid("frontier-sink");
 
-        pages.map(new PageCounter(statsRedis, config.get(STATS_KEY_PREFIX), config.get(STATS_INTERVAL)))
+        pages.map(new PageCounter(stats))
                 .name("page counter")
                 .uid("page-counter")
                 .sinkTo(RedisStreamSink.<PageRecord>builder()

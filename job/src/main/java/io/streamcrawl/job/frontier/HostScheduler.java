@@ -3,6 +3,7 @@ package io.streamcrawl.job.frontier;
 import io.streamcrawl.job.control.TaskEvent;
 import io.streamcrawl.job.fetch.FetchRequest;
 import io.streamcrawl.job.stats.TaskCounters;
+import io.streamcrawl.job.stats.TaskStatsConfig;
 import io.streamcrawl.job.stats.TaskStatsPublisher;
 import io.streamcrawl.job.url.UrlFingerprint;
 
@@ -27,9 +28,6 @@ import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
-import org.apache.flink.util.function.SerializableSupplier;
-
-import redis.clients.jedis.RedisClient;
 
 /**
  * Keyed by host: deduplicates the host's URLs exactly (per task, by 128-bit fingerprint), queues
@@ -46,9 +44,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
 
     private final int releasesPerTick;
     private final long waitPollMs;
-    private final SerializableSupplier<RedisClient> statsRedis;
-    private final String statsKeyPrefix;
-    private final Duration statsInterval;
+    private final TaskStatsConfig stats;
 
     private transient MapState<UrlFingerprint, Long> seen;
     private transient MapState<String, QueueBounds> bounds;
@@ -62,13 +58,10 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     private transient Counter duplicateUrls;
     private transient Counter droppedUrls;
 
-    public HostScheduler(
-            int releasesPerTick, Duration waitPoll, SerializableSupplier<RedisClient> statsRedis, String statsKeyPrefix, Duration statsInterval) {
+    public HostScheduler(int releasesPerTick, Duration waitPoll, TaskStatsConfig stats) {
         this.releasesPerTick = releasesPerTick;
         this.waitPollMs = waitPoll.toMillis();
-        this.statsRedis = statsRedis;
-        this.statsKeyPrefix = statsKeyPrefix;
-        this.statsInterval = statsInterval;
+        this.stats = stats;
     }
 
     @Override
@@ -93,8 +86,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         newUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_new_total");
         duplicateUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_duplicate_total");
         droppedUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_dropped_total");
-        publisher = new TaskStatsPublisher(statsRedis.get(), counters, statsKeyPrefix,
-                getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), statsInterval);
+        publisher = stats.startPublishing(counters, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
     }
 
     @Override

@@ -2,17 +2,12 @@ package io.streamcrawl.job.stats;
 
 import io.streamcrawl.job.parse.PageRecord;
 
-import java.time.Duration;
-
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.util.function.SerializableSupplier;
-
-import redis.clients.jedis.RedisClient;
 
 
 /**
@@ -21,17 +16,13 @@ import redis.clients.jedis.RedisClient;
  * {@code released - done} is what is in flight. Passes pages through unchanged.
  */
 public final class PageCounter extends RichMapFunction<PageRecord, PageRecord> implements CheckpointedFunction {
-    private final SerializableSupplier<RedisClient> redis;
-    private final String keyPrefix;
-    private final Duration interval;
+    private final TaskStatsConfig stats;
     private transient TaskCounters counters;
     private transient TaskStatsPublisher publisher;
     private transient Counter pagesTotal;
 
-    public PageCounter(SerializableSupplier<RedisClient> redis, String keyPrefix, Duration interval) {
-        this.redis = redis;
-        this.keyPrefix = keyPrefix;
-        this.interval = interval;
+    public PageCounter(TaskStatsConfig stats) {
+        this.stats = stats;
     }
 
     @Override
@@ -48,8 +39,7 @@ public final class PageCounter extends RichMapFunction<PageRecord, PageRecord> i
     @Override
     public void open(OpenContext openContext) {
         pagesTotal = getRuntimeContext().getMetricGroup().counter("crawler_pages_total");
-        publisher = new TaskStatsPublisher(redis.get(), counters, keyPrefix,
-                getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), interval);
+        publisher = stats.startPublishing(counters, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
     }
 
     @Override

@@ -1,0 +1,21 @@
+package io.streamcrawl.job.stats;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+import org.apache.flink.util.function.SerializableSupplier;
+
+import redis.clients.jedis.RedisClient;
+
+/**
+ * Where and how often operators publish their {@link TaskCounters}: carried by each operator
+ * that counts, and turned into a running {@link TaskStatsPublisher} on the task manager.
+ */
+public record TaskStatsConfig(SerializableSupplier<RedisClient> redis, String keyPrefix, Duration interval)
+        implements Serializable {
+
+    /** Starts publishing one subtask's counters; the caller closes the publisher. */
+    public TaskStatsPublisher startPublishing(TaskCounters counters, int subtask) {
+        return new TaskStatsPublisher(redis.get(), counters, keyPrefix, subtask, interval);
+    }
+}
