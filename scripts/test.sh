@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command: install what is missing, run the Maven build with all tests
-# (extra arguments go to Maven), then the smoke test on a real Flink cluster.
+# (extra arguments go to Maven), a check of the deployment files, then the smoke test on a
+# real Flink cluster.
 #   scripts/test.sh [maven args...]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -10,5 +11,7 @@ echo "[test.sh] setup (installs what is missing)"
 scripts/setup.sh --no-build
 echo "[test.sh] mvn -B verify $*"
 mvn -B verify "$@"
+echo "[test.sh] deployment files (docker-compose, Prometheus, Grafana)"
+scripts/check-deploy.sh
 echo "[test.sh] cluster smoke test"
 scripts/cluster-smoke.sh
