@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
@@ -86,7 +87,8 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         newUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_new_total");
         duplicateUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_duplicate_total");
         droppedUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_dropped_total");
-        publisher = stats.startPublishing(counters, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+        publisher = stats.startPublishing(
+                counters, Set.of(TaskCounters.QUEUED, TaskCounters.RELEASED), getRuntimeContext().getTaskInfo());
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.streamcrawl.job.stats;
 
 import io.streamcrawl.job.parse.PageRecord;
 
+import java.util.Set;
+
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.metrics.Counter;
@@ -39,7 +41,8 @@ public final class PageCounter extends RichMapFunction<PageRecord, PageRecord> i
     @Override
     public void open(OpenContext openContext) {
         pagesTotal = getRuntimeContext().getMetricGroup().counter("crawler_pages_total");
-        publisher = stats.startPublishing(counters, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+        publisher = stats.startPublishing(counters,
+                Set.of(TaskCounters.DONE, TaskCounters.PAGES, TaskCounters.ERRORS), getRuntimeContext().getTaskInfo());
     }
 
     @Override

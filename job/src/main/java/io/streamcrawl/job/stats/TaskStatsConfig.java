@@ -2,6 +2,9 @@ package io.streamcrawl.job.stats;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.Set;
+
+import org.apache.flink.api.common.TaskInfo;
 
 import org.apache.flink.util.function.SerializableSupplier;
 
@@ -14,8 +17,12 @@ import redis.clients.jedis.RedisClient;
 public record TaskStatsConfig(SerializableSupplier<RedisClient> redis, String keyPrefix, Duration interval)
         implements Serializable {
 
-    /** Starts publishing one subtask's counters; the caller closes the publisher. */
-    public TaskStatsPublisher startPublishing(TaskCounters counters, int subtask) {
-        return new TaskStatsPublisher(redis.get(), counters, keyPrefix, subtask, interval);
+    /**
+     * Starts publishing one subtask's counters, which are the operator's own ({@code ownCounters}:
+     * no other operator writes them); the caller closes the publisher.
+     */
+    public TaskStatsPublisher startPublishing(TaskCounters counters, Set<String> ownCounters, TaskInfo subtask) {
+        return new TaskStatsPublisher(redis.get(), counters, keyPrefix, ownCounters,
+                subtask.getIndexOfThisSubtask(), subtask.getNumberOfParallelSubtasks(), interval);
     }
 }

@@ -3,6 +3,7 @@ package io.streamcrawl.job.stats;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +13,8 @@ import org.slf4j.LoggerFactory;
 
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Publishes one subtask's {@link TaskCounters} to Redis at a fixed interval, as absolute values
@@ -27,7 +30,13 @@ public final class TaskStatsPublisher implements AutoCloseable {
     private final int subtask;
     private final ScheduledExecutorService executor;
 
-    public TaskStatsPublisher(RedisClient redis, TaskCounters counters, String keyPrefix, int subtask, Duration interval) {
+    /**
+     * Starts publishing. Subtask 0 first removes the fields of {@code ownCounters} written by
+     * subtasks that no longer exist (after a rescale to {@code parallelism}): their values
+     * moved to the remaining subtasks with the operator state.
+     */
+    public TaskStatsPublisher(RedisClient redis, TaskCounters counters, String keyPrefix, Set<String> ownCounters,
+            int subtask, int parallelism, Duration interval) {
         this.redis = redis;
         this.counters = counters;
         this.keyPrefix = keyPrefix;
@@ -37,7 +46,43 @@ public final class TaskStatsPublisher implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        if (subtask == 0) {
+            executor.execute(() -> removeGoneSubtasks(ownCounters, parallelism));
+        }
         executor.scheduleWithFixedDelay(this::publishQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void removeGoneSubtasks(Set<String> ownCounters, int parallelism) {
+        try {
+            ScanParams match = new ScanParams().match(keyPrefix + "*").count(100);
+            String cursor = ScanParams.SCAN_POINTER_START;
+            do {
+                ScanResult<String> keys = redis.scan(cursor, match);
+                for (String key : keys.getResult()) {
+                    String[] gone = redis.hkeys(key).stream()
+                            .filter(field -> isOfGoneSubtask(field, ownCounters, parallelism))
+                            .toArray(String[]::new);
+                    if (gone.length > 0) {
+                        redis.hdel(key, gone);
+                    }
+                }
+                cursor = keys.getCursor();
+            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot remove the task counters of gone subtasks from Redis: {}", e.toString());
+        }
+    }
+
+    static boolean isOfGoneSubtask(String field, Set<String> ownCounters, int parallelism) {
+        int dot = field.lastIndexOf('.');
+        if (dot < 0 || !ownCounters.contains(field.substring(0, dot))) {
+            return false;
+        }
+        try {
+            return Integer.parseInt(field.substring(dot + 1)) >= parallelism;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** Writes the current values now. */
