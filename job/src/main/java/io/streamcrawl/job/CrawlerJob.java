@@ -59,7 +59,9 @@ public final class CrawlerJob {
         Configuration pipeline = new Configuration();
         pipeline.set(PipelineOptions.GENERIC_TYPES, false);
         env.configure(pipeline);
-        env.setParallelism(config.get(PARALLELISM));
+        if (config.get(PARALLELISM) > 0) {
+            env.setParallelism(config.get(PARALLELISM));
+        }
         env.enableCheckpointing(config.get(CHECKPOINT_INTERVAL).toMillis());
 
         RedisConnectionConfig redis = RedisConnections.of(config);

@@ -188,6 +188,7 @@ class CrawlJobITCase {
             values.put("stats.key-prefix", ns + ":stats:");
             values.put("stats.interval", "200 ms");
             values.put("job.checkpoint-interval", "1 s");
+            values.put("job.parallelism", "2");
             config = CrawlerConfig.of(values);
             registry = new TaskRegistry(ETCD.endpoint(), "/" + ns + "/");
         }

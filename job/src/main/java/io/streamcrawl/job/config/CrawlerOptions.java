@@ -76,7 +76,8 @@ public final class CrawlerOptions {
             .withDescription("How often a host whose queued URLs all wait (disabled or unknown task) looks again.");
 
     public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key("job.parallelism")
-            .intType().defaultValue(2).withDescription("Default parallelism of the job's operators.");
+            .intType().defaultValue(0)
+            .withDescription("Parallelism of the job's operators; 0 leaves it to Flink (flink run -p, parallelism.default).");
 
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("job.checkpoint-interval")
             .durationType().defaultValue(Duration.ofSeconds(5)).withDescription("Checkpoint interval; frontier entries are acknowledged on checkpoint.");
