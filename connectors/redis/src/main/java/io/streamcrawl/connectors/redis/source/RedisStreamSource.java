@@ -33,9 +33,13 @@ import io.streamcrawl.connectors.redis.source.split.RedisStreamSplitSerializer;
  * survives restarts and rescaling). The position that counts is Flink's: each checkpoint holds the
  * ID last emitted per stream; when a checkpoint completes, the entries it covers are acknowledged
  * (XACK, then XDEL unless {@link RedisStreamSourceOptions#ACK_DELETE} is off). After a restore, a
- * split first acknowledges its pending entries up to the checkpointed ID, then emits its pending
- * entries after it, then new ones: nothing is lost, and nothing is emitted twice relative to the
- * restored state. The source needs checkpointing: without it nothing is ever acknowledged.
+ * split first acknowledges the group's pending entries up to the checkpointed ID, then emits its
+ * pending entries after it, then new ones: nothing is lost, and nothing is emitted twice relative
+ * to the restored state. The source needs checkpointing: without it nothing is ever acknowledged.
+ *
+ * <p>The source assumes it is the only reader of its group on its streams. Entries pending under
+ * any other consumer of the group (an older consumer name) are claimed into the split's consumer
+ * once idle for {@link RedisStreamSourceOptions#CLAIM_MIN_IDLE_TIME}, and read before new entries.
  *
  * <p>Each record carries the entry ID's millisecond part as its timestamp. Build with {@link
  * #builder()}.

@@ -76,6 +76,9 @@ public final class RedisStreamSourceBuilder<T> {
                 "%s must be at least 1 ms, was %s", RedisStreamSourceOptions.FETCH_BLOCK.key(), block);
         int ackBatch = options.get(RedisStreamSourceOptions.ACK_BATCH_SIZE);
         checkArgument(ackBatch > 0, "%s must be > 0, was %s", RedisStreamSourceOptions.ACK_BATCH_SIZE.key(), ackBatch);
+        Duration minIdle = options.get(RedisStreamSourceOptions.CLAIM_MIN_IDLE_TIME);
+        checkArgument(!minIdle.isNegative(), "%s must not be negative, was %s",
+                RedisStreamSourceOptions.CLAIM_MIN_IDLE_TIME.key(), minIdle);
         RedisRetryOptions.validate(options);
         return new RedisStreamSource<>(connection, streams, group, deserializer, new Configuration(options));
     }

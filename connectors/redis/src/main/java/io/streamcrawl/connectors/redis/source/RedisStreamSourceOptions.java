@@ -42,5 +42,16 @@ public final class RedisStreamSourceOptions {
                                     + " its backlog and not its history. Disable when other consumer groups read"
                                     + " the same streams.");
 
+    public static final ConfigOption<Duration> CLAIM_MIN_IDLE_TIME =
+            ConfigOptions.key("redis.source.claim.min-idle-time")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription(
+                            "Entries of a stream pending under another consumer of the group (an old consumer"
+                                    + " name, or a reader that is gone) are claimed (XAUTOCLAIM) into the split's"
+                                    + " consumer once they have been idle this long, then read like the split's own"
+                                    + " pending entries. Until then the split reads no new entries. Those up to a"
+                                    + " restored position are acknowledged instead: the restored state covers them.");
+
     private RedisStreamSourceOptions() {}
 }

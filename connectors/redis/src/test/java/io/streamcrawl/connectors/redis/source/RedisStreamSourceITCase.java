@@ -41,6 +41,7 @@ import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.params.XReadGroupParams;
 
 /** The source in Flink jobs on a MiniCluster, against a real redis-server. */
 class RedisStreamSourceITCase {
@@ -166,6 +167,28 @@ class RedisStreamSourceITCase {
         assertThat(CollectingSink.results("t4")).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(written);
     }
 
+    @Test
+    void entriesPendingUnderAVanishedConsumerAreClaimedAndProcessedExactlyOnce() throws Exception {
+        List<String> written = add(List.of("t5"), 100);
+        redis.xgroupCreate("t5", GROUP, new StreamEntryID(0, 0), false);
+        assertThat(redis.xreadGroup(GROUP, "ghost", XReadGroupParams.xReadGroupParams().count(40),
+                Map.of("t5", StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY)).get(0).getValue()).hasSize(40);
+
+        StreamExecutionEnvironment env = environment(1);
+        env.fromSource(builder(List.of("t5"), new StreamAndId())
+                        .setOption(RedisStreamSourceOptions.CLAIM_MIN_IDLE_TIME, Duration.ZERO).build(),
+                        WatermarkStrategy.noWatermarks(), "redis source")
+                .keyBy(id -> id)
+                .process(new CountPerKey())
+                .sinkTo(new CollectingSink("t5"));
+        job = env.executeAsync("t5");
+
+        await().atMost(TIMEOUT).until(() -> distinctIds("t5").size() == written.size()
+                && pending(List.of("t5")) == 0 && redis.xlen("t5") == 0);
+        assertThat(CollectingSink.results("t5")).doesNotHaveDuplicates().allSatisfy(r -> assertThat(r).endsWith("#1"));
+        assertThat(distinctIds("t5")).containsExactlyInAnyOrderElementsOf(written);
+    }
+
     private static StreamExecutionEnvironment environment(int parallelism) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
@@ -174,14 +197,17 @@ class RedisStreamSourceITCase {
     }
 
     private static <T> RedisStreamSource<T> source(List<String> streams, RedisStreamDeserializer<T> deserializer) {
+        return builder(streams, deserializer).build();
+    }
+
+    private static <T> RedisStreamSourceBuilder<T> builder(List<String> streams, RedisStreamDeserializer<T> deserializer) {
         return RedisStreamSource.<T>builder()
                 .setConnection(RedisConnectionConfig.builder().host(REDIS.host()).port(REDIS.port()).build())
                 .setStreams(streams)
                 .setGroup(GROUP)
                 .setDeserializer(deserializer)
                 .setOption(RedisStreamSourceOptions.FETCH_BLOCK, Duration.ofMillis(50))
-                .setOption(RedisRetryOptions.MAX_BACKOFF, Duration.ofMillis(200))
-                .build();
+                .setOption(RedisRetryOptions.MAX_BACKOFF, Duration.ofMillis(200));
     }
 
     /** Adds {@code perStream} entries to each stream; returns "stream/id" of each. */

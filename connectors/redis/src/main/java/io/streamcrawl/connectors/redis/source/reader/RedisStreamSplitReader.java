@@ -1,6 +1,7 @@
 package io.streamcrawl.connectors.redis.source.reader;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -8,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -28,6 +30,7 @@ import io.streamcrawl.connectors.redis.RedisConnectionConfig;
 import io.streamcrawl.connectors.redis.internal.ConnectionRetry;
 import io.streamcrawl.connectors.redis.internal.RedisClientFactory;
 import io.streamcrawl.connectors.redis.source.RedisStreamSourceOptions;
+import io.streamcrawl.connectors.redis.source.reader.StreamCursor.Phase;
 import io.streamcrawl.connectors.redis.source.split.RedisStreamSplit;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.RedisClient;
@@ -43,12 +46,13 @@ import redis.clients.jedis.resps.StreamPendingEntry;
  * Reads the reader's streams with {@code XREADGROUP}; the only place where the source talks to
  * Redis, always on the split fetcher thread.
  *
- * <p>Each split goes through three phases. <b>New</b>: create the consumer group when missing
- * ({@code XGROUP CREATE <stream> <group> 0 MKSTREAM}) and, for a split restored with a last
- * emitted ID, acknowledge the consumer's pending entries up to that ID (they are inside the
- * restored state). <b>Pending</b>: re-read the consumer's own pending entries after that ID (or
- * from the start), {@code XREADGROUP ... STREAMS <stream> <id>}, since they were delivered but
- * never covered by a completed checkpoint. <b>Live</b>: read new entries ({@code >}).
+ * <p>Each split goes through the phases of {@link StreamCursor}. <b>New</b>: create the consumer
+ * group when missing ({@code XGROUP CREATE <stream> <group> 0 MKSTREAM}) and, for a split restored
+ * with a last emitted ID, acknowledge the group's pending entries up to that ID (they are inside
+ * the restored state). <b>Claiming</b>: take over the entries pending under other consumers of the
+ * group ({@link PendingEntryClaimer}). <b>Pending</b>: re-read the consumer's own pending entries
+ * after that ID (or from the start), {@code XREADGROUP ... STREAMS <stream> <id>}, since they were
+ * delivered but never covered by a completed checkpoint. <b>Live</b>: read new entries ({@code >}).
  *
  * <p>{@link #fetch()} sends one pipelined round trip of non-blocking reads, {@code COUNT n} per
  * split; only when no split has anything does it block ({@code BLOCK ms}) on one live split,
@@ -64,7 +68,7 @@ import redis.clients.jedis.resps.StreamPendingEntry;
 @Internal
 public final class RedisStreamSplitReader implements SplitReader<StreamEntry, RedisStreamSplit> {
     private static final Logger LOG = LoggerFactory.getLogger(RedisStreamSplitReader.class);
-    private static final StreamEntryID START = new StreamEntryID(0, 0);
+    private static final StreamEntryID START = StreamCursor.START;
 
     private final RedisConnectionConfig connection;
     private final String group;
@@ -74,7 +78,9 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
     private final int ackBatchSize;
     private final boolean deleteAcknowledged;
     private final ConnectionRetry retry;
+    private final PendingEntryClaimer claimer;
     private final AtomicBoolean wakeUp = new AtomicBoolean();
+    private final Object idleLock = new Object();
     private final Map<String, StreamCursor> cursors = new LinkedHashMap<>();
 
     @Nullable private RedisClient redis;
@@ -88,6 +94,8 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
         this.block = config.get(RedisStreamSourceOptions.FETCH_BLOCK);
         this.ackBatchSize = config.get(RedisStreamSourceOptions.ACK_BATCH_SIZE);
         this.deleteAcknowledged = config.get(RedisStreamSourceOptions.ACK_DELETE);
+        this.claimer = new PendingEntryClaimer(
+                group, config.get(RedisStreamSourceOptions.CLAIM_MIN_IDLE_TIME), ackBatchSize);
         this.retry = new ConnectionRetry("Redis stream source " + subtask + " (" + connection.address() + ")", config);
     }
 
@@ -107,13 +115,24 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
         return new RecordsBySplits<>(records, Set.of());
     }
 
-    private void fetchInto(Map<String, Collection<StreamEntry>> records) {
+    private void fetchInto(Map<String, Collection<StreamEntry>> records) throws IOException {
         for (StreamCursor cursor : cursors.values()) {
             if (cursor.phase == Phase.NEW) {
                 prepare(cursor);
             }
+            if (cursor.phase == Phase.CLAIMING && System.nanoTime() - cursor.nextClaimNanos >= 0) {
+                try {
+                    claim(cursor);
+                } catch (JedisDataException e) {
+                    onDataError(cursor, e);
+                }
+            }
         }
-        readWithoutBlocking(new ArrayList<>(cursors.values()), records);
+        List<StreamCursor> readable = new ArrayList<>();
+        cursors.values().stream().filter(c -> c.phase == Phase.PENDING || c.phase == Phase.LIVE).forEach(readable::add);
+        if (!readable.isEmpty()) {
+            readWithoutBlocking(readable, records);
+        }
         if (!records.isEmpty() || wakeUp.getAndSet(false)) {
             return;
         }
@@ -126,6 +145,12 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
                 accept(cursor, client().xreadGroup(group, cursor.consumer, params, cursor.readFrom()), records);
             } catch (JedisDataException e) {
                 onDataError(cursor, e);
+            }
+        } else {
+            OptionalLong nextClaim = cursors.values().stream()
+                    .filter(c -> c.phase == Phase.CLAIMING).mapToLong(c -> c.nextClaimNanos).min();
+            if (nextClaim.isPresent()) {
+                idleUntil(nextClaim.getAsLong());
             }
         }
     }
@@ -197,13 +222,40 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
             }
         }
         if (cursor.restoredId != null) {
-            long acked = acknowledgeUpTo(cursor, cursor.restoredId);
+            // Up to the restored position, whichever consumer of the group an entry was delivered to
+            // (an older name of this split's consumer, too), it was emitted before the checkpoint.
+            long acked = acknowledgeUpTo(cursor, cursor.restoredId, null);
             LOG.info("Stream {}: acknowledged {} pending entries up to the restored position {}",
                     cursor.stream, acked, cursor.restoredId);
         }
-        cursor.phase = Phase.PENDING;
-        cursor.pendingFrom = cursor.restoredId != null ? cursor.restoredId : START;
-        cursor.reread = 0;
+        cursor.phase = Phase.CLAIMING;
+        cursor.nextClaimNanos = System.nanoTime();
+    }
+
+    private void claim(StreamCursor cursor) {
+        if (claimer.claim(client(), cursor)) {
+            cursor.phase = Phase.PENDING;
+            cursor.pendingFrom = cursor.restoredId != null ? cursor.restoredId : START;
+            cursor.reread = 0;
+        } else {
+            cursor.nextClaimNanos = System.nanoTime() + claimer.retryInterval().toNanos();
+        }
+    }
+
+    /** Waits on the fetcher thread until the given time, or less if {@link #wakeUp()} is called. */
+    private void idleUntil(long nanoTime) throws IOException {
+        synchronized (idleLock) {
+            try {
+                long left;
+                while (!wakeUp.get() && (left = nanoTime - System.nanoTime()) > 0) {
+                    idleLock.wait(Math.max(1, left / 1_000_000));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("Redis stream source " + subtask + " interrupted while idle");
+            }
+        }
+        wakeUp.set(false);
     }
 
     private void onDataError(StreamCursor cursor, JedisDataException e) {
@@ -229,7 +281,7 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
                 continue;
             }
             try {
-                acked += acknowledgeUpTo(cursor, new StreamEntryID(e.getValue()));
+                acked += acknowledgeUpTo(cursor, new StreamEntryID(e.getValue()), cursor.consumer);
             } catch (RuntimeException failure) {
                 LOG.warn("Stream {}: could not acknowledge the entries of checkpoint {} up to {} ({});"
                                 + " the next completed checkpoint acknowledges them",
@@ -239,11 +291,13 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
         LOG.debug("Checkpoint {}: acknowledged {} entries", checkpointId, acked);
     }
 
-    private long acknowledgeUpTo(StreamCursor cursor, StreamEntryID upTo) {
+    /** Acknowledges the pending entries up to an ID: of one consumer, or of the whole group if null. */
+    private long acknowledgeUpTo(StreamCursor cursor, StreamEntryID upTo, @Nullable String consumer) {
         long total = 0;
         while (true) {
-            List<StreamPendingEntry> pending = client().xpending(cursor.stream, group,
-                    XPendingParams.xPendingParams("-", upTo.toString(), ackBatchSize).consumer(cursor.consumer));
+            XPendingParams range = XPendingParams.xPendingParams("-", upTo.toString(), ackBatchSize);
+            List<StreamPendingEntry> pending =
+                    client().xpending(cursor.stream, group, consumer == null ? range : range.consumer(consumer));
             if (pending.isEmpty()) {
                 return total;
             }
@@ -280,6 +334,9 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
     public void wakeUp() {
         wakeUp.set(true);
         retry.wakeUp();
+        synchronized (idleLock) {
+            idleLock.notifyAll();
+        }
     }
 
     @Override
@@ -295,34 +352,5 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
             redis = RedisClientFactory.create(connection, block, "streamcrawl-source-" + subtask);
         }
         return redis;
-    }
-
-    private enum Phase {
-        NEW,
-        PENDING,
-        LIVE
-    }
-
-    /** Where one split's consumer reads next; touched only by the fetcher thread. */
-    private static final class StreamCursor {
-        final String stream;
-        final String consumer;
-        @Nullable final StreamEntryID restoredId;
-        Phase phase = Phase.NEW;
-        StreamEntryID pendingFrom = START;
-        long reread;
-        /** Highest ID handed out, to drop entries Redis delivers twice after losing its state. */
-        @Nullable StreamEntryID lastFetched;
-
-        StreamCursor(RedisStreamSplit split, String group) {
-            this.stream = split.stream();
-            this.consumer = group + "-" + split.stream();
-            this.restoredId = split.lastEmittedId().map(StreamEntryID::new).orElse(null);
-            this.lastFetched = restoredId;
-        }
-
-        Map<String, StreamEntryID> readFrom() {
-            return Map.of(stream, phase == Phase.PENDING ? pendingFrom : StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY);
-        }
     }
 }

@@ -23,6 +23,8 @@ import io.streamcrawl.connectors.redis.source.split.RedisStreamSplit;
 import io.streamcrawl.testing.RedisServerExtension;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
 
 /** The split reader against a real redis-server: reading, acknowledging, restoring, recovering. */
@@ -94,6 +96,38 @@ class RedisStreamSplitReaderITCase {
     }
 
     @Test
+    void aRestoredSplitAcknowledgesOtherConsumersEntriesUpToItsPositionAndClaimsTheOnesAfter() throws IOException {
+        List<StreamEntryID> ids = add("s", 6);
+        deliverTo("ghost", "s", 6);
+
+        RedisStreamSplitReader restored = reader(Duration.ofMillis(50), Duration.ZERO, new RedisStreamSplit("s", ids.get(2).toString()));
+
+        assertThat(fetch(restored, 3)).extracting(StreamEntry::getID).containsExactlyElementsOf(ids.subList(3, 6));
+        assertThat(redis.xpending("s", GROUP).getConsumerMessageCount()).containsOnly(Map.entry("g-s", 3L));
+        assertThat(redis.xrange("s", "-", "+")).extracting(StreamEntry::getID).containsExactlyElementsOf(ids.subList(3, 6));
+        List<StreamEntryID> more = add("s", 2);
+        assertThat(fetch(restored, 2)).extracting(StreamEntry::getID).containsExactlyElementsOf(more);
+    }
+
+    @Test
+    void readsNoNewEntryBeforeItHasClaimedTheEntriesOfOtherConsumersOnceIdle() throws IOException {
+        List<StreamEntryID> ids = add("s", 2);
+        deliverTo("ghost", "s", 2);
+        long delivered = System.nanoTime();
+        ids.addAll(add("s", 2));
+        Duration minIdle = Duration.ofMillis(500);
+        RedisStreamSplitReader reader = reader(Duration.ofMillis(50), minIdle, RedisStreamSplit.of("s"));
+
+        RecordsWithSplitIds<StreamEntry> first = reader.fetch();
+
+        assertThat(first.nextSplit()).as("records before the other consumer's entries were idle").isNull();
+        List<StreamEntry> entries = fetch(reader, 4);
+        assertThat(Duration.ofNanos(System.nanoTime() - delivered)).isGreaterThanOrEqualTo(minIdle);
+        assertThat(entries).extracting(StreamEntry::getID).containsExactlyElementsOf(ids);
+        assertThat(redis.xpending("s", GROUP).getConsumerMessageCount()).containsOnly(Map.entry("g-s", 4L));
+    }
+
+    @Test
     void readsSeveralStreamsAndCreatesAVanishedGroupAgain() throws IOException {
         RedisStreamSplitReader reader = reader(Duration.ofMillis(50), RedisStreamSplit.of("a"), RedisStreamSplit.of("b"));
         List<StreamEntryID> a = add("a", 2);
@@ -133,7 +167,12 @@ class RedisStreamSplitReaderITCase {
     }
 
     private RedisStreamSplitReader reader(Duration block, RedisStreamSplit... splits) {
+        return reader(block, Duration.ZERO, splits);
+    }
+
+    private RedisStreamSplitReader reader(Duration block, Duration claimMinIdle, RedisStreamSplit... splits) {
         Configuration config = new Configuration();
+        config.set(RedisStreamSourceOptions.CLAIM_MIN_IDLE_TIME, claimMinIdle);
         config.set(RedisStreamSourceOptions.FETCH_BLOCK, block);
         config.set(RedisStreamSourceOptions.FETCH_COUNT, 2);
         config.set(RedisRetryOptions.INITIAL_BACKOFF, Duration.ofMillis(20));
@@ -151,6 +190,18 @@ class RedisStreamSplitReaderITCase {
             ids.add(redis.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("n", String.valueOf(i))));
         }
         return ids;
+    }
+
+    /** Delivers the next {@code n} entries to another consumer of the group, which never acknowledges them. */
+    private void deliverTo(String consumer, String stream, int n) {
+        try {
+            redis.xgroupCreate(stream, GROUP, new StreamEntryID(0, 0), true);
+        } catch (JedisDataException e) {
+            assertThat(e).hasMessageStartingWith("BUSYGROUP");
+        }
+        List<Map.Entry<String, List<StreamEntry>>> read = redis.xreadGroup(GROUP, consumer,
+                XReadGroupParams.xReadGroupParams().count(n), Map.of(stream, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+        assertThat(read.get(0).getValue()).hasSize(n);
     }
 
     /** Fetches until {@code n} entries came, failing after a bounded number of fetches. */
