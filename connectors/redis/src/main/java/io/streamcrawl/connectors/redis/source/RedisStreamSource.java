@@ -81,10 +81,10 @@ public final class RedisStreamSource<T>
     public SourceReader<T, RedisStreamSplit> createReader(SourceReaderContext context) {
         Configuration readerConfig = new Configuration(options);
         int subtask = context.getIndexOfSubtask();
+        RedisStreamSourceReaderMetrics metrics = new RedisStreamSourceReaderMetrics(context.metricGroup());
         RedisStreamFetcherManager fetcherManager = new RedisStreamFetcherManager(
-                () -> new RedisStreamSplitReader(connection, group, readerConfig, subtask), readerConfig);
-        RedisStreamRecordEmitter<T> emitter = new RedisStreamRecordEmitter<>(
-                deserializer, new RedisStreamSourceReaderMetrics(context.metricGroup()));
+                () -> new RedisStreamSplitReader(connection, group, readerConfig, subtask, metrics), readerConfig);
+        RedisStreamRecordEmitter<T> emitter = new RedisStreamRecordEmitter<>(deserializer, metrics);
         return new RedisStreamSourceReader<>(fetcherManager, emitter, readerConfig, context);
     }
 

@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
@@ -21,6 +23,9 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -70,6 +75,7 @@ class RedisStreamSourceITCase {
 
     @AfterEach
     void stop() throws Exception {
+        Gate.open();
         if (job != null) {
             job.cancel().get();
             await().atMost(TIMEOUT).until(() -> job.getJobStatus().get().isGloballyTerminalState());
@@ -189,6 +195,40 @@ class RedisStreamSourceITCase {
         assertThat(distinctIds("t5")).containsExactlyInAnyOrderElementsOf(written);
     }
 
+    @Test
+    void reportsPendingCountLagBytesInAndTheTimeFromCheckpointToAck() throws Exception {
+        List<String> written = add(List.of("t6"), 1000);
+        long bytes = IntStream.range(0, 1000).mapToLong(i -> "n".length() + String.valueOf(i).length()).sum();
+        Gate.close();
+        StreamExecutionEnvironment env = environment(1);
+        env.fromSource(builder(List.of("t6"), new StreamAndId())
+                        .setOption(RedisStreamSourceOptions.FETCH_COUNT, 100).build(),
+                        WatermarkStrategy.noWatermarks(), "redis source")
+                .map(new Gate())
+                .sinkTo(new CollectingSink("t6"));
+        job = env.executeAsync("t6");
+
+        // The gate holds the first record: the reader has read some entries (pending), not all (lag).
+        // Both gauges come from one refresh; asserting them together keeps a refresh out of between.
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            long pending = gauge(job, "t6", RedisStreamSourceReaderMetrics.PENDING_COUNT);
+            long lag = gauge(job, "t6", RedisStreamSourceReaderMetrics.CONSUMER_LAG);
+            assertThat(pending).isPositive();
+            assertThat(lag).isPositive();
+            assertThat(pending + lag).isEqualTo(written.size());
+        });
+        Gate.open();
+
+        await().atMost(TIMEOUT).until(() -> CollectingSink.results("t6").size() == written.size()
+                && gauge(job, "t6", RedisStreamSourceReaderMetrics.PENDING_COUNT) == 0
+                && gauge(job, "t6", RedisStreamSourceReaderMetrics.CONSUMER_LAG) == 0);
+        assertThat(sourceCounter(job, "numBytesIn")).isEqualTo(bytes);
+        Histogram ackTime = (Histogram) REPORTER.findMetric(job.getJobID(), RedisStreamSourceReaderMetrics.CHECKPOINT_TO_ACK_TIME)
+                .orElseThrow();
+        assertThat(ackTime.getCount()).isPositive();
+        assertThat(ackTime.getStatistics().getMax()).isBetween(0L, TIMEOUT.toMillis());
+    }
+
     private static StreamExecutionEnvironment environment(int parallelism) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
@@ -238,6 +278,21 @@ class RedisStreamSourceITCase {
         HashSet<String> ids = new HashSet<>();
         CollectingSink.results(sink).forEach(r -> ids.add(r.substring(0, r.indexOf('#'))));
         return ids;
+    }
+
+    /** The gauge of the split of {@code stream}; -1 before it is registered. */
+    private static long gauge(JobClient job, String stream, String name) {
+        Map<String, Metric> metrics = REPORTER.findMetrics(job.getJobID(), "\\." + stream + "\\." + name + "$");
+        assertThat(metrics).as("metrics %s of stream %s", name, stream).hasSizeLessThanOrEqualTo(1);
+        return metrics.values().stream().mapToLong(m -> ((Number) ((Gauge<?>) m).getValue()).longValue()).findFirst()
+                .orElse(-1);
+    }
+
+    /** The sum of a counter of the source operator's subtasks. */
+    private static long sourceCounter(JobClient job, String name) {
+        return REPORTER.findMetrics(job.getJobID(), "\\.Source: redis source\\.\\d+\\." + name + "$").values().stream()
+                .mapToLong(m -> ((Counter) m).getCount())
+                .sum();
     }
 
     private static long malformedEntries(JobClient job) {
@@ -296,6 +351,25 @@ class RedisStreamSourceITCase {
                 FAILURES.incrementAndGet();
                 throw new IllegalStateException("planned failure at " + value);
             }
+            return value;
+        }
+    }
+
+    /** Holds every record while closed; static, as the MiniCluster runs in this JVM. */
+    static final class Gate implements MapFunction<String, String> {
+        private static volatile CountDownLatch latch = new CountDownLatch(0);
+
+        static void close() {
+            latch = new CountDownLatch(1);
+        }
+
+        static void open() {
+            latch.countDown();
+        }
+
+        @Override
+        public String map(String value) throws InterruptedException {
+            latch.await();
             return value;
         }
     }

@@ -1,25 +1,63 @@
 package io.streamcrawl.connectors.redis.source.metrics;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.annotation.Nullable;
+
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
  * The metrics of one source reader beyond Flink's standard ones ({@code numRecordsIn} is counted
- * by the reader base): {@value #MALFORMED_ENTRIES}, the entries skipped because the deserializer
- * rejected them, which are also counted in {@code numRecordsInErrors}.
+ * by the reader base).
+ *
+ * <ul>
+ *   <li>{@value #MALFORMED_ENTRIES}: entries skipped because the deserializer rejected them, also
+ *       counted in {@code numRecordsInErrors}.
+ *   <li>{@code numBytesIn}: the UTF-8 bytes of the field names and values of the entries read.
+ *   <li>{@value #CHECKPOINT_TO_ACK_TIME}: histogram of the milliseconds from a checkpoint's
+ *       completion until its entries are acknowledged (XACK, and XDEL).
+ *   <li>Per split, in group {@code stream.<key>}: {@value #PENDING_COUNT}, the group's entries
+ *       delivered but not acknowledged (XPENDING), and {@value #CONSUMER_LAG}, the entries not yet
+ *       delivered to the group (XINFO GROUPS {@code lag}); -1 while unknown. Their sum over the
+ *       splits with a known lag is Flink's standard {@code pendingRecords}.
+ * </ul>
+ *
+ * <p>Counters are updated by one thread each: {@value #MALFORMED_ENTRIES} by the task thread, the
+ * others by the fetcher thread; gauges read values the fetcher thread refreshes.
  */
 @Internal
 public final class RedisStreamSourceReaderMetrics {
     public static final String MALFORMED_ENTRIES = "malformedEntries";
+    public static final String CHECKPOINT_TO_ACK_TIME = "checkpointToAckTimeMs";
+    public static final String STREAM_GROUP = "stream";
+    public static final String PENDING_COUNT = "pendingCount";
+    public static final String CONSUMER_LAG = "consumerLag";
+    /** Gauge value while a split's figure is not known (yet). */
+    public static final long UNKNOWN = -1;
+    private static final int HISTOGRAM_WINDOW = 128;
 
+    private final SourceReaderMetricGroup group;
     private final Counter malformedEntries;
     private final Counter numRecordsInErrors;
+    private final Counter numBytesIn;
+    private final Histogram checkpointToAckTime;
+    private final Map<String, SplitMetrics> splits = new ConcurrentHashMap<>();
 
     public RedisStreamSourceReaderMetrics(SourceReaderMetricGroup group) {
+        this.group = group;
         this.malformedEntries = group.counter(MALFORMED_ENTRIES);
         this.numRecordsInErrors = group.getNumRecordsInErrorsCounter();
+        this.numBytesIn = group.getIOMetricGroup().getNumBytesInCounter();
+        this.checkpointToAckTime =
+                group.histogram(CHECKPOINT_TO_ACK_TIME, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        group.setPendingRecordsGauge(this::pendingRecords);
     }
 
     public void recordMalformedEntry() {
@@ -27,8 +65,84 @@ public final class RedisStreamSourceReaderMetrics {
         numRecordsInErrors.inc();
     }
 
+    /** Counts the UTF-8 bytes of an entry's field names and values (none for a deleted entry). */
+    public void recordBytesIn(@Nullable Map<String, String> fields) {
+        if (fields == null) {
+            return;
+        }
+        long bytes = 0;
+        for (Map.Entry<String, String> field : fields.entrySet()) {
+            bytes += utf8Length(field.getKey()) + utf8Length(field.getValue());
+        }
+        numBytesIn.inc(bytes);
+    }
+
+    public void recordCheckpointToAck(long millis) {
+        checkpointToAckTime.update(millis);
+    }
+
+    /** The gauges of one split, registered on first use. */
+    public SplitMetrics split(String stream) {
+        return splits.computeIfAbsent(stream, key -> new SplitMetrics(group.addGroup(STREAM_GROUP, key)));
+    }
+
     @VisibleForTesting
     public long malformedEntries() {
         return malformedEntries.getCount();
+    }
+
+    /** The length of a string in UTF-8, without encoding it. */
+    static int utf8Length(String s) {
+        int bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+
+    private Long pendingRecords() {
+        long sum = 0;
+        boolean known = false;
+        for (SplitMetrics split : splits.values()) {
+            if (split.consumerLag >= 0) {
+                sum += split.consumerLag;
+                known = true;
+            }
+        }
+        return known ? sum : null;
+    }
+
+    /** The Redis-side figures of one split, written by the fetcher thread, read by the reporters. */
+    public static final class SplitMetrics {
+        private volatile long pendingCount = UNKNOWN;
+        private volatile long consumerLag = UNKNOWN;
+
+        private SplitMetrics(MetricGroup group) {
+            group.gauge(PENDING_COUNT, () -> pendingCount);
+            group.gauge(CONSUMER_LAG, () -> consumerLag);
+        }
+
+        public void update(long pendingCount, long consumerLag) {
+            this.pendingCount = pendingCount;
+            this.consumerLag = consumerLag;
+        }
+
+        public long pendingCount() {
+            return pendingCount;
+        }
+
+        public long consumerLag() {
+            return consumerLag;
+        }
     }
 }

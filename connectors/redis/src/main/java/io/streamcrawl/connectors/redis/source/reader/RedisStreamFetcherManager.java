@@ -33,8 +33,11 @@ public final class RedisStreamFetcherManager extends SingleThreadFetcherManager<
         super(splitReaderSupplier, config);
     }
 
-    /** Enqueues the acknowledgement of the entries up to each stream's last emitted ID. */
-    void acknowledge(long checkpointId, Map<String, String> lastEmittedIds) {
+    /**
+     * Enqueues the acknowledgement of the entries up to each stream's last emitted ID; {@code
+     * completedNanos} is when the checkpoint's completion was notified ({@link System#nanoTime()}).
+     */
+    void acknowledge(long checkpointId, Map<String, String> lastEmittedIds, long completedNanos) {
         SplitFetcher<StreamEntry, RedisStreamSplit> fetcher = getRunningFetcher();
         if (fetcher == null) {
             // No fetcher means no split was ever assigned: nothing can be pending.
@@ -45,7 +48,7 @@ public final class RedisStreamFetcherManager extends SingleThreadFetcherManager<
         fetcher.enqueueTask(new SplitFetcherTask() {
             @Override
             public boolean run() {
-                reader.acknowledge(checkpointId, lastEmittedIds);
+                reader.acknowledge(checkpointId, lastEmittedIds, completedNanos);
                 return true;
             }
 

@@ -53,6 +53,7 @@ public final class RedisStreamSourceReader<T>
 
     @Override
     public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        long completedNanos = System.nanoTime();
         super.notifyCheckpointComplete(checkpointId);
         Map<String, String> lastEmittedIds = lastEmittedIdsByCheckpoint.get(checkpointId);
         // A completed checkpoint subsumes the earlier ones, whose notifications may never come.
@@ -61,7 +62,7 @@ public final class RedisStreamSourceReader<T>
             LOG.debug("Checkpoint {}: nothing to acknowledge", checkpointId);
             return;
         }
-        ((RedisStreamFetcherManager) splitFetcherManager).acknowledge(checkpointId, lastEmittedIds);
+        ((RedisStreamFetcherManager) splitFetcherManager).acknowledge(checkpointId, lastEmittedIds, completedNanos);
     }
 
     @Override

@@ -30,6 +30,7 @@ import io.streamcrawl.connectors.redis.RedisConnectionConfig;
 import io.streamcrawl.connectors.redis.internal.ConnectionRetry;
 import io.streamcrawl.connectors.redis.internal.RedisClientFactory;
 import io.streamcrawl.connectors.redis.source.RedisStreamSourceOptions;
+import io.streamcrawl.connectors.redis.source.metrics.RedisStreamSourceReaderMetrics;
 import io.streamcrawl.connectors.redis.source.reader.StreamCursor.Phase;
 import io.streamcrawl.connectors.redis.source.split.RedisStreamSplit;
 import redis.clients.jedis.AbstractPipeline;
@@ -79,6 +80,8 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
     private final boolean deleteAcknowledged;
     private final ConnectionRetry retry;
     private final PendingEntryClaimer claimer;
+    private final SplitMetricsRefresher metricsRefresher;
+    private final RedisStreamSourceReaderMetrics metrics;
     private final AtomicBoolean wakeUp = new AtomicBoolean();
     private final Object idleLock = new Object();
     private final Map<String, StreamCursor> cursors = new LinkedHashMap<>();
@@ -86,8 +89,14 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
     @Nullable private RedisClient redis;
     private int turn;
 
-    public RedisStreamSplitReader(RedisConnectionConfig connection, String group, ReadableConfig config, int subtask) {
+    public RedisStreamSplitReader(
+            RedisConnectionConfig connection,
+            String group,
+            ReadableConfig config,
+            int subtask,
+            RedisStreamSourceReaderMetrics metrics) {
         this.connection = connection;
+        this.metrics = metrics;
         this.group = group;
         this.subtask = subtask;
         this.count = config.get(RedisStreamSourceOptions.FETCH_COUNT);
@@ -96,6 +105,7 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
         this.deleteAcknowledged = config.get(RedisStreamSourceOptions.ACK_DELETE);
         this.claimer = new PendingEntryClaimer(
                 group, config.get(RedisStreamSourceOptions.CLAIM_MIN_IDLE_TIME), ackBatchSize);
+        this.metricsRefresher = new SplitMetricsRefresher(group, count);
         this.retry = new ConnectionRetry("Redis stream source " + subtask + " (" + connection.address() + ")", config);
     }
 
@@ -116,6 +126,11 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
     }
 
     private void fetchInto(Map<String, Collection<StreamEntry>> records) throws IOException {
+        read(records);
+        metricsRefresher.refreshIfDue(client(), cursors.values());
+    }
+
+    private void read(Map<String, Collection<StreamEntry>> records) throws IOException {
         for (StreamCursor cursor : cursors.values()) {
             if (cursor.phase == Phase.NEW) {
                 prepare(cursor);
@@ -206,6 +221,7 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
             }
             cursor.lastFetched = entry.getID();
             accepted.add(entry);
+            metrics.recordBytesIn(entry.getFields());
         }
         if (!accepted.isEmpty()) {
             records.put(cursor.stream, accepted);
@@ -273,8 +289,9 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
      * enqueued by {@link RedisStreamFetcherManager}. A failure is logged, not thrown: the entries
      * stay pending and the next completed checkpoint (or a restore) acknowledges them.
      */
-    void acknowledge(long checkpointId, Map<String, String> lastEmittedIds) {
+    void acknowledge(long checkpointId, Map<String, String> lastEmittedIds, long completedNanos) {
         long acked = 0;
+        boolean failed = false;
         for (Map.Entry<String, String> e : lastEmittedIds.entrySet()) {
             StreamCursor cursor = cursors.get(e.getKey());
             if (cursor == null || cursor.phase == Phase.NEW) {
@@ -283,10 +300,14 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
             try {
                 acked += acknowledgeUpTo(cursor, new StreamEntryID(e.getValue()), cursor.consumer);
             } catch (RuntimeException failure) {
+                failed = true;
                 LOG.warn("Stream {}: could not acknowledge the entries of checkpoint {} up to {} ({});"
                                 + " the next completed checkpoint acknowledges them",
                         cursor.stream, checkpointId, e.getValue(), failure.toString());
             }
+        }
+        if (!failed) {
+            metrics.recordCheckpointToAck(Duration.ofNanos(System.nanoTime() - completedNanos).toMillis());
         }
         LOG.debug("Checkpoint {}: acknowledged {} entries", checkpointId, acked);
     }
@@ -320,7 +341,7 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
     public void handleSplitsChanges(SplitsChange<RedisStreamSplit> splitsChanges) {
         if (splitsChanges instanceof SplitsAddition) {
             for (RedisStreamSplit split : splitsChanges.splits()) {
-                StreamCursor cursor = new StreamCursor(split, group);
+                StreamCursor cursor = new StreamCursor(split, group, metrics.split(split.stream()));
                 cursors.put(split.stream(), cursor);
                 LOG.info("Reading stream {} as consumer {} of group {}, from {}", split.stream(), cursor.consumer,
                         group, split.lastEmittedId().map(id -> "after " + id).orElse("its pending entries"));

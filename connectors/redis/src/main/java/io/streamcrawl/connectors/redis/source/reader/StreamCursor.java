@@ -1,9 +1,12 @@
 package io.streamcrawl.connectors.redis.source.reader;
 
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 import javax.annotation.Nullable;
 
+import io.streamcrawl.connectors.redis.source.metrics.RedisStreamSourceReaderMetrics.SplitMetrics;
 import io.streamcrawl.connectors.redis.source.split.RedisStreamSplit;
 import redis.clients.jedis.StreamEntryID;
 
@@ -37,8 +40,12 @@ final class StreamCursor {
     /** When the next claim attempt is due (System.nanoTime()), while other consumers hold entries. */
     long nextClaimNanos;
     boolean claimWaitLogged;
+    /** Other consumers of the group already warned about while this split was live. */
+    final Set<String> warnedConsumers = new HashSet<>();
+    final SplitMetrics metrics;
 
-    StreamCursor(RedisStreamSplit split, String group) {
+    StreamCursor(RedisStreamSplit split, String group, SplitMetrics metrics) {
+        this.metrics = metrics;
         this.stream = split.stream();
         this.consumer = consumerName(group, split.stream());
         this.restoredId = split.lastEmittedId().map(StreamEntryID::new).orElse(null);

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.streamcrawl.connectors.redis.RedisConnectionConfig;
 import io.streamcrawl.connectors.redis.RedisRetryOptions;
 import io.streamcrawl.connectors.redis.source.RedisStreamSourceOptions;
+import io.streamcrawl.connectors.redis.source.metrics.RedisStreamSourceReaderMetrics;
 import io.streamcrawl.connectors.redis.source.split.RedisStreamSplit;
 import io.streamcrawl.testing.RedisServerExtension;
 import redis.clients.jedis.RedisClient;
@@ -34,6 +36,8 @@ class RedisStreamSplitReaderITCase {
 
     private RedisClient redis;
     private final List<RedisStreamSplitReader> readers = new ArrayList<>();
+    private final RedisStreamSourceReaderMetrics metrics =
+            new RedisStreamSourceReaderMetrics(UnregisteredMetricsGroup.createSourceReaderMetricGroup());
 
     @BeforeEach
     void connect() {
@@ -56,7 +60,7 @@ class RedisStreamSplitReaderITCase {
         assertThat(redis.xpending("s", GROUP).getTotal()).isEqualTo(5);
         assertThat(redis.xpending("s", GROUP).getConsumerMessageCount()).containsOnlyKeys("g-s");
 
-        reader.acknowledge(1, Map.of("s", ids.get(2).toString()));
+        reader.acknowledge(1, Map.of("s", ids.get(2).toString()), System.nanoTime());
 
         assertThat(redis.xpending("s", GROUP).getTotal()).isEqualTo(2);
         assertThat(redis.xrange("s", "-", "+")).extracting(StreamEntry::getID).containsExactlyElementsOf(ids.subList(3, 5));
@@ -178,7 +182,7 @@ class RedisStreamSplitReaderITCase {
         config.set(RedisRetryOptions.INITIAL_BACKOFF, Duration.ofMillis(20));
         config.set(RedisRetryOptions.MAX_BACKOFF, Duration.ofMillis(200));
         RedisConnectionConfig conn = RedisConnectionConfig.builder().host(REDIS.host()).port(REDIS.port()).build();
-        RedisStreamSplitReader reader = new RedisStreamSplitReader(conn, GROUP, config, 0);
+        RedisStreamSplitReader reader = new RedisStreamSplitReader(conn, GROUP, config, 0, metrics);
         readers.add(reader);
         reader.handleSplitsChanges(new SplitsAddition<>(List.of(splits)));
         return reader;

@@ -1,0 +1,114 @@
+package io.streamcrawl.connectors.redis.source.reader;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.streamcrawl.connectors.redis.internal.ConnectionRetry;
+import io.streamcrawl.connectors.redis.source.metrics.RedisStreamSourceReaderMetrics;
+import io.streamcrawl.connectors.redis.source.reader.StreamCursor.Phase;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.resps.StreamGroupInfo;
+import redis.clients.jedis.resps.StreamPendingSummary;
+
+/**
+ * Refreshes the per-split gauges (pending count and consumer-group lag) at most once per {@link
+ * #INTERVAL}, in one pipelined round trip of {@code XPENDING} and {@code XINFO GROUPS} per split.
+ * Runs on the fetcher thread, between reads: while the fetcher is blocked on a full element queue,
+ * the gauges keep their last values.
+ *
+ * <p>Redis (7.0) reports no lag when entries were deleted after the group's last delivered ID;
+ * then the entries after that ID are counted with {@code XRANGE}, up to {@code lagScanLimit}, and
+ * the lag is unknown (-1) past that. It also warns, once per consumer, when another consumer of
+ * the group holds entries of a live split's stream: the source assumes it reads its group alone.
+ */
+final class SplitMetricsRefresher {
+    private static final Logger LOG = LoggerFactory.getLogger(SplitMetricsRefresher.class);
+    static final Duration INTERVAL = Duration.ofSeconds(1);
+
+    private final String group;
+    private final int lagScanLimit;
+    private long nextRefreshNanos = System.nanoTime();
+
+    SplitMetricsRefresher(String group, int lagScanLimit) {
+        this.group = group;
+        this.lagScanLimit = lagScanLimit;
+    }
+
+    void refreshIfDue(RedisClient redis, Collection<StreamCursor> cursors) {
+        long now = System.nanoTime();
+        if (now - nextRefreshNanos < 0) {
+            return;
+        }
+        nextRefreshNanos = now + INTERVAL.toNanos();
+        List<StreamCursor> prepared = new ArrayList<>();
+        cursors.stream().filter(c -> c.phase != Phase.NEW).forEach(prepared::add);
+        if (prepared.isEmpty()) {
+            return;
+        }
+        List<Response<StreamPendingSummary>> pending = new ArrayList<>(prepared.size());
+        List<Response<List<StreamGroupInfo>>> groups = new ArrayList<>(prepared.size());
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            for (StreamCursor cursor : prepared) {
+                pending.add(pipeline.xpending(cursor.stream, group));
+                groups.add(pipeline.xinfoGroups(cursor.stream));
+            }
+            pipeline.sync();
+        }
+        for (int i = 0; i < prepared.size(); i++) {
+            StreamCursor cursor = prepared.get(i);
+            try {
+                StreamPendingSummary summary = pending.get(i).get();
+                cursor.metrics.update(summary.getTotal(), lag(redis, cursor, groups.get(i).get()));
+                warnAboutOtherConsumers(cursor, summary);
+            } catch (JedisDataException e) {
+                if (ConnectionRetry.isTransient(e)) {
+                    throw e;
+                }
+                // E.g. the group vanished: the next read notices and creates it again.
+                LOG.debug("Stream {}: could not refresh the metrics of group {}: {}", cursor.stream, group, e.toString());
+            }
+        }
+    }
+
+    private long lag(RedisClient redis, StreamCursor cursor, List<StreamGroupInfo> infos) {
+        for (StreamGroupInfo info : infos) {
+            if (!group.equals(info.getName())) {
+                continue;
+            }
+            Object lag = info.getGroupInfo().get("lag");
+            if (lag instanceof Number) {
+                return ((Number) lag).longValue();
+            }
+            StreamEntryID lastDelivered = info.getLastDeliveredId();
+            int after = redis.xrange(cursor.stream, "(" + lastDelivered, "+", lagScanLimit + 1).size();
+            return after <= lagScanLimit ? after : RedisStreamSourceReaderMetrics.UNKNOWN;
+        }
+        return RedisStreamSourceReaderMetrics.UNKNOWN;
+    }
+
+    private void warnAboutOtherConsumers(StreamCursor cursor, StreamPendingSummary summary) {
+        Map<String, Long> counts = summary.getConsumerMessageCount();
+        if (cursor.phase != Phase.LIVE || counts == null) {
+            return;
+        }
+        counts.forEach((consumer, count) -> {
+            if (!consumer.equals(cursor.consumer) && count != null && count > 0
+                    && cursor.warnedConsumers.add(consumer)) {
+                LOG.warn("Stream {}: consumer {} of group {} holds {} pending entries while consumer {} reads"
+                                + " the stream; this source assumes it is the group's only reader, and claims"
+                                + " such entries only when a split starts",
+                        cursor.stream, consumer, group, count, cursor.consumer);
+            }
+        });
+    }
+}
