@@ -1,0 +1,163 @@
+package io.streamcrawl.connectors.redis.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import javax.annotation.Nullable;
+
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.client.program.ClusterClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectClusterClient;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.streamcrawl.connectors.redis.CollectingSink;
+import io.streamcrawl.connectors.redis.RedisConnectionConfig;
+import io.streamcrawl.connectors.redis.RedisRetryOptions;
+import io.streamcrawl.connectors.redis.source.RedisStreamSourceITCase.CountPerKey;
+import io.streamcrawl.connectors.redis.source.RedisStreamSourceITCase.StreamAndId;
+import io.streamcrawl.testing.RedisServerExtension;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.StreamEntryID;
+
+/** Stop-with-savepoint and resume at another parallelism: every entry reaches the keyed state once. */
+class RedisStreamSourceRescaleITCase {
+    @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(25);
+    private static final String GROUP = "rescale";
+    private static final List<String> STREAMS = List.of("r:0", "r:1", "r:2", "r:3");
+
+    private RedisClient redis;
+    private ClusterClient<?> client;
+    @Nullable private JobID running;
+
+    @BeforeEach
+    void connect(@InjectClusterClient ClusterClient<?> client) {
+        this.client = client;
+        redis = RedisClient.create(REDIS.host(), REDIS.port());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (running != null) {
+            client.cancel(running).get();
+        }
+        redis.close();
+    }
+
+    @Test
+    void rescalingOneToTwoToOneThroughSavepointsKeepsEveryEntry(@TempDir Path savepoints) throws Exception {
+        CollectingSink sink = new CollectingSink("rescale");
+        List<String> written = new ArrayList<>();
+
+        String first = runAndStopWithSavepoint(1, null, sink, written, savepoints);
+        String second = runAndStopWithSavepoint(2, first, sink, written, savepoints);
+        written.addAll(add(200));
+        running = submit(1, second, sink);
+        await().atMost(TIMEOUT).until(() -> distinctIds().size() == written.size() && pending() == 0);
+
+        assertThat(CollectingSink.results("rescale")).doesNotHaveDuplicates()
+                .allSatisfy(r -> assertThat(r).as("times the entry reached the keyed state").endsWith("#1"));
+        assertThat(distinctIds()).containsExactlyInAnyOrderElementsOf(written);
+        await().atMost(TIMEOUT).until(() -> STREAMS.stream().allMatch(s -> redis.xlen(s) == 0));
+    }
+
+    /**
+     * Runs the job at a parallelism until it has processed some new entries, then stops it while it
+     * works through a fresh backlog, so that the savepoint most likely cuts through it: some entries
+     * emitted, some read but not emitted (pending), some not read yet.
+     */
+    private String runAndStopWithSavepoint(int parallelism, @Nullable String savepoint, CollectingSink sink,
+            List<String> written, Path savepoints) throws Exception {
+        written.addAll(add(500));
+        int before = distinctIds().size();
+        running = submit(parallelism, savepoint, sink);
+        await().atMost(TIMEOUT).until(() -> distinctIds().size() >= before + 100);
+        written.addAll(add(1000));
+        String path = client.stopWithSavepoint(running, false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                .get();
+        client.requestJobResult(running).get();
+        running = null;
+        return path;
+    }
+
+    private JobID submit(int parallelism, @Nullable String savepoint, CollectingSink sink) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(parallelism);
+        env.setMaxParallelism(8);
+        env.enableCheckpointing(100);
+        RedisStreamSource<String> source = RedisStreamSource.<String>builder()
+                .setConnection(RedisConnectionConfig.builder().host(REDIS.host()).port(REDIS.port()).build())
+                .setStreams(STREAMS)
+                .setGroup(GROUP)
+                .setDeserializer(new StreamAndId())
+                .setOption(RedisStreamSourceOptions.FETCH_COUNT, 50)
+                .setOption(RedisStreamSourceOptions.FETCH_BLOCK, Duration.ofMillis(50))
+                .setOption(RedisRetryOptions.MAX_BACKOFF, Duration.ofMillis(200))
+                .build();
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "redis source").uid("redis-source")
+                .keyBy(id -> id)
+                .process(new CountPerKey()).uid("count-per-entry")
+                .sinkTo(sink).uid("collect");
+        JobGraph graph = env.getStreamGraph().getJobGraph();
+        if (savepoint != null) {
+            graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint, false));
+        }
+        return client.submitJob(graph).get();
+    }
+
+    /** Adds {@code perStream} entries to each stream; returns "stream/id" of each. */
+    private List<String> add(int perStream) {
+        List<Response<StreamEntryID>> ids = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            for (int i = 0; i < perStream; i++) {
+                for (String stream : STREAMS) {
+                    ids.add(pipeline.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("n", String.valueOf(i))));
+                    keys.add(stream);
+                }
+            }
+            pipeline.sync();
+        }
+        List<String> written = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            written.add(keys.get(i) + "/" + ids.get(i).get());
+        }
+        return written;
+    }
+
+    private long pending() {
+        return STREAMS.stream().mapToLong(s -> redis.xpending(s, GROUP).getTotal()).sum();
+    }
+
+    private static Set<String> distinctIds() {
+        Set<String> ids = new HashSet<>();
+        CollectingSink.results("rescale").forEach(r -> ids.add(r.substring(0, r.indexOf('#'))));
+        return ids;
+    }
+}
