@@ -43,8 +43,15 @@ public final class ConnectionRetry {
         this.timeout = config.get(RedisRetryOptions.TIMEOUT);
     }
 
-    /** Whether a failure is worth retrying: a lost connection, or a server that is (re)starting. */
+    /**
+     * Whether a failure is worth retrying: a lost connection, or a server that is (re)starting. Refused
+     * credentials and missing permissions are not, even when the client reports them as a connection
+     * failure.
+     */
     public static boolean isTransient(RuntimeException e) {
+        if (RedisFailures.isAuthenticationFailure(e) || RedisFailures.isPermissionFailure(e)) {
+            return false;
+        }
         if (e instanceof JedisConnectionException) {
             return true;
         }

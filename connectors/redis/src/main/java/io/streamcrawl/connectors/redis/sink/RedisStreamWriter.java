@@ -15,6 +15,7 @@ import org.apache.flink.metrics.Counter;
 import io.streamcrawl.connectors.redis.RedisConnectionConfig;
 import io.streamcrawl.connectors.redis.internal.ConnectionRetry;
 import io.streamcrawl.connectors.redis.internal.RedisClientFactory;
+import io.streamcrawl.connectors.redis.internal.RedisFailures;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
@@ -29,12 +30,14 @@ import redis.clients.jedis.params.XAddParams;
  * each checkpoint barrier and at end of input, which makes the sink at-least-once) and the flush
  * timer. A lost connection blocks the writer, which back-pressures the job, and is retried with
  * back-off up to the retry timeout; the whole batch is sent again, so entries of a batch that
- * partly reached Redis are appended twice. An error reply (e.g. the key holds no stream) fails
- * the job with the stream key in the message.
+ * partly reached Redis are appended twice. An error reply (e.g. the key holds no stream) or
+ * refused credentials fail the job at once, with the stream key or the server in the message.
  */
 @Internal
 final class RedisStreamWriter<T> implements SinkWriter<T> {
     private final RedisStreamSerializer<T> serializer;
+    private final RedisConnectionConfig connection;
+    private final int subtask;
     private final RedisClient redis;
     private final ConnectionRetry retry;
     private final int batchSize;
@@ -52,6 +55,8 @@ final class RedisStreamWriter<T> implements SinkWriter<T> {
             WriterInitContext context) {
         int subtask = context.getTaskInfo().getIndexOfThisSubtask();
         this.serializer = serializer;
+        this.connection = connection;
+        this.subtask = subtask;
         this.redis = RedisClientFactory.create(connection, Duration.ZERO, "streamcrawl-sink-" + subtask);
         this.retry = new ConnectionRetry("Redis stream sink " + subtask + " (" + connection.address() + ")", options);
         this.batchSize = options.get(RedisStreamSinkOptions.BATCH_SIZE);
@@ -95,7 +100,8 @@ final class RedisStreamWriter<T> implements SinkWriter<T> {
                 break;
             } catch (RuntimeException e) {
                 if (!ConnectionRetry.isTransient(e)) {
-                    throw e;
+                    throw RedisFailures.nonRetryable(
+                            "Redis stream sink " + subtask + " failed to write " + buffer.size() + " entries", connection, e);
                 }
                 retry.onFailure(e);
             }

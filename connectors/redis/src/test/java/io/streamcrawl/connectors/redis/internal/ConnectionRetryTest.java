@@ -9,7 +9,9 @@ import java.time.Duration;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 
+import io.streamcrawl.connectors.redis.RedisConnectionConfig;
 import io.streamcrawl.connectors.redis.RedisRetryOptions;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 
@@ -74,5 +76,25 @@ class ConnectionRetryTest {
         assertThat(ConnectionRetry.isTransient(new JedisDataException("LOADING Redis is loading the dataset"))).isTrue();
         assertThat(ConnectionRetry.isTransient(new JedisDataException("WRONGTYPE Operation against a key"))).isFalse();
         assertThat(ConnectionRetry.isTransient(new IllegalStateException())).isFalse();
+    }
+
+    @Test
+    void refusedCredentialsAndMissingPermissionsAreNotRetriedEvenAsConnectionFailures() {
+        JedisAccessControlException wrongPass =
+                new JedisAccessControlException("WRONGPASS invalid username-password pair or user is disabled.");
+        JedisDataException noPerm = new JedisDataException("NOPERM this user has no permissions to run the 'xadd' command");
+
+        assertThat(ConnectionRetry.isTransient(wrongPass)).isFalse();
+        assertThat(ConnectionRetry.isTransient(new JedisConnectionException("failed to connect", wrongPass))).isFalse();
+        assertThat(ConnectionRetry.isTransient(new JedisDataException("NOAUTH Authentication required."))).isFalse();
+        assertThat(ConnectionRetry.isTransient(noPerm)).isFalse();
+
+        RedisConnectionConfig conn = RedisConnectionConfig.builder().host("h").port(7000).user("u").password("pw-123").build();
+        assertThat(RedisFailures.nonRetryable("sink 0 failed to write", conn, wrongPass))
+                .hasMessageContaining("authentication failed at redis://h:7000 as user u")
+                .hasMessageNotContaining("pw-123")
+                .hasCause(wrongPass);
+        assertThat(RedisFailures.nonRetryable("sink 0 failed to write", conn, noPerm))
+                .hasMessageContaining("user u lacks a permission at redis://h:7000");
     }
 }

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import io.streamcrawl.connectors.redis.RedisConnectionConfig;
 import io.streamcrawl.connectors.redis.internal.ConnectionRetry;
 import io.streamcrawl.connectors.redis.internal.RedisClientFactory;
+import io.streamcrawl.connectors.redis.internal.RedisFailures;
 import io.streamcrawl.connectors.redis.source.RedisStreamSourceOptions;
 import io.streamcrawl.connectors.redis.source.metrics.RedisStreamSourceReaderMetrics;
 import io.streamcrawl.connectors.redis.source.reader.StreamCursor.Phase;
@@ -117,8 +118,8 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
             retry.onSuccess();
         } catch (RuntimeException e) {
             if (!ConnectionRetry.isTransient(e)) {
-                throw new IOException("Redis stream source " + subtask + " failed to read " + cursors.keySet()
-                        + " as group " + group + " from " + connection.address(), e);
+                throw RedisFailures.nonRetryable("Redis stream source " + subtask + " failed to read "
+                        + cursors.keySet() + " as group " + group, connection, e);
             }
             retry.onFailure(e);
         }

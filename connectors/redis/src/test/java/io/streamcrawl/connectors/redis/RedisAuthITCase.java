@@ -1,0 +1,142 @@
+package io.streamcrawl.connectors.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.ExceptionUtils;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.streamcrawl.connectors.redis.sink.RedisStreamEntry;
+import io.streamcrawl.connectors.redis.sink.RedisStreamSink;
+import io.streamcrawl.connectors.redis.source.RedisStreamDeserializer;
+import io.streamcrawl.connectors.redis.source.RedisStreamSource;
+import io.streamcrawl.testing.RedisServerExtension;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+
+/** Source and sink as a Redis ACL user with a password; a wrong password fails fast and says so. */
+class RedisAuthITCase {
+    @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(25);
+    private static final String USER = "crawler";
+    private static final String PASSWORD = "s3cret-Pa55";
+    private static final String WRONG_PASSWORD = "not-the-password-42";
+
+    private JobClient job;
+
+    @BeforeAll
+    static void createUser() {
+        try (RedisClient admin = RedisClient.create(REDIS.host(), REDIS.port())) {
+            admin.sendCommand(Protocol.Command.ACL, "SETUSER", USER, "reset", "on", ">" + PASSWORD, "~*", "+@all");
+        }
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (job != null) {
+            job.cancel().get();
+            await().atMost(TIMEOUT).until(() -> job.getJobStatus().get().isGloballyTerminalState());
+        }
+    }
+
+    @Test
+    void aUserWithItsPasswordReadsAndWrites() throws Exception {
+        try (RedisClient redis = RedisClient.create(REDIS.host(), REDIS.port())) {
+            for (int i = 0; i < 20; i++) {
+                redis.xadd("auth:in", StreamEntryID.NEW_ENTRY, Map.of("i", String.valueOf(i)));
+            }
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(1);
+            env.enableCheckpointing(100);
+            env.fromSource(source(connection(PASSWORD)), WatermarkStrategy.noWatermarks(), "redis source")
+                    .sinkTo(RedisStreamSink.<Map<String, String>>builder()
+                            .setConnection(connection(PASSWORD))
+                            .setSerializer(fields -> new RedisStreamEntry("auth:out", fields))
+                            .build());
+            job = env.executeAsync("auth");
+
+            await().atMost(TIMEOUT).until(() -> redis.xlen("auth:out") == 20 && redis.xlen("auth:in") == 0);
+            assertThat(redis.xinfoConsumers2("auth:in", "g")).extracting(c -> c.getName()).containsExactly("g-auth:in");
+        }
+    }
+
+    @Test
+    void aWrongPasswordFailsTheSourceWithAnErrorNamingTheServerAndAuthentication() {
+        StreamExecutionEnvironment env = withoutRestarts();
+        env.fromSource(source(connection(WRONG_PASSWORD)), WatermarkStrategy.noWatermarks(), "redis source")
+                .map(Map::toString)
+                .sinkTo(new CollectingSink("auth-source"));
+
+        assertFailsWithAuthenticationError(env);
+    }
+
+    @Test
+    void aWrongPasswordFailsTheSinkWithAnErrorNamingTheServerAndAuthentication() {
+        StreamExecutionEnvironment env = withoutRestarts();
+        env.fromData(IntStream.range(0, 10).boxed().collect(Collectors.toList()))
+                .sinkTo(RedisStreamSink.<Integer>builder()
+                        .setConnection(connection(WRONG_PASSWORD))
+                        .setSerializer(i -> new RedisStreamEntry("auth:never", Map.of("i", String.valueOf(i))))
+                        .build());
+
+        assertFailsWithAuthenticationError(env);
+    }
+
+    private static void assertFailsWithAuthenticationError(StreamExecutionEnvironment env) {
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> env.execute("wrong password"))
+                .satisfies(e -> assertThat(ExceptionUtils.findThrowableWithMessage(e, "authentication"))
+                        .as("a cause mentioning authentication in %s", ExceptionUtils.stringifyException(e))
+                        .hasValueSatisfying(cause -> assertThat(cause.getMessage())
+                                .contains(connection(WRONG_PASSWORD).address())
+                                .contains(USER)
+                                .doesNotContain(WRONG_PASSWORD)));
+        // Not retried until redis.retry.timeout (5 minutes): an authentication error is not a lost connection.
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT);
+    }
+
+    private static StreamExecutionEnvironment withoutRestarts() {
+        Configuration config = new Configuration();
+        config.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        env.setParallelism(1);
+        env.enableCheckpointing(100);
+        return env;
+    }
+
+    private static RedisStreamSource<Map<String, String>> source(RedisConnectionConfig connection) {
+        return RedisStreamSource.<Map<String, String>>builder()
+                .setConnection(connection)
+                .setStreams(List.of("auth:in"))
+                .setGroup("g")
+                .setDeserializer(RedisStreamDeserializer.fieldMap())
+                .build();
+    }
+
+    private static RedisConnectionConfig connection(String password) {
+        return RedisConnectionConfig.builder().host(REDIS.host()).port(REDIS.port()).user(USER).password(password).build();
+    }
+}
