@@ -81,28 +81,7 @@ class RedisStreamSinkITCase {
 
     @Test
     void flushesOnEveryCheckpoint() throws Exception {
-        for (int i = 0; i < 100; i++) {
-            redis.xadd("in", StreamEntryID.NEW_ENTRY, Map.of("i", String.valueOf(i)));
-        }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(1);
-        env.enableCheckpointing(100);
-        RedisStreamSource<Map<String, String>> source = RedisStreamSource.<Map<String, String>>builder()
-                .setConnection(connection())
-                .setStreams(List.of("in"))
-                .setGroup("copy")
-                .setDeserializer(RedisStreamDeserializer.fieldMap())
-                .build();
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "redis source")
-                .sinkTo(RedisStreamSink.<Map<String, String>>builder()
-                        .setConnection(connection())
-                        .setSerializer(fields -> new RedisStreamEntry("copy", fields))
-                        .setOption(RedisStreamSinkOptions.BATCH_SIZE, 100_000)
-                        .setOption(RedisStreamSinkOptions.FLUSH_INTERVAL, NEVER)
-                        .build())
-                .name("redis sink")
-                .uid("redis-sink");
-        job = env.executeAsync("flush on checkpoint");
+        job = startCopy("in", "copy", 100, NEVER);
 
         await().atMost(TIMEOUT).until(() -> redis.xlen("copy") >= 100);
         assertThat(values("copy")).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 100).boxed().toList());
@@ -110,28 +89,42 @@ class RedisStreamSinkITCase {
 
     @Test
     void flushesAfterTheFlushIntervalWithoutCheckpoints() throws Exception {
-        for (int i = 0; i < 10; i++) {
-            redis.xadd("in2", StreamEntryID.NEW_ENTRY, Map.of("i", String.valueOf(i)));
+        job = startCopy("in2", "copy2", 10, Duration.ofMillis(50));
+
+        await().atMost(TIMEOUT).until(() -> redis.xlen("copy2") >= 10);
+        assertThat(values("copy2")).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 10).boxed().toList());
+    }
+
+    /**
+     * Writes {@code entries} entries to {@code in} and starts a job copying them to {@code out}
+     * with a sink whose batch never fills: only checkpoints (when {@code flushInterval} is
+     * {@link #NEVER}, every 100 ms) or the flush interval flush it.
+     */
+    private JobClient startCopy(String in, String out, int entries, Duration flushInterval) throws Exception {
+        for (int i = 0; i < entries; i++) {
+            redis.xadd(in, StreamEntryID.NEW_ENTRY, Map.of("i", String.valueOf(i)));
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
+        if (flushInterval.equals(NEVER)) {
+            env.enableCheckpointing(100);
+        }
         RedisStreamSource<Map<String, String>> source = RedisStreamSource.<Map<String, String>>builder()
                 .setConnection(connection())
-                .setStreams(List.of("in2"))
+                .setStreams(List.of(in))
                 .setGroup("copy")
                 .setDeserializer(RedisStreamDeserializer.fieldMap())
                 .build();
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "redis source")
                 .sinkTo(RedisStreamSink.<Map<String, String>>builder()
                         .setConnection(connection())
-                        .setSerializer(fields -> new RedisStreamEntry("copy2", fields))
+                        .setSerializer(fields -> new RedisStreamEntry(out, fields))
                         .setOption(RedisStreamSinkOptions.BATCH_SIZE, 100_000)
-                        .setOption(RedisStreamSinkOptions.FLUSH_INTERVAL, Duration.ofMillis(50))
-                        .build());
-        job = env.executeAsync("flush interval");
-
-        await().atMost(TIMEOUT).until(() -> redis.xlen("copy2") >= 10);
-        assertThat(values("copy2")).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 10).boxed().toList());
+                        .setOption(RedisStreamSinkOptions.FLUSH_INTERVAL, flushInterval)
+                        .build())
+                .name("redis sink")
+                .uid("redis-sink");
+        return env.executeAsync("copy " + in + " to " + out);
     }
 
     @Test
