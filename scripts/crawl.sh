@@ -66,6 +66,8 @@ if [[ -z $task ]]; then
   task="$(printf '%s' "$host" | tr -c 'A-Za-z0-9._-' '-')"
 fi
 
+user_spec=false
+[[ -n $spec ]] && user_spec=true
 if [[ -z $spec ]]; then
   spec="$LOCAL/task-$task.json"
   quoted="$(printf '"%s",' "${seeds[@]}")"
@@ -79,7 +81,11 @@ fi
 
 scripts/crawlctl task put "$task" "$spec"
 scripts/crawlctl task enable "$task"
-scripts/crawlctl seed "$task" ${seeds[@]+"${seeds[@]}"}
+# The job injects the spec's seeds once per task generation; seed URLs given next to a --spec
+# file are the user's extra seeds.
+if $user_spec && ((${#seeds[@]})); then
+  scripts/crawlctl seed "$task" "${seeds[@]}"
+fi
 
 if $until_idle; then
   exec_status=0

@@ -71,6 +71,7 @@ public final class CrawlerJob {
         int shards = config.get(FRONTIER_SHARDS);
         List<String> streams = IntStream.range(0, shards).mapToObj(i -> streamPrefix + i).toList();
 
+        FrontierEntrySerializer frontierSerializer = new FrontierEntrySerializer(streamPrefix, shards);
         DataStream<FrontierEntry> frontier = env.fromSource(
                         RedisStreamSource.<FrontierEntry>builder()
                                 .setConnection(redis)
@@ -92,7 +93,7 @@ public final class CrawlerJob {
                         "task control source")
                 .uid("task-control-source")
                 .setParallelism(1)
-                .process(new TaskControlFunction(config.get(ETCD_ENDPOINTS), root))
+                .process(new TaskControlFunction(config.get(ETCD_ENDPOINTS), root, redis, frontierSerializer))
                 .name("task control")
                 .uid("task-control")
                 .setParallelism(1)
@@ -123,7 +124,7 @@ public final class CrawlerJob {
         pages.getSideOutput(PageParser.LINKS)
                 .sinkTo(RedisStreamSink.<FrontierEntry>builder()
                         .setConnection(redis)
-                        .setSerializer(new FrontierEntrySerializer(streamPrefix, shards))
+                        .setSerializer(frontierSerializer)
                         .build())
                 .name("frontier sink")
                 .uid("frontier-sink");

@@ -3,9 +3,8 @@ package io.streamcrawl.job.control;
 import io.streamcrawl.job.config.CrawlerConfig;
 import io.streamcrawl.job.config.RedisConnections;
 import io.streamcrawl.job.config.TaskSpecParser;
-import io.streamcrawl.job.frontier.FrontierEntry;
 import io.streamcrawl.job.frontier.FrontierEntrySerializer;
-import io.streamcrawl.job.url.UrlNormalizer;
+import io.streamcrawl.job.frontier.FrontierSeeder;
 import io.streamcrawl.connectors.redis.sink.RedisStreamEntry;
 
 import java.io.IOException;
@@ -23,7 +22,6 @@ import java.util.stream.IntStream;
 import org.apache.flink.configuration.Configuration;
 
 import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.StreamEntryID;
 
 import static io.streamcrawl.job.config.CrawlerOptions.*;
 
@@ -39,7 +37,8 @@ public final class Crawlctl {
             "  task enable|disable TASK     switch a task on or off",
             "  task delete TASK             remove a task; the job drops its queued URLs",
             "  task list                    tasks with their enabled flag and status",
-            "  seed TASK [URL...]           add seed URLs to the frontier (default: the seeds of the task's spec)",
+            "  seed TASK [URL...]           add seed URLs to the frontier (default: the seeds of the task's spec;",
+            "                               the job injects those by itself once per task generation)",
             "  status TASK                  pages, queued, in flight, errors, frontier backlog",
             "  wait-idle TASK [--timeout SECONDS] [--progress SECONDS]",
             "                               wait until the task has nothing queued, in flight or unread,",
@@ -145,14 +144,11 @@ public final class Crawlctl {
         }
         String task = validTask(args.get(0));
         List<String> urls = args.size() > 1 ? args.subList(1, args.size()) : specSeeds(task);
-        FrontierEntrySerializer serializer = new FrontierEntrySerializer(config.get(FRONTIER_STREAM_PREFIX), config.get(FRONTIER_SHARDS));
         try (RedisClient redis = redis()) {
-            for (String url : urls) {
-                String normalized = UrlNormalizer.normalize(url)
-                        .orElseThrow(() -> new IllegalArgumentException("'" + url + "' is not an http(s) URL"));
-                RedisStreamEntry entry = serializer.serialize(new FrontierEntry(normalized, task, 0, 0, null));
-                redis.xadd(entry.stream(), StreamEntryID.NEW_ENTRY, entry.fields());
-                out.println("seeded " + normalized + " -> " + entry.stream());
+            FrontierSeeder seeder = new FrontierSeeder(redis,
+                    new FrontierEntrySerializer(config.get(FRONTIER_STREAM_PREFIX), config.get(FRONTIER_SHARDS)));
+            for (RedisStreamEntry entry : seeder.seed(task, urls)) {
+                out.println("seeded " + entry.fields().get("url") + " -> " + entry.stream());
             }
         }
         return 0;
@@ -187,11 +183,12 @@ public final class Crawlctl {
         long lastProgress = start;
         long startPages = -1;
         int idlePolls = 0;
-        try (RedisClient redis = redis()) {
+        try (RedisClient redis = redis(); TaskRegistry registry = registry()) {
             while (true) {
                 CrawlProgress p = progress(redis, task);
                 startPages = startPages < 0 ? p.pages() : startPages;
-                idlePolls = p.idle() ? idlePolls + 1 : 0;
+                // Until the job has injected the spec's seeds, an empty frontier means "not started".
+                idlePolls = p.idle() && !registry.seedsPending(task) ? idlePolls + 1 : 0;
                 double seconds = (System.nanoTime() - start) / 1e9;
                 if (idlePolls >= IDLE_POLLS) {
                     long pages = p.pages();

@@ -3,7 +3,10 @@ package io.streamcrawl.job.control;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.streamcrawl.connectors.etcd.EtcdKeyEvent;
+import io.streamcrawl.connectors.redis.RedisConnectionConfig;
 import io.streamcrawl.job.config.TaskSpecParser;
+import io.streamcrawl.job.frontier.FrontierEntrySerializer;
+import io.streamcrawl.job.frontier.FrontierSeeder;
 
 import java.nio.charset.StandardCharsets;
 
@@ -14,32 +17,47 @@ import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import redis.clients.jedis.RedisClient;
+
 /**
  * Turns changes of the task control keys into {@link TaskEvent}s: validates each spec, writes
  * {@code accepted} or {@code rejected: <reason>} to the task's status key, and passes on only
- * valid specs, so a bad spec leaves the task's previous one in force. Runs with parallelism 1.
+ * valid specs, so a bad spec leaves the task's previous one in force; injects the seeds of each
+ * task generation once ({@link TaskSeeding}). Runs with parallelism 1.
  */
 public final class TaskControlFunction extends ProcessFunction<EtcdKeyEvent, TaskEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(TaskControlFunction.class);
 
     private final String endpoints;
     private final TaskKeys keys;
+    private final RedisConnectionConfig redisConfig;
+    private final FrontierEntrySerializer frontier;
     private transient Client etcd;
+    private transient RedisClient redis;
+    private transient TaskSeeding seeding;
     private transient Counter rejectedSpecs;
 
-    public TaskControlFunction(String endpoints, String root) {
+    /** Seeds go to the frontier streams that {@code frontier} writes, on {@code redis}. */
+    public TaskControlFunction(String endpoints, String root, RedisConnectionConfig redis, FrontierEntrySerializer frontier) {
         this.endpoints = endpoints;
         this.keys = new TaskKeys(root);
+        this.redisConfig = redis;
+        this.frontier = frontier;
     }
 
     @Override
     public void open(OpenContext openContext) {
         etcd = Client.builder().endpoints(endpoints.split(",")).build();
+        redis = redisConfig.createClient("streamcrawl-task-control");
+        seeding = new TaskSeeding(new EtcdKv(etcd), keys, new FrontierSeeder(redis, frontier));
         rejectedSpecs = getRuntimeContext().getMetricGroup().counter("crawler_task_specs_rejected_total");
     }
 
     @Override
     public void close() {
+        if (redis != null) {
+            redis.close();
+        }
         if (etcd != null) {
             etcd.close();
         }
@@ -52,7 +70,7 @@ public final class TaskControlFunction extends ProcessFunction<EtcdKeyEvent, Tas
             switch (key.leaf()) {
                 case TaskKeys.SPEC -> {
                     if (put) {
-                        onSpec(key.task(), event.value(), out);
+                        onSpec(key.task(), event, out);
                     } else {
                         LOG.info("Task {} deleted", key.task());
                         out.collect(TaskEvent.deleted(key.task()));
@@ -68,7 +86,8 @@ public final class TaskControlFunction extends ProcessFunction<EtcdKeyEvent, Tas
         });
     }
 
-    private void onSpec(String task, String json, Collector<TaskEvent> out) {
+    private void onSpec(String task, EtcdKeyEvent event, Collector<TaskEvent> out) {
+        String json = event.value();
         if (!TaskKeys.isValidTaskName(task)) {
             reject(task, "invalid task name '" + task + "': use letters, digits, '.', '_' and '-'");
             return;
@@ -80,6 +99,7 @@ public final class TaskControlFunction extends ProcessFunction<EtcdKeyEvent, Tas
         }
         writeStatus(task, "accepted");
         out.collect(TaskEvent.spec(task, json));
+        seeding.seedOnce(task, result.spec().seeds(), event.revision());
     }
 
     private void reject(String task, String reason) {

@@ -12,6 +12,9 @@ public final class TaskKeys implements java.io.Serializable {
     public static final String SPEC = "spec";
     public static final String ENABLED = "enabled";
     public static final String STATUS = "status";
+    public static final String SEEDED = "seeded";
+    public static final String BUDGET = "budget";
+    public static final String HLL = "hll";
 
     private final String root;
 

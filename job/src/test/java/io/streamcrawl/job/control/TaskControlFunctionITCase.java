@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.streamcrawl.connectors.etcd.EtcdKeyEvent;
+import io.streamcrawl.connectors.redis.RedisConnectionConfig;
+import io.streamcrawl.job.frontier.FrontierEntrySerializer;
 import io.streamcrawl.testing.EtcdServerExtension;
+import io.streamcrawl.testing.RedisServerExtension;
 
 import java.util.Optional;
 
@@ -13,9 +16,12 @@ import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import redis.clients.jedis.RedisClient;
+
 /** Task control keys become task events; every spec gets its verdict in the task's status key in a real etcd. */
 class TaskControlFunctionITCase {
     @RegisterExtension static final EtcdServerExtension ETCD = new EtcdServerExtension();
+    @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
 
     private static final String ROOT = "/sc/";
     private static final String VALID = "{\"seeds\": [\"https://a.org/\"]}";
@@ -57,9 +63,28 @@ class TaskControlFunctionITCase {
 
     private static OneInputStreamOperatorTestHarness<EtcdKeyEvent, TaskEvent> harness() throws Exception {
         OneInputStreamOperatorTestHarness<EtcdKeyEvent, TaskEvent> harness = new OneInputStreamOperatorTestHarness<>(
-                new ProcessOperator<>(new TaskControlFunction(ETCD.endpoint(), ROOT)));
+                new ProcessOperator<>(new TaskControlFunction(ETCD.endpoint(), ROOT,
+                        RedisConnectionConfig.builder().host(REDIS.host()).port(REDIS.port()).build(),
+                        new FrontierEntrySerializer("sc:frontier:", 1))));
         harness.open();
         return harness;
+    }
+
+    @Test
+    void anAcceptedSpecIsSeededOnceEvenWhenItsEventIsReplayed() throws Exception {
+        try (TaskRegistry registry = new TaskRegistry(ETCD.endpoint(), ROOT);
+                RedisClient redis = RedisConnectionConfig.builder().host(REDIS.host()).port(REDIS.port()).build().createClient("test")) {
+            String spec = "{\"seeds\": [\"https://seeded.org/\"]}";
+            EtcdKeyEvent event = EtcdKeyEvent.put("/sc/tasks/seeded/spec", spec, registry.putSpec("seeded", spec));
+            for (int run = 0; run < 2; run++) {
+                try (OneInputStreamOperatorTestHarness<EtcdKeyEvent, TaskEvent> harness = harness()) {
+                    harness.processElement(event, 0);
+                }
+            }
+            assertThat(redis.xrange("sc:frontier:0", "-", "+"))
+                    .extracting(entry -> entry.getFields().get("url"))
+                    .containsExactly("https://seeded.org/");
+        }
     }
 
     private static Optional<String> status(TaskRegistry registry, String task) {
