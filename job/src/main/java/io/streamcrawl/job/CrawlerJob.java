@@ -6,6 +6,7 @@ import io.streamcrawl.connectors.redis.sink.RedisStreamSink;
 import io.streamcrawl.connectors.redis.source.RedisStreamSource;
 import io.streamcrawl.job.config.CrawlerConfig;
 import io.streamcrawl.job.config.RedisConnections;
+import io.streamcrawl.job.control.ControlPlane;
 import io.streamcrawl.job.control.TaskControlFunction;
 import io.streamcrawl.job.control.TaskEvent;
 import io.streamcrawl.job.control.TaskKeys;
@@ -102,8 +103,8 @@ public final class CrawlerJob {
         SingleOutputStreamOperator<FetchRequest> released = frontier
                 .keyBy(entry -> Hosts.hostOf(entry.url()).orElse(""))
                 .connect(taskEvents)
-                .process(new HostScheduler(
-                        config.get(SCHEDULER_RELEASES_PER_TICK), config.get(SCHEDULER_WAIT_POLL), stats))
+                .process(new HostScheduler(config.get(SCHEDULER_RELEASES_PER_TICK), config.get(SCHEDULER_WAIT_POLL), stats,
+                        new ControlPlane(config.get(ETCD_ENDPOINTS), root), config.get(SCHEDULER_BUDGET_CHUNK)))
                 .name("host scheduler")
                 .uid("host-scheduler");
 

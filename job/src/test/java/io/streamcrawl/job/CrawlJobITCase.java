@@ -5,15 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.streamcrawl.job.config.CrawlerConfig;
 import io.streamcrawl.job.control.CrawlProgress;
-import io.streamcrawl.job.control.Crawlctl;
+import io.streamcrawl.job.control.TaskKeys;
 import io.streamcrawl.job.control.TaskRegistry;
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.RedisServerExtension;
 import io.streamcrawl.testing.TestSite;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -27,6 +24,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -129,6 +127,26 @@ class CrawlJobITCase {
     }
 
     @Test
+    void aPageBudgetSharedBySchedulerSubtasksYieldsExactlyThatManyFetches(TestInfo test) throws Exception {
+        // Hosts keyed to different scheduler subtasks at parallelism 2: both reserve from the one budget.
+        assertThat(KeyGroupRangeAssignment.assignKeyToParallelOperator("127.0.0.1", 128, 2))
+                .isNotEqualTo(KeyGroupRangeAssignment.assignKeyToParallelOperator("127.0.0.4", 128, 2));
+        Crawl crawl = new Crawl(test, TestSite.builder().pages(300).linksPerPage(10).depth(3).build());
+        try (TestSite other = TestSite.builder().address("127.0.0.4").pages(300).linksPerPage(10).depth(3).build().start()) {
+            crawl.start("{\"seeds\": [\"" + site.urlOf(0) + "\", \"" + other.urlOf(0) + "\"], \"maxPages\": 100, " + FAST + "}");
+
+            crawl.awaitIdle();
+
+            assertThat(site.totalRequests() + other.totalRequests()).isEqualTo(100);
+            assertThat(site.totalRequests()).isPositive();
+            assertThat(other.totalRequests()).isPositive();
+            assertThat(crawl.pageUrls()).hasSize(100).doesNotHaveDuplicates();
+            assertThat(crawl.registry.get(crawl.task, TaskKeys.STATUS)).map(TaskRegistry.Value::value)
+                    .contains("budget exhausted: 100 pages");
+        }
+    }
+
+    @Test
     void malformedFrontierEntriesAreSkippedCountedAndAcknowledged(TestInfo test) throws Exception {
         Crawl crawl = new Crawl(test, TestSite.builder().pages(50).linksPerPage(5).depth(2).build());
         String stream = crawl.ns + ":frontier:0";
@@ -200,7 +218,6 @@ class CrawlJobITCase {
             CrawlerJob.build(env, config);
             job = env.executeAsync(ns);
             CrawlJobITCase.this.job = job;
-            crawlctl("seed", task, site.urlOf(0));
         }
 
         void awaitIdle() {
@@ -223,18 +240,6 @@ class CrawlJobITCase {
                         .map(fields -> fields.get("url"))
                         .toList();
             }
-        }
-
-        String crawlctl(String... args) {
-            String[] all = new String[args.length + 12];
-            String[] options = {"--redis.port", Integer.toString(REDIS.port()), "--etcd.endpoints", ETCD.endpoint(),
-                    "--etcd.prefix", "/" + ns + "/", "--frontier.stream-prefix", ns + ":frontier:",
-                    "--frontier.group", ns, "--stats.key-prefix", ns + ":stats:"};
-            System.arraycopy(options, 0, all, 0, 12);
-            System.arraycopy(args, 0, all, 12, args.length);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            assertThat(Crawlctl.run(all, new PrintStream(out, true, StandardCharsets.UTF_8))).isZero();
-            return out.toString(StandardCharsets.UTF_8);
         }
     }
 

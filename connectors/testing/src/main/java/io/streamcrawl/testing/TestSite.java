@@ -37,6 +37,7 @@ public final class TestSite implements AutoCloseable {
     private final SiteGraph graph;
     private final int pageBytes;
     private final int requestedPort;
+    private final String address;
     private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
     private final AtomicLong lastRequestNanos = new AtomicLong();
@@ -48,16 +49,17 @@ public final class TestSite implements AutoCloseable {
         this.graph = new SiteGraph(builder.pages, builder.linksPerPage, builder.depth, builder.seed);
         this.pageBytes = builder.pageBytes;
         this.requestedPort = builder.port;
+        this.address = builder.address;
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Binds the server on 127.0.0.1 (a free port unless the builder named one) and starts serving. */
+    /** Binds the server on its loopback address (a free port unless the builder named one) and starts serving. */
     public TestSite start() {
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), requestedPort), 256);
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(address), requestedPort), 256);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot bind the test site on port " + requestedPort, e);
         }
@@ -80,9 +82,9 @@ public final class TestSite implements AutoCloseable {
         return graph;
     }
 
-    /** {@code http://127.0.0.1:<port>}, without a trailing slash. */
+    /** {@code http://<address>:<port>}, without a trailing slash. */
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://" + address + ":" + server.getAddress().getPort();
     }
 
     public static String pathOf(int page) {
@@ -214,6 +216,7 @@ public final class TestSite implements AutoCloseable {
         private int pageBytes = 4096;
         private long seed = 42;
         private int port = 0;
+        private String address = "127.0.0.1";
 
         public Builder pages(int pages) {
             this.pages = pages;
@@ -243,6 +246,15 @@ public final class TestSite implements AutoCloseable {
 
         public Builder port(int port) {
             this.port = port;
+            return this;
+        }
+
+        /**
+         * The loopback address to serve on (any of 127.0.0.0/8 on Linux): sites on different
+         * addresses are different hosts to the crawler.
+         */
+        public Builder address(String address) {
+            this.address = address;
             return this;
         }
 

@@ -75,6 +75,10 @@ public final class CrawlerOptions {
             .durationType().defaultValue(Duration.ofSeconds(1))
             .withDescription("How often a host whose queued URLs all wait (disabled or unknown task) looks again.");
 
+    public static final ConfigOption<Long> SCHEDULER_BUDGET_CHUNK = ConfigOptions.key("scheduler.budget-chunk")
+            .longType().defaultValue(100L)
+            .withDescription("Most pages of a task's maxPages budget one scheduler subtask reserves from etcd at a time.");
+
     public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key("job.parallelism")
             .intType().defaultValue(0)
             .withDescription("Parallelism of the job's operators; 0 leaves it to Flink (flink run -p, parallelism.default).");
@@ -91,5 +95,5 @@ public final class CrawlerOptions {
             FRONTIER_STREAM_PREFIX, FRONTIER_SHARDS, FRONTIER_GROUP, PAGES_STREAM, PAGES_MAX_LENGTH,
             STATS_KEY_PREFIX, STATS_INTERVAL, FETCH_ASYNC_CAPACITY, FETCH_MAX_REQUESTS_PER_HOST,
             FETCH_CONNECT_TIMEOUT, FETCH_READ_TIMEOUT, FETCH_OPERATOR_TIMEOUT, SCHEDULER_RELEASES_PER_TICK,
-            SCHEDULER_WAIT_POLL, PARALLELISM, CHECKPOINT_INTERVAL, JOB_NAME);
+            SCHEDULER_WAIT_POLL, SCHEDULER_BUDGET_CHUNK, PARALLELISM, CHECKPOINT_INTERVAL, JOB_NAME);
 }

@@ -1,5 +1,9 @@
 package io.streamcrawl.job.frontier;
 
+import io.etcd.jetcd.Client;
+import io.streamcrawl.job.control.ControlPlane;
+import io.streamcrawl.job.control.EtcdKv;
+import io.streamcrawl.job.control.PageBudget;
 import io.streamcrawl.job.control.TaskEvent;
 import io.streamcrawl.job.fetch.FetchRequest;
 import io.streamcrawl.job.stats.TaskCounters;
@@ -33,7 +37,7 @@ import org.apache.flink.util.Collector;
 /**
  * Keyed by host: deduplicates the host's URLs exactly (per task, by 128-bit fingerprint), queues
  * them per task in RocksDB, and releases them to the fetcher from one processing-time timer per
- * host, honouring the task's delay and its enabled flag. URLs of a disabled task, or of a task
+ * host, honouring the task's delay, its enabled flag and its page budget ({@link TaskBudgets}). URLs of a disabled task, or of a task
  * whose spec has not arrived yet, stay queued; those of a deleted task are dropped.
  */
 public final class HostScheduler extends KeyedBroadcastProcessFunction<String, FrontierEntry, TaskEvent, FetchRequest>
@@ -46,6 +50,8 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     private final int releasesPerTick;
     private final long waitPollMs;
     private final TaskStatsConfig stats;
+    private final ControlPlane control;
+    private final long budgetChunk;
 
     private transient MapState<UrlFingerprint, Long> seen;
     private transient MapState<String, QueueBounds> bounds;
@@ -54,26 +60,36 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     private transient ValueState<Long> timerAt;
     private transient Map<String, TaskView> views;
     private transient TaskCounters counters;
+    private transient Client etcd;
+    private transient TaskBudgets budgets;
     private transient TaskStatsPublisher publisher;
     private transient Counter newUrls;
     private transient Counter duplicateUrls;
     private transient Counter droppedUrls;
 
-    public HostScheduler(int releasesPerTick, Duration waitPoll, TaskStatsConfig stats) {
+    /** Page budgets are reserved from etcd at {@code control}, at most {@code budgetChunk} pages at a time. */
+    public HostScheduler(int releasesPerTick, Duration waitPoll, TaskStatsConfig stats, ControlPlane control, long budgetChunk) {
         this.releasesPerTick = releasesPerTick;
         this.waitPollMs = waitPoll.toMillis();
         this.stats = stats;
+        this.control = control;
+        this.budgetChunk = budgetChunk;
     }
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         counters = new TaskCounters();
         counters.initialize(context, "host-scheduler-counters");
+        etcd = control.connect();
+        budgets = new TaskBudgets(new PageBudget(new EtcdKv(etcd), control.keys(), budgetChunk),
+                getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
+        budgets.initialize(context, "host-scheduler-budgets");
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         counters.snapshot();
+        budgets.snapshot();
     }
 
     @Override
@@ -95,6 +111,9 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     public void close() {
         if (publisher != null) {
             publisher.close();
+        }
+        if (etcd != null) {
+            etcd.close();
         }
     }
 
@@ -135,7 +154,8 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                 FrontierEntry entry = pop(task);
                 progress = true;
                 TaskView view = views.computeIfAbsent(state.specJson(), TaskView::of);
-                if (entry.depth() > view.spec().maxDepth() || !view.scope().allows(entry.url())) {
+                if (entry.depth() > view.spec().maxDepth() || !view.scope().allows(entry.url())
+                        || !budgets.take(task, view.spec().maxPages())) {
                     droppedUrls.inc();
                     continue;
                 }
@@ -170,6 +190,9 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
             case ENABLED -> new TaskState(current.specJson(), event.enabled(), current.deleted());
             case DELETED -> new TaskState(null, false, true);
         };
+        if (event.kind() == TaskEvent.Kind.DELETED) {
+            budgets.forget(event.task());
+        }
         tasks.put(event.task(), updated);
     }
 
