@@ -7,6 +7,7 @@ import io.streamcrawl.job.config.CrawlerConfig;
 import io.streamcrawl.job.control.CrawlProgress;
 import io.streamcrawl.job.control.TaskKeys;
 import io.streamcrawl.job.control.TaskRegistry;
+import io.streamcrawl.job.stats.DistinctUrls;
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.RedisServerExtension;
 import io.streamcrawl.testing.TestSite;
@@ -90,6 +91,9 @@ class CrawlJobITCase {
 
         assertThat(site.requestCounts()).isEqualTo(everyPathOnce(site.pagePaths()));
         assertThat(crawl.pageUrls()).hasSize(500).containsExactlyInAnyOrderElementsOf(urls(site.pagePaths()));
+        // The schedulers' sketches of distinct URLs are merged into etcd after checkpoints.
+        await().atMost(Duration.ofSeconds(10)).until(() -> crawl.registry.getBytes(crawl.task, TaskKeys.HLL)
+                .map(DistinctUrls::estimate).filter(estimate -> Math.abs(estimate - 500) <= 5).isPresent());
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.streamcrawl.job.config.RedisConnections;
 import io.streamcrawl.job.config.TaskSpecParser;
 import io.streamcrawl.job.frontier.FrontierEntrySerializer;
 import io.streamcrawl.job.frontier.FrontierSeeder;
+import io.streamcrawl.job.stats.DistinctUrls;
 import io.streamcrawl.connectors.redis.sink.RedisStreamEntry;
 
 import java.io.IOException;
@@ -39,7 +40,7 @@ public final class Crawlctl {
             "  task list                    tasks with their enabled flag and status",
             "  seed TASK [URL...]           add seed URLs to the frontier (default: the seeds of the task's spec;",
             "                               the job injects those by itself once per task generation)",
-            "  status TASK                  pages, queued, in flight, errors, frontier backlog",
+            "  status TASK                  pages, queued, in flight, errors, distinct URLs (estimate), frontier backlog",
             "  wait-idle TASK [--timeout SECONDS] [--progress SECONDS]",
             "                               wait until the task has nothing queued, in flight or unread,",
             "                               then print the crawl summary line");
@@ -169,11 +170,13 @@ public final class Crawlctl {
     private int status(String task) {
         try (RedisClient redis = redis(); TaskRegistry registry = registry()) {
             CrawlProgress p = progress(redis, task);
-            out.printf(Locale.ROOT, "task=%s enabled=%s status=%s pages=%d errors=%d queued=%d in_flight=%d frontier_unread=%d frontier_pending=%d%n",
+            long distinctUrls = registry.getBytes(task, TaskKeys.HLL).map(DistinctUrls::estimate).map(Math::round).orElse(0L);
+            out.printf(Locale.ROOT, "task=%s enabled=%s status=%s pages=%d errors=%d queued=%d in_flight=%d distinct_urls~%d"
+                            + " frontier_unread=%d frontier_pending=%d%n",
                     task,
                     registry.get(task, TaskKeys.ENABLED).map(TaskRegistry.Value::value).orElse("false"),
                     registry.get(task, TaskKeys.STATUS).map(TaskRegistry.Value::value).orElse("-"),
-                    p.pages(), p.errors(), p.queued(), p.inFlight(), p.unread(), p.pending());
+                    p.pages(), p.errors(), p.queued(), p.inFlight(), distinctUrls, p.unread(), p.pending());
         }
         return 0;
     }

@@ -6,6 +6,7 @@ import io.streamcrawl.job.control.EtcdKv;
 import io.streamcrawl.job.control.PageBudget;
 import io.streamcrawl.job.control.TaskEvent;
 import io.streamcrawl.job.fetch.FetchRequest;
+import io.streamcrawl.job.stats.DistinctUrls;
 import io.streamcrawl.job.stats.TaskCounters;
 import io.streamcrawl.job.stats.TaskStatsConfig;
 import io.streamcrawl.job.stats.TaskStatsPublisher;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -41,7 +43,7 @@ import org.apache.flink.util.Collector;
  * whose spec has not arrived yet, stay queued; those of a deleted task are dropped.
  */
 public final class HostScheduler extends KeyedBroadcastProcessFunction<String, FrontierEntry, TaskEvent, FetchRequest>
-        implements CheckpointedFunction {
+        implements CheckpointedFunction, CheckpointListener {
 
     /** The broadcast state of the tasks, also the descriptor of the broadcast stream. */
     public static final MapStateDescriptor<String, TaskState> TASKS =
@@ -62,6 +64,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     private transient TaskCounters counters;
     private transient Client etcd;
     private transient TaskBudgets budgets;
+    private transient DistinctUrls distinctUrls;
     private transient TaskStatsPublisher publisher;
     private transient Counter newUrls;
     private transient Counter duplicateUrls;
@@ -84,12 +87,20 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         budgets = new TaskBudgets(new PageBudget(new EtcdKv(etcd), control.keys(), budgetChunk),
                 getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
         budgets.initialize(context, "host-scheduler-budgets");
+        distinctUrls = new DistinctUrls(new EtcdKv(etcd), control.keys(), getRuntimeContext().getMetricGroup());
+        distinctUrls.initialize(context, "host-scheduler-distinct-urls");
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         counters.snapshot();
         budgets.snapshot();
+        distinctUrls.snapshot();
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        distinctUrls.mergeChanged();
     }
 
     @Override
@@ -112,6 +123,9 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         if (publisher != null) {
             publisher.close();
         }
+        if (distinctUrls != null) {
+            distinctUrls.close();
+        }
         if (etcd != null) {
             etcd.close();
         }
@@ -128,6 +142,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         seen.put(fingerprint, now);
         push(entry);
         newUrls.inc();
+        distinctUrls.add(entry.task(), fingerprint.high());
         Long next = nextFetchAt.value();
         scheduleAt(ctx, next == null ? now : Math.max(now, next));
     }
