@@ -24,13 +24,15 @@ class FetchTypesSerializationTest {
                 new TaskScope(new String[] {"*.example.org"}, new String[] {"/news/"}, new String[0], 2048),
                 new FetchSettings("ua", 30_000, 10_485_760, new String[] {"text/html"}));
         FetchResult result = new FetchResult(request, 200, "https://example.org/b", "text/html",
-                new byte[] {'<', 'p', '>'}, true, 1_700_000_000_000L, 12, null);
+                new byte[] {'<', 'p', '>'}, true, 1_700_000_000_000L, 12, null,
+                new HttpMessages("h2", "GET", new String[] {"user-agent", "ua"}, "", new String[] {"content-type", "text/html"}, true));
 
         FetchResult copy = roundTrip(FetchResult.class, result);
 
         assertThat(copy.request().scope()).isEqualTo(request.scope());
         assertThat(copy.request().fetch().contentTypes()).containsExactly("text/html");
         assertThat(copy.body()).containsExactly('<', 'p', '>');
+        assertThat(copy.http().responseHeaders()).containsExactly("content-type", "text/html");
         assertThat(copy).usingRecursiveComparison().isEqualTo(result);
         assertThat(roundTrip(FetchResult.class, FetchResult.failed(request, 1L, 2L, "boom")).error()).isEqualTo("boom");
     }
