@@ -22,4 +22,15 @@ public record HttpMessages(
         String[] requestHeaders,
         String reason,
         String[] responseHeaders,
-        boolean bodyRead) {}
+        boolean bodyRead) {
+
+    /** The first value of a response header (name case-insensitive), or null. */
+    public String responseHeader(String name) {
+        for (int i = 0; i + 1 < responseHeaders.length; i += 2) {
+            if (responseHeaders[i].equalsIgnoreCase(name)) {
+                return responseHeaders[i + 1];
+            }
+        }
+        return null;
+    }
+}

@@ -40,10 +40,13 @@ class FetchTypesSerializationTest {
     @Test
     void pageRecordsAndLinksRoundTripWithoutGenericTypes() throws IOException {
         PageRecord record = new PageRecord("https://example.org/a", null, "news", 2, 0, null, 0, null, 0,
-                "2023-11-14T22:13:20.123Z", 5, "timeout");
+                "2023-11-14T22:13:20.123Z", 5, "timeout", null, null, null, null, null);
+        PageRecord parsed = new PageRecord("https://example.org/a", null, "news", 2, 200, "text/html", 3, "A", 1,
+                "2023-11-14T22:13:20.123Z", 5, null, "en", "sha1:ABC", -42L, "https://example.org/", "text");
         FrontierEntry link = new FrontierEntry("https://example.org/b", "news", 3, 0, "https://example.org/a");
 
         assertThat(roundTrip(PageRecord.class, record)).isEqualTo(record);
+        assertThat(roundTrip(PageRecord.class, parsed)).isEqualTo(parsed);
         assertThat(roundTrip(FrontierEntry.class, link)).isEqualTo(link);
     }
 
