@@ -14,13 +14,13 @@ import java.util.concurrent.TimeUnit;
  * Runs jwarc's own {@code validate} command (WARC 1.1 header rules, block and payload digests,
  * HTTP Content-Length) on WARC files, in a JVM of its own because the tool exits.
  */
-final class JwarcValidator {
+public final class JwarcValidator {
     private JwarcValidator() {}
 
     /** The validator's verdict: exit code 0 when every file validates, and what it printed on stderr. */
-    record Verdict(int exitCode, String errors) {}
+    public record Verdict(int exitCode, String errors) {}
 
-    static Verdict validate(List<Path> warcFiles) throws IOException, InterruptedException, URISyntaxException {
+    public static Verdict validate(List<Path> warcFiles) throws IOException, InterruptedException, URISyntaxException {
         String jwarcJar = Path.of(WarcReader.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
