@@ -29,7 +29,7 @@ import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Writes a fetch that got an HTTP response as a WARC 1.1 {@code request} and {@code response}
+ * Writes a fetch that got an HTTP response as a WARC/1.1 {@code request} and {@code response}
  * record pair (jwarc), each its own gzip member as {@code .warc.gz} files have them, and starts
  * every file with a {@code warcinfo} record.
  *
@@ -60,11 +60,13 @@ public final class WarcEncoder implements Encoder<FetchResult> {
         }
         Instant date = Instant.ofEpochMilli(result.fetchedAtMillis());
         WarcRequest request = new WarcRequest.Builder(result.finalUrl())
+                .version(MessageVersion.WARC_1_1)
                 .date(date)
                 .body(httpRequest(result))
                 .build();
         byte[] body = result.body();
         WarcResponse.Builder response = new WarcResponse.Builder(result.finalUrl())
+                .version(MessageVersion.WARC_1_1)
                 .date(date)
                 .body(httpResponse(result.status(), result.http(), body))
                 .payloadDigest(PayloadDigest.of(body))
@@ -80,7 +82,7 @@ public final class WarcEncoder implements Encoder<FetchResult> {
         fields.put("format", List.of("WARC File Format 1.1"));
         fields.put("conformsTo", List.of("https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"));
         fields.put("isPartOf", List.of(task));
-        return new Warcinfo.Builder().date(Instant.now()).fields(fields).build();
+        return new Warcinfo.Builder().version(MessageVersion.WARC_1_1).date(Instant.now()).fields(fields).build();
     }
 
     private static HttpRequest httpRequest(FetchResult result) {

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.netpreserve.jwarc.HttpResponse;
 import org.netpreserve.jwarc.MessageHeaders;
+import org.netpreserve.jwarc.MessageVersion;
 import org.netpreserve.jwarc.WarcReader;
 import org.netpreserve.jwarc.WarcRecord;
 import org.netpreserve.jwarc.WarcRequest;
@@ -24,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -62,7 +62,8 @@ class WarcEncoderTest {
         WarcRequest request = (WarcRequest) records.get(1).record();
         WarcResponse response = (WarcResponse) records.get(2).record();
         assertThat(request.target()).isEqualTo("https://example.org/a?x=1");
-        assertThat(request.date()).isEqualTo(Instant.ofEpochMilli(FETCHED_AT).truncatedTo(ChronoUnit.SECONDS));
+        assertThat(request.version()).isEqualTo(MessageVersion.WARC_1_1);
+        assertThat(request.date()).isEqualTo(Instant.ofEpochMilli(FETCHED_AT));
         assertThat(request.http().target()).isEqualTo("/a?x=1");
         assertThat(request.http().headers().first("User-Agent")).hasValue("streamcrawl-test/1.0");
         assertThat(response.target()).isEqualTo("https://example.org/a?x=1");
