@@ -16,12 +16,12 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Extracts the title, the links, the visible text and the language attribute of an HTML body with jsoup. The charset comes from a byte
- * order mark, else the Content-Type header, else a {@code <meta>} tag, else UTF-8; links are the
- * {@code a[href]} of the page resolved against its URL (or its {@code <base href>}), normalized
- * with {@link UrlNormalizer} (so only http/https), de-duplicated and capped. The text is that of
- * the body without scripts and styles, as jsoup's {@code text()} normalizes it, cut at a bound. Never
- * throws on bad HTML: jsoup repairs any markup.
+ * Extracts the title, the links, the visible text and the language attribute of an HTML body
+ * with jsoup. The charset comes from a byte order mark, else the Content-Type header, else a
+ * {@code <meta>} tag, else UTF-8; links are the {@code a[href]} of the page resolved against its
+ * URL (or its {@code <base href>}), normalized with {@link UrlNormalizer} (so only http/https),
+ * de-duplicated and capped. The text is that of the body without scripts and styles, as jsoup's
+ * {@code text()} normalizes it, cut at a bound. Never throws on bad HTML: jsoup repairs any markup.
  */
 final class HtmlExtractor {
     private static final int MAX_TITLE_CHARS = 1024;
