@@ -10,6 +10,7 @@ import io.streamcrawl.job.control.ControlPlane;
 import io.streamcrawl.job.control.TaskControlFunction;
 import io.streamcrawl.job.control.TaskEvent;
 import io.streamcrawl.job.control.TaskKeys;
+import io.streamcrawl.job.dedup.NearDuplicateMarker;
 import io.streamcrawl.job.fetch.AsyncFetcher;
 import io.streamcrawl.job.fetch.FetchRequest;
 import io.streamcrawl.job.fetch.FetchResult;
@@ -18,6 +19,8 @@ import io.streamcrawl.job.frontier.FrontierEntry;
 import io.streamcrawl.job.frontier.FrontierEntryDeserializer;
 import io.streamcrawl.job.frontier.FrontierEntrySerializer;
 import io.streamcrawl.job.frontier.HostScheduler;
+import io.streamcrawl.job.output.OutputFiles;
+import io.streamcrawl.job.output.WarcEncoder;
 import io.streamcrawl.job.parse.PageParser;
 import io.streamcrawl.job.parse.PageRecord;
 import io.streamcrawl.job.parse.PageRecordSerializer;
@@ -118,9 +121,27 @@ public final class CrawlerJob {
                 .uid("fetcher");
 
         SingleOutputStreamOperator<PageRecord> pages = fetched
-                .process(new PageParser())
+                .process(new PageParser(PageParser.DEFAULT_MAX_LINKS_PER_PAGE, config.get(PARSE_MAX_TEXT_CHARS),
+                        OutputFiles.keepsText(config)))
                 .name("page parser")
                 .uid("page-parser");
+
+        SingleOutputStreamOperator<PageRecord> markedPages = pages
+                .keyBy(page -> Hosts.hostOf(page.pageUrl()).orElse(""))
+                .process(new NearDuplicateMarker(
+                        config.get(NEAR_DUPLICATES_MAX_DISTANCE), config.get(NEAR_DUPLICATES_PAGES_PER_HOST)))
+                .name("near-duplicate marker")
+                .uid("near-duplicates");
+
+        OutputFiles.jsonLines(config).ifPresent(sink -> markedPages.sinkTo(sink)
+                .name("jsonl files")
+                .uid("jsonl-files"));
+        OutputFiles.warc(config).ifPresent(sink -> fetched.filter(WarcEncoder::archivable)
+                .name("archivable fetches")
+                .uid("archivable-fetches")
+                .sinkTo(sink)
+                .name("warc files")
+                .uid("warc-files"));
 
         pages.getSideOutput(PageParser.LINKS)
                 .sinkTo(RedisStreamSink.<FrontierEntry>builder()
@@ -130,7 +151,7 @@ public final class CrawlerJob {
                 .name("frontier sink")
                 .uid("frontier-sink");
 
-        pages.map(new PageCounter(stats))
+        markedPages.map(new PageCounter(stats))
                 .name("page counter")
                 .uid("page-counter")
                 .sinkTo(RedisStreamSink.<PageRecord>builder()

@@ -8,11 +8,17 @@ import io.streamcrawl.job.control.CrawlProgress;
 import io.streamcrawl.job.control.TaskKeys;
 import io.streamcrawl.job.control.TaskRegistry;
 import io.streamcrawl.job.stats.DistinctUrls;
+import io.streamcrawl.job.output.CommittedFiles;
+import io.streamcrawl.job.output.JwarcValidator;
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.RedisServerExtension;
 import io.streamcrawl.testing.TestSite;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +41,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.resps.StreamEntry;
@@ -43,7 +51,7 @@ import redis.clients.jedis.resps.StreamEntry;
 /**
  * The whole crawl loop on a MiniCluster against a real redis-server, a real etcd and a local
  * generated site: what is fetched, exactly, under task toggles, depth limits, bad entries and a
- * task manager failure.
+ * task manager failure, and what the committed output files hold.
  */
 class CrawlJobITCase {
     @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
@@ -188,6 +196,70 @@ class CrawlJobITCase {
         assertThat(Set.copyOf(crawl.pageUrls())).isEqualTo(urls(site.pagePaths()));
     }
 
+    @Test
+    void outputFilesHoldEveryPageOnceAfterAFailureMidCrawl(
+            TestInfo test, @InjectMiniCluster MiniCluster cluster, @TempDir Path output) throws Exception {
+        Path jsonl = output.resolve("jsonl");
+        Path warc = output.resolve("warc");
+        Crawl crawl = new Crawl(test,
+                TestSite.builder().pages(500).linksPerPage(20).depth(3).pageBytes(8192).nearDuplicates(10).build(),
+                Map.of("output.jsonl.path", jsonl.toUri().toString(), "output.jsonl.text", "true",
+                        "output.jsonl.roll-size", "256 kb", "output.jsonl.roll-interval", "1 s",
+                        "output.warc.path", warc.toString(), "output.warc.roll-interval", "1 s"));
+        crawl.start("{\"seeds\": [\"" + site.urlOf(0) + "\"], \"politeness\": {\"delayMs\": 10}}");
+        await().atMost(CRAWL_TIMEOUT).until(() -> site.totalRequests() >= 150);
+
+        cluster.terminateTaskManager(0).get();
+        cluster.startTaskManager();
+        crawl.awaitIdle();
+        // A file is committed by the first checkpoint after it rolled (here after 1 s without writes).
+        await().atMost(Duration.ofSeconds(60)).until(() -> CommittedFiles.jsonLines(jsonl).size() >= 500
+                && CommittedFiles.warcResponses(warc).size() >= 500);
+
+        Set<String> pages = urls(site.pagePaths());
+        List<JsonNode> records = CommittedFiles.jsonLines(jsonl);
+        assertThat(records).extracting(record -> record.get("url").asText()).containsExactlyInAnyOrderElementsOf(pages);
+        assertThat(records).allSatisfy(record -> {
+            assertThat(record.get("task").asText()).isEqualTo(crawl.task);
+            assertThat(record.get("status").asInt()).isEqualTo(200);
+            assertThat(record.get("lang").asText()).isEqualTo("en");
+            assertThat(record.get("text").asText()).contains(" Page ");
+        });
+        List<Path> jsonlFiles = CommittedFiles.committed(jsonl, ".jsonl");
+        assertThat(jsonlFiles).hasSizeGreaterThan(2).allSatisfy(file -> {
+            assertThat(file.getParent().getFileName().toString()).isEqualTo(crawl.task);
+            assertThat(Files.size(file)).as("rolled at 256 kb").isLessThan(256 * 1024 + 64 * 1024);
+        });
+
+        Map<String, String> hashes = records.stream()
+                .collect(Collectors.toMap(record -> record.get("url").asText(), record -> record.get("content_hash").asText()));
+        List<CommittedFiles.ArchivedResponse> responses = CommittedFiles.warcResponses(warc);
+        assertThat(responses).extracting(CommittedFiles.ArchivedResponse::targetUri).containsExactlyInAnyOrderElementsOf(pages);
+        assertThat(responses).allSatisfy(response -> assertThat(response.payloadDigest()).isEqualTo(hashes.get(response.targetUri())));
+        List<Path> warcFiles = CommittedFiles.committed(warc, ".warc.gz");
+        int requests = 0;
+        for (Path file : warcFiles) {
+            List<String> types = CommittedFiles.warcRecordTypes(file);
+            assertThat(types.get(0)).isEqualTo("warcinfo");
+            assertThat(Collections.frequency(types, "warcinfo")).isEqualTo(1);
+            requests += Collections.frequency(types, "request");
+        }
+        assertThat(requests).isEqualTo(500);
+        assertThat(JwarcValidator.validate(warcFiles)).isEqualTo(new JwarcValidator.Verdict(0, ""));
+
+        Map<String, String> nearDuplicates = records.stream().filter(record -> record.has("near_duplicate_of"))
+                .collect(Collectors.toMap(record -> record.get("url").asText(), record -> record.get("near_duplicate_of").asText()));
+        Map<String, String> expected = new HashMap<>();
+        site.nearDuplicatePaths().forEach((copy, original) -> {
+            String copyUrl = site.baseUrl() + copy;
+            String originalUrl = site.baseUrl() + original;
+            // Whichever of the two was parsed second is the near duplicate of the other.
+            expected.put(nearDuplicates.containsKey(copyUrl) ? copyUrl : originalUrl,
+                    nearDuplicates.containsKey(copyUrl) ? originalUrl : copyUrl);
+        });
+        assertThat(nearDuplicates).hasSize(10).isEqualTo(expected);
+    }
+
     /** One crawl of the test: its own task, key namespace in Redis and etcd, and job. */
     private final class Crawl {
         final String ns;
@@ -197,6 +269,11 @@ class CrawlJobITCase {
         JobClient job;
 
         Crawl(TestInfo test, TestSite newSite) {
+            this(test, newSite, Map.of());
+        }
+
+        /** @param settings configuration for this crawl on top of its namespace */
+        Crawl(TestInfo test, TestSite newSite, Map<String, String> settings) {
             site = newSite.start();
             ns = test.getTestMethod().orElseThrow().getName().substring(0, 12);
             task = "task-" + ns;
@@ -211,6 +288,7 @@ class CrawlJobITCase {
             values.put("stats.interval", "200 ms");
             values.put("job.checkpoint-interval", "1 s");
             values.put("job.parallelism", "2");
+            values.putAll(settings);
             config = CrawlerConfig.of(values);
             registry = new TaskRegistry(ETCD.endpoint(), "/" + ns + "/");
         }

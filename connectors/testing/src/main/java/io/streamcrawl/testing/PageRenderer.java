@@ -1,12 +1,14 @@
 package io.streamcrawl.testing;
 
 import java.util.List;
+import java.util.Random;
 
 /**
  * Renders one page of a {@link SiteGraph} as HTML. Links come in the forms a crawler meets:
  * root-relative, document-relative, absolute, with fragments, plus links it must not follow
  * (the same server under another host name, mailto, javascript), so a crawl that leaves
- * its scope shows up in the site's request counts.
+ * its scope shows up in the site's request counts. The article is a filler text all pages share,
+ * or, when asked, random words of the page's own.
  */
 final class PageRenderer {
     private static final String FILLER =
@@ -14,7 +16,21 @@ final class PageRenderer {
 
     private PageRenderer() {}
 
+    /** Syllables of the words of a page's own text. */
+    private static final String[] SYLLABLES = {
+        "ka", "lo", "mi", "ne", "su", "ta", "ri", "po", "de", "va", "go", "lu", "shi", "ber", "an", "tor",
+        "qua", "ex", "ul", "mon", "ze", "fi", "dra", "pel", "nox", "es", "im", "gal", "yo", "ced"};
+
     static String render(SiteGraph graph, int page, int pageBytes, String baseUrl) {
+        return render(graph, page, pageBytes, baseUrl, false, "");
+    }
+
+    /**
+     * @param ownText whether the article is text of the page's own (random words seeded by the
+     *     page) instead of the filler every page shares
+     * @param footer text added after the article; empty for none
+     */
+    static String render(SiteGraph graph, int page, int pageBytes, String baseUrl, boolean ownText, String footer) {
         StringBuilder html = new StringBuilder(pageBytes + 1024);
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<title>Page ").append(page).append("</title></head>\n<body>\n")
@@ -28,10 +44,28 @@ final class PageRenderer {
                     .append(links.get(i)).append("</a></li>\n");
         }
         html.append("</ul>\n<article>\n");
+        Random words = new Random(page * 7919L + 17);
         while (html.length() < pageBytes) {
-            html.append("<p>").append(FILLER).append(FILLER).append("</p>\n");
+            html.append("<p>").append(ownText ? sentence(words) : FILLER + FILLER).append("</p>\n");
         }
-        return html.append("</article>\n</body></html>\n").toString();
+        html.append("</article>\n");
+        if (!footer.isEmpty()) {
+            html.append("<footer>").append(footer).append("</footer>\n");
+        }
+        return html.append("</body></html>\n").toString();
+    }
+
+    private static String sentence(Random random) {
+        StringBuilder sentence = new StringBuilder();
+        for (int word = 0; word < 16; word++) {
+            if (word > 0) {
+                sentence.append(' ');
+            }
+            for (int syllable = 1 + random.nextInt(3); syllable > 0; syllable--) {
+                sentence.append(SYLLABLES[random.nextInt(SYLLABLES.length)]);
+            }
+        }
+        return sentence.append(". ").toString();
     }
 
     private static String href(int from, int to, int position, String baseUrl) {

@@ -63,6 +63,11 @@ public final class SiteGraph {
         return Collections.unmodifiableList(links);
     }
 
+    /** Whether a page has no children in the tree, so that nothing but its parent makes it reachable. */
+    public boolean isLeaf(int page) {
+        return (long) page * branching + 1 >= pages;
+    }
+
     /** The pages whose distance from the root is at most {@code maxDepth}. */
     public Set<Integer> pagesWithinDepth(int maxDepth) {
         Set<Integer> result = new LinkedHashSet<>();

@@ -25,7 +25,9 @@ import java.util.stream.Collectors;
  * that each page was fetched exactly once, and lets a test replace any path with a {@link Route}
  * (slow responses, redirects, errors, huge bodies).
  *
- * <p>Page 0 is {@code /}; page {@code i} is {@code /pages/i.html}.
+ * <p>Page 0 is {@code /}; page {@code i} is {@code /pages/i.html}. With
+ * {@link Builder#nearDuplicates(int)} every page has a text of its own, and some pages are near
+ * duplicates of others (see {@link #nearDuplicatePaths()}).
  */
 public final class TestSite implements AutoCloseable {
     /** A handler that replaces what the site serves at one path. */
@@ -38,6 +40,8 @@ public final class TestSite implements AutoCloseable {
     private final int pageBytes;
     private final int requestedPort;
     private final String address;
+    /** Near-duplicate page to the page whose content it copies; empty unless asked for. */
+    private final Map<Integer, Integer> copies;
     private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
     private final AtomicLong lastRequestNanos = new AtomicLong();
@@ -50,6 +54,25 @@ public final class TestSite implements AutoCloseable {
         this.pageBytes = builder.pageBytes;
         this.requestedPort = builder.port;
         this.address = builder.address;
+        this.copies = copiesOf(graph, builder.nearDuplicates);
+    }
+
+    /**
+     * The last {@code pairs} pages copy the {@code pairs} pages before them. All of them must be
+     * leaves: a copy serves its original's links, so a page that only a copy's own links reached
+     * would be lost, and a copy's links must not shorten any page's distance from the root.
+     */
+    private static Map<Integer, Integer> copiesOf(SiteGraph graph, int pairs) {
+        Map<Integer, Integer> copies = new TreeMap<>();
+        int first = graph.pages() - 2 * pairs;
+        if (pairs > 0 && (first < 1 || !graph.isLeaf(first))) {
+            throw new IllegalArgumentException(pairs + " near-duplicate pairs need " + 2 * pairs
+                    + " leaf pages; the site has too few: add pages or depth");
+        }
+        for (int i = 0; i < pairs; i++) {
+            copies.put(graph.pages() - pairs + i, first + i);
+        }
+        return copies;
     }
 
     public static Builder builder() {
@@ -105,6 +128,16 @@ public final class TestSite implements AutoCloseable {
         return graph.pagesWithinDepth(maxDepth).stream().map(TestSite::pathOf).collect(Collectors.toSet());
     }
 
+    /**
+     * The near-duplicate pages by path, each with the path of the page whose content it serves:
+     * the same HTML (title and links too) plus a footer of one word. Empty unless the builder asked for them.
+     */
+    public Map<String, String> nearDuplicatePaths() {
+        Map<String, String> paths = new TreeMap<>();
+        copies.forEach((copy, original) -> paths.put(pathOf(copy), pathOf(original)));
+        return paths;
+    }
+
     /** Requests seen so far per path (with its query), sorted by path. */
     public Map<String, Integer> requestCounts() {
         Map<String, Integer> counts = new TreeMap<>();
@@ -156,10 +189,20 @@ public final class TestSite implements AutoCloseable {
                 if (page < 0) {
                     send(exchange, 404, "text/html; charset=utf-8", "<html><body>not found</body></html>");
                 } else {
-                    send(exchange, 200, "text/html; charset=utf-8", PageRenderer.render(graph, page, pageBytes, baseUrl()));
+                    send(exchange, 200, "text/html; charset=utf-8", render(page));
                 }
             }
         }
+    }
+
+    private String render(int page) {
+        if (copies.isEmpty()) {
+            return PageRenderer.render(graph, page, pageBytes, baseUrl());
+        }
+        Integer original = copies.get(page);
+        return original == null
+                ? PageRenderer.render(graph, page, pageBytes, baseUrl(), true, "")
+                : PageRenderer.render(graph, original, pageBytes, baseUrl(), true, "mirror");
     }
 
     private int pageOf(String path) {
@@ -217,6 +260,7 @@ public final class TestSite implements AutoCloseable {
         private long seed = 42;
         private int port = 0;
         private String address = "127.0.0.1";
+        private int nearDuplicates = 0;
 
         public Builder pages(int pages) {
             this.pages = pages;
@@ -241,6 +285,15 @@ public final class TestSite implements AutoCloseable {
 
         public Builder seed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Gives every page a text of its own (so distinct pages are far apart by SimHash) and
+         * makes the last {@code pairs} pages near duplicates of the {@code pairs} pages before them.
+         */
+        public Builder nearDuplicates(int pairs) {
+            this.nearDuplicates = pairs;
             return this;
         }
 

@@ -1,12 +1,14 @@
 package io.streamcrawl.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,20 +23,7 @@ class TestSiteTest {
     @Test
     void everyPageIsReachableAndDepthsMatchTheLinks() throws Exception {
         try (TestSite site = TestSite.builder().pages(120).linksPerPage(10).depth(3).build().start()) {
-            Set<String> seen = new HashSet<>(Set.of("/"));
-            Set<String> frontier = Set.of("/");
-            for (int depth = 0; !frontier.isEmpty(); depth++) {
-                assertThat(site.pagePathsWithinDepth(depth)).isEqualTo(seen);
-                Set<String> next = new HashSet<>();
-                for (String path : frontier) {
-                    for (String link : linksOn(site, path)) {
-                        if (seen.add(link)) {
-                            next.add(link);
-                        }
-                    }
-                }
-                frontier = next;
-            }
+            Set<String> seen = reachable(site);
             assertThat(seen).isEqualTo(site.pagePaths()).hasSize(120);
             assertThat(site.requestCounts().values()).containsOnly(1);
             assertThat(site.totalRequests()).isEqualTo(120);
@@ -58,6 +47,23 @@ class TestSiteTest {
     }
 
     @Test
+    void nearDuplicatePagesServeTheirOriginalWithAFooterAndKeepEveryPageReachable() throws Exception {
+        try (TestSite site = TestSite.builder().pages(120).linksPerPage(10).depth(3).nearDuplicates(3).build().start()) {
+            assertThat(site.nearDuplicatePaths()).containsExactly(
+                    Map.entry("/pages/117.html", "/pages/114.html"),
+                    Map.entry("/pages/118.html", "/pages/115.html"),
+                    Map.entry("/pages/119.html", "/pages/116.html"));
+            String original = get(site, "/pages/114.html").body();
+            String copy = get(site, "/pages/117.html").body();
+            assertThat(copy).isEqualTo(original.replace("</article>\n", "</article>\n<footer>mirror</footer>\n"));
+            assertThat(get(site, "/pages/115.html").body()).doesNotContain("Streams of pages flow");
+            assertThat(reachable(site)).isEqualTo(site.pagePaths()).hasSize(120);
+        }
+        assertThatThrownBy(() -> TestSite.builder().pages(120).linksPerPage(10).depth(3).nearDuplicates(60).build())
+                .hasMessageContaining("60 near-duplicate pairs need 120 leaf pages");
+    }
+
+    @Test
     void routesReplaceWhatAPathServes() throws Exception {
         try (TestSite site = TestSite.builder().build().start()) {
             site.route("/pages/3.html", exchange -> {
@@ -68,6 +74,25 @@ class TestSiteTest {
             assertThat(response.statusCode()).isEqualTo(301);
             assertThat(site.requestCount("/pages/3.html?x=1")).isEqualTo(1);
         }
+    }
+
+    /** The paths reachable from the root, checking level by level that the site's depths match the links. */
+    private Set<String> reachable(TestSite site) throws Exception {
+        Set<String> seen = new HashSet<>(Set.of("/"));
+        Set<String> frontier = Set.of("/");
+        for (int depth = 0; !frontier.isEmpty(); depth++) {
+            assertThat(site.pagePathsWithinDepth(depth)).isEqualTo(seen);
+            Set<String> next = new HashSet<>();
+            for (String path : frontier) {
+                for (String link : linksOn(site, path)) {
+                    if (seen.add(link)) {
+                        next.add(link);
+                    }
+                }
+            }
+            frontier = next;
+        }
+        return seen;
     }
 
     private Set<String> linksOn(TestSite site, String path) throws Exception {

@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.MemorySize;
 
 /**
  * Every setting of the crawl job with its default: the one home for defaults. The file
@@ -89,11 +90,51 @@ public final class CrawlerOptions {
     public static final ConfigOption<String> JOB_NAME = ConfigOptions.key("job.name")
             .stringType().defaultValue("streamcrawl").withDescription("Name of the Flink job.");
 
+    public static final ConfigOption<Integer> PARSE_MAX_TEXT_CHARS = ConfigOptions.key("parse.max-text-chars")
+            .intType().defaultValue(100_000)
+            .withDescription("The most characters of a page's visible text that are kept and hashed (SimHash).");
+
+    public static final ConfigOption<Integer> NEAR_DUPLICATES_MAX_DISTANCE = ConfigOptions.key("near-duplicates.max-distance")
+            .intType().defaultValue(3)
+            .withDescription("A page whose SimHash is at most this many bits from an earlier page of its host is its near duplicate (0-7).");
+
+    public static final ConfigOption<Integer> NEAR_DUPLICATES_PAGES_PER_HOST = ConfigOptions.key("near-duplicates.pages-per-host")
+            .intType().defaultValue(10_000)
+            .withDescription("How many distinct pages per host are remembered for near-duplicate detection; the oldest are forgotten first.");
+
+    public static final ConfigOption<String> OUTPUT_JSONL_PATH = ConfigOptions.key("output.jsonl.path")
+            .stringType().defaultValue("")
+            .withDescription("Directory (local path or Flink file system URI) of the JSON lines page files; empty for none.");
+
+    public static final ConfigOption<Boolean> OUTPUT_JSONL_TEXT = ConfigOptions.key("output.jsonl.text")
+            .booleanType().defaultValue(false).withDescription("Whether JSON lines page records carry the page's visible text.");
+
+    public static final ConfigOption<MemorySize> OUTPUT_JSONL_ROLL_SIZE = ConfigOptions.key("output.jsonl.roll-size")
+            .memoryType().defaultValue(MemorySize.parse("128 mb")).withDescription("A JSON lines file is closed once it is larger.");
+
+    public static final ConfigOption<Duration> OUTPUT_JSONL_ROLL_INTERVAL = ConfigOptions.key("output.jsonl.roll-interval")
+            .durationType().defaultValue(Duration.ofMinutes(15))
+            .withDescription("A JSON lines file is closed when it is this old or has not been written to for this long.");
+
+    public static final ConfigOption<String> OUTPUT_WARC_PATH = ConfigOptions.key("output.warc.path")
+            .stringType().defaultValue("")
+            .withDescription("Directory (local path or Flink file system URI) of the WARC files; empty for none.");
+
+    public static final ConfigOption<MemorySize> OUTPUT_WARC_ROLL_SIZE = ConfigOptions.key("output.warc.roll-size")
+            .memoryType().defaultValue(MemorySize.parse("1 gb")).withDescription("A WARC file is closed once it is larger.");
+
+    public static final ConfigOption<Duration> OUTPUT_WARC_ROLL_INTERVAL = ConfigOptions.key("output.warc.roll-interval")
+            .durationType().defaultValue(Duration.ofMinutes(15))
+            .withDescription("A WARC file is closed when it is this old or has not been written to for this long.");
+
     /** Every option, for validation of keys and the documentation check. */
     public static final List<ConfigOption<?>> ALL = List.of(
             REDIS_HOST, REDIS_PORT, REDIS_USER, REDIS_PASSWORD, ETCD_ENDPOINTS, ETCD_PREFIX,
             FRONTIER_STREAM_PREFIX, FRONTIER_SHARDS, FRONTIER_GROUP, PAGES_STREAM, PAGES_MAX_LENGTH,
             STATS_KEY_PREFIX, STATS_INTERVAL, FETCH_ASYNC_CAPACITY, FETCH_MAX_REQUESTS_PER_HOST,
             FETCH_CONNECT_TIMEOUT, FETCH_READ_TIMEOUT, FETCH_OPERATOR_TIMEOUT, SCHEDULER_RELEASES_PER_TICK,
-            SCHEDULER_WAIT_POLL, SCHEDULER_BUDGET_CHUNK, PARALLELISM, CHECKPOINT_INTERVAL, JOB_NAME);
+            SCHEDULER_WAIT_POLL, SCHEDULER_BUDGET_CHUNK, PARALLELISM, CHECKPOINT_INTERVAL, JOB_NAME,
+            PARSE_MAX_TEXT_CHARS, NEAR_DUPLICATES_MAX_DISTANCE, NEAR_DUPLICATES_PAGES_PER_HOST,
+            OUTPUT_JSONL_PATH, OUTPUT_JSONL_TEXT, OUTPUT_JSONL_ROLL_SIZE, OUTPUT_JSONL_ROLL_INTERVAL,
+            OUTPUT_WARC_PATH, OUTPUT_WARC_ROLL_SIZE, OUTPUT_WARC_ROLL_INTERVAL);
 }

@@ -1,6 +1,8 @@
 package io.streamcrawl.job.fetch;
 
+import okhttp3.Headers;
 import okhttp3.MediaType;
+import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 import okio.Buffer;
@@ -27,7 +29,8 @@ final class ResponseReader {
         ResponseBody body = response.body();
         byte[] bytes = NO_BODY;
         boolean truncated = false;
-        if (response.isSuccessful() && accepts(request.fetch().contentTypes(), body.contentType())) {
+        boolean bodyRead = response.isSuccessful() && accepts(request.fetch().contentTypes(), body.contentType());
+        if (bodyRead) {
             long max = limit(request.fetch().maxBytes());
             BufferedSource source = body.source();
             Buffer buffer = new Buffer();
@@ -46,7 +49,25 @@ final class ResponseReader {
                 truncated,
                 fetchedAtMillis,
                 elapsedMillis(startNanos),
-                null);
+                null,
+                messages(response, bodyRead));
+    }
+
+    /** The messages on the wire: the network request carries the headers okhttp added (Host, Accept-Encoding, ...). */
+    private static HttpMessages messages(Response response, boolean bodyRead) {
+        Response network = response.networkResponse();
+        Request sent = network != null ? network.request() : response.request();
+        return new HttpMessages(response.protocol().toString(), sent.method(), pairs(sent.headers()),
+                response.message(), pairs(response.headers()), bodyRead);
+    }
+
+    private static String[] pairs(Headers headers) {
+        String[] pairs = new String[headers.size() * 2];
+        for (int i = 0; i < headers.size(); i++) {
+            pairs[2 * i] = headers.name(i);
+            pairs[2 * i + 1] = headers.value(i);
+        }
+        return pairs;
     }
 
     /**

@@ -8,7 +8,10 @@ import java.util.List;
  * @param title the page's title, whitespace-normalized; null when it has none
  * @param links the page's distinct normalized outgoing links that passed the caller's filter, in
  *     document order
+ * @param text the visible text of the page's body, whitespace-normalized and cut at the caller's
+ *     bound; null when the page was not parsed
+ * @param lang the {@code lang} attribute of the {@code <html>} element as written; null when absent
  */
-record HtmlContent(String title, List<String> links) {
-    static final HtmlContent NONE = new HtmlContent(null, List.of());
+record HtmlContent(String title, List<String> links, String text, String lang) {
+    static final HtmlContent NONE = new HtmlContent(null, List.of(), null, null);
 }

@@ -16,11 +16,12 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Extracts the title and the links of an HTML body with jsoup. The charset comes from a byte
- * order mark, else the Content-Type header, else a {@code <meta>} tag, else UTF-8; links are the
- * {@code a[href]} of the page resolved against its URL (or its {@code <base href>}), normalized
- * with {@link UrlNormalizer} (so only http/https), de-duplicated and capped. Never throws on bad
- * HTML: jsoup repairs any markup.
+ * Extracts the title, the links, the visible text and the language attribute of an HTML body
+ * with jsoup. The charset comes from a byte order mark, else the Content-Type header, else a
+ * {@code <meta>} tag, else UTF-8; links are the {@code a[href]} of the page resolved against its
+ * URL (or its {@code <base href>}), normalized with {@link UrlNormalizer} (so only http/https),
+ * de-duplicated and capped. The text is that of the body without scripts and styles, as jsoup's
+ * {@code text()} normalizes it, cut at a bound. Never throws on bad HTML: jsoup repairs any markup.
  */
 final class HtmlExtractor {
     private static final int MAX_TITLE_CHARS = 1024;
@@ -42,9 +43,10 @@ final class HtmlExtractor {
      *
      * @param keep which normalized links to keep (the task's scope)
      * @param maxLinks the most links to keep; the rest of the page is not examined
+     * @param maxTextChars the most characters of text to keep
      */
     static HtmlContent extract(
-            byte[] body, String contentType, String pageUrl, Predicate<String> keep, int maxLinks) {
+            byte[] body, String contentType, String pageUrl, Predicate<String> keep, int maxLinks, int maxTextChars) {
         if (body == null || body.length == 0) {
             return HtmlContent.NONE;
         }
@@ -61,7 +63,19 @@ final class HtmlExtractor {
             // baseUri() is the <base href> when the page has one, else the page's URL.
             UrlNormalizer.resolve(anchor.baseUri(), anchor.attr("href")).filter(keep).ifPresent(links::add);
         }
-        return new HtmlContent(title.isEmpty() ? null : title, new ArrayList<>(links));
+        Element html = document.selectFirst("html");
+        String lang = html == null || !html.hasAttr("lang") ? null : html.attr("lang");
+        return new HtmlContent(title.isEmpty() ? null : title, new ArrayList<>(links), text(document, maxTextChars), lang);
+    }
+
+    private static String text(Document document, int maxChars) {
+        String text = document.body().text();
+        if (text.length() <= maxChars) {
+            return text;
+        }
+        // Never split a surrogate pair.
+        int end = Character.isHighSurrogate(text.charAt(maxChars - 1)) ? maxChars - 1 : maxChars;
+        return text.substring(0, end);
     }
 
     private static Document parse(byte[] body, String contentType, String pageUrl) {

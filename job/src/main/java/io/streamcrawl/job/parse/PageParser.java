@@ -1,7 +1,9 @@
 package io.streamcrawl.job.parse;
 
+import io.streamcrawl.job.config.CrawlerOptions;
 import io.streamcrawl.job.fetch.FetchRequest;
 import io.streamcrawl.job.fetch.FetchResult;
+import io.streamcrawl.job.fetch.PayloadDigest;
 import io.streamcrawl.job.frontier.FrontierEntry;
 import io.streamcrawl.job.url.TaskScope;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -15,15 +17,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.util.OptionalLong;
 
 /**
  * Turns each {@link FetchResult} into one {@link PageRecord} and, on the side output
  * {@link #LINKS}, the page's links as frontier entries one level deeper.
  *
  * <p>Only 2xx HTML bodies are parsed; failed fetches, other statuses and other media types yield
- * a record without title and links. Links are normalized, de-duplicated, kept when the task's
- * scope allows them, capped per page, and emitted only when the request says to follow links.
- * Never throws on page content.
+ * a record without title, links, text and SimHash. Links are normalized, de-duplicated, kept when
+ * the task's scope allows them, capped per page, and emitted only when the request says to
+ * follow links. The text is bounded; it always feeds the SimHash and stays in the record only
+ * when asked. Never throws on page content.
  */
 public class PageParser extends ProcessFunction<FetchResult, PageRecord> {
     private static final long serialVersionUID = 1L;
@@ -37,6 +41,8 @@ public class PageParser extends ProcessFunction<FetchResult, PageRecord> {
     public static final int DEFAULT_MAX_LINKS_PER_PAGE = 10_000;
 
     private final int maxLinksPerPage;
+    private final int maxTextChars;
+    private final boolean keepText;
 
     private transient Counter pages;
     private transient Counter linksDiscovered;
@@ -47,8 +53,19 @@ public class PageParser extends ProcessFunction<FetchResult, PageRecord> {
     }
 
     public PageParser(int maxLinksPerPage) {
+        this(maxLinksPerPage, CrawlerOptions.PARSE_MAX_TEXT_CHARS.defaultValue(), false);
+    }
+
+    /**
+     * @param maxTextChars the most characters of a page's text that are hashed and kept
+     * @param keepText whether page records carry the text
+     */
+    public PageParser(int maxLinksPerPage, int maxTextChars, boolean keepText) {
         Preconditions.checkArgument(maxLinksPerPage >= 0, "maxLinksPerPage must not be negative, was %s", maxLinksPerPage);
+        Preconditions.checkArgument(maxTextChars > 0, "maxTextChars must be positive, was %s", maxTextChars);
         this.maxLinksPerPage = maxLinksPerPage;
+        this.maxTextChars = maxTextChars;
+        this.keepText = keepText;
     }
 
     @Override
@@ -64,7 +81,7 @@ public class PageParser extends ProcessFunction<FetchResult, PageRecord> {
         String pageUrl = result.finalUrl() != null ? result.finalUrl() : request.url();
         HtmlContent html = extract(result, pageUrl);
         pages.inc();
-        out.collect(toRecord(result, html));
+        out.collect(toRecord(result, html, keepText));
         if (request.followLinks()) {
             for (String link : html.links()) {
                 ctx.output(LINKS, new FrontierEntry(link, request.task(), request.depth() + 1, request.priority(), pageUrl));
@@ -79,8 +96,8 @@ public class PageParser extends ProcessFunction<FetchResult, PageRecord> {
         }
         TaskScope scope = result.request().scope();
         try {
-            return HtmlExtractor.extract(
-                    result.body(), result.contentType(), pageUrl, url -> scope != null && scope.allows(url), maxLinksPerPage);
+            return HtmlExtractor.extract(result.body(), result.contentType(), pageUrl,
+                    url -> scope != null && scope.allows(url), maxLinksPerPage, maxTextChars);
         } catch (RuntimeException e) {
             parseErrors.inc();
             LOG.debug("Cannot parse {}", pageUrl, e);
@@ -88,8 +105,11 @@ public class PageParser extends ProcessFunction<FetchResult, PageRecord> {
         }
     }
 
-    static PageRecord toRecord(FetchResult result, HtmlContent html) {
+    static PageRecord toRecord(FetchResult result, HtmlContent html, boolean keepText) {
         FetchRequest request = result.request();
+        byte[] body = result.body() == null ? new byte[0] : result.body();
+        OptionalLong simhash = html.text() == null ? OptionalLong.empty() : SimHash.of(html.text());
+        String contentLanguage = result.http() == null ? null : result.http().responseHeader("Content-Language");
         return new PageRecord(
                 request.url(),
                 result.finalUrl(),
@@ -97,11 +117,16 @@ public class PageParser extends ProcessFunction<FetchResult, PageRecord> {
                 request.depth(),
                 result.status(),
                 result.contentType(),
-                result.body() == null ? 0 : result.body().length,
+                body.length,
                 html.title(),
                 html.links().size(),
                 Instant.ofEpochMilli(result.fetchedAtMillis()).toString(),
                 result.fetchMs(),
-                result.error());
+                result.error(),
+                Language.of(html.lang(), contentLanguage),
+                body.length == 0 ? null : PayloadDigest.of(body).toString(),
+                simhash.isPresent() ? simhash.getAsLong() : null,
+                null,
+                keepText ? html.text() : null);
     }
 }

@@ -1,8 +1,18 @@
 package io.streamcrawl.job.parse;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
- * The record of one fetched page, in the public wire format of {@code streamcrawl:pages}
- * (see DESIGN.md, "Wire formats"). {@code error} is null on success.
+ * The record of one fetched page, in the public wire format of {@code streamcrawl:pages} and of
+ * the JSON lines files (see DESIGN.md, "Wire formats"). {@code error} is null on success; the
+ * content fields are null when the page has no parsed text.
+ *
+ * @param lang the page's BCP 47 language tag
+ * @param contentHash the SHA-1 of the body as fetched, {@code sha1:<base32>}: the WARC payload digest
+ * @param simhash the 64-bit SimHash of the page's text (see {@link SimHash})
+ * @param nearDuplicateOf the URL of an earlier page of the same host whose text is nearly the same
+ * @param text the page's visible text, only when the configuration keeps it
  */
 public record PageRecord(
         String url,
@@ -16,4 +26,51 @@ public record PageRecord(
         int links,
         String fetchedAt,
         long fetchMs,
-        String error) {}
+        String error,
+        String lang,
+        String contentHash,
+        Long simhash,
+        String nearDuplicateOf,
+        String text) {
+
+    /** The URL whose content this is: the final URL when a redirect was followed. */
+    public String pageUrl() {
+        return finalUrl != null ? finalUrl : url;
+    }
+
+    public PageRecord withNearDuplicateOf(String earlierUrl) {
+        return new PageRecord(url, finalUrl, task, depth, status, contentType, contentLength, title, links, fetchedAt,
+                fetchMs, error, lang, contentHash, simhash, earlierUrl, text);
+    }
+
+    /**
+     * The record's fields under their public names, in wire order, without the absent ones and
+     * without the text (which only the JSON lines files carry).
+     */
+    public Map<String, Object> wireFields() {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        put(fields, "url", url);
+        put(fields, "final_url", finalUrl);
+        put(fields, "task", task);
+        put(fields, "depth", depth);
+        put(fields, "status", status);
+        put(fields, "content_type", contentType);
+        put(fields, "content_length", contentLength);
+        put(fields, "title", title);
+        put(fields, "links", links);
+        put(fields, "fetched_at", fetchedAt);
+        put(fields, "fetch_ms", fetchMs);
+        put(fields, "error", error);
+        put(fields, "lang", lang);
+        put(fields, "content_hash", contentHash);
+        put(fields, "simhash", simhash == null ? null : SimHash.hex(simhash));
+        put(fields, "near_duplicate_of", nearDuplicateOf);
+        return fields;
+    }
+
+    private static void put(Map<String, Object> fields, String name, Object value) {
+        if (value != null) {
+            fields.put(name, value);
+        }
+    }
+}

@@ -17,24 +17,7 @@ public final class PageRecordSerializer implements RedisStreamSerializer<PageRec
     @Override
     public RedisStreamEntry serialize(PageRecord page) {
         Map<String, String> fields = new HashMap<>();
-        put(fields, "url", page.url());
-        put(fields, "final_url", page.finalUrl());
-        put(fields, "task", page.task());
-        put(fields, "depth", page.depth());
-        put(fields, "status", page.status());
-        put(fields, "content_type", page.contentType());
-        put(fields, "content_length", page.contentLength());
-        put(fields, "title", page.title());
-        put(fields, "links", page.links());
-        put(fields, "fetched_at", page.fetchedAt());
-        put(fields, "fetch_ms", page.fetchMs());
-        put(fields, "error", page.error());
+        page.wireFields().forEach((name, value) -> fields.put(name, value.toString()));
         return new RedisStreamEntry(stream, fields);
-    }
-
-    private static void put(Map<String, String> fields, String name, Object value) {
-        if (value != null) {
-            fields.put(name, value.toString());
-        }
     }
 }

@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -110,6 +111,26 @@ class AsyncFetcherTest {
         assertThat(moved.finalUrl()).isEqualTo(site.urlOf(3));
         assertThat(moved.request().url()).isEqualTo(site.baseUrl() + "/moved");
         assertThat(new String(moved.body(), StandardCharsets.UTF_8)).contains("<title>Page 3</title>");
+    }
+
+    @Test
+    void keepsTheHttpMessagesAsSentAndReceivedForArchiving() throws Exception {
+        FetchResult page = fetch(request(site.urlOf(7), settings(5_000, 1_000_000)));
+        FetchResult missing = fetch(request(site.baseUrl() + "/missing.html", settings(5_000, 1_000_000)));
+
+        HttpMessages http = page.http();
+        assertThat(http.protocol()).isEqualTo("http/1.1");
+        assertThat(http.method()).isEqualTo("GET");
+        assertThat(headers(http.requestHeaders())).containsEntry("User-Agent", USER_AGENT)
+                .containsEntry("Host", site.baseUrl().substring("http://".length()))
+                .containsEntry("Accept-Encoding", "gzip");
+        assertThat(http.reason()).isEqualTo("OK");
+        assertThat(headers(http.responseHeaders())).containsEntry("Content-type", "text/html; charset=utf-8")
+                .containsEntry("Content-length", Integer.toString(page.body().length));
+        assertThat(http.bodyRead()).isTrue();
+        assertThat(missing.http().bodyRead()).isFalse();
+        assertThat(missing.http().reason()).isEqualTo("Not Found");
+        assertThat(FetchResult.failed(page.request(), 0, 0, "boom").http()).isNull();
     }
 
     @Test
@@ -290,6 +311,14 @@ class AsyncFetcherTest {
 
     private static FetchSettings settings(int timeoutMs, long maxBytes) {
         return new FetchSettings(USER_AGENT, timeoutMs, maxBytes, HTML);
+    }
+
+    private static Map<String, String> headers(String[] pairs) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            headers.put(pairs[i], pairs[i + 1]);
+        }
+        return headers;
     }
 
     private long counter(String name) {

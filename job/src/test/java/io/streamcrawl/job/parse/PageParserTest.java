@@ -3,6 +3,8 @@ package io.streamcrawl.job.parse;
 import io.streamcrawl.job.fetch.FetchRequest;
 import io.streamcrawl.job.fetch.FetchResult;
 import io.streamcrawl.job.fetch.FetchSettings;
+import io.streamcrawl.job.fetch.HttpMessages;
+import io.streamcrawl.job.fetch.PayloadDigest;
 import io.streamcrawl.job.frontier.FrontierEntry;
 import io.streamcrawl.job.url.TaskScope;
 import io.streamcrawl.testing.TestSite;
@@ -207,10 +209,59 @@ class PageParserTest {
 
         assertThat(harness.extractOutputValues()).containsExactly(
                 new PageRecord("http://example.org/a", "http://example.org/a2", "news", 4, 200, "text/html",
-                        body.length, "A", 1, "2023-11-14T22:13:20.123Z", 42, null),
+                        body.length, "A", 1, "2023-11-14T22:13:20.123Z", 42, null,
+                        null, PayloadDigest.of(body).toString(), SimHash.of("bb").getAsLong(), null, null),
                 new PageRecord("http://example.org/a", null, "news", 4, 0, null,
-                        0, null, 0, "2023-11-14T22:13:20.123Z", 5_000, "timeout: no complete response within 5000 ms"));
+                        0, null, 0, "2023-11-14T22:13:20.123Z", 5_000, "timeout: no complete response within 5000 ms",
+                        null, null, null, null, null));
         assertThat(links()).containsExactly(new FrontierEntry("http://example.org/b", "news", 5, 0, "http://example.org/a2"));
+    }
+
+    @Test
+    void keepsTheBoundedVisibleTextWhenAskedAndAlwaysHashesIt() throws Exception {
+        String html = "<html><head><title>T</title><style>p {color: red}</style></head><body>"
+                + "<script>var hidden = 1;</script><h1>Caf\u00e9   news</h1><p>Second\nline \ud83d\ude00 here</p></body></html>";
+        String pageUrl = "http://example.org/";
+        FetchResult page = ok(request(pageUrl, TaskScope.ofSeeds(List.of(pageUrl)), true), pageUrl, "text/html", utf8(html));
+        String text = "Caf\u00e9 news Second line \ud83d\ude00 here";
+
+        PageRecord byDefault = parse(new PageParser(), page);
+        PageRecord withText = parse(new PageParser(10, 1_000, true), page);
+        PageRecord cutBeforeTheEmoji = parse(new PageParser(10, 23, true), page);
+
+        assertThat(byDefault.text()).isNull();
+        assertThat(byDefault.simhash()).isEqualTo(SimHash.of(text).getAsLong());
+        assertThat(withText.text()).isEqualTo(text);
+        assertThat(cutBeforeTheEmoji.text()).isEqualTo("Caf\u00e9 news Second line ");
+        assertThat(cutBeforeTheEmoji.simhash()).isEqualTo(SimHash.of("Caf\u00e9 news Second line").getAsLong());
+    }
+
+    @Test
+    void takesTheLanguageFromTheLangAttributeElseTheContentLanguageHeader() throws Exception {
+        String pageUrl = "http://example.org/";
+        FetchRequest request = request(pageUrl, TaskScope.ofSeeds(List.of(pageUrl)), true);
+        HttpMessages german = new HttpMessages("http/1.1", "GET", new String[0], "OK",
+                new String[] {"Content-Type", "text/html", "content-language", "de-DE, en"}, true);
+
+        harness.processElement(withHttp(request, "<html lang='EN-us'><p>hi</p></html>", german), 0);
+        harness.processElement(withHttp(request, "<html><p>hallo</p></html>", german), 0);
+        harness.processElement(withHttp(request, "<html lang='!!'><p>hallo</p></html>", german), 0);
+        harness.processElement(ok(request, pageUrl, "text/html", utf8("<html><p>hi</p></html>")), 0);
+
+        assertThat(harness.extractOutputValues()).extracting(PageRecord::lang).containsExactly("en-US", "de-DE", "de-DE", null);
+    }
+
+    @Test
+    void hashesTheBodyAsAWarcPayloadDigest() throws Exception {
+        String pageUrl = "http://example.org/";
+        FetchRequest request = request(pageUrl, TaskScope.ofSeeds(List.of(pageUrl)), true);
+
+        harness.processElement(ok(request, pageUrl, "text/plain", utf8("abc")), 0);
+        harness.processElement(ok(request, pageUrl, "text/html", new byte[0]), 0);
+
+        assertThat(harness.extractOutputValues()).extracting(PageRecord::contentHash)
+                .containsExactly("sha1:VGMT4NSHA2AWVOR6EVYXQUGCNSONBWE5", null);
+        assertThat(harness.extractOutputValues()).extracting(PageRecord::simhash).containsOnlyNulls();
     }
 
     @Test
@@ -243,6 +294,17 @@ class PageParserTest {
 
     private static FetchResult ok(FetchRequest request, String finalUrl, String contentType, byte[] body) {
         return new FetchResult(request, 200, finalUrl, contentType, body, false, FETCHED_AT, 10, null);
+    }
+
+    private static PageRecord parse(PageParser parser, FetchResult result) throws Exception {
+        try (OneInputStreamOperatorTestHarness<FetchResult, PageRecord> own = ProcessFunctionTestHarnesses.forProcessFunction(parser)) {
+            own.processElement(result, 0);
+            return own.extractOutputValues().get(0);
+        }
+    }
+
+    private static FetchResult withHttp(FetchRequest request, String html, HttpMessages http) {
+        return new FetchResult(request, 200, request.url(), "text/html", utf8(html), false, FETCHED_AT, 10, null, http);
     }
 
     private static byte[] get(String url) throws IOException, InterruptedException {

@@ -1,0 +1,56 @@
+package io.streamcrawl.job.parse;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SimHashTest {
+
+    @Test
+    void ignoresCaseAndPunctuationAndHasNoFingerprintWithoutWords() {
+        assertThat(SimHash.of("Hello, World! Streams of pages.")).isEqualTo(SimHash.of("hello world streams   of pages"));
+        assertThat(SimHash.of(" -- !? ")).isEmpty();
+        assertThat(SimHash.of("")).isEmpty();
+        assertThat(SimHash.of("one")).isNotEmpty();
+    }
+
+    @Test
+    void aTextWithOneWordChangedIsWithinThreeBitsAndAnotherTextIsFarAway() {
+        List<String> words = words(new Random(1), 1_000);
+        List<String> edited = new ArrayList<>(words);
+        edited.set(500, "different");
+        List<String> other = words(new Random(2), 1_000);
+
+        long fingerprint = SimHash.of(String.join(" ", words)).getAsLong();
+
+        assertThat(SimHash.distance(fingerprint, SimHash.of(String.join(" ", edited)).getAsLong())).isLessThanOrEqualTo(3);
+        assertThat(SimHash.distance(fingerprint, SimHash.of(String.join(" ", other)).getAsLong())).isGreaterThan(16);
+    }
+
+    @Test
+    void splitsIdeographsIntoWordsOfTheirOwn() {
+        String text = "\u722c\u866b\u6293\u53d6\u7f51\u9875\u5e76\u4fdd\u5b58\u6587\u672c";
+
+        assertThat(SimHash.of(text)).isNotEqualTo(SimHash.of("\u722c\u866b\u6293"));
+        assertThat(SimHash.of(text)).isEqualTo(SimHash.of(String.join(" ", text.split(""))));
+    }
+
+    @Test
+    void writesFingerprintsAsSixteenHexDigits() {
+        assertThat(SimHash.hex(0x1fL)).isEqualTo("000000000000001f");
+        assertThat(SimHash.hex(-1L)).isEqualTo("ffffffffffffffff");
+        assertThat(SimHash.distance(0b1011L, 0b0001L)).isEqualTo(2);
+    }
+
+    private static List<String> words(Random random, int count) {
+        List<String> words = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            words.add("w" + random.nextInt(5_000));
+        }
+        return words;
+    }
+}
