@@ -1,11 +1,5 @@
 package io.streamcrawl.testing;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -61,28 +55,6 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
         start();
     }
 
-    /** Sends one command over RESP and returns the first line of the reply: enough to probe readiness. */
-    private String rawCommand(String... parts) throws IOException {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setSoTimeout(2000);
-            StringBuilder request = new StringBuilder("*").append(parts.length).append("\r\n");
-            for (String part : parts) {
-                byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
-                request.append('$').append(bytes.length).append("\r\n").append(part).append("\r\n");
-            }
-            OutputStream out = socket.getOutputStream();
-            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            StringBuilder reply = new StringBuilder();
-            int c;
-            while ((c = in.read()) != -1 && c != '\n') {
-                reply.append((char) c);
-            }
-            return reply.toString().trim();
-        }
-    }
-
     private void start() {
         server.start(
                 List.of(
@@ -93,14 +65,6 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
                         "--appendfsync", "everysec",
                         "--save", "",
                         "--protected-mode", "yes"),
-                this::answersPing);
-    }
-
-    private boolean answersPing() {
-        try {
-            return "+PONG".equals(rawCommand("PING"));
-        } catch (IOException e) {
-            return false;
-        }
+                () -> Resp.answersPing(port));
     }
 }
