@@ -32,6 +32,23 @@ class BuildersTest {
     }
 
     @Test
+    void aClusterConnectionTakesSeedNodesInsteadOfAHost() {
+        RedisConnectionConfig conn = RedisConnectionConfig.builder().clusterNodes(List.of("10.0.0.1:7000", "[::1]:7001")).build();
+
+        assertThat(conn.isCluster()).isTrue();
+        assertThat(conn.address()).isEqualTo("redis://10.0.0.1:7000,[::1]:7001 (cluster)");
+        assertThat(CONN.isCluster()).isFalse();
+        assertThatThrownBy(() -> RedisConnectionConfig.builder().host("h").clusterNodes(List.of("h:7000")).build())
+                .hasMessageContaining("either host h or clusterNodes [h:7000]");
+        assertThatThrownBy(() -> RedisConnectionConfig.builder().clusterNodes(List.of("h:7000", "h7001")).build())
+                .hasMessageContaining("host:port, was h7001");
+        assertThatThrownBy(() -> RedisConnectionConfig.builder().clusterNodes(List.of("h:70000")).build())
+                .hasMessageContaining("h:70000");
+        assertThatThrownBy(() -> RedisConnectionConfig.builder().clusterNodes(List.of("h:7000")).database(2).build())
+                .hasMessageContaining("only database 0");
+    }
+
+    @Test
     void sourceBuilderNamesWhatIsMissingOrWrong() {
         assertThatThrownBy(() -> RedisStreamSource.<Map<String, String>>builder()
                         .setConnection(CONN).setGroup("g").setDeserializer(RedisStreamDeserializer.fieldMap()).build())

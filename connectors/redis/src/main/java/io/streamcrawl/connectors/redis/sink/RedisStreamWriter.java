@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import javax.annotation.Nullable;
+
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -17,7 +19,7 @@ import io.streamcrawl.connectors.redis.internal.ConnectionRetry;
 import io.streamcrawl.connectors.redis.internal.RedisClientFactory;
 import io.streamcrawl.connectors.redis.internal.RedisFailures;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -38,7 +40,7 @@ final class RedisStreamWriter<T> implements SinkWriter<T> {
     private final RedisStreamSerializer<T> serializer;
     private final RedisConnectionConfig connection;
     private final int subtask;
-    private final RedisClient redis;
+    @Nullable private UnifiedJedis redis;
     private final ConnectionRetry retry;
     private final int batchSize;
     private final Duration flushInterval;
@@ -57,7 +59,6 @@ final class RedisStreamWriter<T> implements SinkWriter<T> {
         this.serializer = serializer;
         this.connection = connection;
         this.subtask = subtask;
-        this.redis = RedisClientFactory.create(connection, Duration.ZERO, "streamcrawl-sink-" + subtask);
         this.retry = new ConnectionRetry("Redis stream sink " + subtask + " (" + connection.address() + ")", options);
         this.batchSize = options.get(RedisStreamSinkOptions.BATCH_SIZE);
         this.flushInterval = options.get(RedisStreamSinkOptions.FLUSH_INTERVAL);
@@ -103,6 +104,7 @@ final class RedisStreamWriter<T> implements SinkWriter<T> {
                     throw RedisFailures.nonRetryable(
                             "Redis stream sink " + subtask + " failed to write " + buffer.size() + " entries", connection, e);
                 }
+                close();
                 retry.onFailure(e);
             }
         }
@@ -116,7 +118,10 @@ final class RedisStreamWriter<T> implements SinkWriter<T> {
             params.maxLen(maxLength).approximateTrimming();
         }
         List<Response<StreamEntryID>> replies = new ArrayList<>(buffer.size());
-        try (AbstractPipeline pipeline = redis.pipelined()) {
+        if (redis == null) {
+            redis = RedisClientFactory.create(connection, Duration.ZERO, "streamcrawl-sink-" + subtask);
+        }
+        try (AbstractPipeline pipeline = RedisClientFactory.pipelined(redis)) {
             for (RedisStreamEntry entry : buffer) {
                 replies.add(pipeline.xadd(entry.stream(), params, entry.fields()));
             }
@@ -136,6 +141,9 @@ final class RedisStreamWriter<T> implements SinkWriter<T> {
 
     @Override
     public void close() {
-        redis.close();
+        if (redis != null) {
+            redis.close();
+            redis = null;
+        }
     }
 }

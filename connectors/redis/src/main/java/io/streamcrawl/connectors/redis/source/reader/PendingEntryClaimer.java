@@ -7,7 +7,7 @@ import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.params.XAutoClaimParams;
 
@@ -48,7 +48,7 @@ final class PendingEntryClaimer {
      *
      * @return whether no other consumer holds pending entries of the stream any more
      */
-    boolean claim(RedisClient redis, StreamCursor cursor) {
+    boolean claim(UnifiedJedis redis, StreamCursor cursor) {
         Map<String, Long> others = othersWithPending(redis, cursor);
         if (others.isEmpty()) {
             return true;
@@ -79,7 +79,7 @@ final class PendingEntryClaimer {
         return false;
     }
 
-    private Map<String, Long> othersWithPending(RedisClient redis, StreamCursor cursor) {
+    private Map<String, Long> othersWithPending(UnifiedJedis redis, StreamCursor cursor) {
         Map<String, Long> counts = redis.xpending(cursor.stream, group).getConsumerMessageCount();
         Map<String, Long> others = counts == null ? new TreeMap<>() : new TreeMap<>(counts);
         others.remove(cursor.consumer);

@@ -35,7 +35,7 @@ import io.streamcrawl.connectors.redis.source.metrics.RedisStreamSourceReaderMet
 import io.streamcrawl.connectors.redis.source.reader.StreamCursor.Phase;
 import io.streamcrawl.connectors.redis.source.split.RedisStreamSplit;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -87,7 +87,7 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
     private final Object idleLock = new Object();
     private final Map<String, StreamCursor> cursors = new LinkedHashMap<>();
 
-    @Nullable private RedisClient redis;
+    @Nullable private UnifiedJedis redis;
     private int turn;
 
     public RedisStreamSplitReader(
@@ -121,6 +121,7 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
                 throw RedisFailures.nonRetryable("Redis stream source " + subtask + " failed to read "
                         + cursors.keySet() + " as group " + group, connection, e);
             }
+            close();
             retry.onFailure(e);
         }
         return new RecordsBySplits<>(records, Set.of());
@@ -183,7 +184,7 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
             return;
         }
         List<Response<List<Map.Entry<String, List<StreamEntry>>>>> responses = new ArrayList<>(readable.size());
-        try (AbstractPipeline pipeline = client().pipelined()) {
+        try (AbstractPipeline pipeline = RedisClientFactory.pipelined(client())) {
             for (StreamCursor cursor : readable) {
                 responses.add(pipeline.xreadGroup(group, cursor.consumer, params, cursor.readFrom()));
             }
@@ -324,7 +325,7 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
                 return total;
             }
             StreamEntryID[] ids = pending.stream().map(StreamPendingEntry::getID).toArray(StreamEntryID[]::new);
-            try (AbstractPipeline pipeline = client().pipelined()) {
+            try (AbstractPipeline pipeline = RedisClientFactory.pipelined(client())) {
                 pipeline.xack(cursor.stream, group, ids);
                 if (deleteAcknowledged) {
                     pipeline.xdel(cursor.stream, ids);
@@ -369,7 +370,7 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
         }
     }
 
-    private RedisClient client() {
+    private UnifiedJedis client() {
         if (redis == null) {
             redis = RedisClientFactory.create(connection, block, "streamcrawl-source-" + subtask);
         }

@@ -10,10 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.streamcrawl.connectors.redis.internal.ConnectionRetry;
+import io.streamcrawl.connectors.redis.internal.RedisClientFactory;
 import io.streamcrawl.connectors.redis.source.metrics.RedisStreamSourceReaderMetrics;
 import io.streamcrawl.connectors.redis.source.reader.StreamCursor.Phase;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -44,7 +45,7 @@ final class SplitMetricsRefresher {
         this.lagScanLimit = lagScanLimit;
     }
 
-    void refreshIfDue(RedisClient redis, Collection<StreamCursor> cursors) {
+    void refreshIfDue(UnifiedJedis redis, Collection<StreamCursor> cursors) {
         long now = System.nanoTime();
         if (now - nextRefreshNanos < 0) {
             return;
@@ -57,7 +58,7 @@ final class SplitMetricsRefresher {
         }
         List<Response<StreamPendingSummary>> pending = new ArrayList<>(prepared.size());
         List<Response<List<StreamGroupInfo>>> groups = new ArrayList<>(prepared.size());
-        try (AbstractPipeline pipeline = redis.pipelined()) {
+        try (AbstractPipeline pipeline = RedisClientFactory.pipelined(redis)) {
             for (StreamCursor cursor : prepared) {
                 pending.add(pipeline.xpending(cursor.stream, group));
                 groups.add(pipeline.xinfoGroups(cursor.stream));
@@ -80,7 +81,7 @@ final class SplitMetricsRefresher {
         }
     }
 
-    private long lag(RedisClient redis, StreamCursor cursor, List<StreamGroupInfo> infos) {
+    private long lag(UnifiedJedis redis, StreamCursor cursor, List<StreamGroupInfo> infos) {
         for (StreamGroupInfo info : infos) {
             if (!group.equals(info.getName())) {
                 continue;
