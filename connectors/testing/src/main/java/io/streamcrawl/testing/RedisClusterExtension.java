@@ -2,12 +2,10 @@ package io.streamcrawl.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -54,10 +52,14 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
             servers.add(server);
             ports.add(port);
         }
-        List<String> create = new ArrayList<>(List.of("--cluster", "create"));
+        List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
         create.addAll(nodes());
         create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
-        runRedisCli(dir, create);
+        try {
+            LocalServerProcess.run(dir, create);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the cluster", e);
+        }
         awaitClusterOk();
     }
 
@@ -89,26 +91,6 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
             return slot * MASTERS / 16384;
         } catch (IOException e) {
             throw new UncheckedIOException("CLUSTER KEYSLOT " + key, e);
-        }
-    }
-
-    private void runRedisCli(Path dir, List<String> args) {
-        List<String> command = new ArrayList<>();
-        command.add(LocalServerProcess.findOnPath("redis-cli"));
-        command.addAll(args);
-        try {
-            Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-            byte[] output = process.getInputStream().readAllBytes();
-            if (!process.waitFor(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || process.exitValue() != 0) {
-                process.destroyForcibly();
-                throw new IllegalStateException("redis-cli " + String.join(" ", args) + " failed:\n"
-                        + new String(output, StandardCharsets.UTF_8));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run redis-cli", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating the cluster", e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.streamcrawl.testing;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -11,17 +12,43 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * the tests of one class. Register it as a static field:
  *
  * <pre>{@code @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();}</pre>
+ *
+ * <p>{@link #withTls()} makes a server that also listens with TLS on {@link #tlsPort()}.
  */
 public final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback {
     private static final String HOST = "127.0.0.1";
 
+    private final boolean tls;
     private LocalServerProcess server;
     private int port;
+    private int tlsPort;
+    private TlsCertificates certificates;
+
+    public RedisServerExtension() {
+        this(false);
+    }
+
+    private RedisServerExtension(boolean tls) {
+        this.tls = tls;
+    }
+
+    /**
+     * A server that also listens with TLS on {@link #tlsPort()} with certificates made for the
+     * test ({@link #certificates()}), and requires a client certificate there (Redis' default).
+     * The plain {@link #port()} stays open for the test's own checks.
+     */
+    public static RedisServerExtension withTls() {
+        return new RedisServerExtension(true);
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) {
         server = new LocalServerProcess("redis-server", LocalServerProcess.freshDataDir("redis"));
         port = LocalServerProcess.freePort();
+        if (tls) {
+            tlsPort = LocalServerProcess.freePort();
+            certificates = TlsCertificates.generate(server.dataDir().resolve("tls"));
+        }
         start();
     }
 
@@ -36,6 +63,18 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
 
     public int port() {
         return port;
+    }
+
+    /** The TLS port of a server made by {@link #withTls()}. */
+    public int tlsPort() {
+        checkTls();
+        return tlsPort;
+    }
+
+    /** The certificates of a server made by {@link #withTls()}. */
+    public TlsCertificates certificates() {
+        checkTls();
+        return certificates;
     }
 
     /** The server's address as a {@code redis://} URI. */
@@ -56,15 +95,28 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
     }
 
     private void start() {
-        server.start(
-                List.of(
-                        "--port", String.valueOf(port),
-                        "--bind", HOST,
-                        "--dir", server.dataDir().toString(),
-                        "--appendonly", "yes",
-                        "--appendfsync", "everysec",
-                        "--save", "",
-                        "--protected-mode", "yes"),
-                () -> Resp.answersPing(port));
+        List<String> args = new ArrayList<>(List.of(
+                "--port", String.valueOf(port),
+                "--bind", HOST,
+                "--dir", server.dataDir().toString(),
+                "--appendonly", "yes",
+                "--appendfsync", "everysec",
+                "--save", "",
+                "--protected-mode", "yes"));
+        if (tls) {
+            args.addAll(List.of(
+                    "--tls-port", String.valueOf(tlsPort),
+                    "--tls-cert-file", certificates.serverCertificate().toString(),
+                    "--tls-key-file", certificates.serverKey().toString(),
+                    "--tls-ca-cert-file", certificates.caCertificate().toString(),
+                    "--tls-auth-clients", "yes"));
+        }
+        server.start(args, () -> Resp.answersPing(port));
+    }
+
+    private void checkTls() {
+        if (!tls) {
+            throw new IllegalStateException("this redis-server has no TLS port: use RedisServerExtension.withTls()");
+        }
     }
 }

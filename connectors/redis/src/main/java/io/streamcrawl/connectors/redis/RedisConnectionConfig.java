@@ -41,6 +41,7 @@ public final class RedisConnectionConfig implements Serializable {
     private final String user;
     private final String password;
     private final boolean ssl;
+    private final RedisTlsConfig tls;
     private final int database;
     private final Duration connectTimeout;
     private final Duration socketTimeout;
@@ -51,7 +52,8 @@ public final class RedisConnectionConfig implements Serializable {
         this.clusterNodes = b.clusterNodes;
         this.user = b.user;
         this.password = b.password;
-        this.ssl = b.ssl;
+        this.ssl = b.ssl || b.tls != null;
+        this.tls = b.tls;
         this.database = b.database;
         this.connectTimeout = b.connectTimeout;
         this.socketTimeout = b.socketTimeout;
@@ -88,8 +90,14 @@ public final class RedisConnectionConfig implements Serializable {
         return Optional.ofNullable(password);
     }
 
+    /** Whether connections use TLS. */
     public boolean ssl() {
         return ssl;
+    }
+
+    /** How TLS authenticates; empty with {@link #ssl()} means the JVM's trust store, host names verified. */
+    public Optional<RedisTlsConfig> tls() {
+        return Optional.ofNullable(tls);
     }
 
     public int database() {
@@ -138,13 +146,14 @@ public final class RedisConnectionConfig implements Serializable {
                 && clusterNodes.equals(that.clusterNodes)
                 && Objects.equals(user, that.user)
                 && Objects.equals(password, that.password)
+                && Objects.equals(tls, that.tls)
                 && connectTimeout.equals(that.connectTimeout)
                 && socketTimeout.equals(that.socketTimeout);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(host, port, clusterNodes, user, password, ssl, database, connectTimeout, socketTimeout);
+        return Objects.hash(host, port, clusterNodes, user, password, ssl, tls, database, connectTimeout, socketTimeout);
     }
 
     @Override
@@ -152,6 +161,7 @@ public final class RedisConnectionConfig implements Serializable {
         return "RedisConnectionConfig{" + address()
                 + (user == null ? "" : ", user=" + user)
                 + (password == null ? "" : ", password=***")
+                + (tls == null ? "" : ", " + tls)
                 + ", connectTimeout=" + connectTimeout
                 + ", socketTimeout=" + socketTimeout + '}';
     }
@@ -165,6 +175,7 @@ public final class RedisConnectionConfig implements Serializable {
         private String user;
         private String password;
         private boolean ssl;
+        private RedisTlsConfig tls;
         private int database;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration socketTimeout = DEFAULT_SOCKET_TIMEOUT;
@@ -202,8 +213,18 @@ public final class RedisConnectionConfig implements Serializable {
             return this;
         }
 
+        /**
+         * TLS with the JVM's trust store, verifying that the server's certificate names the host;
+         * {@link #tls} configures more.
+         */
         public Builder ssl(boolean ssl) {
             this.ssl = ssl;
+            return this;
+        }
+
+        /** TLS with the given trust, client certificate and host name check; implies {@link #ssl}. */
+        public Builder tls(RedisTlsConfig tls) {
+            this.tls = tls;
             return this;
         }
 

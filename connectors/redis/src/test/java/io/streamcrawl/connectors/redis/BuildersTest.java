@@ -49,6 +49,23 @@ class BuildersTest {
     }
 
     @Test
+    void tlsTakesOneSourceOfTrustAndOfClientIdentityAndHidesPasswords() {
+        RedisTlsConfig tls = RedisTlsConfig.builder().trustStore("/etc/t.p12", "trust-pw").keyStore("/etc/k.p12", "key-pw").build();
+        RedisConnectionConfig conn = RedisConnectionConfig.builder().host("h").tls(tls).build();
+
+        assertThat(conn.ssl()).isTrue();
+        assertThat(conn.address()).isEqualTo("rediss://h:6379");
+        assertThat(tls.verifyHostname()).isTrue();
+        assertThat(conn.toString()).contains("/etc/t.p12").doesNotContain("trust-pw").doesNotContain("key-pw");
+        assertThatThrownBy(() -> RedisTlsConfig.builder().trustStore("/t", null).caCertificates("/ca.crt").build())
+                .hasMessageContaining("either trustStore /t or caCertificates /ca.crt");
+        assertThatThrownBy(() -> RedisTlsConfig.builder().keyStore("/k", null).clientCertificate("/c.crt", "/c.key").build())
+                .hasMessageContaining("either keyStore /k or clientCertificate /c.crt");
+        assertThatThrownBy(() -> RedisTlsConfig.builder().clientCertificate("/c.crt", null).build())
+                .hasMessageContaining("both the certificate and the key");
+    }
+
+    @Test
     void sourceBuilderNamesWhatIsMissingOrWrong() {
         assertThatThrownBy(() -> RedisStreamSource.<Map<String, String>>builder()
                         .setConnection(CONN).setGroup("g").setDeserializer(RedisStreamDeserializer.fieldMap()).build())

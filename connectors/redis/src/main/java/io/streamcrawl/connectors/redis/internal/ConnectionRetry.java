@@ -48,11 +48,12 @@ public final class ConnectionRetry {
     /**
      * Whether a failure is worth retrying: a lost connection, a server that is (re)starting, a
      * cluster whose slots moved. The caller then drops its client and opens a new one. Refused
-     * credentials and missing permissions are not, even when the client reports them as a connection
-     * failure.
+     * credentials, missing permissions and failed TLS handshakes are not, even when the client reports
+     * them as a connection failure.
      */
     public static boolean isTransient(RuntimeException e) {
-        if (RedisFailures.isAuthenticationFailure(e) || RedisFailures.isPermissionFailure(e)) {
+        if (RedisFailures.isAuthenticationFailure(e) || RedisFailures.isPermissionFailure(e)
+                || RedisFailures.isTlsFailure(e)) {
             return false;
         }
         if (e instanceof JedisConnectionException || e instanceof JedisClusterOperationException

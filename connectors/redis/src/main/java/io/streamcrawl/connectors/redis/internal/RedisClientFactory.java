@@ -2,6 +2,9 @@ package io.streamcrawl.connectors.redis.internal;
 
 import static org.apache.flink.util.Preconditions.checkArgument;
 
+import java.io.File;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -11,12 +14,15 @@ import org.apache.flink.annotation.Internal;
 import org.apache.flink.util.concurrent.Executors;
 
 import io.streamcrawl.connectors.redis.RedisConnectionConfig;
+import io.streamcrawl.connectors.redis.RedisTlsConfig;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.SslOptions;
+import redis.clients.jedis.SslVerifyMode;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -42,6 +48,9 @@ public final class RedisClientFactory {
      */
     public static UnifiedJedis create(RedisConnectionConfig config, Duration longestBlock, String clientName) {
         JedisClientConfig client = clientConfig(config, longestBlock, clientName);
+        if (client.getSslOptions() != null) {
+            checkTlsFiles(config, client.getSslOptions());
+        }
         if (config.isCluster()) {
             Set<HostAndPort> seeds = new LinkedHashSet<>();
             config.clusterNodes().forEach(node -> seeds.add(hostAndPort(node)));
@@ -89,7 +98,40 @@ public final class RedisClientFactory {
                         .clientName(clientName);
         config.user().ifPresent(client::user);
         config.password().ifPresent(client::password);
+        if (config.ssl()) {
+            client.sslOptions(sslOptions(config.tls().orElseGet(() -> RedisTlsConfig.builder().build())));
+        }
         return client.build();
+    }
+
+    private static SslOptions sslOptions(RedisTlsConfig tls) {
+        SslOptions.Builder ssl = SslOptions.builder()
+                .sslVerifyMode(tls.verifyHostname() ? SslVerifyMode.FULL : SslVerifyMode.CA)
+                .trustStoreType(tls.trustStoreType())
+                .keyStoreType(tls.keyStoreType());
+        tls.trustStore().ifPresent(path -> ssl.truststore(new File(path), tls.trustStorePassword().map(String::toCharArray).orElse(null)));
+        tls.caCertificates().ifPresent(pem ->
+                ssl.truststore(() -> PemKeyStores.trustStore(pem), PemKeyStores.PASSWORD).trustStoreType("PKCS12"));
+        tls.keyStore().ifPresent(path ->
+                ssl.keystore(new File(path), tls.keyStorePassword().map(String::toCharArray).orElse(null)));
+        tls.clientCertificate().ifPresent(certificate -> ssl.keystore(
+                        () -> PemKeyStores.keyStore(certificate, tls.clientKey().orElseThrow()), PemKeyStores.PASSWORD)
+                .keyStoreType("PKCS12"));
+        return ssl.build();
+    }
+
+    /**
+     * Loads the TLS files once before any connection: a missing or unreadable file is a
+     * configuration error that fails at once, where Jedis would report it as a lost connection on
+     * every attempt.
+     */
+    private static void checkTlsFiles(RedisConnectionConfig config, SslOptions ssl) {
+        try {
+            ssl.createSslContext();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException(
+                    "TLS setup for " + config.address() + " failed (" + e.getMessage() + "): " + config.tls().orElse(null), e);
+        }
     }
 
     private static int toMillis(Duration d) {
