@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import io.streamcrawl.connectors.redis.sink.RedisStreamEntry;
 import io.streamcrawl.connectors.redis.sink.RedisStreamSink;
+import io.streamcrawl.connectors.redis.sink.RedisStreamSinkOptions;
 import io.streamcrawl.connectors.redis.source.RedisStreamDeserializer;
 import io.streamcrawl.connectors.redis.source.RedisStreamSource;
 import io.streamcrawl.connectors.redis.source.RedisStreamSourceOptions;
@@ -96,6 +97,10 @@ class BuildersTest {
         assertThatThrownBy(() -> RedisStreamSink.<String>builder().setConnection(CONN)
                         .setSerializer(s -> new RedisStreamEntry("out", Map.of("v", s))).setMaxLength(-1).build())
                 .hasMessageContaining("redis.sink.max-length").hasMessageContaining("-1");
+        assertThatThrownBy(() -> RedisStreamSink.<String>builder().setConnection(CONN)
+                        .setSerializer(s -> new RedisStreamEntry("out", Map.of("v", s)))
+                        .setOption(RedisStreamSinkOptions.BATCH_SIZE, 2000).build())
+                .hasMessageContaining("redis.sink.max-buffered-entries (2000) must be more than redis.sink.batch-size (2000)");
     }
 
     @Test
