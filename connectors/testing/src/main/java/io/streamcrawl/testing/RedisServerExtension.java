@@ -94,7 +94,13 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
         start();
     }
 
-    private void start() {
+    /** Stops the server gracefully (SIGTERM); {@link #start()} brings it back. */
+    public void stop() {
+        server.stop();
+    }
+
+    /** Starts the server (again, after {@link #stop()}) on the same port and data, and waits until it answers. */
+    public void start() {
         List<String> args = new ArrayList<>(List.of(
                 "--port", String.valueOf(port),
                 "--bind", HOST,
