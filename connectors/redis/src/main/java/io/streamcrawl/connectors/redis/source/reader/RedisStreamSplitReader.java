@@ -37,10 +37,8 @@ import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.params.XPendingParams;
 import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
-import redis.clients.jedis.resps.StreamPendingEntry;
 
 /**
  * Reads the reader's streams with {@code XREADGROUP}; the only place where the source talks to
@@ -77,8 +75,7 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
     private final int subtask;
     private final int count;
     private final Duration block;
-    private final int ackBatchSize;
-    private final boolean deleteAcknowledged;
+    private final EntryAcknowledger acknowledger;
     private final ConnectionRetry retry;
     private final PendingEntryClaimer claimer;
     private final SplitMetricsRefresher metricsRefresher;
@@ -109,8 +106,8 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
         this.subtask = subtask;
         this.count = config.get(RedisStreamSourceOptions.FETCH_COUNT);
         this.block = config.get(RedisStreamSourceOptions.FETCH_BLOCK);
-        this.ackBatchSize = config.get(RedisStreamSourceOptions.ACK_BATCH_SIZE);
-        this.deleteAcknowledged = config.get(RedisStreamSourceOptions.ACK_DELETE);
+        int ackBatchSize = config.get(RedisStreamSourceOptions.ACK_BATCH_SIZE);
+        this.acknowledger = new EntryAcknowledger(group, ackBatchSize, config.get(RedisStreamSourceOptions.ACK_DELETE));
         this.claimer = new PendingEntryClaimer(
                 group, config.get(RedisStreamSourceOptions.CLAIM_MIN_IDLE_TIME), ackBatchSize);
         this.metricsRefresher = new SplitMetricsRefresher(group, count);
@@ -281,11 +278,11 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
             }
         }
         if (cursor.restoredId != null) {
-            long acked = acknowledgeUpTo(cursor, cursor.restoredId);
+            long acked = acknowledger.upTo(client(), cursor, cursor.restoredId);
             LOG.info("Stream {}: acknowledged {} pending entries of consumer {} up to the restored position {}",
                     cursor.stream, acked, cursor.consumer, cursor.restoredId);
         }
-        acknowledgeIds(cursor, cursor.restoredClaimedIds.stream().map(StreamEntryID::new).toList());
+        acknowledger.ids(client(), cursor, cursor.restoredClaimedIds.stream().map(StreamEntryID::new).toList());
         cursor.phase = Phase.CLAIMED;
         cursor.claimedFrom = START;
     }
@@ -316,10 +313,10 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
             }
             try {
                 if (split.lastEmittedId().isPresent()) {
-                    acked += acknowledgeUpTo(cursor, new StreamEntryID(split.lastEmittedId().get()));
+                    acked += acknowledger.upTo(client(), cursor, new StreamEntryID(split.lastEmittedId().get()));
                 }
                 if (!split.claimedIds().isEmpty()) {
-                    acknowledgeIds(cursor, split.claimedIds().stream().map(StreamEntryID::new).toList());
+                    acknowledger.ids(client(), cursor, split.claimedIds().stream().map(StreamEntryID::new).toList());
                     acknowledgedClaims.add(split.stream(), new ArrayList<>(split.claimedIds()));
                     acked += split.claimedIds().size();
                 }
@@ -334,37 +331,6 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
             metrics.recordCheckpointToAck(Duration.ofNanos(System.nanoTime() - completedNanos).toMillis());
         }
         LOG.debug("Checkpoint {}: acknowledged {} entries", checkpointId, acked);
-    }
-
-    /** Acknowledges the split's consumer's pending entries up to an ID. */
-    private long acknowledgeUpTo(StreamCursor cursor, StreamEntryID upTo) {
-        long total = 0;
-        while (true) {
-            List<StreamPendingEntry> pending = client().xpending(cursor.stream, group,
-                    XPendingParams.xPendingParams("-", upTo.toString(), ackBatchSize).consumer(cursor.consumer));
-            if (pending.isEmpty()) {
-                return total;
-            }
-            acknowledgeIds(cursor, pending.stream().map(StreamPendingEntry::getID).toList());
-            total += pending.size();
-            if (pending.size() < ackBatchSize) {
-                return total;
-            }
-        }
-    }
-
-    /** XACK (and XDEL) of the given entries, in batches. */
-    private void acknowledgeIds(StreamCursor cursor, List<StreamEntryID> ids) {
-        for (int from = 0; from < ids.size(); from += ackBatchSize) {
-            StreamEntryID[] batch = ids.subList(from, Math.min(ids.size(), from + ackBatchSize)).toArray(StreamEntryID[]::new);
-            try (AbstractPipeline pipeline = RedisClientFactory.pipelined(client())) {
-                pipeline.xack(cursor.stream, group, batch);
-                if (deleteAcknowledged) {
-                    pipeline.xdel(cursor.stream, batch);
-                }
-                pipeline.sync();
-            }
-        }
     }
 
     @Override
