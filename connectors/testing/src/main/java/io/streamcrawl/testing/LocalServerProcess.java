@@ -18,6 +18,7 @@ import java.util.function.BooleanSupplier;
 final class LocalServerProcess {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(1);
 
     private final String binary;
     private final Path dataDir;
@@ -107,6 +108,27 @@ final class LocalServerProcess {
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
         } catch (IOException e) {
             return "(no log at " + logFile + ")";
+        }
+    }
+
+    /**
+     * Runs a tool ({@code command.get(0)}, looked up on the PATH) to completion in {@code dir}.
+     *
+     * @throws IOException with the tool's output when it fails or runs longer than a minute
+     */
+    static void run(Path dir, List<String> command) throws IOException {
+        List<String> resolved = new java.util.ArrayList<>(command);
+        resolved.set(0, findOnPath(command.get(0)));
+        Process process = new ProcessBuilder(resolved).directory(dir.toFile()).redirectErrorStream(true).start();
+        byte[] output = process.getInputStream().readAllBytes();
+        try {
+            if (!process.waitFor(RUN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || process.exitValue() != 0) {
+                process.destroyForcibly();
+                throw new IOException(String.join(" ", command) + " failed:\n" + new String(output, StandardCharsets.UTF_8));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted: " + String.join(" ", command), e);
         }
     }
 

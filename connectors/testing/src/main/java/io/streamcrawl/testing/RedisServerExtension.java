@@ -1,11 +1,6 @@
 package io.streamcrawl.testing;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -17,17 +12,43 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * the tests of one class. Register it as a static field:
  *
  * <pre>{@code @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();}</pre>
+ *
+ * <p>{@link #withTls()} makes a server that also listens with TLS on {@link #tlsPort()}.
  */
 public final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback {
     private static final String HOST = "127.0.0.1";
 
+    private final boolean tls;
     private LocalServerProcess server;
     private int port;
+    private int tlsPort;
+    private TlsCertificates certificates;
+
+    public RedisServerExtension() {
+        this(false);
+    }
+
+    private RedisServerExtension(boolean tls) {
+        this.tls = tls;
+    }
+
+    /**
+     * A server that also listens with TLS on {@link #tlsPort()} with certificates made for the
+     * test ({@link #certificates()}), and requires a client certificate there (Redis' default).
+     * The plain {@link #port()} stays open for the test's own checks.
+     */
+    public static RedisServerExtension withTls() {
+        return new RedisServerExtension(true);
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) {
         server = new LocalServerProcess("redis-server", LocalServerProcess.freshDataDir("redis"));
         port = LocalServerProcess.freePort();
+        if (tls) {
+            tlsPort = LocalServerProcess.freePort();
+            certificates = TlsCertificates.generate(server.dataDir().resolve("tls"));
+        }
         start();
     }
 
@@ -42,6 +63,18 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
 
     public int port() {
         return port;
+    }
+
+    /** The TLS port of a server made by {@link #withTls()}. */
+    public int tlsPort() {
+        checkTls();
+        return tlsPort;
+    }
+
+    /** The certificates of a server made by {@link #withTls()}. */
+    public TlsCertificates certificates() {
+        checkTls();
+        return certificates;
     }
 
     /** The server's address as a {@code redis://} URI. */
@@ -61,46 +94,35 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
         start();
     }
 
-    /** Sends one command over RESP and returns the first line of the reply: enough to probe readiness. */
-    private String rawCommand(String... parts) throws IOException {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setSoTimeout(2000);
-            StringBuilder request = new StringBuilder("*").append(parts.length).append("\r\n");
-            for (String part : parts) {
-                byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
-                request.append('$').append(bytes.length).append("\r\n").append(part).append("\r\n");
-            }
-            OutputStream out = socket.getOutputStream();
-            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            StringBuilder reply = new StringBuilder();
-            int c;
-            while ((c = in.read()) != -1 && c != '\n') {
-                reply.append((char) c);
-            }
-            return reply.toString().trim();
+    /** Stops the server gracefully (SIGTERM); {@link #start()} brings it back. */
+    public void stop() {
+        server.stop();
+    }
+
+    /** Starts the server (again, after {@link #stop()}) on the same port and data, and waits until it answers. */
+    public void start() {
+        List<String> args = new ArrayList<>(List.of(
+                "--port", String.valueOf(port),
+                "--bind", HOST,
+                "--dir", server.dataDir().toString(),
+                "--appendonly", "yes",
+                "--appendfsync", "everysec",
+                "--save", "",
+                "--protected-mode", "yes"));
+        if (tls) {
+            args.addAll(List.of(
+                    "--tls-port", String.valueOf(tlsPort),
+                    "--tls-cert-file", certificates.serverCertificate().toString(),
+                    "--tls-key-file", certificates.serverKey().toString(),
+                    "--tls-ca-cert-file", certificates.caCertificate().toString(),
+                    "--tls-auth-clients", "yes"));
         }
+        server.start(args, () -> Resp.answersPing(port));
     }
 
-    private void start() {
-        server.start(
-                List.of(
-                        "--port", String.valueOf(port),
-                        "--bind", HOST,
-                        "--dir", server.dataDir().toString(),
-                        "--appendonly", "yes",
-                        "--appendfsync", "everysec",
-                        "--save", "",
-                        "--protected-mode", "yes"),
-                this::answersPing);
-    }
-
-    private boolean answersPing() {
-        try {
-            return "+PONG".equals(rawCommand("PING"));
-        } catch (IOException e) {
-            return false;
+    private void checkTls() {
+        if (!tls) {
+            throw new IllegalStateException("this redis-server has no TLS port: use RedisServerExtension.withTls()");
         }
     }
 }

@@ -26,6 +26,37 @@ public final class CrawlerOptions {
     public static final ConfigOption<String> REDIS_PASSWORD = ConfigOptions.key("redis.password")
             .stringType().defaultValue("").withDescription("Redis password; empty for none.");
 
+    public static final ConfigOption<String> REDIS_CLUSTER_NODES = ConfigOptions.key("redis.cluster-nodes")
+            .stringType().defaultValue("").withDescription(
+                    "Comma-separated host:port seed nodes of a Redis Cluster; when set, redis.host and redis.port are not used.");
+
+    public static final ConfigOption<Boolean> REDIS_TLS_ENABLED = ConfigOptions.key("redis.tls.enabled")
+            .booleanType().defaultValue(false).withDescription("Connect to Redis with TLS.");
+
+    public static final ConfigOption<String> REDIS_TLS_CA_CERTIFICATES = ConfigOptions.key("redis.tls.ca-certificates")
+            .stringType().defaultValue("").withDescription("PEM file of the authorities to trust; empty: the trust store, else the JVM's.");
+
+    public static final ConfigOption<String> REDIS_TLS_TRUSTSTORE = ConfigOptions.key("redis.tls.truststore")
+            .stringType().defaultValue("").withDescription("Trust store file (PKCS12 or JKS), instead of redis.tls.ca-certificates.");
+
+    public static final ConfigOption<String> REDIS_TLS_TRUSTSTORE_PASSWORD = ConfigOptions.key("redis.tls.truststore-password")
+            .stringType().defaultValue("").withDescription("Trust store password; empty for none.");
+
+    public static final ConfigOption<String> REDIS_TLS_CLIENT_CERTIFICATE = ConfigOptions.key("redis.tls.client-certificate")
+            .stringType().defaultValue("").withDescription("PEM certificate chain the job presents to Redis (with redis.tls.client-key).");
+
+    public static final ConfigOption<String> REDIS_TLS_CLIENT_KEY = ConfigOptions.key("redis.tls.client-key")
+            .stringType().defaultValue("").withDescription("Unencrypted PKCS#8 PEM key of redis.tls.client-certificate.");
+
+    public static final ConfigOption<String> REDIS_TLS_KEYSTORE = ConfigOptions.key("redis.tls.keystore")
+            .stringType().defaultValue("").withDescription("Key store file with the client key and certificate, instead of the PEM files.");
+
+    public static final ConfigOption<String> REDIS_TLS_KEYSTORE_PASSWORD = ConfigOptions.key("redis.tls.keystore-password")
+            .stringType().defaultValue("").withDescription("Key store password; empty for none.");
+
+    public static final ConfigOption<Boolean> REDIS_TLS_VERIFY_HOSTNAME = ConfigOptions.key("redis.tls.verify-hostname")
+            .booleanType().defaultValue(true).withDescription("Require the server's certificate to name the host connected to.");
+
     public static final ConfigOption<String> ETCD_ENDPOINTS = ConfigOptions.key("etcd.endpoints")
             .stringType().defaultValue("http://127.0.0.1:23790").withDescription("Comma-separated etcd endpoints.");
 
@@ -130,6 +161,9 @@ public final class CrawlerOptions {
     /** Every option, for validation of keys and the documentation check. */
     public static final List<ConfigOption<?>> ALL = List.of(
             REDIS_HOST, REDIS_PORT, REDIS_USER, REDIS_PASSWORD, ETCD_ENDPOINTS, ETCD_PREFIX,
+            REDIS_CLUSTER_NODES, REDIS_TLS_ENABLED, REDIS_TLS_CA_CERTIFICATES, REDIS_TLS_TRUSTSTORE,
+            REDIS_TLS_TRUSTSTORE_PASSWORD, REDIS_TLS_CLIENT_CERTIFICATE, REDIS_TLS_CLIENT_KEY, REDIS_TLS_KEYSTORE,
+            REDIS_TLS_KEYSTORE_PASSWORD, REDIS_TLS_VERIFY_HOSTNAME,
             FRONTIER_STREAM_PREFIX, FRONTIER_SHARDS, FRONTIER_GROUP, PAGES_STREAM, PAGES_MAX_LENGTH,
             STATS_KEY_PREFIX, STATS_INTERVAL, FETCH_ASYNC_CAPACITY, FETCH_MAX_REQUESTS_PER_HOST,
             FETCH_CONNECT_TIMEOUT, FETCH_READ_TIMEOUT, FETCH_OPERATOR_TIMEOUT, SCHEDULER_RELEASES_PER_TICK,

@@ -5,7 +5,7 @@ import io.streamcrawl.job.stats.TaskCounters;
 import java.util.List;
 import java.util.Map;
 
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.resps.StreamGroupInfo;
 
@@ -25,7 +25,7 @@ public record CrawlProgress(long queued, long inFlight, long pages, long errors,
         return queued == 0 && inFlight == 0 && unread == 0 && pending == 0;
     }
 
-    public static CrawlProgress read(RedisClient redis, String statsKey, List<String> frontierStreams, String group) {
+    public static CrawlProgress read(UnifiedJedis redis, String statsKey, List<String> frontierStreams, String group) {
         Map<String, String> stats = redis.hgetAll(statsKey);
         long done = sum(stats, TaskCounters.DONE);
         long released = sum(stats, TaskCounters.RELEASED);

@@ -22,7 +22,7 @@ import java.util.stream.IntStream;
 
 import org.apache.flink.configuration.Configuration;
 
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import static io.streamcrawl.job.config.CrawlerOptions.*;
 
@@ -145,7 +145,7 @@ public final class Crawlctl {
         }
         String task = validTask(args.get(0));
         List<String> urls = args.size() > 1 ? args.subList(1, args.size()) : specSeeds(task);
-        try (RedisClient redis = redis()) {
+        try (UnifiedJedis redis = redis()) {
             FrontierSeeder seeder = new FrontierSeeder(redis,
                     new FrontierEntrySerializer(config.get(FRONTIER_STREAM_PREFIX), config.get(FRONTIER_SHARDS)));
             for (RedisStreamEntry entry : seeder.seed(task, urls)) {
@@ -168,7 +168,7 @@ public final class Crawlctl {
     }
 
     private int status(String task) {
-        try (RedisClient redis = redis(); TaskRegistry registry = registry()) {
+        try (UnifiedJedis redis = redis(); TaskRegistry registry = registry()) {
             CrawlProgress p = progress(redis, task);
             long distinctUrls = registry.getBytes(task, TaskKeys.HLL).map(DistinctUrls::estimate).map(Math::round).orElse(0L);
             out.printf(Locale.ROOT, "task=%s enabled=%s status=%s pages=%d errors=%d queued=%d in_flight=%d distinct_urls~%d"
@@ -186,7 +186,7 @@ public final class Crawlctl {
         long lastProgress = start;
         long startPages = -1;
         int idlePolls = 0;
-        try (RedisClient redis = redis(); TaskRegistry registry = registry()) {
+        try (UnifiedJedis redis = redis(); TaskRegistry registry = registry()) {
             while (true) {
                 CrawlProgress p = progress(redis, task);
                 startPages = startPages < 0 ? p.pages() : startPages;
@@ -213,7 +213,7 @@ public final class Crawlctl {
         }
     }
 
-    private CrawlProgress progress(RedisClient redis, String task) {
+    private CrawlProgress progress(UnifiedJedis redis, String task) {
         String prefix = config.get(FRONTIER_STREAM_PREFIX);
         List<String> streams = IntStream.range(0, config.get(FRONTIER_SHARDS)).mapToObj(i -> prefix + i).toList();
         return CrawlProgress.read(redis, config.get(STATS_KEY_PREFIX) + task, streams, config.get(FRONTIER_GROUP));
@@ -223,7 +223,7 @@ public final class Crawlctl {
         return new TaskRegistry(config.get(ETCD_ENDPOINTS), config.get(ETCD_PREFIX));
     }
 
-    private RedisClient redis() {
+    private UnifiedJedis redis() {
         return RedisConnections.of(config).createClient("crawlctl");
     }
 

@@ -17,7 +17,7 @@ import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Turns changes of the task control keys into {@link TaskEvent}s: validates each spec, writes
@@ -33,7 +33,7 @@ public final class TaskControlFunction extends ProcessFunction<EtcdKeyEvent, Tas
     private final RedisConnectionConfig redisConfig;
     private final FrontierEntrySerializer frontier;
     private transient Client etcd;
-    private transient RedisClient redis;
+    private transient UnifiedJedis redis;
     private transient TaskSeeding seeding;
     private transient Counter rejectedSpecs;
 

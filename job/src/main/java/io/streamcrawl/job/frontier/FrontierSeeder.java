@@ -7,15 +7,15 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.StreamEntryID;
 
 /** Adds a task's seed URLs to the frontier: normalized, at depth 0, each on its host's shard. */
 public final class FrontierSeeder {
-    private final RedisClient redis;
+    private final UnifiedJedis redis;
     private final FrontierEntrySerializer serializer;
 
-    public FrontierSeeder(RedisClient redis, FrontierEntrySerializer serializer) {
+    public FrontierSeeder(UnifiedJedis redis, FrontierEntrySerializer serializer) {
         this.redis = redis;
         this.serializer = serializer;
     }

@@ -8,13 +8,13 @@ import org.apache.flink.api.common.TaskInfo;
 
 import org.apache.flink.util.function.SerializableSupplier;
 
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Where and how often operators publish their {@link TaskCounters}: carried by each operator
  * that counts, and turned into a running {@link TaskStatsPublisher} on the task manager.
  */
-public record TaskStatsConfig(SerializableSupplier<RedisClient> redis, String keyPrefix, Duration interval)
+public record TaskStatsConfig(SerializableSupplier<UnifiedJedis> redis, String keyPrefix, Duration interval)
         implements Serializable {
 
     /**

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -24,7 +24,7 @@ import redis.clients.jedis.resps.ScanResult;
 public final class TaskStatsPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskStatsPublisher.class);
 
-    private final RedisClient redis;
+    private final UnifiedJedis redis;
     private final TaskCounters counters;
     private final String keyPrefix;
     private final int subtask;
@@ -35,7 +35,7 @@ public final class TaskStatsPublisher implements AutoCloseable {
      * subtasks that no longer exist (after a rescale to {@code parallelism}): their values
      * moved to the remaining subtasks with the operator state.
      */
-    public TaskStatsPublisher(RedisClient redis, TaskCounters counters, String keyPrefix, Set<String> ownCounters,
+    public TaskStatsPublisher(UnifiedJedis redis, TaskCounters counters, String keyPrefix, Set<String> ownCounters,
             int subtask, int parallelism, Duration interval) {
         this.redis = redis;
         this.counters = counters;

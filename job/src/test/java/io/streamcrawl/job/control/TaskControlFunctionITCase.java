@@ -16,7 +16,7 @@ import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /** Task control keys become task events; every spec gets its verdict in the task's status key in a real etcd. */
 class TaskControlFunctionITCase {
@@ -73,7 +73,7 @@ class TaskControlFunctionITCase {
     @Test
     void anAcceptedSpecIsSeededOnceEvenWhenItsEventIsReplayed() throws Exception {
         try (TaskRegistry registry = new TaskRegistry(ETCD.endpoint(), ROOT);
-                RedisClient redis = RedisConnectionConfig.builder().host(REDIS.host()).port(REDIS.port()).build().createClient("test")) {
+                UnifiedJedis redis = RedisConnectionConfig.builder().host(REDIS.host()).port(REDIS.port()).build().createClient("test")) {
             String spec = "{\"seeds\": [\"https://seeded.org/\"]}";
             EtcdKeyEvent event = EtcdKeyEvent.put("/sc/tasks/seeded/spec", spec, registry.putSpec("seeded", spec));
             for (int run = 0; run < 2; run++) {

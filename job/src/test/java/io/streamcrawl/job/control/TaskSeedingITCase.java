@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /** Spec seeds reach the frontier once per task generation, recorded in a real etcd, written to a real Redis. */
 class TaskSeedingITCase {
@@ -28,7 +28,7 @@ class TaskSeedingITCase {
     private static final FrontierEntrySerializer FRONTIER = new FrontierEntrySerializer("seeding:frontier:", 2);
 
     private Client etcd;
-    private RedisClient redis;
+    private UnifiedJedis redis;
     private TaskRegistry registry;
     private TaskSeeding seeding;
 

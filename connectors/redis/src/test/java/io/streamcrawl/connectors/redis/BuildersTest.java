@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import io.streamcrawl.connectors.redis.sink.RedisStreamEntry;
 import io.streamcrawl.connectors.redis.sink.RedisStreamSink;
+import io.streamcrawl.connectors.redis.sink.RedisStreamSinkOptions;
 import io.streamcrawl.connectors.redis.source.RedisStreamDeserializer;
 import io.streamcrawl.connectors.redis.source.RedisStreamSource;
 import io.streamcrawl.connectors.redis.source.RedisStreamSourceOptions;
@@ -29,6 +30,40 @@ class BuildersTest {
         assertThatThrownBy(() -> RedisConnectionConfig.builder().host("h").port(0).build())
                 .hasMessageContaining("port").hasMessageContaining("0");
         assertThatThrownBy(() -> RedisConnectionConfig.builder().build()).hasMessageContaining("host");
+    }
+
+    @Test
+    void aClusterConnectionTakesSeedNodesInsteadOfAHost() {
+        RedisConnectionConfig conn = RedisConnectionConfig.builder().clusterNodes(List.of("10.0.0.1:7000", "[::1]:7001")).build();
+
+        assertThat(conn.isCluster()).isTrue();
+        assertThat(conn.address()).isEqualTo("redis://10.0.0.1:7000,[::1]:7001 (cluster)");
+        assertThat(CONN.isCluster()).isFalse();
+        assertThatThrownBy(() -> RedisConnectionConfig.builder().host("h").clusterNodes(List.of("h:7000")).build())
+                .hasMessageContaining("either host h or clusterNodes [h:7000]");
+        assertThatThrownBy(() -> RedisConnectionConfig.builder().clusterNodes(List.of("h:7000", "h7001")).build())
+                .hasMessageContaining("host:port, was h7001");
+        assertThatThrownBy(() -> RedisConnectionConfig.builder().clusterNodes(List.of("h:70000")).build())
+                .hasMessageContaining("h:70000");
+        assertThatThrownBy(() -> RedisConnectionConfig.builder().clusterNodes(List.of("h:7000")).database(2).build())
+                .hasMessageContaining("only database 0");
+    }
+
+    @Test
+    void tlsTakesOneSourceOfTrustAndOfClientIdentityAndHidesPasswords() {
+        RedisTlsConfig tls = RedisTlsConfig.builder().trustStore("/etc/t.p12", "trust-pw").keyStore("/etc/k.p12", "key-pw").build();
+        RedisConnectionConfig conn = RedisConnectionConfig.builder().host("h").tls(tls).build();
+
+        assertThat(conn.ssl()).isTrue();
+        assertThat(conn.address()).isEqualTo("rediss://h:6379");
+        assertThat(tls.verifyHostname()).isTrue();
+        assertThat(conn.toString()).contains("/etc/t.p12").doesNotContain("trust-pw").doesNotContain("key-pw");
+        assertThatThrownBy(() -> RedisTlsConfig.builder().trustStore("/t", null).caCertificates("/ca.crt").build())
+                .hasMessageContaining("either trustStore /t or caCertificates /ca.crt");
+        assertThatThrownBy(() -> RedisTlsConfig.builder().keyStore("/k", null).clientCertificate("/c.crt", "/c.key").build())
+                .hasMessageContaining("either keyStore /k or clientCertificate /c.crt");
+        assertThatThrownBy(() -> RedisTlsConfig.builder().clientCertificate("/c.crt", null).build())
+                .hasMessageContaining("both the certificate and the key");
     }
 
     @Test
@@ -62,6 +97,10 @@ class BuildersTest {
         assertThatThrownBy(() -> RedisStreamSink.<String>builder().setConnection(CONN)
                         .setSerializer(s -> new RedisStreamEntry("out", Map.of("v", s))).setMaxLength(-1).build())
                 .hasMessageContaining("redis.sink.max-length").hasMessageContaining("-1");
+        assertThatThrownBy(() -> RedisStreamSink.<String>builder().setConnection(CONN)
+                        .setSerializer(s -> new RedisStreamEntry("out", Map.of("v", s)))
+                        .setOption(RedisStreamSinkOptions.BATCH_SIZE, 2000).build())
+                .hasMessageContaining("redis.sink.max-buffered-entries (2000) must be more than redis.sink.batch-size (2000)");
     }
 
     @Test

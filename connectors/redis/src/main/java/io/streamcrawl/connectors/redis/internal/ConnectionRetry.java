@@ -10,8 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.streamcrawl.connectors.redis.RedisRetryOptions;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
 
 /**
  * Back-off and deadline for one Redis client through an outage: the caller reports each failed
@@ -44,15 +46,20 @@ public final class ConnectionRetry {
     }
 
     /**
-     * Whether a failure is worth retrying: a lost connection, or a server that is (re)starting. Refused
-     * credentials and missing permissions are not, even when the client reports them as a connection
-     * failure.
+     * Whether a failure is worth retrying: a lost connection, a server that is (re)starting, a
+     * cluster whose slots moved. The caller then drops its client and opens a new one. Refused
+     * credentials, missing permissions and failed TLS handshakes are not, even when the client reports
+     * them as a connection failure.
      */
     public static boolean isTransient(RuntimeException e) {
-        if (RedisFailures.isAuthenticationFailure(e) || RedisFailures.isPermissionFailure(e)) {
+        if (RedisFailures.isAuthenticationFailure(e) || RedisFailures.isPermissionFailure(e)
+                || RedisFailures.isTlsFailure(e)) {
             return false;
         }
-        if (e instanceof JedisConnectionException) {
+        if (e instanceof JedisConnectionException || e instanceof JedisClusterOperationException
+                || e instanceof JedisRedirectionException) {
+            // A cluster that cannot be reached or is resharding (MOVED/ASK in a pipeline's replies):
+            // a new client learns the current slots.
             return true;
         }
         if (e instanceof JedisDataException && e.getMessage() != null) {

@@ -1,6 +1,9 @@
 package io.streamcrawl.connectors.redis.internal;
 
 import java.io.IOException;
+import java.security.GeneralSecurityException;
+
+import javax.net.ssl.SSLException;
 
 import org.apache.flink.annotation.Internal;
 
@@ -9,8 +12,10 @@ import redis.clients.jedis.exceptions.JedisAccessControlException;
 
 /**
  * Recognizes the Redis failures that retrying cannot fix and turns them into errors that say what
- * to check: refused credentials ({@code WRONGPASS}, {@code NOAUTH}) and missing ACL permissions
- * ({@code NOPERM}). Such a failure fails the operator at once, whatever the retry timeout.
+ * to check: refused credentials ({@code WRONGPASS}, {@code NOAUTH}), missing ACL permissions
+ * ({@code NOPERM}) and failed TLS handshakes (an untrusted certificate, a host name the
+ * certificate does not name, a client certificate the server refuses, TLS against a plain port).
+ * Such a failure fails the operator at once, whatever the retry timeout.
  */
 @Internal
 public final class RedisFailures {
@@ -40,6 +45,21 @@ public final class RedisFailures {
         return false;
     }
 
+    /** Whether a TLS handshake failed for a reason that a retry cannot change, anywhere in the cause chain. */
+    public static boolean isTlsFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof GeneralSecurityException) {
+                return true;
+            }
+            String m = t.getMessage();
+            if (t instanceof SSLException && m != null
+                    && (m.contains("certificate") || m.contains("Unsupported or unrecognized SSL message"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * An exception for a failure that is not retried. {@code what} says what failed, e.g. "Redis
      * stream source 0 failed to read [s] as group g"; the message adds the server's address and,
@@ -54,9 +74,21 @@ public final class RedisFailures {
         } else if (isPermissionFailure(e)) {
             message = what + ": user " + user + " lacks a permission at " + connection.address()
                     + " (" + e.getMessage() + "); grant it with ACL SETUSER";
+        } else if (isTlsFailure(e)) {
+            message = what + ": TLS with " + connection.address() + " failed (" + rootMessage(e) + "); check the"
+                    + " trusted certificates, the client certificate and, unless verifyHostname is off, that"
+                    + " the server's certificate names the host connected to";
         } else {
             message = what + " at " + connection.address();
         }
         return new IOException(message, e);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.toString();
     }
 }

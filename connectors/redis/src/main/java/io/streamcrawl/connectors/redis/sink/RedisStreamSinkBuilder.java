@@ -53,6 +53,11 @@ public final class RedisStreamSinkBuilder<T> {
         checkArgument(maxLength >= 0, "%s must be >= 0, was %s", RedisStreamSinkOptions.MAX_LENGTH.key(), maxLength);
         int batchSize = options.get(RedisStreamSinkOptions.BATCH_SIZE);
         checkArgument(batchSize > 0, "%s must be > 0, was %s", RedisStreamSinkOptions.BATCH_SIZE.key(), batchSize);
+        int inFlight = options.get(RedisStreamSinkOptions.MAX_IN_FLIGHT_BATCHES);
+        checkArgument(inFlight > 0, "%s must be > 0, was %s", RedisStreamSinkOptions.MAX_IN_FLIGHT_BATCHES.key(), inFlight);
+        int buffered = options.get(RedisStreamSinkOptions.MAX_BUFFERED_ENTRIES);
+        checkArgument(buffered > batchSize, "%s (%s) must be more than %s (%s)",
+                RedisStreamSinkOptions.MAX_BUFFERED_ENTRIES.key(), buffered, RedisStreamSinkOptions.BATCH_SIZE.key(), batchSize);
         Duration interval = options.get(RedisStreamSinkOptions.FLUSH_INTERVAL);
         checkArgument(interval.toMillis() >= 1, "%s must be at least 1 ms, was %s",
                 RedisStreamSinkOptions.FLUSH_INTERVAL.key(), interval);

@@ -3,121 +3,167 @@ package io.streamcrawl.connectors.redis.sink;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.annotation.Nullable;
 
 import org.apache.flink.annotation.Internal;
-import org.apache.flink.api.common.operators.ProcessingTimeService;
-import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.configuration.ReadableConfig;
-import org.apache.flink.metrics.Counter;
+import org.apache.flink.connector.base.sink.writer.AsyncSinkWriter;
+import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
+import org.apache.flink.connector.base.sink.writer.DequeRequestBuffer;
+import org.apache.flink.connector.base.sink.writer.ElementConverter;
+import org.apache.flink.connector.base.sink.writer.ResultHandler;
+import org.apache.flink.connector.base.sink.writer.SimpleBatchCreator;
+import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
+import org.apache.flink.util.concurrent.ExecutorThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.streamcrawl.connectors.redis.RedisConnectionConfig;
 import io.streamcrawl.connectors.redis.internal.ConnectionRetry;
 import io.streamcrawl.connectors.redis.internal.RedisClientFactory;
 import io.streamcrawl.connectors.redis.internal.RedisFailures;
+import io.streamcrawl.connectors.redis.internal.Utf8;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.XAddParams;
 
 /**
- * Buffers serialized entries and appends them with pipelined {@code XADD}s.
+ * Writes batches of entries with pipelined {@code XADD}s on an I/O thread of its own; the buffer,
+ * the batches, the flushes and the back-pressure are {@link AsyncSinkWriter}'s, on the task thread.
  *
- * <p>Everything runs on the task thread: {@link #write}, {@link #flush} (called by Flink before
- * each checkpoint barrier and at end of input, which makes the sink at-least-once) and the flush
- * timer. A lost connection blocks the writer, which back-pressures the job, and is retried with
- * back-off up to the retry timeout; the whole batch is sent again, so entries of a batch that
- * partly reached Redis are appended twice. An error reply (e.g. the key holds no stream) or
- * refused credentials fail the job at once, with the stream key or the server in the message.
+ * <p>The I/O thread sends one batch at a time, in the order they were handed over. A lost
+ * connection is retried with back-off, with a new client each time, up to the retry timeout; the
+ * whole batch is sent again, so entries of a batch that partly reached Redis are appended twice.
+ * An error reply (e.g. the key holds no stream), refused credentials, a failed TLS handshake, or
+ * the retry timeout fail the job, with the stream key or the server in the message.
+ *
+ * <p>Gauges: {@value #BUFFERED_ENTRIES}, the entries waiting in the buffer (at most {@link
+ * RedisStreamSinkOptions#MAX_BUFFERED_ENTRIES}), and {@value #IN_FLIGHT_ENTRIES}, those handed to
+ * the I/O thread and not yet written (at most {@link RedisStreamSinkOptions#MAX_IN_FLIGHT_BATCHES}
+ * × {@link RedisStreamSinkOptions#BATCH_SIZE}).
  */
 @Internal
-final class RedisStreamWriter<T> implements SinkWriter<T> {
-    private final RedisStreamSerializer<T> serializer;
+final class RedisStreamWriter<T> extends AsyncSinkWriter<T, RedisStreamEntry> {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisStreamWriter.class);
+    static final String BUFFERED_ENTRIES = "bufferedEntries";
+    static final String IN_FLIGHT_ENTRIES = "inFlightEntries";
+
     private final RedisConnectionConfig connection;
     private final int subtask;
-    private final RedisClient redis;
-    private final ConnectionRetry retry;
-    private final int batchSize;
-    private final Duration flushInterval;
     private final long maxLength;
-    private final ProcessingTimeService timers;
-    private final Counter numRecordsSend;
-    private final List<RedisStreamEntry> buffer = new ArrayList<>();
-    private boolean timerPending;
+    private final ConnectionRetry retry;
+    private final ExecutorService io;
+    private final AtomicInteger inFlightEntries = new AtomicInteger();
+    /** Touched only by the I/O thread, and by {@link #close()} after it stopped. */
+    @Nullable private UnifiedJedis redis;
 
     RedisStreamWriter(
             RedisConnectionConfig connection,
-            RedisStreamSerializer<T> serializer,
             ReadableConfig options,
-            WriterInitContext context) {
-        int subtask = context.getTaskInfo().getIndexOfThisSubtask();
-        this.serializer = serializer;
+            ElementConverter<T, RedisStreamEntry> converter,
+            AsyncSinkWriterConfiguration configuration,
+            WriterInitContext context,
+            Collection<BufferedRequestState<RedisStreamEntry>> recoveredState) {
+        this(connection, options, converter, configuration, context, recoveredState, new DequeRequestBuffer<>());
+    }
+
+    private RedisStreamWriter(
+            RedisConnectionConfig connection,
+            ReadableConfig options,
+            ElementConverter<T, RedisStreamEntry> converter,
+            AsyncSinkWriterConfiguration configuration,
+            WriterInitContext context,
+            Collection<BufferedRequestState<RedisStreamEntry>> recoveredState,
+            DequeRequestBuffer<RedisStreamEntry> buffer) {
+        super(converter, context, configuration, recoveredState,
+                new SimpleBatchCreator<>(configuration.getMaxBatchSizeInBytes()), buffer);
         this.connection = connection;
-        this.subtask = subtask;
-        this.redis = RedisClientFactory.create(connection, Duration.ZERO, "streamcrawl-sink-" + subtask);
-        this.retry = new ConnectionRetry("Redis stream sink " + subtask + " (" + connection.address() + ")", options);
-        this.batchSize = options.get(RedisStreamSinkOptions.BATCH_SIZE);
-        this.flushInterval = options.get(RedisStreamSinkOptions.FLUSH_INTERVAL);
+        this.subtask = context.getTaskInfo().getIndexOfThisSubtask();
         this.maxLength = options.get(RedisStreamSinkOptions.MAX_LENGTH);
-        this.timers = context.getProcessingTimeService();
-        this.numRecordsSend = context.metricGroup().getNumRecordsSendCounter();
+        this.retry = new ConnectionRetry("Redis stream sink " + subtask + " (" + connection.address() + ")", options);
+        this.io = Executors.newSingleThreadExecutor(new ExecutorThreadFactory("redis-stream-sink-" + subtask));
+        context.metricGroup().gauge(BUFFERED_ENTRIES, buffer::size);
+        context.metricGroup().gauge(IN_FLIGHT_ENTRIES, inFlightEntries::get);
     }
 
     @Override
-    public void write(T element, Context context) throws IOException {
-        RedisStreamEntry entry = serializer.serialize(element);
-        if (entry == null) {
-            throw new IllegalStateException("serializer " + serializer + " returned null for " + element);
-        }
-        buffer.add(entry);
-        if (buffer.size() >= batchSize) {
-            flushBuffer();
-        } else if (!timerPending) {
-            timerPending = true;
-            timers.registerTimer(timers.getCurrentProcessingTime() + flushInterval.toMillis(), time -> {
-                timerPending = false;
-                flushBuffer();
-            });
-        }
+    protected void submitRequestEntries(List<RedisStreamEntry> batch, ResultHandler<RedisStreamEntry> result) {
+        inFlightEntries.addAndGet(batch.size());
+        io.execute(() -> write(batch, result));
+    }
+
+    /**
+     * Sends every buffered entry and waits until all are written, before each checkpoint too (the
+     * base would keep the buffer in the checkpoint instead): Redis then holds everything the
+     * checkpoint covers, and the writer's checkpointed state stays empty.
+     */
+    @Override
+    public void flush(boolean endOfInput) throws InterruptedException {
+        super.flush(true);
     }
 
     @Override
-    public void flush(boolean endOfInput) throws IOException {
-        flushBuffer();
+    protected long getSizeInBytes(RedisStreamEntry entry) {
+        return Utf8.length(entry.stream()) + Utf8.length(entry.fields());
     }
 
-    private void flushBuffer() throws IOException {
-        if (buffer.isEmpty()) {
-            return;
-        }
-        while (true) {
-            try {
-                send();
-                retry.onSuccess();
-                break;
-            } catch (RuntimeException e) {
-                if (!ConnectionRetry.isTransient(e)) {
-                    throw RedisFailures.nonRetryable(
-                            "Redis stream sink " + subtask + " failed to write " + buffer.size() + " entries", connection, e);
+    /** Runs on the I/O thread: sends the batch until it is written, or fails it. */
+    private void write(List<RedisStreamEntry> batch, ResultHandler<RedisStreamEntry> result) {
+        Exception failure = null;
+        try {
+            while (true) {
+                try {
+                    send(batch);
+                    retry.onSuccess();
+                    break;
+                } catch (RuntimeException e) {
+                    if (!ConnectionRetry.isTransient(e)) {
+                        throw RedisFailures.nonRetryable(
+                                "Redis stream sink " + subtask + " failed to write " + batch.size() + " entries", connection, e);
+                    }
+                    closeClient();
+                    retry.onFailure(e);
                 }
-                retry.onFailure(e);
             }
+        } catch (IOException | RuntimeException e) {
+            failure = e;
         }
-        numRecordsSend.inc(buffer.size());
-        buffer.clear();
+        inFlightEntries.addAndGet(-batch.size());
+        try {
+            if (failure == null) {
+                result.complete();
+            } else {
+                result.completeExceptionally(failure);
+            }
+        } catch (RuntimeException e) {
+            // The task's mailbox is closed: the writer is gone, and nobody waits for this batch.
+            LOG.debug("Redis stream sink {}: result of a batch of {} entries after close: {}", subtask, batch.size(),
+                    failure == null ? "written" : failure.toString());
+        }
     }
 
-    private void send() {
+    private void send(List<RedisStreamEntry> batch) {
+        if (redis == null) {
+            redis = RedisClientFactory.create(connection, Duration.ZERO, "streamcrawl-sink-" + subtask);
+        }
         XAddParams params = XAddParams.xAddParams().id(StreamEntryID.NEW_ENTRY);
         if (maxLength > 0) {
             params.maxLen(maxLength).approximateTrimming();
         }
-        List<Response<StreamEntryID>> replies = new ArrayList<>(buffer.size());
-        try (AbstractPipeline pipeline = redis.pipelined()) {
-            for (RedisStreamEntry entry : buffer) {
+        List<Response<StreamEntryID>> replies = new ArrayList<>(batch.size());
+        try (AbstractPipeline pipeline = RedisClientFactory.pipelined(redis)) {
+            for (RedisStreamEntry entry : batch) {
                 replies.add(pipeline.xadd(entry.stream(), params, entry.fields()));
             }
             pipeline.sync();
@@ -129,13 +175,30 @@ final class RedisStreamWriter<T> implements SinkWriter<T> {
                 if (ConnectionRetry.isTransient(e)) {
                     throw e;
                 }
-                throw new JedisDataException("XADD to stream " + buffer.get(i).stream() + " failed: " + e.getMessage(), e);
+                throw new JedisDataException("XADD to stream " + batch.get(i).stream() + " failed: " + e.getMessage(), e);
             }
         }
     }
 
+    private void closeClient() {
+        if (redis != null) {
+            redis.close();
+            redis = null;
+        }
+    }
+
+    /**
+     * Stops the I/O thread (Flink has flushed before, unless the task is cancelled or failing) and
+     * closes the client once the thread is gone, or after a socket timeout if it hangs in a call.
+     */
     @Override
     public void close() {
-        redis.close();
+        io.shutdownNow();
+        try {
+            io.awaitTermination(connection.socketTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeClient();
     }
 }

@@ -19,6 +19,7 @@ import io.streamcrawl.connectors.redis.source.enumerator.RedisStreamEnumState;
 import io.streamcrawl.connectors.redis.source.enumerator.RedisStreamEnumStateSerializer;
 import io.streamcrawl.connectors.redis.source.enumerator.RedisStreamSourceEnumerator;
 import io.streamcrawl.connectors.redis.source.metrics.RedisStreamSourceReaderMetrics;
+import io.streamcrawl.connectors.redis.source.reader.AcknowledgedClaims;
 import io.streamcrawl.connectors.redis.source.reader.RedisStreamFetcherManager;
 import io.streamcrawl.connectors.redis.source.reader.RedisStreamRecordEmitter;
 import io.streamcrawl.connectors.redis.source.reader.RedisStreamSourceReader;
@@ -33,13 +34,17 @@ import io.streamcrawl.connectors.redis.source.split.RedisStreamSplitSerializer;
  * survives restarts and rescaling). The position that counts is Flink's: each checkpoint holds the
  * ID last emitted per stream; when a checkpoint completes, the entries it covers are acknowledged
  * (XACK, then XDEL unless {@link RedisStreamSourceOptions#ACK_DELETE} is off). After a restore, a
- * split first acknowledges the group's pending entries up to the checkpointed ID, then emits its
+ * split first acknowledges its consumer's pending entries up to the checkpointed ID, then emits its
  * pending entries after it, then new ones: nothing is lost, and nothing is emitted twice relative
  * to the restored state. The source needs checkpointing: without it nothing is ever acknowledged.
  *
- * <p>The source assumes it is the only reader of its group on its streams. Entries pending under
- * any other consumer of the group (an older consumer name) are claimed into the split's consumer
- * once idle for {@link RedisStreamSourceOptions#CLAIM_MIN_IDLE_TIME}, and read before new entries.
+ * <p>The source emits only through its splits' consumers, so entries that any other consumer of
+ * the group holds (an older consumer name, a reader that is gone, a stray reader of the group)
+ * were never emitted: once idle for {@link RedisStreamSourceOptions#CLAIM_MIN_IDLE_TIME} they are
+ * claimed into the consumer {@code <group>-<streamKey>-claimed} and emitted out of stream order;
+ * the split state lists them by ID until they are acknowledged, so they too are emitted exactly
+ * once relative to the restored state. A reader logs a warning when no checkpoint completes
+ * within {@link RedisStreamSourceOptions#NO_CHECKPOINT_WARNING} after it started reading.
  *
  * <p>Each record carries the entry ID's millisecond part as its timestamp. Build with {@link
  * #builder()}.
@@ -82,10 +87,12 @@ public final class RedisStreamSource<T>
         Configuration readerConfig = new Configuration(options);
         int subtask = context.getIndexOfSubtask();
         RedisStreamSourceReaderMetrics metrics = new RedisStreamSourceReaderMetrics(context.metricGroup());
+        AcknowledgedClaims acknowledgedClaims = new AcknowledgedClaims();
         RedisStreamFetcherManager fetcherManager = new RedisStreamFetcherManager(
-                () -> new RedisStreamSplitReader(connection, group, readerConfig, subtask, metrics), readerConfig);
+                () -> new RedisStreamSplitReader(connection, group, readerConfig, subtask, metrics, acknowledgedClaims),
+                readerConfig);
         RedisStreamRecordEmitter<T> emitter = new RedisStreamRecordEmitter<>(deserializer, metrics);
-        return new RedisStreamSourceReader<>(fetcherManager, emitter, readerConfig, context);
+        return new RedisStreamSourceReader<>(fetcherManager, emitter, readerConfig, context, acknowledgedClaims);
     }
 
     @Override

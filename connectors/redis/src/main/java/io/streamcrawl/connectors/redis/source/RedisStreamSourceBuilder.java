@@ -79,6 +79,9 @@ public final class RedisStreamSourceBuilder<T> {
         Duration minIdle = options.get(RedisStreamSourceOptions.CLAIM_MIN_IDLE_TIME);
         checkArgument(!minIdle.isNegative(), "%s must not be negative, was %s",
                 RedisStreamSourceOptions.CLAIM_MIN_IDLE_TIME.key(), minIdle);
+        Duration noCheckpoint = options.get(RedisStreamSourceOptions.NO_CHECKPOINT_WARNING);
+        checkArgument(noCheckpoint.toMillis() >= 1, "%s must be at least 1 ms, was %s",
+                RedisStreamSourceOptions.NO_CHECKPOINT_WARNING.key(), noCheckpoint);
         RedisRetryOptions.validate(options);
         return new RedisStreamSource<>(connection, streams, group, deserializer, new Configuration(options));
     }

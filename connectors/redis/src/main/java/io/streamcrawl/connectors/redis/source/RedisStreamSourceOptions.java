@@ -48,10 +48,20 @@ public final class RedisStreamSourceOptions {
                     .defaultValue(Duration.ofSeconds(30))
                     .withDescription(
                             "Entries of a stream pending under another consumer of the group (an old consumer"
-                                    + " name, or a reader that is gone) are claimed (XAUTOCLAIM) into the split's"
-                                    + " consumer once they have been idle this long, then read like the split's own"
-                                    + " pending entries. Until then the split reads no new entries. Those up to a"
-                                    + " restored position are acknowledged instead: the restored state covers them.");
+                                    + " name, a reader that is gone, a stray reader) are claimed (XCLAIM) into the"
+                                    + " split's claim consumer <group>-<stream>-claimed once they have been idle"
+                                    + " this long, and emitted out of stream order; a consumer still at work keeps"
+                                    + " its entries.");
+
+    public static final ConfigOption<Duration> NO_CHECKPOINT_WARNING =
+            ConfigOptions.key("redis.source.no-checkpoint-warning")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(10))
+                    .withDescription(
+                            "A reader logs a warning when no checkpoint has completed this long after it"
+                                    + " started reading: entries are acknowledged only when a checkpoint"
+                                    + " completes, so without checkpointing the pending entries and the streams"
+                                    + " only grow.");
 
     private RedisStreamSourceOptions() {}
 }

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
+
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
@@ -96,5 +100,25 @@ class ConnectionRetryTest {
                 .hasCause(wrongPass);
         assertThat(RedisFailures.nonRetryable("sink 0 failed to write", conn, noPerm))
                 .hasMessageContaining("user u lacks a permission at redis://h:7000");
+    }
+
+    @Test
+    void failedTlsHandshakesAreNotRetriedButALostTlsConnectionIs() {
+        JedisConnectionException untrusted = new JedisConnectionException(new SSLHandshakeException("PKIX path building failed"));
+        untrusted.getCause().initCause(new CertificateException("unable to find valid certification path"));
+        JedisConnectionException refused = new JedisConnectionException(
+                new SSLHandshakeException("Received fatal alert: certificate_required"));
+        JedisConnectionException plainPort = new JedisConnectionException(
+                new SSLException("Unsupported or unrecognized SSL message"));
+        JedisConnectionException reset = new JedisConnectionException(new SSLException("Connection reset"));
+
+        assertThat(ConnectionRetry.isTransient(untrusted)).isFalse();
+        assertThat(ConnectionRetry.isTransient(refused)).isFalse();
+        assertThat(ConnectionRetry.isTransient(plainPort)).isFalse();
+        assertThat(ConnectionRetry.isTransient(reset)).isTrue();
+        RedisConnectionConfig conn = RedisConnectionConfig.builder().host("h").port(7000).ssl(true).build();
+        assertThat(RedisFailures.nonRetryable("sink 0 failed to write", conn, untrusted))
+                .hasMessageContaining("TLS with rediss://h:7000 failed")
+                .hasMessageContaining("unable to find valid certification path");
     }
 }

@@ -7,11 +7,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -24,6 +29,7 @@ import io.streamcrawl.connectors.redis.RedisConnectionConfig;
 import io.streamcrawl.connectors.redis.source.RedisStreamDeserializer;
 import io.streamcrawl.connectors.redis.source.RedisStreamSource;
 import io.streamcrawl.testing.RedisServerExtension;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.resps.StreamEntry;
@@ -32,9 +38,15 @@ import redis.clients.jedis.resps.StreamEntry;
 class RedisStreamSinkITCase {
     @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
 
+    private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
+
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .setConfiguration(REPORTER.addToConfiguration(new Configuration()))
+                    .build());
 
     private static final Duration TIMEOUT = Duration.ofSeconds(25);
     /** Large enough that only a checkpoint or the end of input flushes. */
@@ -50,6 +62,7 @@ class RedisStreamSinkITCase {
 
     @AfterEach
     void stop() throws Exception {
+        redis.sendCommand(Protocol.Command.CLIENT, "UNPAUSE");
         if (job != null) {
             job.cancel().get();
             await().atMost(TIMEOUT).until(() -> job.getJobStatus().get().isGloballyTerminalState());
@@ -66,6 +79,7 @@ class RedisStreamSinkITCase {
                         .setConnection(connection())
                         .setSerializer(i -> new RedisStreamEntry("out:" + i % 3, Map.of("i", String.valueOf(i))))
                         .setOption(RedisStreamSinkOptions.BATCH_SIZE, 100_000)
+                        .setOption(RedisStreamSinkOptions.MAX_BUFFERED_ENTRIES, 200_000)
                         .setOption(RedisStreamSinkOptions.FLUSH_INTERVAL, NEVER)
                         .build())
                 .name("redis sink");
@@ -120,11 +134,56 @@ class RedisStreamSinkITCase {
                         .setConnection(connection())
                         .setSerializer(fields -> new RedisStreamEntry(out, fields))
                         .setOption(RedisStreamSinkOptions.BATCH_SIZE, 100_000)
+                        .setOption(RedisStreamSinkOptions.MAX_BUFFERED_ENTRIES, 200_000)
                         .setOption(RedisStreamSinkOptions.FLUSH_INTERVAL, flushInterval)
                         .build())
                 .name("redis sink")
                 .uid("redis-sink");
         return env.executeAsync("copy " + in + " to " + out);
+    }
+
+    @Test
+    void blocksAtItsBoundWhileRedisDoesNotAnswerAndLosesNothing() throws Exception {
+        int total = 5000;
+        redis.sendCommand(Protocol.Command.CLIENT, "PAUSE", String.valueOf(TIMEOUT.multipliedBy(2).toMillis()), "WRITE");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        env.fromSequence(0, total - 1)
+                .sinkTo(RedisStreamSink.<Long>builder()
+                        // Longer than the pause: the XADDs wait for Redis instead of failing and being retried.
+                        .setConnection(RedisConnectionConfig.builder().host(REDIS.host()).port(REDIS.port())
+                                .socketTimeout(TIMEOUT.multipliedBy(3)).build())
+                        .setSerializer(i -> new RedisStreamEntry("paused", Map.of("i", String.valueOf(i))))
+                        .setOption(RedisStreamSinkOptions.BATCH_SIZE, 100)
+                        .setOption(RedisStreamSinkOptions.MAX_IN_FLIGHT_BATCHES, 2)
+                        .setOption(RedisStreamSinkOptions.MAX_BUFFERED_ENTRIES, 300)
+                        .setOption(RedisStreamSinkOptions.FLUSH_INTERVAL, NEVER)
+                        .build())
+                .name("paused sink");
+        job = env.executeAsync("redis paused");
+
+        // Full batches only (no flush timer): two in flight, blocked in Redis, and a full buffer.
+        await().atMost(TIMEOUT).until(() -> writerGauge(RedisStreamWriter.IN_FLIGHT_ENTRIES) == 200
+                && writerGauge(RedisStreamWriter.BUFFERED_ENTRIES) == 300);
+        long until = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+        while (System.nanoTime() < until) {
+            assertThat(writerGauge(RedisStreamWriter.BUFFERED_ENTRIES)).isLessThanOrEqualTo(300);
+            assertThat(writerGauge(RedisStreamWriter.IN_FLIGHT_ENTRIES)).isLessThanOrEqualTo(200);
+            Thread.sleep(10);
+        }
+        assertThat(redis.xlen("paused")).isZero();
+        redis.sendCommand(Protocol.Command.CLIENT, "UNPAUSE");
+
+        job.getJobExecutionResult().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        job = null;
+        assertThat(values("paused")).containsExactlyInAnyOrderElementsOf(IntStream.range(0, total).boxed().toList());
+    }
+
+    private long writerGauge(String name) {
+        Map<String, Metric> gauges = REPORTER.findMetrics(job.getJobID(), "\\." + name + "$");
+        assertThat(gauges).as("gauges %s", name).hasSizeLessThanOrEqualTo(1);
+        return gauges.values().stream().mapToLong(g -> ((Number) ((Gauge<?>) g).getValue()).longValue()).findFirst()
+                .orElse(-1);
     }
 
     @Test

@@ -38,6 +38,7 @@ import io.streamcrawl.connectors.redis.source.SourceTestFunctions.StreamAndId;
 import io.streamcrawl.connectors.redis.source.metrics.RedisStreamSourceReaderMetrics;
 import io.streamcrawl.testing.RedisServerExtension;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
@@ -190,6 +191,55 @@ class RedisStreamSourceITCase {
                 && pending(List.of("t5")) == 0 && redis.xlen("t5") == 0);
         assertThat(CollectingSink.results("t5")).doesNotHaveDuplicates().allSatisfy(r -> assertThat(r).endsWith("#1"));
         assertThat(distinctIds("t5")).containsExactlyInAnyOrderElementsOf(written);
+    }
+
+    @Test
+    void entriesAStrayConsumerTakesWhileTheJobReadsAreClaimedAndReachTheStateOnceAcrossAFailure() throws Exception {
+        List<String> streams = List.of("t8");
+        FailOnce.reset();
+        Configuration config = new Configuration();
+        config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        env.setParallelism(1);
+        env.enableCheckpointing(100);
+        env.fromSource(builder(streams, new StreamAndId())
+                                .setOption(RedisStreamSourceOptions.CLAIM_MIN_IDLE_TIME, Duration.ofMillis(300)).build(),
+                        WatermarkStrategy.noWatermarks(), "redis source")
+                .map(new FailOnce())
+                .keyBy(id -> id)
+                .process(new CountPerKey())
+                .sinkTo(new CollectingSink("t8"));
+        List<String> written = new ArrayList<>(add(streams, 100));
+        job = env.executeAsync("t8");
+        await().atMost(TIMEOUT).until(() -> distinctIds("t8").size() == written.size() && redis.xlen("t8") == 0);
+
+        written.addAll(addAndDeliverTo("stray", "t8", 40));
+        FailOnce.armAfter(70);
+        written.addAll(add(streams, 50));
+
+        // The stray's 40 entries lie behind the split's position; the failure comes among them or after.
+        await().atMost(TIMEOUT).until(() -> FailOnce.FAILURES.get() == 1
+                && distinctIds("t8").containsAll(written) && pending(streams) == 0 && redis.xlen("t8") == 0);
+        assertThat(distinctIds("t8")).containsExactlyInAnyOrderElementsOf(written);
+        assertThat(CollectingSink.results("t8")).allSatisfy(r -> assertThat(r).endsWith("#1"));
+        assertThat(redis.xpending("t8", GROUP).getConsumerMessageCount()).isNullOrEmpty();
+    }
+
+    /** Adds entries and delivers them to another consumer of the group in one transaction, so the job never sees them. */
+    private List<String> addAndDeliverTo(String consumer, String stream, int n) {
+        List<Response<StreamEntryID>> ids = new ArrayList<>();
+        try (AbstractTransaction tx = redis.multi()) {
+            for (int i = 0; i < n; i++) {
+                ids.add(tx.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("n", String.valueOf(i))));
+            }
+            tx.xreadGroup(GROUP, consumer, XReadGroupParams.xReadGroupParams().count(n),
+                    Map.of(stream, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+            tx.exec();
+        }
+        assertThat(redis.xpending(stream, GROUP).getConsumerMessageCount()).containsEntry(consumer, (long) n);
+        return ids.stream().map(id -> stream + "/" + id.get()).toList();
     }
 
     @Test

@@ -14,7 +14,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /** Deserializers and functions the source's job tests share; static state works as the MiniCluster runs in the test JVM. */
-final class SourceTestFunctions {
+public final class SourceTestFunctions {
     private SourceTestFunctions() {}
 
     /** Emits "stream/id". */
@@ -72,14 +72,14 @@ final class SourceTestFunctions {
     }
 
     /** Holds every record while closed; static, as the MiniCluster runs in this JVM. */
-    static final class Gate implements MapFunction<String, String> {
+    public static final class Gate implements MapFunction<String, String> {
         private static volatile CountDownLatch latch = new CountDownLatch(0);
 
-        static void close() {
+        public static void close() {
             latch = new CountDownLatch(1);
         }
 
-        static void open() {
+        public static void open() {
             latch.countDown();
         }
 

@@ -13,6 +13,8 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
+import io.streamcrawl.connectors.redis.internal.Utf8;
+
 /**
  * The metrics of one source reader beyond Flink's standard ones ({@code numRecordsIn} is counted
  * by the reader base).
@@ -70,11 +72,7 @@ public final class RedisStreamSourceReaderMetrics {
         if (fields == null) {
             return;
         }
-        long bytes = 0;
-        for (Map.Entry<String, String> field : fields.entrySet()) {
-            bytes += utf8Length(field.getKey()) + utf8Length(field.getValue());
-        }
-        numBytesIn.inc(bytes);
+        numBytesIn.inc(Utf8.length(fields));
     }
 
     public void recordCheckpointToAck(long millis) {
@@ -89,25 +87,6 @@ public final class RedisStreamSourceReaderMetrics {
     @VisibleForTesting
     public long malformedEntries() {
         return malformedEntries.getCount();
-    }
-
-    /** The length of a string in UTF-8, without encoding it. */
-    static int utf8Length(String s) {
-        int bytes = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                bytes += 1;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
     }
 
     private Long pendingRecords() {

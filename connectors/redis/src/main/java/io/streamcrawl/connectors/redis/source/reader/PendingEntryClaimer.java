@@ -1,31 +1,34 @@
 package io.streamcrawl.connectors.redis.source.reader;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
-import redis.clients.jedis.params.XAutoClaimParams;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.XClaimParams;
+import redis.clients.jedis.params.XPendingParams;
+import redis.clients.jedis.params.XReadGroupParams;
+import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.resps.StreamPendingEntry;
 
 /**
- * Takes over the entries of a split's stream that are pending under other consumers of the group
- * (an old consumer name, or a reader that is gone) with {@code XAUTOCLAIM ... JUSTID}, into the
- * split's own consumer, which then re-reads them with its own pending entries.
+ * Takes over the entries of a split's stream that other consumers of the group hold (an old
+ * consumer name, a reader that is gone, a stray reader of the group), and re-reads the ones taken
+ * over before a restore. Runs on the fetcher thread.
  *
- * <p>Only entries after the split's restored position are claimed: the reader has acknowledged the
- * group's pending entries up to that position before, since the restored state covers them. An
- * entry is claimed once it has been idle for {@code minIdleTime}, so that a consumer still at work
- * keeps its entries; until all of them are claimed the split waits, because reading new entries
- * first would put the claimed ones behind the split's position. Runs on the fetcher thread.
+ * <p>The source emits only through its splits' consumers, so an entry another consumer holds was
+ * never emitted by the source, wherever its ID lies relative to the split's position. Once it has
+ * been idle for {@code minIdleTime} (so that a consumer still at work keeps its entries), it is
+ * claimed with {@code XCLAIM} into the split's claim consumer and emitted out of stream order; the
+ * split state lists its ID until it is acknowledged.
  */
 final class PendingEntryClaimer {
     private static final Logger LOG = LoggerFactory.getLogger(PendingEntryClaimer.class);
-    /** Longest wait between two attempts while other consumers hold entries not idle enough yet. */
-    private static final Duration MAX_RETRY_INTERVAL = Duration.ofSeconds(1);
 
     private final String group;
     private final Duration minIdleTime;
@@ -37,57 +40,64 @@ final class PendingEntryClaimer {
         this.batchSize = batchSize;
     }
 
-    /** How long to wait before trying again when {@link #claim} left entries behind. */
-    Duration retryInterval() {
-        Duration interval = minIdleTime.compareTo(MAX_RETRY_INTERVAL) < 0 ? minIdleTime : MAX_RETRY_INTERVAL;
-        return interval.toMillis() < 10 ? Duration.ofMillis(10) : interval;
+    /**
+     * Claims the entries of {@link StreamCursor#othersWithPending} idle for {@code minIdleTime} into
+     * the claim consumer, and returns them to be emitted. Entries deleted from the stream meanwhile
+     * leave the pending list and are not returned.
+     */
+    List<StreamEntry> claim(UnifiedJedis redis, StreamCursor cursor) {
+        List<StreamEntry> claimed = new ArrayList<>();
+        for (String other : cursor.othersWithPending.keySet()) {
+            int before = claimed.size();
+            String from = "-";
+            while (true) {
+                List<StreamPendingEntry> idle = redis.xpending(cursor.stream, group,
+                        XPendingParams.xPendingParams(from, "+", batchSize).idle(minIdleTime.toMillis()).consumer(other));
+                if (idle.isEmpty()) {
+                    break;
+                }
+                StreamEntryID[] ids = idle.stream().map(StreamPendingEntry::getID).toArray(StreamEntryID[]::new);
+                for (StreamEntry entry : redis.xclaim(cursor.stream, group, cursor.claimConsumer, minIdleTime.toMillis(),
+                        XClaimParams.xClaimParams(), ids)) {
+                    claimed.add(new ClaimedStreamEntry(entry.getID(), entry.getFields()));
+                }
+                if (idle.size() < batchSize) {
+                    break;
+                }
+                from = "(" + ids[ids.length - 1];
+            }
+            if (claimed.size() > before) {
+                LOG.info("Stream {}: claimed {} entries that consumer {} of group {} held for {} or more into consumer"
+                                + " {}; emitting them out of stream order", cursor.stream, claimed.size() - before, other,
+                        group, minIdleTime, cursor.claimConsumer);
+            }
+        }
+        return claimed;
     }
 
     /**
-     * Claims the idle entries pending under other consumers into the cursor's consumer.
-     *
-     * @return whether no other consumer holds pending entries of the stream any more
+     * The claim consumer's next pending entries from {@link StreamCursor#claimedFrom} on: after a
+     * restore, those claimed but not emitted before the restored checkpoint (the ones it lists were
+     * acknowledged first). An empty list means done.
      */
-    boolean claim(RedisClient redis, StreamCursor cursor) {
-        Map<String, Long> others = othersWithPending(redis, cursor);
-        if (others.isEmpty()) {
-            return true;
+    List<StreamEntry> rereadClaimed(UnifiedJedis redis, StreamCursor cursor) {
+        if (StreamCursor.START.equals(cursor.claimedFrom)) {
+            // Reading as the claim consumer would create it: only when it holds anything.
+            Map<String, Long> counts = redis.xpending(cursor.stream, group).getConsumerMessageCount();
+            if (counts == null || counts.getOrDefault(cursor.claimConsumer, 0L) == 0) {
+                return List.of();
+            }
         }
-        StreamEntryID start = cursor.restoredId == null ? StreamCursor.START : cursor.restoredId;
-        XAutoClaimParams params = XAutoClaimParams.xAutoClaimParams().count(batchSize);
-        do {
-            // Also re-claims the consumer's own idle entries, which changes nothing but their idle time.
-            start = redis.xautoclaimJustId(cursor.stream, group, cursor.consumer, minIdleTime.toMillis(), start, params)
-                    .getKey();
-        } while (!StreamCursor.START.equals(start));
-        Map<String, Long> left = othersWithPending(redis, cursor);
-        long taken = total(others) - total(left);
-        if (taken > 0) {
-            // XAUTOCLAIM drops entries deleted from the stream from the pending list: they count here too.
-            LOG.info("Stream {}: claimed {} entries pending under consumers {} of group {} into consumer {}",
-                    cursor.stream, taken, others.keySet(), group, cursor.consumer);
+        List<Map.Entry<String, List<StreamEntry>>> reply = redis.xreadGroup(group, cursor.claimConsumer,
+                XReadGroupParams.xReadGroupParams().count(batchSize), Map.of(cursor.stream, cursor.claimedFrom));
+        List<StreamEntry> entries = reply == null || reply.isEmpty() ? List.of() : reply.get(0).getValue();
+        List<StreamEntry> claimed = new ArrayList<>(entries.size());
+        for (StreamEntry entry : entries) {
+            claimed.add(new ClaimedStreamEntry(entry.getID(), entry.getFields()));
         }
-        if (left.isEmpty()) {
-            return true;
+        if (!entries.isEmpty()) {
+            cursor.claimedFrom = entries.get(entries.size() - 1).getID();
         }
-        if (!cursor.claimWaitLogged) {
-            cursor.claimWaitLogged = true;
-            LOG.info("Stream {}: consumers {} of group {} hold {} pending entries idle for less than {};"
-                            + " the split reads nothing until it has claimed them",
-                    cursor.stream, left, group, total(left), minIdleTime);
-        }
-        return false;
-    }
-
-    private Map<String, Long> othersWithPending(RedisClient redis, StreamCursor cursor) {
-        Map<String, Long> counts = redis.xpending(cursor.stream, group).getConsumerMessageCount();
-        Map<String, Long> others = counts == null ? new TreeMap<>() : new TreeMap<>(counts);
-        others.remove(cursor.consumer);
-        others.values().removeIf(count -> count == null || count == 0);
-        return others;
-    }
-
-    private static long total(Map<String, Long> counts) {
-        return counts.values().stream().mapToLong(Long::longValue).sum();
+        return claimed;
     }
 }

@@ -1,6 +1,6 @@
 package io.streamcrawl.connectors.redis.source.reader;
 
-import java.util.Map;
+import java.util.List;
 import java.util.function.Supplier;
 
 import org.apache.flink.annotation.Internal;
@@ -34,10 +34,10 @@ public final class RedisStreamFetcherManager extends SingleThreadFetcherManager<
     }
 
     /**
-     * Enqueues the acknowledgement of the entries up to each stream's last emitted ID; {@code
+     * Enqueues the acknowledgement of the entries each split had emitted at the checkpoint; {@code
      * completedNanos} is when the checkpoint's completion was notified ({@link System#nanoTime()}).
      */
-    void acknowledge(long checkpointId, Map<String, String> lastEmittedIds, long completedNanos) {
+    void acknowledge(long checkpointId, List<RedisStreamSplit> splits, long completedNanos) {
         SplitFetcher<StreamEntry, RedisStreamSplit> fetcher = getRunningFetcher();
         if (fetcher == null) {
             // No fetcher means no split was ever assigned: nothing can be pending.
@@ -48,7 +48,7 @@ public final class RedisStreamFetcherManager extends SingleThreadFetcherManager<
         fetcher.enqueueTask(new SplitFetcherTask() {
             @Override
             public boolean run() {
-                reader.acknowledge(checkpointId, lastEmittedIds, completedNanos);
+                reader.acknowledge(checkpointId, splits, completedNanos);
                 return true;
             }
 

@@ -20,8 +20,9 @@ import redis.clients.jedis.resps.StreamEntry;
 
 /**
  * Deserializes each stream entry, emits its records with the entry ID's time as timestamp, and
- * advances the split's last emitted ID, also past entries it skips (malformed, or deleted while
- * pending) so that they are acknowledged with the next checkpoint. Runs on the task thread.
+ * advances the split's last emitted ID (or, for an entry claimed from another consumer, records it
+ * among the split's claimed IDs), also past entries it skips (malformed, or deleted while pending)
+ * so that they are acknowledged with the next checkpoint. Runs on the task thread.
  */
 @Internal
 public final class RedisStreamRecordEmitter<T> implements RecordEmitter<StreamEntry, T, RedisStreamSplitState> {
@@ -45,7 +46,7 @@ public final class RedisStreamRecordEmitter<T> implements RecordEmitter<StreamEn
         Map<String, String> fields = entry.getFields();
         if (fields == null || fields.isEmpty()) {
             LOG.debug("Stream {}: entry {} was deleted while pending; skipping it", split.stream(), id);
-            split.setLastEmittedId(id);
+            markEmitted(entry, split);
             return;
         }
         buffer.records.clear();
@@ -54,7 +55,7 @@ public final class RedisStreamRecordEmitter<T> implements RecordEmitter<StreamEn
         } catch (Exception e) {
             buffer.records.clear();
             reportMalformed(split.stream(), id, e);
-            split.setLastEmittedId(id);
+            markEmitted(entry, split);
             return;
         }
         long timestamp = entry.getID().getTime();
@@ -62,7 +63,15 @@ public final class RedisStreamRecordEmitter<T> implements RecordEmitter<StreamEn
             output.collect(record, timestamp);
         }
         buffer.records.clear();
-        split.setLastEmittedId(id);
+        markEmitted(entry, split);
+    }
+
+    private static void markEmitted(StreamEntry entry, RedisStreamSplitState split) {
+        if (entry instanceof ClaimedStreamEntry) {
+            split.addClaimedId(entry.getID().toString());
+        } else {
+            split.setLastEmittedId(entry.getID().toString());
+        }
     }
 
     private void reportMalformed(String stream, String id, Exception e) {

@@ -1,5 +1,6 @@
 package io.streamcrawl.connectors.redis.source.reader;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,33 +22,42 @@ import redis.clients.jedis.resps.StreamEntry;
  * The source reader: emits the entries the fetcher reads and acknowledges them once a checkpoint
  * that covers them has completed.
  *
- * <p>{@link #snapshotState} remembers, per checkpoint, the last ID emitted per stream; {@link
- * #notifyCheckpointComplete} hands those IDs to the fetcher thread, which acknowledges every
- * pending entry of the split's consumer up to them. Both run on the task thread.
+ * <p>{@link #snapshotState} remembers, per checkpoint, the splits' positions: the last ID emitted
+ * per stream and the claimed entries emitted out of order; {@link #notifyCheckpointComplete} hands
+ * them to the fetcher thread, which acknowledges every pending entry of the split's consumer up to
+ * the position, and the claimed entries by ID. Claimed entries leave the split state at the next
+ * snapshot after their acknowledgement succeeded. All of this runs on the task thread.
  */
 @Internal
 public final class RedisStreamSourceReader<T>
         extends SingleThreadMultiplexSourceReaderBase<StreamEntry, T, RedisStreamSplit, RedisStreamSplitState> {
     private static final Logger LOG = LoggerFactory.getLogger(RedisStreamSourceReader.class);
 
-    private final SortedMap<Long, Map<String, String>> lastEmittedIdsByCheckpoint = new TreeMap<>();
+    private final SortedMap<Long, List<RedisStreamSplit>> positionsByCheckpoint = new TreeMap<>();
+    private final Map<String, RedisStreamSplitState> states = new HashMap<>();
+    private final AcknowledgedClaims acknowledgedClaims;
 
     public RedisStreamSourceReader(
             RedisStreamFetcherManager fetcherManager,
             RedisStreamRecordEmitter<T> recordEmitter,
             Configuration config,
-            SourceReaderContext context) {
+            SourceReaderContext context,
+            AcknowledgedClaims acknowledgedClaims) {
         super(fetcherManager, recordEmitter, config, context);
+        this.acknowledgedClaims = acknowledgedClaims;
     }
 
     @Override
     public List<RedisStreamSplit> snapshotState(long checkpointId) {
+        acknowledgedClaims.removeFrom(states);
         List<RedisStreamSplit> splits = super.snapshotState(checkpointId);
-        Map<String, String> lastEmittedIds = new HashMap<>();
+        List<RedisStreamSplit> positions = new ArrayList<>();
         for (RedisStreamSplit split : splits) {
-            split.lastEmittedId().ifPresent(id -> lastEmittedIds.put(split.stream(), id));
+            if (split.lastEmittedId().isPresent() || !split.claimedIds().isEmpty()) {
+                positions.add(split);
+            }
         }
-        lastEmittedIdsByCheckpoint.put(checkpointId, lastEmittedIds);
+        positionsByCheckpoint.put(checkpointId, positions);
         return splits;
     }
 
@@ -55,14 +65,14 @@ public final class RedisStreamSourceReader<T>
     public void notifyCheckpointComplete(long checkpointId) throws Exception {
         long completedNanos = System.nanoTime();
         super.notifyCheckpointComplete(checkpointId);
-        Map<String, String> lastEmittedIds = lastEmittedIdsByCheckpoint.get(checkpointId);
+        List<RedisStreamSplit> positions = positionsByCheckpoint.get(checkpointId);
         // A completed checkpoint subsumes the earlier ones, whose notifications may never come.
-        lastEmittedIdsByCheckpoint.headMap(checkpointId + 1).clear();
-        if (lastEmittedIds == null || lastEmittedIds.isEmpty()) {
+        positionsByCheckpoint.headMap(checkpointId + 1).clear();
+        if (positions == null || positions.isEmpty()) {
             LOG.debug("Checkpoint {}: nothing to acknowledge", checkpointId);
             return;
         }
-        ((RedisStreamFetcherManager) splitFetcherManager).acknowledge(checkpointId, lastEmittedIds, completedNanos);
+        ((RedisStreamFetcherManager) splitFetcherManager).acknowledge(checkpointId, positions, completedNanos);
     }
 
     @Override
@@ -72,7 +82,9 @@ public final class RedisStreamSourceReader<T>
 
     @Override
     protected RedisStreamSplitState initializedState(RedisStreamSplit split) {
-        return new RedisStreamSplitState(split);
+        RedisStreamSplitState state = new RedisStreamSplitState(split);
+        states.put(split.stream(), state);
+        return state;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.streamcrawl.connectors.redis.source.reader;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -9,7 +8,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -35,26 +33,26 @@ import io.streamcrawl.connectors.redis.source.metrics.RedisStreamSourceReaderMet
 import io.streamcrawl.connectors.redis.source.reader.StreamCursor.Phase;
 import io.streamcrawl.connectors.redis.source.split.RedisStreamSplit;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.params.XPendingParams;
 import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
-import redis.clients.jedis.resps.StreamPendingEntry;
 
 /**
  * Reads the reader's streams with {@code XREADGROUP}; the only place where the source talks to
  * Redis, always on the split fetcher thread.
  *
  * <p>Each split goes through the phases of {@link StreamCursor}. <b>New</b>: create the consumer
- * group when missing ({@code XGROUP CREATE <stream> <group> 0 MKSTREAM}) and, for a split restored
- * with a last emitted ID, acknowledge the group's pending entries up to that ID (they are inside
- * the restored state). <b>Claiming</b>: take over the entries pending under other consumers of the
- * group ({@link PendingEntryClaimer}). <b>Pending</b>: re-read the consumer's own pending entries
- * after that ID (or from the start), {@code XREADGROUP ... STREAMS <stream> <id>}, since they were
- * delivered but never covered by a completed checkpoint. <b>Live</b>: read new entries ({@code >}).
+ * group when missing ({@code XGROUP CREATE <stream> <group> 0 MKSTREAM}); for a split restored
+ * with a last emitted ID, acknowledge its consumer's pending entries up to that ID (they are inside
+ * the restored state), and the claimed entries the state lists. <b>Claimed</b>: re-read the claim
+ * consumer's remaining entries, claimed but not emitted before the checkpoint. <b>Pending</b>:
+ * re-read the consumer's own pending entries after that ID (or from the start), {@code XREADGROUP
+ * ... STREAMS <stream> <id>}, since they were delivered but never covered by a completed
+ * checkpoint. <b>Live</b>: read new entries ({@code >}), and claim the entries other consumers
+ * of the group hold once they are idle long enough ({@link PendingEntryClaimer}).
  *
  * <p>{@link #fetch()} sends one pipelined round trip of non-blocking reads, {@code COUNT n} per
  * split; only when no split has anything does it block ({@code BLOCK ms}) on one live split,
@@ -77,17 +75,20 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
     private final int subtask;
     private final int count;
     private final Duration block;
-    private final int ackBatchSize;
-    private final boolean deleteAcknowledged;
+    private final EntryAcknowledger acknowledger;
     private final ConnectionRetry retry;
     private final PendingEntryClaimer claimer;
     private final SplitMetricsRefresher metricsRefresher;
     private final RedisStreamSourceReaderMetrics metrics;
     private final AtomicBoolean wakeUp = new AtomicBoolean();
-    private final Object idleLock = new Object();
     private final Map<String, StreamCursor> cursors = new LinkedHashMap<>();
+    private final AcknowledgedClaims acknowledgedClaims;
+    private final Duration noCheckpointWarning;
+    /** When entries were first read (System.nanoTime()), until a checkpoint completes; 0 before. */
+    private long readWithoutCheckpointSinceNanos;
+    private boolean checkpointSeen;
 
-    @Nullable private RedisClient redis;
+    @Nullable private UnifiedJedis redis;
     private int turn;
 
     public RedisStreamSplitReader(
@@ -95,15 +96,18 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
             String group,
             ReadableConfig config,
             int subtask,
-            RedisStreamSourceReaderMetrics metrics) {
+            RedisStreamSourceReaderMetrics metrics,
+            AcknowledgedClaims acknowledgedClaims) {
         this.connection = connection;
+        this.acknowledgedClaims = acknowledgedClaims;
+        this.noCheckpointWarning = config.get(RedisStreamSourceOptions.NO_CHECKPOINT_WARNING);
         this.metrics = metrics;
         this.group = group;
         this.subtask = subtask;
         this.count = config.get(RedisStreamSourceOptions.FETCH_COUNT);
         this.block = config.get(RedisStreamSourceOptions.FETCH_BLOCK);
-        this.ackBatchSize = config.get(RedisStreamSourceOptions.ACK_BATCH_SIZE);
-        this.deleteAcknowledged = config.get(RedisStreamSourceOptions.ACK_DELETE);
+        int ackBatchSize = config.get(RedisStreamSourceOptions.ACK_BATCH_SIZE);
+        this.acknowledger = new EntryAcknowledger(group, ackBatchSize, config.get(RedisStreamSourceOptions.ACK_DELETE));
         this.claimer = new PendingEntryClaimer(
                 group, config.get(RedisStreamSourceOptions.CLAIM_MIN_IDLE_TIME), ackBatchSize);
         this.metricsRefresher = new SplitMetricsRefresher(group, count);
@@ -121,27 +125,52 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
                 throw RedisFailures.nonRetryable("Redis stream source " + subtask + " failed to read "
                         + cursors.keySet() + " as group " + group, connection, e);
             }
+            close();
             retry.onFailure(e);
         }
         return new RecordsBySplits<>(records, Set.of());
     }
 
-    private void fetchInto(Map<String, Collection<StreamEntry>> records) throws IOException {
+    private void fetchInto(Map<String, Collection<StreamEntry>> records) {
         read(records);
         metricsRefresher.refreshIfDue(client(), cursors.values());
+        warnIfNoCheckpointCompletes(!records.isEmpty());
     }
 
-    private void read(Map<String, Collection<StreamEntry>> records) throws IOException {
+    /**
+     * Without completed checkpoints nothing is ever acknowledged, so pending lists and streams only
+     * grow; the job's configuration is out of a source reader's sight, hence this check over time.
+     */
+    private void warnIfNoCheckpointCompletes(boolean read) {
+        if (checkpointSeen) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (readWithoutCheckpointSinceNanos == 0) {
+            readWithoutCheckpointSinceNanos = read ? now : 0;
+        } else if (now - readWithoutCheckpointSinceNanos > noCheckpointWarning.toNanos()) {
+            checkpointSeen = true;
+            LOG.warn("Redis stream source {}: no checkpoint has completed in the {} since it started reading {};"
+                            + " entries are acknowledged only when a checkpoint completes, so until then the group's"
+                            + " pending entries and the streams only grow. Is checkpointing enabled?",
+                    subtask, noCheckpointWarning, cursors.keySet());
+        }
+    }
+
+    private void read(Map<String, Collection<StreamEntry>> records) {
         for (StreamCursor cursor : cursors.values()) {
             if (cursor.phase == Phase.NEW) {
                 prepare(cursor);
             }
-            if (cursor.phase == Phase.CLAIMING && System.nanoTime() - cursor.nextClaimNanos >= 0) {
-                try {
-                    claim(cursor);
-                } catch (JedisDataException e) {
-                    onDataError(cursor, e);
+            try {
+                if (cursor.phase == Phase.CLAIMED) {
+                    rereadClaimed(cursor, records);
+                } else if (cursor.phase == Phase.LIVE && !cursor.othersWithPending.isEmpty()) {
+                    addRecords(cursor, claimer.claim(client(), cursor), records);
+                    cursor.othersWithPending = Map.of();
                 }
+            } catch (JedisDataException e) {
+                onDataError(cursor, e);
             }
         }
         List<StreamCursor> readable = new ArrayList<>();
@@ -162,12 +191,6 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
             } catch (JedisDataException e) {
                 onDataError(cursor, e);
             }
-        } else {
-            OptionalLong nextClaim = cursors.values().stream()
-                    .filter(c -> c.phase == Phase.CLAIMING).mapToLong(c -> c.nextClaimNanos).min();
-            if (nextClaim.isPresent()) {
-                idleUntil(nextClaim.getAsLong());
-            }
         }
     }
 
@@ -183,7 +206,7 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
             return;
         }
         List<Response<List<Map.Entry<String, List<StreamEntry>>>>> responses = new ArrayList<>(readable.size());
-        try (AbstractPipeline pipeline = client().pipelined()) {
+        try (AbstractPipeline pipeline = RedisClientFactory.pipelined(client())) {
             for (StreamCursor cursor : readable) {
                 responses.add(pipeline.xreadGroup(group, cursor.consumer, params, cursor.readFrom()));
             }
@@ -222,11 +245,27 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
             }
             cursor.lastFetched = entry.getID();
             accepted.add(entry);
-            metrics.recordBytesIn(entry.getFields());
         }
-        if (!accepted.isEmpty()) {
-            records.put(cursor.stream, accepted);
+        addRecords(cursor, accepted, records);
+    }
+
+    private void addRecords(StreamCursor cursor, List<StreamEntry> entries, Map<String, Collection<StreamEntry>> records) {
+        if (entries.isEmpty()) {
+            return;
         }
+        entries.forEach(entry -> metrics.recordBytesIn(entry.getFields()));
+        records.computeIfAbsent(cursor.stream, stream -> new ArrayList<>()).addAll(entries);
+    }
+
+    private void rereadClaimed(StreamCursor cursor, Map<String, Collection<StreamEntry>> records) {
+        List<StreamEntry> entries = claimer.rereadClaimed(client(), cursor);
+        if (entries.isEmpty()) {
+            cursor.phase = Phase.PENDING;
+            cursor.pendingFrom = cursor.restoredId != null ? cursor.restoredId : START;
+            cursor.reread = 0;
+            return;
+        }
+        addRecords(cursor, entries, records);
     }
 
     private void prepare(StreamCursor cursor) {
@@ -239,40 +278,13 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
             }
         }
         if (cursor.restoredId != null) {
-            // Up to the restored position, whichever consumer of the group an entry was delivered to
-            // (an older name of this split's consumer, too), it was emitted before the checkpoint.
-            long acked = acknowledgeUpTo(cursor, cursor.restoredId, null);
-            LOG.info("Stream {}: acknowledged {} pending entries up to the restored position {}",
-                    cursor.stream, acked, cursor.restoredId);
+            long acked = acknowledger.upTo(client(), cursor, cursor.restoredId);
+            LOG.info("Stream {}: acknowledged {} pending entries of consumer {} up to the restored position {}",
+                    cursor.stream, acked, cursor.consumer, cursor.restoredId);
         }
-        cursor.phase = Phase.CLAIMING;
-        cursor.nextClaimNanos = System.nanoTime();
-    }
-
-    private void claim(StreamCursor cursor) {
-        if (claimer.claim(client(), cursor)) {
-            cursor.phase = Phase.PENDING;
-            cursor.pendingFrom = cursor.restoredId != null ? cursor.restoredId : START;
-            cursor.reread = 0;
-        } else {
-            cursor.nextClaimNanos = System.nanoTime() + claimer.retryInterval().toNanos();
-        }
-    }
-
-    /** Waits on the fetcher thread until the given time, or less if {@link #wakeUp()} is called. */
-    private void idleUntil(long nanoTime) throws IOException {
-        synchronized (idleLock) {
-            try {
-                long left;
-                while (!wakeUp.get() && (left = nanoTime - System.nanoTime()) > 0) {
-                    idleLock.wait(Math.max(1, left / 1_000_000));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("Redis stream source " + subtask + " interrupted while idle");
-            }
-        }
-        wakeUp.set(false);
+        acknowledger.ids(client(), cursor, cursor.restoredClaimedIds.stream().map(StreamEntryID::new).toList());
+        cursor.phase = Phase.CLAIMED;
+        cursor.claimedFrom = START;
     }
 
     private void onDataError(StreamCursor cursor, JedisDataException e) {
@@ -290,52 +302,35 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
      * enqueued by {@link RedisStreamFetcherManager}. A failure is logged, not thrown: the entries
      * stay pending and the next completed checkpoint (or a restore) acknowledges them.
      */
-    void acknowledge(long checkpointId, Map<String, String> lastEmittedIds, long completedNanos) {
+    void acknowledge(long checkpointId, List<RedisStreamSplit> splits, long completedNanos) {
+        checkpointSeen = true;
         long acked = 0;
         boolean failed = false;
-        for (Map.Entry<String, String> e : lastEmittedIds.entrySet()) {
-            StreamCursor cursor = cursors.get(e.getKey());
+        for (RedisStreamSplit split : splits) {
+            StreamCursor cursor = cursors.get(split.stream());
             if (cursor == null || cursor.phase == Phase.NEW) {
                 continue;
             }
             try {
-                acked += acknowledgeUpTo(cursor, new StreamEntryID(e.getValue()), cursor.consumer);
+                if (split.lastEmittedId().isPresent()) {
+                    acked += acknowledger.upTo(client(), cursor, new StreamEntryID(split.lastEmittedId().get()));
+                }
+                if (!split.claimedIds().isEmpty()) {
+                    acknowledger.ids(client(), cursor, split.claimedIds().stream().map(StreamEntryID::new).toList());
+                    acknowledgedClaims.add(split.stream(), new ArrayList<>(split.claimedIds()));
+                    acked += split.claimedIds().size();
+                }
             } catch (RuntimeException failure) {
                 failed = true;
                 LOG.warn("Stream {}: could not acknowledge the entries of checkpoint {} up to {} ({});"
                                 + " the next completed checkpoint acknowledges them",
-                        cursor.stream, checkpointId, e.getValue(), failure.toString());
+                        cursor.stream, checkpointId, split.lastEmittedId().orElse("-"), failure.toString());
             }
         }
         if (!failed) {
             metrics.recordCheckpointToAck(Duration.ofNanos(System.nanoTime() - completedNanos).toMillis());
         }
         LOG.debug("Checkpoint {}: acknowledged {} entries", checkpointId, acked);
-    }
-
-    /** Acknowledges the pending entries up to an ID: of one consumer, or of the whole group if null. */
-    private long acknowledgeUpTo(StreamCursor cursor, StreamEntryID upTo, @Nullable String consumer) {
-        long total = 0;
-        while (true) {
-            XPendingParams range = XPendingParams.xPendingParams("-", upTo.toString(), ackBatchSize);
-            List<StreamPendingEntry> pending =
-                    client().xpending(cursor.stream, group, consumer == null ? range : range.consumer(consumer));
-            if (pending.isEmpty()) {
-                return total;
-            }
-            StreamEntryID[] ids = pending.stream().map(StreamPendingEntry::getID).toArray(StreamEntryID[]::new);
-            try (AbstractPipeline pipeline = client().pipelined()) {
-                pipeline.xack(cursor.stream, group, ids);
-                if (deleteAcknowledged) {
-                    pipeline.xdel(cursor.stream, ids);
-                }
-                pipeline.sync();
-            }
-            total += ids.length;
-            if (ids.length < ackBatchSize) {
-                return total;
-            }
-        }
     }
 
     @Override
@@ -356,9 +351,6 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
     public void wakeUp() {
         wakeUp.set(true);
         retry.wakeUp();
-        synchronized (idleLock) {
-            idleLock.notifyAll();
-        }
     }
 
     @Override
@@ -369,7 +361,7 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
         }
     }
 
-    private RedisClient client() {
+    private UnifiedJedis client() {
         if (redis == null) {
             redis = RedisClientFactory.create(connection, block, "streamcrawl-source-" + subtask);
         }

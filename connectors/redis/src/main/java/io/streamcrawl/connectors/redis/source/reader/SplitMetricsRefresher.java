@@ -5,17 +5,19 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.streamcrawl.connectors.redis.internal.ConnectionRetry;
+import io.streamcrawl.connectors.redis.internal.RedisClientFactory;
 import io.streamcrawl.connectors.redis.source.metrics.RedisStreamSourceReaderMetrics;
 import io.streamcrawl.connectors.redis.source.reader.StreamCursor.Phase;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.resps.StreamGroupInfo;
 import redis.clients.jedis.resps.StreamPendingSummary;
@@ -28,8 +30,9 @@ import redis.clients.jedis.resps.StreamPendingSummary;
  *
  * <p>Redis (7.0) reports no lag when entries were deleted after the group's last delivered ID;
  * then the entries after that ID are counted with {@code XRANGE}, up to {@code lagScanLimit}, and
- * the lag is unknown (-1) past that. It also warns, once per consumer, when another consumer of
- * the group holds entries of a live split's stream: the source assumes it reads its group alone.
+ * the lag is unknown (-1) past that. The same {@code XPENDING} summary tells which other consumers
+ * of the group hold entries of a live split's stream ({@link StreamCursor#othersWithPending}), for
+ * the reader to claim them.
  */
 final class SplitMetricsRefresher {
     private static final Logger LOG = LoggerFactory.getLogger(SplitMetricsRefresher.class);
@@ -44,7 +47,7 @@ final class SplitMetricsRefresher {
         this.lagScanLimit = lagScanLimit;
     }
 
-    void refreshIfDue(RedisClient redis, Collection<StreamCursor> cursors) {
+    void refreshIfDue(UnifiedJedis redis, Collection<StreamCursor> cursors) {
         long now = System.nanoTime();
         if (now - nextRefreshNanos < 0) {
             return;
@@ -57,7 +60,7 @@ final class SplitMetricsRefresher {
         }
         List<Response<StreamPendingSummary>> pending = new ArrayList<>(prepared.size());
         List<Response<List<StreamGroupInfo>>> groups = new ArrayList<>(prepared.size());
-        try (AbstractPipeline pipeline = redis.pipelined()) {
+        try (AbstractPipeline pipeline = RedisClientFactory.pipelined(redis)) {
             for (StreamCursor cursor : prepared) {
                 pending.add(pipeline.xpending(cursor.stream, group));
                 groups.add(pipeline.xinfoGroups(cursor.stream));
@@ -69,7 +72,7 @@ final class SplitMetricsRefresher {
             try {
                 StreamPendingSummary summary = pending.get(i).get();
                 cursor.metrics.update(summary.getTotal(), lag(redis, cursor, groups.get(i).get()));
-                warnAboutOtherConsumers(cursor, summary);
+                noteOtherConsumers(cursor, summary);
             } catch (JedisDataException e) {
                 if (ConnectionRetry.isTransient(e)) {
                     throw e;
@@ -80,7 +83,7 @@ final class SplitMetricsRefresher {
         }
     }
 
-    private long lag(RedisClient redis, StreamCursor cursor, List<StreamGroupInfo> infos) {
+    private long lag(UnifiedJedis redis, StreamCursor cursor, List<StreamGroupInfo> infos) {
         for (StreamGroupInfo info : infos) {
             if (!group.equals(info.getName())) {
                 continue;
@@ -96,19 +99,15 @@ final class SplitMetricsRefresher {
         return RedisStreamSourceReaderMetrics.UNKNOWN;
     }
 
-    private void warnAboutOtherConsumers(StreamCursor cursor, StreamPendingSummary summary) {
+    private static void noteOtherConsumers(StreamCursor cursor, StreamPendingSummary summary) {
         Map<String, Long> counts = summary.getConsumerMessageCount();
         if (cursor.phase != Phase.LIVE || counts == null) {
             return;
         }
-        counts.forEach((consumer, count) -> {
-            if (!consumer.equals(cursor.consumer) && count != null && count > 0
-                    && cursor.warnedConsumers.add(consumer)) {
-                LOG.warn("Stream {}: consumer {} of group {} holds {} pending entries while consumer {} reads"
-                                + " the stream; this source assumes it is the group's only reader, and claims"
-                                + " such entries only when a split starts",
-                        cursor.stream, consumer, group, count, cursor.consumer);
-            }
-        });
+        Map<String, Long> others = new TreeMap<>(counts);
+        others.remove(cursor.consumer);
+        others.remove(cursor.claimConsumer);
+        others.values().removeIf(count -> count == null || count == 0);
+        cursor.othersWithPending = others;
     }
 }

@@ -1,6 +1,5 @@
 package io.streamcrawl.connectors.redis.source.reader;
 
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -11,44 +10,51 @@ import io.streamcrawl.connectors.redis.source.split.RedisStreamSplit;
 import redis.clients.jedis.StreamEntryID;
 
 /**
- * Where one split's consumer reads next, and in which phase; touched only by the fetcher thread.
+ * Where one split's consumers read next, and in which phase; touched only by the fetcher thread.
  *
- * <p>A split goes through the phases in order: {@link Phase#NEW} (group not yet checked),
- * {@link Phase#CLAIMING} (taking over the entries pending under other consumers of the group),
- * {@link Phase#PENDING} (re-reading its consumer's own pending entries), {@link Phase#LIVE}
- * (reading new entries). A vanished group sends it back to {@code NEW}.
+ * <p>A split has two consumers: {@link #consumer} reads the stream in order, {@link
+ * #claimConsumer} holds the entries claimed from other consumers of the group, which are emitted
+ * out of order and acknowledged by ID.
+ *
+ * <p>A split goes through the phases in order: {@link Phase#NEW} (group not yet checked), {@link
+ * Phase#CLAIMED} (re-reading the claim consumer's entries not in the restored state), {@link
+ * Phase#PENDING} (re-reading its consumer's own pending entries), {@link Phase#LIVE} (reading new
+ * entries, and claiming those other consumers hold). A vanished group sends it back to {@code NEW}.
  */
 final class StreamCursor {
     static final StreamEntryID START = new StreamEntryID(0, 0);
 
     enum Phase {
         NEW,
-        CLAIMING,
+        CLAIMED,
         PENDING,
         LIVE
     }
 
     final String stream;
     final String consumer;
-    /** The position restored from a checkpoint: every entry of the group up to it was emitted. */
+    final String claimConsumer;
+    /** The position restored from a checkpoint: every entry of the consumer up to it was emitted. */
     @Nullable final StreamEntryID restoredId;
+    /** The claimed entries emitted before the restored checkpoint. */
+    final Set<String> restoredClaimedIds;
     Phase phase = Phase.NEW;
+    StreamEntryID claimedFrom = START;
     StreamEntryID pendingFrom = START;
     long reread;
     /** Highest ID handed out, to drop entries Redis delivers twice after losing its state. */
     @Nullable StreamEntryID lastFetched;
-    /** When the next claim attempt is due (System.nanoTime()), while other consumers hold entries. */
-    long nextClaimNanos;
-    boolean claimWaitLogged;
-    /** Other consumers of the group already warned about while this split was live. */
-    final Set<String> warnedConsumers = new HashSet<>();
+    /** Other consumers of the group holding entries of the stream, as last seen while live. */
+    Map<String, Long> othersWithPending = Map.of();
     final SplitMetrics metrics;
 
     StreamCursor(RedisStreamSplit split, String group, SplitMetrics metrics) {
         this.metrics = metrics;
         this.stream = split.stream();
         this.consumer = consumerName(group, split.stream());
+        this.claimConsumer = consumer + "-claimed";
         this.restoredId = split.lastEmittedId().map(StreamEntryID::new).orElse(null);
+        this.restoredClaimedIds = split.claimedIds();
         this.lastFetched = restoredId;
     }
 

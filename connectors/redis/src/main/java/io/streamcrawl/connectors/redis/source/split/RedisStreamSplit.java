@@ -3,8 +3,13 @@ package io.streamcrawl.connectors.redis.source.split;
 import static org.apache.flink.util.Preconditions.checkArgument;
 import static org.apache.flink.util.Preconditions.checkNotNull;
 
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 import javax.annotation.Nullable;
 
@@ -12,18 +17,26 @@ import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.SourceSplit;
 
 /**
- * One Redis stream read through the source's consumer group, and the ID of the last entry
- * emitted from it (absent when nothing was emitted yet). Immutable; the split ID is the key.
+ * One Redis stream read through the source's consumer group and how far it was emitted: the ID of
+ * the last entry emitted in stream order (absent when nothing was emitted yet), and the IDs of
+ * entries claimed from other consumers while the split was reading, emitted out of that order and
+ * not yet known to be acknowledged. Immutable; the split ID is the key.
  */
 @Internal
 public final class RedisStreamSplit implements SourceSplit {
     private final String stream;
     @Nullable private final String lastEmittedId;
+    private final SortedSet<String> claimedIds;
 
     public RedisStreamSplit(String stream, @Nullable String lastEmittedId) {
+        this(stream, lastEmittedId, List.of());
+    }
+
+    public RedisStreamSplit(String stream, @Nullable String lastEmittedId, Collection<String> claimedIds) {
         this.stream = checkNotNull(stream, "stream");
         checkArgument(!stream.isEmpty(), "stream key must not be empty");
         this.lastEmittedId = lastEmittedId;
+        this.claimedIds = Collections.unmodifiableSortedSet(new TreeSet<>(claimedIds));
     }
 
     /** A split nothing has been emitted from yet. */
@@ -45,22 +58,32 @@ public final class RedisStreamSplit implements SourceSplit {
         return Optional.ofNullable(lastEmittedId);
     }
 
+    /**
+     * Entries taken over from other consumers of the group while the split was reading, already
+     * emitted, wherever they lie relative to {@link #lastEmittedId()}.
+     */
+    public SortedSet<String> claimedIds() {
+        return claimedIds;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof RedisStreamSplit)) {
             return false;
         }
         RedisStreamSplit that = (RedisStreamSplit) o;
-        return stream.equals(that.stream) && Objects.equals(lastEmittedId, that.lastEmittedId);
+        return stream.equals(that.stream) && Objects.equals(lastEmittedId, that.lastEmittedId)
+                && claimedIds.equals(that.claimedIds);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(stream, lastEmittedId);
+        return Objects.hash(stream, lastEmittedId, claimedIds);
     }
 
     @Override
     public String toString() {
-        return "RedisStreamSplit{stream=" + stream + ", lastEmittedId=" + lastEmittedId + '}';
+        return "RedisStreamSplit{stream=" + stream + ", lastEmittedId=" + lastEmittedId
+                + (claimedIds.isEmpty() ? "" : ", claimedIds=" + claimedIds) + '}';
     }
 }

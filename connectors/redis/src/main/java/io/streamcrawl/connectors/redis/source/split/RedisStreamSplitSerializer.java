@@ -1,6 +1,8 @@
 package io.streamcrawl.connectors.redis.source.split;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
@@ -10,15 +12,17 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 /**
  * Serializes {@link RedisStreamSplit}s into checkpoints and savepoints.
  *
- * <p>Version 1: stream key (modified UTF-8), a presence flag, then the last emitted ID. A new
- * layout gets a new version; the decoder of every old version stays.
+ * <p>Version 1: stream key (modified UTF-8), a presence flag, then the last emitted ID. Version 2
+ * adds the number of claimed IDs and each of them. A new layout gets a new version; the decoder
+ * of every old version stays.
  */
 @Internal
 public final class RedisStreamSplitSerializer implements SimpleVersionedSerializer<RedisStreamSplit> {
     public static final RedisStreamSplitSerializer INSTANCE = new RedisStreamSplitSerializer();
 
     private static final int VERSION_1 = 1;
-    private static final int CURRENT_VERSION = VERSION_1;
+    private static final int VERSION_2 = 2;
+    private static final int CURRENT_VERSION = VERSION_2;
 
     @Override
     public int getVersion() {
@@ -33,16 +37,26 @@ public final class RedisStreamSplitSerializer implements SimpleVersionedSerializ
         if (split.lastEmittedId().isPresent()) {
             out.writeUTF(split.lastEmittedId().get());
         }
+        out.writeInt(split.claimedIds().size());
+        for (String id : split.claimedIds()) {
+            out.writeUTF(id);
+        }
         return out.getCopyOfBuffer();
     }
 
     @Override
     public RedisStreamSplit deserialize(int version, byte[] serialized) throws IOException {
-        if (version == VERSION_1) {
+        if (version == VERSION_1 || version == VERSION_2) {
             DataInputDeserializer in = new DataInputDeserializer(serialized);
             String stream = in.readUTF();
             String lastEmittedId = in.readBoolean() ? in.readUTF() : null;
-            return new RedisStreamSplit(stream, lastEmittedId);
+            List<String> claimedIds = new ArrayList<>();
+            if (version == VERSION_2) {
+                for (int i = in.readInt(); i > 0; i--) {
+                    claimedIds.add(in.readUTF());
+                }
+            }
+            return new RedisStreamSplit(stream, lastEmittedId, claimedIds);
         }
         throw new IOException("unknown RedisStreamSplit serializer version " + version
                 + " (this build reads versions up to " + CURRENT_VERSION + ")");

@@ -3,6 +3,7 @@ package io.streamcrawl.connectors.redis.source.reader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -70,6 +71,19 @@ class RedisStreamRecordEmitterTest {
         assertThat(output.getEmittedRecords()).isEmpty();
         assertThat(state.lastEmittedId()).isEqualTo("7-0");
         assertThat(metrics.malformedEntries()).isZero();
+    }
+
+    @Test
+    void aClaimedEntryIsRecordedByIdAndLeavesThePositionAlone() {
+        emitter.emitRecord(entry("9-0", "url", "http://a/", "task", "t"), output, state);
+        emitter.emitRecord(new ClaimedStreamEntry(new StreamEntryID("4-0"), Map.of("url", "http://b/", "task", "t")),
+                output, state);
+        emitter.emitRecord(new ClaimedStreamEntry(new StreamEntryID("12-0"), Map.of("url", "http://c/")), output, state);
+
+        assertThat(output.getEmittedRecords()).containsExactly("http://a/", "http://a/", "http://b/", "http://b/");
+        assertThat(state.toSplit()).isEqualTo(new RedisStreamSplit("s", "9-0", List.of("4-0", "12-0")));
+        state.removeClaimedIds(List.of("4-0"));
+        assertThat(state.toSplit().claimedIds()).containsExactly("12-0");
     }
 
     @Test

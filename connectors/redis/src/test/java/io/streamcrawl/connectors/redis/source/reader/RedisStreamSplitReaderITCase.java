@@ -12,10 +12,12 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.apache.flink.testutils.logging.LoggerAuditingExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.event.Level;
 
 import io.streamcrawl.connectors.redis.RedisConnectionConfig;
 import io.streamcrawl.connectors.redis.RedisRetryOptions;
@@ -32,6 +34,9 @@ import redis.clients.jedis.resps.StreamEntry;
 /** The split reader against a real redis-server: reading, acknowledging, restoring, recovering. */
 class RedisStreamSplitReaderITCase {
     @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    @RegisterExtension
+    final LoggerAuditingExtension log = new LoggerAuditingExtension(RedisStreamSplitReader.class, Level.WARN);
     private static final String GROUP = "g";
 
     private RedisClient redis;
@@ -60,7 +65,7 @@ class RedisStreamSplitReaderITCase {
         assertThat(redis.xpending("s", GROUP).getTotal()).isEqualTo(5);
         assertThat(redis.xpending("s", GROUP).getConsumerMessageCount()).containsOnlyKeys("g-s");
 
-        reader.acknowledge(1, Map.of("s", ids.get(2).toString()), System.nanoTime());
+        reader.acknowledge(1, List.of(new RedisStreamSplit("s", ids.get(2).toString())), System.nanoTime());
 
         assertThat(redis.xpending("s", GROUP).getTotal()).isEqualTo(2);
         assertThat(redis.xrange("s", "-", "+")).extracting(StreamEntry::getID).containsExactlyElementsOf(ids.subList(3, 5));
@@ -100,35 +105,42 @@ class RedisStreamSplitReaderITCase {
     }
 
     @Test
-    void aRestoredSplitAcknowledgesOtherConsumersEntriesUpToItsPositionAndClaimsTheOnesAfter() throws IOException {
+    void aRestoredSplitAcknowledgesItsOwnEntriesUpToItsPositionAndClaimsWhatOthersHoldWhereverItLies() throws IOException {
         List<StreamEntryID> ids = add("s", 6);
-        deliverTo("ghost", "s", 6);
+        deliverTo("g-s", "s", 2);
+        deliverTo("ghost", "s", 4);
 
-        RedisStreamSplitReader restored = reader(Duration.ofMillis(50), Duration.ZERO, new RedisStreamSplit("s", ids.get(2).toString()));
+        RedisStreamSplitReader restored = reader(Duration.ofMillis(50), new RedisStreamSplit("s", ids.get(3).toString()));
+        List<StreamEntry> claimed = fetch(restored, 4);
 
-        assertThat(fetch(restored, 3)).extracting(StreamEntry::getID).containsExactlyElementsOf(ids.subList(3, 6));
-        assertThat(redis.xpending("s", GROUP).getConsumerMessageCount()).containsOnly(Map.entry("g-s", 3L));
-        assertThat(redis.xrange("s", "-", "+")).extracting(StreamEntry::getID).containsExactlyElementsOf(ids.subList(3, 6));
+        // Two of the ghost's entries lie below the restored position: the source never emitted them.
+        assertThat(claimed).extracting(StreamEntry::getID).containsExactlyElementsOf(ids.subList(2, 6));
+        assertThat(claimed).allSatisfy(e -> assertThat(e).isInstanceOf(ClaimedStreamEntry.class));
+        assertThat(redis.xpending("s", GROUP).getConsumerMessageCount()).containsOnly(Map.entry("g-s-claimed", 4L));
+        assertThat(redis.xrange("s", "-", "+")).extracting(StreamEntry::getID).containsExactlyElementsOf(ids.subList(2, 6));
         List<StreamEntryID> more = add("s", 2);
         assertThat(fetch(restored, 2)).extracting(StreamEntry::getID).containsExactlyElementsOf(more);
     }
 
     @Test
-    void readsNoNewEntryBeforeItHasClaimedTheEntriesOfOtherConsumersOnceIdle() throws IOException {
-        List<StreamEntryID> ids = add("s", 2);
+    void claimsWhatAnotherConsumerHoldsOnceIdleAndReadsNewEntriesMeanwhile() throws IOException {
+        List<StreamEntryID> held = add("s", 2);
         deliverTo("ghost", "s", 2);
         long delivered = System.nanoTime();
-        ids.addAll(add("s", 2));
-        Duration minIdle = Duration.ofMillis(500);
+        List<StreamEntryID> fresh = add("s", 2);
+        Duration minIdle = Duration.ofSeconds(1);
         RedisStreamSplitReader reader = reader(Duration.ofMillis(50), minIdle, RedisStreamSplit.of("s"));
 
-        RecordsWithSplitIds<StreamEntry> first = reader.fetch();
+        List<StreamEntry> first = fetch(reader, 2);
+        List<StreamEntry> claimed = fetch(reader, 2);
 
-        assertThat(first.nextSplit()).as("records before the other consumer's entries were idle").isNull();
-        List<StreamEntry> entries = fetch(reader, 4);
+        assertThat(first).extracting(StreamEntry::getID).containsExactlyElementsOf(fresh);
+        assertThat(first).noneSatisfy(e -> assertThat(e).isInstanceOf(ClaimedStreamEntry.class));
+        assertThat(claimed).extracting(StreamEntry::getID).containsExactlyElementsOf(held);
+        assertThat(claimed).allSatisfy(e -> assertThat(e).isInstanceOf(ClaimedStreamEntry.class));
         assertThat(Duration.ofNanos(System.nanoTime() - delivered)).isGreaterThanOrEqualTo(minIdle);
-        assertThat(entries).extracting(StreamEntry::getID).containsExactlyElementsOf(ids);
-        assertThat(redis.xpending("s", GROUP).getConsumerMessageCount()).containsOnly(Map.entry("g-s", 4L));
+        assertThat(redis.xpending("s", GROUP).getConsumerMessageCount())
+                .containsOnly(Map.entry("g-s", 2L), Map.entry("g-s-claimed", 2L));
     }
 
     @Test
@@ -170,19 +182,91 @@ class RedisStreamSplitReaderITCase {
         assertThat(fetch(reader, 2)).extracting(StreamEntry::getID).containsExactlyElementsOf(after);
     }
 
+    @Test
+    void entriesAnotherConsumerTakesWhileTheSplitReadsAreClaimedEmittedAsClaimedAndAcknowledgedById() throws IOException {
+        List<StreamEntryID> read = add("s", 4);
+        RedisStreamSplitReader reader = reader(Duration.ofMillis(50), RedisStreamSplit.of("s"));
+        assertThat(fetch(reader, 4)).extracting(StreamEntry::getID).containsExactlyElementsOf(read);
+        List<StreamEntryID> taken = add("s", 3);
+        deliverTo("stray", "s", 3);
+
+        List<StreamEntry> claimed = fetch(reader, 3);
+
+        assertThat(claimed).extracting(StreamEntry::getID).containsExactlyElementsOf(taken);
+        assertThat(claimed).allSatisfy(e -> assertThat(e).isInstanceOf(ClaimedStreamEntry.class));
+        assertThat(claimed.get(0).getFields()).containsEntry("n", "0");
+        assertThat(redis.xpending("s", GROUP).getConsumerMessageCount())
+                .containsOnly(Map.entry("g-s", 4L), Map.entry("g-s-claimed", 3L));
+
+        reader.acknowledge(1, List.of(new RedisStreamSplit("s", read.get(3).toString(),
+                taken.stream().map(StreamEntryID::toString).toList())), System.nanoTime());
+
+        assertThat(redis.xpending("s", GROUP).getTotal()).isZero();
+        assertThat(redis.xlen("s")).isZero();
+    }
+
+    @Test
+    void aRestoredSplitAcknowledgesTheClaimedEntriesItListsAndEmitsTheOtherClaimedOnesAgain() throws IOException {
+        List<StreamEntryID> ids = add("s", 5);
+        deliverTo("g-s", "s", 2);
+        deliverTo("g-s-claimed", "s", 3);
+
+        RedisStreamSplitReader restored = reader(Duration.ofMillis(50),
+                new RedisStreamSplit("s", ids.get(1).toString(), List.of(ids.get(2).toString())));
+        List<StreamEntry> reread = fetch(restored, 2);
+
+        assertThat(reread).extracting(StreamEntry::getID).containsExactlyElementsOf(ids.subList(3, 5));
+        assertThat(reread).allSatisfy(e -> assertThat(e).isInstanceOf(ClaimedStreamEntry.class));
+        assertThat(redis.xpending("s", GROUP).getConsumerMessageCount()).containsOnly(Map.entry("g-s-claimed", 2L));
+        assertThat(redis.xrange("s", "-", "+")).extracting(StreamEntry::getID).containsExactlyElementsOf(ids.subList(3, 5));
+        List<StreamEntryID> more = add("s", 2);
+        assertThat(fetch(restored, 2)).extracting(StreamEntry::getID).containsExactlyElementsOf(more);
+    }
+
+    @Test
+    void warnsWhenNoCheckpointCompletesAfterItStartedReading() throws IOException, InterruptedException {
+        Configuration config = config(Duration.ofMillis(20), Duration.ZERO);
+        config.set(RedisStreamSourceOptions.NO_CHECKPOINT_WARNING, Duration.ofMillis(300));
+        RedisStreamSplitReader unacknowledged = reader(config, RedisStreamSplit.of("never-acked"));
+        RedisStreamSplitReader acknowledged = reader(config, RedisStreamSplit.of("acked"));
+        add("never-acked", 1);
+        StreamEntryID id = add("acked", 1).get(0);
+        fetch(unacknowledged, 1);
+        fetch(acknowledged, 1);
+        acknowledged.acknowledge(1, List.of(new RedisStreamSplit("acked", id.toString())), System.nanoTime());
+
+        long until = System.nanoTime() + Duration.ofMillis(600).toNanos();
+        while (System.nanoTime() < until) {
+            unacknowledged.fetch();
+            acknowledged.fetch();
+        }
+
+        assertThat(log.getMessages()).hasSize(1).allSatisfy(m -> assertThat(m)
+                .contains("no checkpoint has completed in the PT0.3S since it started reading [never-acked]")
+                .contains("Is checkpointing enabled?"));
+    }
+
     private RedisStreamSplitReader reader(Duration block, RedisStreamSplit... splits) {
         return reader(block, Duration.ZERO, splits);
     }
 
     private RedisStreamSplitReader reader(Duration block, Duration claimMinIdle, RedisStreamSplit... splits) {
+        return reader(config(block, claimMinIdle), splits);
+    }
+
+    private static Configuration config(Duration block, Duration claimMinIdle) {
         Configuration config = new Configuration();
         config.set(RedisStreamSourceOptions.CLAIM_MIN_IDLE_TIME, claimMinIdle);
         config.set(RedisStreamSourceOptions.FETCH_BLOCK, block);
         config.set(RedisStreamSourceOptions.FETCH_COUNT, 2);
         config.set(RedisRetryOptions.INITIAL_BACKOFF, Duration.ofMillis(20));
         config.set(RedisRetryOptions.MAX_BACKOFF, Duration.ofMillis(200));
+        return config;
+    }
+
+    private RedisStreamSplitReader reader(Configuration config, RedisStreamSplit... splits) {
         RedisConnectionConfig conn = RedisConnectionConfig.builder().host(REDIS.host()).port(REDIS.port()).build();
-        RedisStreamSplitReader reader = new RedisStreamSplitReader(conn, GROUP, config, 0, metrics);
+        RedisStreamSplitReader reader = new RedisStreamSplitReader(conn, GROUP, config, 0, metrics, new AcknowledgedClaims());
         readers.add(reader);
         reader.handleSplitsChanges(new SplitsAddition<>(List.of(splits)));
         return reader;

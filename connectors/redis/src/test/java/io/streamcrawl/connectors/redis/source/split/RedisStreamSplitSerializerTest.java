@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +38,24 @@ class RedisStreamSplitSerializerTest {
         byte[] v1 = {0, 1, 's', 1, 0, 3, '5', '-', '1'};
 
         assertThat(serializer.deserialize(1, v1)).isEqualTo(new RedisStreamSplit("s", "5-1"));
+    }
+
+    @Test
+    void roundTripsTheClaimedIds() throws IOException {
+        RedisStreamSplit split = new RedisStreamSplit("s", "9-0", List.of("12-0", "4-1", "4-0"));
+
+        RedisStreamSplit back = serializer.deserialize(serializer.getVersion(), serializer.serialize(split));
+
+        assertThat(back).isEqualTo(split);
+        assertThat(back.claimedIds()).containsExactly("12-0", "4-0", "4-1");
+    }
+
+    @Test
+    void version2BytesStayReadable() throws IOException {
+        // writeUTF("s"), false, writeInt(1), writeUTF("4-0"): the layout of version 2, pinned.
+        byte[] v2 = {0, 1, 's', 0, 0, 0, 0, 1, 0, 3, '4', '-', '0'};
+
+        assertThat(serializer.deserialize(2, v2)).isEqualTo(new RedisStreamSplit("s", null, List.of("4-0")));
     }
 
     @Test

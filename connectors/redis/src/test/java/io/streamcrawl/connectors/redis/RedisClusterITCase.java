@@ -1,0 +1,122 @@
+package io.streamcrawl.connectors.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.streamcrawl.connectors.redis.sink.RedisStreamEntry;
+import io.streamcrawl.connectors.redis.sink.RedisStreamSink;
+import io.streamcrawl.connectors.redis.source.RedisStreamDeserializer;
+import io.streamcrawl.connectors.redis.source.RedisStreamSource;
+import io.streamcrawl.connectors.redis.source.RedisStreamSourceOptions;
+import io.streamcrawl.testing.RedisClusterExtension;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.resps.StreamEntry;
+
+/** Source and sink on a local Redis Cluster of three masters, with one hash-tagged stream key per shard. */
+class RedisClusterITCase {
+    @RegisterExtension static final RedisClusterExtension CLUSTER = new RedisClusterExtension();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final int SHARDS = 4;
+    private static final int PER_SHARD = 300;
+
+    private UnifiedJedis redis;
+    private JobClient job;
+
+    @BeforeEach
+    void connect() {
+        redis = connection().createClient("test");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (job != null) {
+            job.cancel().get();
+            await().atMost(TIMEOUT).until(() -> job.getJobStatus().get().isGloballyTerminalState());
+        }
+        redis.close();
+    }
+
+    @Test
+    void copiesEveryEntryOfShardsSpreadOverTheThreeMastersAndAcknowledgesThem() throws Exception {
+        List<String> in = shardKeys("c:in:");
+        assertThat(in.stream().map(CLUSTER::nodeOf)).as("nodes of %s", in).containsExactlyInAnyOrder(0, 1, 1, 2);
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            for (int i = 0; i < PER_SHARD; i++) {
+                for (int shard = 0; shard < SHARDS; shard++) {
+                    pipeline.xadd(in.get(shard), StreamEntryID.NEW_ENTRY,
+                            Map.of("shard", String.valueOf(shard), "i", String.valueOf(i)));
+                }
+            }
+        }
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        env.enableCheckpointing(100);
+        env.fromSource(RedisStreamSource.<Map<String, String>>builder()
+                                .setConnection(connection())
+                                .setStreams(in)
+                                .setGroup("copy")
+                                .setDeserializer(RedisStreamDeserializer.fieldMap())
+                                .setOption(RedisStreamSourceOptions.FETCH_BLOCK, Duration.ofMillis(50))
+                                .build(),
+                        WatermarkStrategy.noWatermarks(), "redis source")
+                .sinkTo(RedisStreamSink.<Map<String, String>>builder()
+                        .setConnection(connection())
+                        .setSerializer(fields -> new RedisStreamEntry("c:out:{" + fields.get("shard") + "}", fields))
+                        .build());
+        job = env.executeAsync("cluster copy");
+
+        List<String> out = shardKeys("c:out:");
+        await().atMost(TIMEOUT).until(() -> out.stream().mapToLong(redis::xlen).sum() >= SHARDS * PER_SHARD
+                && in.stream().mapToLong(s -> redis.xpending(s, "copy").getTotal() + redis.xlen(s)).sum() == 0);
+        for (int shard = 0; shard < SHARDS; shard++) {
+            assertThat(values(out.get(shard))).as("stream %s", out.get(shard))
+                    .containsExactlyInAnyOrderElementsOf(IntStream.range(0, PER_SHARD).boxed().toList());
+        }
+        Set<String> consumers = new HashSet<>();
+        in.forEach(s -> redis.xinfoConsumers2(s, "copy").forEach(c -> consumers.add(c.getName())));
+        assertThat(consumers).containsExactlyInAnyOrderElementsOf(in.stream().map(s -> "copy-" + s).toList());
+    }
+
+    private static List<String> shardKeys(String prefix) {
+        return IntStream.range(0, SHARDS).mapToObj(shard -> prefix + "{" + shard + "}").toList();
+    }
+
+    private static RedisConnectionConfig connection() {
+        // One seed is enough: the client learns the other nodes from it.
+        return RedisConnectionConfig.builder().clusterNodes(CLUSTER.nodes().subList(0, 1)).build();
+    }
+
+    private List<Integer> values(String stream) {
+        List<Integer> values = new ArrayList<>();
+        for (StreamEntry entry : redis.xrange(stream, "-", "+")) {
+            values.add(Integer.parseInt(entry.getFields().get("i")));
+        }
+        return values;
+    }
+}

@@ -1,0 +1,220 @@
+package io.streamcrawl.connectors.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.ExceptionUtils;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.streamcrawl.connectors.redis.sink.RedisStreamEntry;
+import io.streamcrawl.connectors.redis.sink.RedisStreamSink;
+import io.streamcrawl.connectors.redis.source.RedisStreamDeserializer;
+import io.streamcrawl.connectors.redis.source.RedisStreamSource;
+import io.streamcrawl.connectors.redis.source.RedisStreamSourceOptions;
+import io.streamcrawl.connectors.redis.source.SourceTestFunctions.Gate;
+import io.streamcrawl.testing.RedisServerExtension;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * Source and sink through a redis-server restart (AOF on) without Flink restarting anything, and
+ * an outage past {@link RedisRetryOptions#TIMEOUT} failing the job.
+ */
+class RedisFaultsITCase {
+    @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration RETRY_TIMEOUT = Duration.ofSeconds(2);
+
+    private JobClient job;
+
+    @AfterEach
+    void stop() throws Exception {
+        Gate.open();
+        if (job != null) {
+            job.cancel().get();
+            await().atMost(TIMEOUT).until(() -> job.getJobStatus().get().isGloballyTerminalState());
+        }
+    }
+
+    @Test
+    void aRedisRestartInTheMiddleOfACopyLosesNoEntry() throws Exception {
+        int total = 3000;
+        StreamExecutionEnvironment env = withoutRestarts();
+        env.fromSource(source("r:in", Duration.ofMinutes(5)), WatermarkStrategy.noWatermarks(), "redis source")
+                .sinkTo(sink("r:out", Duration.ofMinutes(5)));
+        job = env.executeAsync("copy across a restart");
+        CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> produce("r:in", total));
+
+        try (RedisClient redis = client()) {
+            await().atMost(TIMEOUT).until(() -> redis.xlen("r:out") >= 500);
+        }
+        assertThat(producer).isNotDone();
+        REDIS.restart();
+        producer.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+
+        try (RedisClient redis = client()) {
+            await().atMost(TIMEOUT).until(() -> values(redis, "r:out").size() == total
+                    && redis.xlen("r:in") == 0 && redis.xpending("r:in", "g").getTotal() == 0);
+            // At least once: a batch in flight at the restart may have been written twice.
+            assertThat(values(redis, "r:out")).containsExactlyInAnyOrderElementsOf(IntStream.range(0, total).boxed().toList());
+        }
+        assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+    }
+
+    @Test
+    void theSourceFailsTheJobOnlyOnceRedisStayedDownPastTheRetryTimeout() throws Exception {
+        produce("d:in", 5);
+        StreamExecutionEnvironment env = withoutRestarts();
+        env.fromSource(source("d:in", RETRY_TIMEOUT), WatermarkStrategy.noWatermarks(), "redis source")
+                .map(Map::toString)
+                .sinkTo(new CollectingSink("deadline-source"));
+        job = env.executeAsync("source deadline");
+        await().atMost(TIMEOUT).until(() -> CollectingSink.results("deadline-source").size() == 5);
+
+        assertFailsAfterTheRetryTimeout(REDIS::stop, "Redis stream source 0");
+    }
+
+    @Test
+    void theSinkFailsTheJobOnlyOnceRedisStayedDownPastTheRetryTimeout() throws Exception {
+        Gate.close();
+        StreamExecutionEnvironment env = withoutRestarts();
+        env.fromData("a", "b", "c")
+                .map(new Gate())
+                .sinkTo(RedisStreamSink.<String>builder()
+                        .setConnection(connection())
+                        .setSerializer(s -> new RedisStreamEntry("d:out", Map.of("s", s)))
+                        .setOption(RedisRetryOptions.TIMEOUT, RETRY_TIMEOUT)
+                        .setOption(RedisRetryOptions.MAX_BACKOFF, Duration.ofMillis(200))
+                        .build());
+        job = env.executeAsync("sink deadline");
+
+        assertFailsAfterTheRetryTimeout(() -> {
+            REDIS.stop();
+            Gate.open();
+        }, "Redis stream sink 0");
+    }
+
+    /** Runs {@code outage}, which stops Redis, and expects the job to fail, not before the retry timeout. */
+    private void assertFailsAfterTheRetryTimeout(Runnable outage, String operator) throws Exception {
+        try {
+            long start = System.nanoTime();
+            outage.run();
+            assertThatThrownBy(() -> job.getJobExecutionResult().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
+                    .satisfies(e -> assertThat(ExceptionUtils.findThrowableWithMessage(e, "redis.retry.timeout = PT2S"))
+                            .as("a cause naming the retry timeout in %s", ExceptionUtils.stringifyException(e))
+                            .hasValueSatisfying(cause -> assertThat(cause.getMessage()).contains(operator)));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(RETRY_TIMEOUT);
+            job = null;
+        } finally {
+            REDIS.start();
+        }
+    }
+
+    /** Adds entries {@code i} = 0..n-1, 10 every 10 ms, riding out a restart by sending a failed batch again. */
+    private static void produce(String stream, int n) {
+        RedisClient redis = client();
+        try {
+            for (int from = 0; from < n; from += 10) {
+                while (true) {
+                    try (AbstractPipeline pipeline = redis.pipelined()) {
+                        for (int i = from; i < Math.min(n, from + 10); i++) {
+                            pipeline.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("i", String.valueOf(i)));
+                        }
+                        pipeline.sync();
+                        break;
+                    } catch (RuntimeException e) {
+                        redis.close();
+                        redis = client();
+                        sleep(50);
+                    }
+                }
+                sleep(10);
+            }
+        } finally {
+            redis.close();
+        }
+    }
+
+    private static Set<Integer> values(RedisClient redis, String stream) {
+        Set<Integer> values = new HashSet<>();
+        for (StreamEntry entry : redis.xrange(stream, "-", "+")) {
+            values.add(Integer.parseInt(entry.getFields().get("i")));
+        }
+        return values;
+    }
+
+    private static RedisStreamSource<Map<String, String>> source(String stream, Duration retryTimeout) {
+        return RedisStreamSource.<Map<String, String>>builder()
+                .setConnection(connection())
+                .setStreams(List.of(stream))
+                .setGroup("g")
+                .setDeserializer(RedisStreamDeserializer.fieldMap())
+                .setOption(RedisStreamSourceOptions.FETCH_BLOCK, Duration.ofMillis(50))
+                .setOption(RedisRetryOptions.TIMEOUT, retryTimeout)
+                .setOption(RedisRetryOptions.MAX_BACKOFF, Duration.ofMillis(200))
+                .build();
+    }
+
+    private static RedisStreamSink<Map<String, String>> sink(String stream, Duration retryTimeout) {
+        return RedisStreamSink.<Map<String, String>>builder()
+                .setConnection(connection())
+                .setSerializer(fields -> new RedisStreamEntry(stream, fields))
+                .setOption(RedisRetryOptions.TIMEOUT, retryTimeout)
+                .setOption(RedisRetryOptions.MAX_BACKOFF, Duration.ofMillis(200))
+                .build();
+    }
+
+    /** No restart strategy: a failure anywhere fails the job, so only the connector's retries can ride out an outage. */
+    private static StreamExecutionEnvironment withoutRestarts() {
+        Configuration config = new Configuration();
+        config.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        env.setParallelism(1);
+        env.enableCheckpointing(100);
+        return env;
+    }
+
+    private static RedisConnectionConfig connection() {
+        return RedisConnectionConfig.builder().host(REDIS.host()).port(REDIS.port()).build();
+    }
+
+    private static RedisClient client() {
+        return RedisClient.create(REDIS.host(), REDIS.port());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

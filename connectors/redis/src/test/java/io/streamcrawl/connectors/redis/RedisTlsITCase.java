@@ -1,0 +1,185 @@
+package io.streamcrawl.connectors.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.ExceptionUtils;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.streamcrawl.connectors.redis.sink.RedisStreamEntry;
+import io.streamcrawl.connectors.redis.sink.RedisStreamSink;
+import io.streamcrawl.connectors.redis.source.RedisStreamDeserializer;
+import io.streamcrawl.connectors.redis.source.RedisStreamSource;
+import io.streamcrawl.testing.RedisServerExtension;
+import io.streamcrawl.testing.TlsCertificates;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+
+/**
+ * Source and sink over TLS to a redis-server with a TLS port that requires client certificates,
+ * with certificates made for the test; TLS failures fail the job at once and say what to check.
+ */
+class RedisTlsITCase {
+    @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.withTls();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(25);
+
+    /** Over the plain port, for the test's own checks. */
+    private RedisClient redis;
+    private JobClient job;
+
+    @BeforeEach
+    void connect() {
+        redis = RedisClient.create(REDIS.host(), REDIS.port());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (job != null) {
+            job.cancel().get();
+            await().atMost(TIMEOUT).until(() -> job.getJobStatus().get().isGloballyTerminalState());
+        }
+        redis.close();
+    }
+
+    @Test
+    void copiesWithATrustStoreAndAKeyStoreVerifyingTheHostName() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            redis.xadd("tls:in", StreamEntryID.NEW_ENTRY, Map.of("i", String.valueOf(i)));
+        }
+        TlsCertificates certs = REDIS.certificates();
+        RedisConnectionConfig connection = tlsConnection("localhost", RedisTlsConfig.builder()
+                .trustStore(certs.trustStore().toString(), TlsCertificates.PASSWORD)
+                .keyStore(certs.clientKeyStore().toString(), TlsCertificates.PASSWORD)
+                .build());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        env.enableCheckpointing(100);
+        env.fromSource(source(connection), WatermarkStrategy.noWatermarks(), "redis source")
+                .sinkTo(RedisStreamSink.<Map<String, String>>builder()
+                        .setConnection(connection)
+                        .setSerializer(fields -> new RedisStreamEntry("tls:out", fields))
+                        .build());
+        job = env.executeAsync("tls copy");
+
+        await().atMost(TIMEOUT).until(() -> redis.xlen("tls:out") == 50 && redis.xlen("tls:in") == 0);
+        assertThat(redis.xrange("tls:out", "-", "+")).extracting(e -> e.getFields().get("i"))
+                .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 50).mapToObj(String::valueOf).toList());
+    }
+
+    @Test
+    void writesWithPemFilesWhenTheHostNameIsNotVerified() throws Exception {
+        TlsCertificates certs = REDIS.certificates();
+        RedisConnectionConfig connection = tlsConnection("127.0.0.1", RedisTlsConfig.builder()
+                .caCertificates(certs.caCertificate().toString())
+                .clientCertificate(certs.clientCertificate().toString(), certs.clientKey().toString())
+                .verifyHostname(false)
+                .build());
+        StreamExecutionEnvironment env = withoutRestarts();
+        env.fromData(IntStream.range(0, 30).boxed().collect(Collectors.toList()))
+                .sinkTo(RedisStreamSink.<Integer>builder()
+                        .setConnection(connection)
+                        .setSerializer(i -> new RedisStreamEntry("tls:pem", Map.of("i", String.valueOf(i))))
+                        .build());
+
+        env.execute("pem");
+
+        assertThat(redis.xlen("tls:pem")).isEqualTo(30);
+    }
+
+    @Test
+    void aHostNameTheCertificateDoesNotNameFailsTheSourceAtOnce() {
+        TlsCertificates certs = REDIS.certificates();
+        RedisConnectionConfig connection = tlsConnection("127.0.0.1", RedisTlsConfig.builder()
+                .caCertificates(certs.caCertificate().toString())
+                .clientCertificate(certs.clientCertificate().toString(), certs.clientKey().toString())
+                .build());
+        StreamExecutionEnvironment env = withoutRestarts();
+        env.fromSource(source(connection), WatermarkStrategy.noWatermarks(), "redis source")
+                .map(Map::toString)
+                .sinkTo(new CollectingSink("tls-host"));
+
+        assertFailsAtOnceWith(env, "TLS with rediss://127.0.0.1:" + REDIS.tlsPort(), "127.0.0.1");
+    }
+
+    @Test
+    void withoutAClientCertificateTheSinkFailsAtOnce() {
+        RedisConnectionConfig connection = tlsConnection("localhost", RedisTlsConfig.builder()
+                .caCertificates(REDIS.certificates().caCertificate().toString())
+                .build());
+
+        assertFailsAtOnceWith(sinkJob(connection), "TLS with rediss://localhost:" + REDIS.tlsPort(), "certificate_required");
+    }
+
+    @Test
+    void aMissingCertificateFileFailsAtOnceAndNamesIt() {
+        RedisConnectionConfig connection = tlsConnection("localhost", RedisTlsConfig.builder()
+                .caCertificates("/nonexistent/ca.crt")
+                .build());
+
+        assertFailsAtOnceWith(sinkJob(connection), "TLS setup for rediss://localhost:" + REDIS.tlsPort(), "/nonexistent/ca.crt");
+    }
+
+    private static StreamExecutionEnvironment sinkJob(RedisConnectionConfig connection) {
+        StreamExecutionEnvironment env = withoutRestarts();
+        env.fromData(IntStream.range(0, 10).boxed().collect(Collectors.toList()))
+                .sinkTo(RedisStreamSink.<Integer>builder()
+                        .setConnection(connection)
+                        .setSerializer(i -> new RedisStreamEntry("tls:never", Map.of("i", String.valueOf(i))))
+                        .build());
+        return env;
+    }
+
+    private static void assertFailsAtOnceWith(StreamExecutionEnvironment env, String message, String detail) {
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> env.execute("tls failure"))
+                .satisfies(e -> assertThat(ExceptionUtils.findThrowableWithMessage(e, message))
+                        .as("a cause with '%s' in %s", message, ExceptionUtils.stringifyException(e))
+                        .hasValueSatisfying(cause -> assertThat(cause.getMessage()).contains(detail)));
+        // Not retried until redis.retry.timeout (5 minutes): a retry cannot fix it.
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT);
+    }
+
+    private static StreamExecutionEnvironment withoutRestarts() {
+        Configuration config = new Configuration();
+        config.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        env.setParallelism(1);
+        env.enableCheckpointing(100);
+        return env;
+    }
+
+    private static RedisStreamSource<Map<String, String>> source(RedisConnectionConfig connection) {
+        return RedisStreamSource.<Map<String, String>>builder()
+                .setConnection(connection)
+                .setStreams(List.of("tls:in"))
+                .setGroup("g")
+                .setDeserializer(RedisStreamDeserializer.fieldMap())
+                .build();
+    }
+
+    private static RedisConnectionConfig tlsConnection(String host, RedisTlsConfig tls) {
+        return RedisConnectionConfig.builder().host(host).port(REDIS.tlsPort()).tls(tls).build();
+    }
+}
