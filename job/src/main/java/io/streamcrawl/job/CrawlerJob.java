@@ -3,7 +3,9 @@ package io.streamcrawl.job;
 import io.streamcrawl.connectors.etcd.EtcdWatchSource;
 import io.streamcrawl.connectors.redis.RedisConnectionConfig;
 import io.streamcrawl.connectors.redis.sink.RedisStreamSink;
+import io.streamcrawl.connectors.redis.sink.RedisStreamSinkBuilder;
 import io.streamcrawl.connectors.redis.source.RedisStreamSource;
+import io.streamcrawl.connectors.redis.source.RedisStreamSourceBuilder;
 import io.streamcrawl.job.config.CrawlerConfig;
 import io.streamcrawl.job.config.RedisConnections;
 import io.streamcrawl.job.control.ControlPlane;
@@ -76,13 +78,14 @@ public final class CrawlerJob {
         List<String> streams = IntStream.range(0, shards).mapToObj(i -> streamPrefix + i).toList();
 
         FrontierEntrySerializer frontierSerializer = new FrontierEntrySerializer(streamPrefix, shards);
+        RedisStreamSourceBuilder<FrontierEntry> frontierSource = RedisStreamSource.<FrontierEntry>builder()
+                .setConnection(redis)
+                .setStreams(streams)
+                .setGroup(config.get(FRONTIER_GROUP))
+                .setDeserializer(new FrontierEntryDeserializer());
+        RedisConnections.applyOptions(config, REDIS_SOURCE_OPTIONS, frontierSource::setOption);
         DataStream<FrontierEntry> frontier = env.fromSource(
-                        RedisStreamSource.<FrontierEntry>builder()
-                                .setConnection(redis)
-                                .setStreams(streams)
-                                .setGroup(config.get(FRONTIER_GROUP))
-                                .setDeserializer(new FrontierEntryDeserializer())
-                                .build(),
+                        frontierSource.build(),
                         WatermarkStrategy.noWatermarks(),
                         "frontier source")
                 .uid("frontier-source");
@@ -144,8 +147,7 @@ public final class CrawlerJob {
                 .uid("warc-files"));
 
         pages.getSideOutput(PageParser.LINKS)
-                .sinkTo(RedisStreamSink.<FrontierEntry>builder()
-                        .setConnection(redis)
+                .sinkTo(CrawlerJob.<FrontierEntry>redisSink(config, redis)
                         .setSerializer(frontierSerializer)
                         .build())
                 .name("frontier sink")
@@ -154,12 +156,17 @@ public final class CrawlerJob {
         markedPages.map(new PageCounter(stats))
                 .name("page counter")
                 .uid("page-counter")
-                .sinkTo(RedisStreamSink.<PageRecord>builder()
-                        .setConnection(redis)
+                .sinkTo(CrawlerJob.<PageRecord>redisSink(config, redis)
                         .setSerializer(new PageRecordSerializer(config.get(PAGES_STREAM)))
                         .setMaxLength(config.get(PAGES_MAX_LENGTH))
                         .build())
                 .name("pages sink")
                 .uid("pages-sink");
+    }
+
+    private static <T> RedisStreamSinkBuilder<T> redisSink(Configuration config, RedisConnectionConfig redis) {
+        RedisStreamSinkBuilder<T> sink = RedisStreamSink.<T>builder().setConnection(redis);
+        RedisConnections.applyOptions(config, REDIS_SINK_OPTIONS, sink::setOption);
+        return sink;
     }
 }

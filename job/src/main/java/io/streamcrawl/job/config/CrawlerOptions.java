@@ -2,6 +2,11 @@ package io.streamcrawl.job.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
+
+import io.streamcrawl.connectors.redis.RedisRetryOptions;
+import io.streamcrawl.connectors.redis.sink.RedisStreamSinkOptions;
+import io.streamcrawl.connectors.redis.source.RedisStreamSourceOptions;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -158,8 +163,24 @@ public final class CrawlerOptions {
             .durationType().defaultValue(Duration.ofMinutes(15))
             .withDescription("A WARC file is closed when it is this old or has not been written to for this long.");
 
+    /** Options of the Redis connector the job hands to its frontier source (their defaults live in the connector). */
+    public static final List<ConfigOption<?>> REDIS_SOURCE_OPTIONS = List.of(
+            RedisStreamSourceOptions.FETCH_COUNT, RedisStreamSourceOptions.FETCH_BLOCK, RedisStreamSourceOptions.ACK_BATCH_SIZE,
+            RedisStreamSourceOptions.ACK_DELETE, RedisStreamSourceOptions.CLAIM_MIN_IDLE_TIME,
+            RedisStreamSourceOptions.NO_CHECKPOINT_WARNING,
+            RedisRetryOptions.INITIAL_BACKOFF, RedisRetryOptions.MAX_BACKOFF, RedisRetryOptions.TIMEOUT);
+
+    /**
+     * Options of the Redis connector the job hands to its sinks. Not {@code redis.sink.max-length}:
+     * trimming the frontier would lose URLs; the page stream has {@code pages.max-length}.
+     */
+    public static final List<ConfigOption<?>> REDIS_SINK_OPTIONS = List.of(
+            RedisStreamSinkOptions.BATCH_SIZE, RedisStreamSinkOptions.FLUSH_INTERVAL,
+            RedisStreamSinkOptions.MAX_IN_FLIGHT_BATCHES, RedisStreamSinkOptions.MAX_BUFFERED_ENTRIES,
+            RedisRetryOptions.INITIAL_BACKOFF, RedisRetryOptions.MAX_BACKOFF, RedisRetryOptions.TIMEOUT);
+
     /** Every option, for validation of keys and the documentation check. */
-    public static final List<ConfigOption<?>> ALL = List.of(
+    public static final List<ConfigOption<?>> ALL = Stream.of(List.<ConfigOption<?>>of(
             REDIS_HOST, REDIS_PORT, REDIS_USER, REDIS_PASSWORD, ETCD_ENDPOINTS, ETCD_PREFIX,
             REDIS_CLUSTER_NODES, REDIS_TLS_ENABLED, REDIS_TLS_CA_CERTIFICATES, REDIS_TLS_TRUSTSTORE,
             REDIS_TLS_TRUSTSTORE_PASSWORD, REDIS_TLS_CLIENT_CERTIFICATE, REDIS_TLS_CLIENT_KEY, REDIS_TLS_KEYSTORE,
@@ -170,5 +191,6 @@ public final class CrawlerOptions {
             SCHEDULER_WAIT_POLL, SCHEDULER_BUDGET_CHUNK, PARALLELISM, CHECKPOINT_INTERVAL, JOB_NAME,
             PARSE_MAX_TEXT_CHARS, NEAR_DUPLICATES_MAX_DISTANCE, NEAR_DUPLICATES_PAGES_PER_HOST,
             OUTPUT_JSONL_PATH, OUTPUT_JSONL_TEXT, OUTPUT_JSONL_ROLL_SIZE, OUTPUT_JSONL_ROLL_INTERVAL,
-            OUTPUT_WARC_PATH, OUTPUT_WARC_ROLL_SIZE, OUTPUT_WARC_ROLL_INTERVAL);
+            OUTPUT_WARC_PATH, OUTPUT_WARC_ROLL_SIZE, OUTPUT_WARC_ROLL_INTERVAL), REDIS_SOURCE_OPTIONS, REDIS_SINK_OPTIONS)
+            .flatMap(List::stream).distinct().toList();
 }

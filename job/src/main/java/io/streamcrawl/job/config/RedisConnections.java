@@ -49,6 +49,20 @@ public final class RedisConnections {
         return builder.build();
     }
 
+    /** Takes one connector option: a source or sink builder's {@code setOption}. */
+    public interface OptionSetter {
+        <V> void set(ConfigOption<V> option, V value);
+    }
+
+    /** Hands each of {@code options} with its value in the job's configuration to a connector builder. */
+    public static void applyOptions(Configuration config, List<ConfigOption<?>> options, OptionSetter builder) {
+        options.forEach(option -> apply(config, option, builder));
+    }
+
+    private static <V> void apply(Configuration config, ConfigOption<V> option, OptionSetter builder) {
+        builder.set(option, config.get(option));
+    }
+
     private static RedisTlsConfig tls(Configuration config) {
         RedisTlsConfig.Builder tls = RedisTlsConfig.builder().verifyHostname(config.get(REDIS_TLS_VERIFY_HOSTNAME));
         if (isSet(config, REDIS_TLS_CA_CERTIFICATES)) {

@@ -2,8 +2,12 @@ package io.streamcrawl.job.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 
@@ -40,5 +44,24 @@ class RedisConnectionsTest {
                 .verifyHostname(false)
                 .build());
         assertThat(List.of(redis.tls().get().trustStore(), redis.tls().get().keyStore())).allMatch(o -> o.isEmpty());
+    }
+
+    @Test
+    void connectorOptionsOfTheJobConfigurationReachTheBuilders() {
+        Configuration config = CrawlerConfig.fromArgs(new String[] {"--redis.retry.timeout", "7 s", "--redis.source.fetch.count", "50"});
+        Map<String, Object> handed = new HashMap<>();
+        RedisConnections.OptionSetter builder = new RedisConnections.OptionSetter() {
+            @Override
+            public <V> void set(ConfigOption<V> option, V value) {
+                handed.put(option.key(), value);
+            }
+        };
+
+        RedisConnections.applyOptions(config, CrawlerOptions.REDIS_SOURCE_OPTIONS, builder);
+
+        assertThat(handed).containsEntry("redis.retry.timeout", Duration.ofSeconds(7))
+                .containsEntry("redis.source.fetch.count", 50)
+                .containsEntry("redis.source.claim.min-idle-time", Duration.ofSeconds(30))
+                .hasSize(CrawlerOptions.REDIS_SOURCE_OPTIONS.size());
     }
 }
