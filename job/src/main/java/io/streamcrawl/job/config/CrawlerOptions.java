@@ -85,11 +85,20 @@ public final class CrawlerOptions {
     public static final ConfigOption<String> JOB_NAME = ConfigOptions.key("job.name")
             .stringType().defaultValue("streamcrawl").withDescription("Name of the Flink job.");
 
+    public static final ConfigOption<Duration> FENCE_LEASE_TTL = ConfigOptions.key("fence.lease-ttl")
+            .durationType().defaultValue(Duration.ofSeconds(15))
+            .withDescription("TTL of the job fence's etcd lease: how long a crashed job still holds its crawl namespace.");
+
+    public static final ConfigOption<Duration> FENCE_WAIT = ConfigOptions.key("fence.wait")
+            .durationType().defaultValue(Duration.ZERO)
+            .withDescription("How long a submission waits while another job holds the crawl namespace; 0 fails at once.");
+
     /** Every option, for validation of keys and the documentation check. */
     public static final List<ConfigOption<?>> ALL = List.of(
             REDIS_HOST, REDIS_PORT, REDIS_USER, REDIS_PASSWORD, ETCD_ENDPOINTS, ETCD_PREFIX,
             FRONTIER_STREAM_PREFIX, FRONTIER_SHARDS, FRONTIER_GROUP, PAGES_STREAM, PAGES_MAX_LENGTH,
             STATS_KEY_PREFIX, STATS_INTERVAL, FETCH_ASYNC_CAPACITY, FETCH_MAX_REQUESTS_PER_HOST,
             FETCH_CONNECT_TIMEOUT, FETCH_READ_TIMEOUT, FETCH_OPERATOR_TIMEOUT, SCHEDULER_RELEASES_PER_TICK,
-            SCHEDULER_WAIT_POLL, PARALLELISM, CHECKPOINT_INTERVAL, JOB_NAME);
+            SCHEDULER_WAIT_POLL, PARALLELISM, CHECKPOINT_INTERVAL, JOB_NAME,
+            FENCE_LEASE_TTL, FENCE_WAIT);
 }
