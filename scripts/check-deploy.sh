@@ -3,7 +3,8 @@
 #   - docker-compose.yml                      docker-compose config -q (syntax, schema, merges)
 #   - config/prometheus/prometheus.yml        promtool check config (local standalone cluster)
 #   - config/prometheus/prometheus-compose.yml promtool check config (Docker Compose)
-#   - config/prometheus/alerts.yml            promtool check rules
+#   - config/prometheus/alerts.yml            promtool check rules, and its unit tests
+#                                             (promtool test rules alerts-test.yml)
 #   - the two Prometheus configurations       the same but for their targets (relabeling, rules)
 #   - docker-compose.yml against config/      the Flink failover, checkpoint and state settings
 #                                             agree with config/flink/config.yaml; every file it
@@ -140,6 +141,7 @@ check "prometheus.yml and prometheus-compose.yml agree but for targets" promethe
 check "config/prometheus/prometheus.yml" promtool check config config/prometheus/prometheus.yml
 check "config/prometheus/prometheus-compose.yml" promtool check config config/prometheus/prometheus-compose.yml
 check "config/prometheus/alerts.yml" promtool check rules config/prometheus/alerts.yml
+check "config/prometheus/alerts-test.yml" promtool test rules config/prometheus/alerts-test.yml
 
 shopt -s nullglob
 dashboards=("$ROOT"/config/grafana/dashboards/*.json)
