@@ -4,8 +4,8 @@
 #   metrics   a demo crawl scraped by a real Prometheus with config/prometheus/prometheus.yml:
 #             the crawler_* series (and every crawler_* name of alerts.yml and the Grafana
 #             dashboard) are there with the right values, the alert rules load and evaluate
-#   webui     headless Chromium renders the job's page of the Flink web UI with every operator
-#             name on it (screenshot: .local/artifacts/webui-job.png)
+#   webui     headless Chromium renders the job's page of the Flink web UI: every operator
+#             name is in the job graph (screenshot: .local/artifacts/webui-job.png)
 #   fence     a second submission on the same crawl namespace is refused with a clear message
 #   upgrade   a crawl stopped with a savepoint midway resumes from a rebuilt jar whose keyed
 #             state class gained a field: every page fetched exactly once

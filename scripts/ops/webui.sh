@@ -1,5 +1,5 @@
 # Scenario "webui" of scripts/cluster-ops.sh: headless Chromium (Debian's package) renders the
-# job's page of the Flink web UI; every operator of the job must be on it by its name.
+# job's page of the Flink web UI; every operator of the job must be in the job graph by its name.
 
 # The names CrawlerJob gives its operators (what a user looks for in the job graph).
 OPERATOR_NAMES=("frontier source" "task control source" "job fence" "task control" "host scheduler"
@@ -15,8 +15,17 @@ chromium_headless() {
     2>>"$LOG_DIR/chromium.log"
 }
 
+# graph_labels: the text of each node of the rendered job graph, one line each, from the DOM on
+# standard input (the nodes' "description" divs, as the Flink 2.3 web UI renders them).
+graph_labels() {
+  python3 -c '
+import html, re, sys
+for label in re.findall(r"<div[^>]*class=\"detail description[^\"]*\"[^>]*>(.*?)</div>", sys.stdin.read(), re.S):
+    print(html.unescape(re.sub(r"<[^>]+>", "", label)).strip())'
+}
+
 scenario_webui() {
-  local job url dom name missing=()
+  local job url dom labels name missing=()
   job="$(running_job streamcrawl)" || fail "no running streamcrawl job"
   url="$(flink_rest_url)/#/job/running/$job/overview"
   mkdir -p "$(dirname "$WEBUI_SHOT")"
@@ -24,11 +33,14 @@ scenario_webui() {
   log "rendering $url"
   dom="$(chromium_headless --dump-dom "$url")" || fail "chromium --dump-dom failed (log: .local/log/chromium.log)"
   printf '%s\n' "$dom" >"${WEBUI_SHOT%.png}.html"
+  labels="$(graph_labels <<<"$dom")"
+  [[ -n $labels ]] || fail "no job graph on the page (DOM: ${WEBUI_SHOT%.png}.html)"
   for name in "${OPERATOR_NAMES[@]}"; do
-    grep -qF "$name" <<<"$dom" || missing+=("$name")
+    grep -qF "$name" <<<"$labels" || missing+=("$name")
   done
-  ((${#missing[@]} == 0)) || fail "operator names not on the job's page: ${missing[*]}"
-  log "all ${#OPERATOR_NAMES[@]} operator names are on the job's page"
+  ((${#missing[@]} == 0)) || fail "operator names not in the job graph: ${missing[*]}; its nodes: $labels"
+  log "all ${#OPERATOR_NAMES[@]} operator names are in the job graph's $(grep -c . <<<"$labels") nodes:"
+  printf '    %s\n' "$labels"
   chromium_headless --screenshot="$WEBUI_SHOT" "$url" >/dev/null || fail "chromium --screenshot failed"
   [[ -s $WEBUI_SHOT ]] || fail "no screenshot at $WEBUI_SHOT"
   log "screenshot: ${WEBUI_SHOT#"$ROOT"/} ($(stat -c %s "$WEBUI_SHOT") bytes)"
