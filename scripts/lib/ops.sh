@@ -2,6 +2,7 @@
 # that count their requests, crawl tasks, and checks. Source after common.sh and flink.sh.
 
 JAR="$ROOT/job/target/crawler-job.jar"
+ETCD_URL="http://127.0.0.1:${ETCD_PORT:-23790}"   # the etcd of scripts/services.sh
 SITE_LINKS=20
 SITE_DEPTH=3
 
@@ -64,6 +65,9 @@ task_field() {
 }
 
 task_nothing_in_flight() { [[ "$(task_field "$1" in_flight)" == 0 ]]; }
+
+# etcd_ctl ARGS...: etcdctl against the local etcd (quicker than a crawlctl JVM).
+etcd_ctl() { ETCDCTL_API=3 etcdctl --endpoints "$ETCD_URL" "$@"; }
 
 # wait_job_running ID [SECONDS]: the job and every vertex of it RUNNING.
 wait_job_running() {

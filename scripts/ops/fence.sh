@@ -4,7 +4,7 @@
 scenario_fence() {
   local job out owner
   job="$(running_job streamcrawl)" || fail "no running streamcrawl job"
-  owner="$(ETCDCTL_API=3 etcdctl --endpoints http://127.0.0.1:23790 get --print-value-only /streamcrawl/jobs/streamcrawl/owner)"
+  owner="$(etcd_ctl get --print-value-only /streamcrawl/jobs/streamcrawl/owner)"
   [[ $owner == *"holder=flink-job-$job "* ]] || fail "the fence is not held by job $job: '$owner'"
   log "fence held: $owner"
   if out="$("$ROOT/scripts/flink" run -d "$JAR" 2>&1)"; then
