@@ -46,18 +46,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'fail "interrupted"' INT TERM
 
-# job_state ID: the job's top-level state ("state") from GET /jobs/<id>.
-job_state() { curl -sf --max-time 5 "$REST/jobs/$1" | grep -o '"state":"[A-Z_]*"' | head -1 | cut -d'"' -f4; }
-# vertex_states ID: one status per job vertex ("status" only appears in the vertex list).
-vertex_states() { curl -sf --max-time 5 "$REST/jobs/$1" | grep -o '"status":"[A-Z_]*"' | cut -d'"' -f4; }
-
-job_in_state() { [[ "$(job_state "$1")" == "$2" ]]; }
-all_vertices_running() {
-  local states
-  states="$(vertex_states "$1")"
-  [[ -n $states ]] && ! grep -qv '^RUNNING$' <<<"$states"
-}
-
 # --- 1. job jar -----------------------------------------------------------------------
 if [[ ! -f $JAR ]]; then
   log "job/target/crawler-job.jar missing: building it"
@@ -102,8 +90,7 @@ log "job RUNNING, all $(vertex_states "$JOB_ID" | wc -l) vertices RUNNING"
 # --- 4. savepoint ---------------------------------------------------------------------
 out="$("$ROOT/scripts/flink" savepoint "$JOB_ID" 2>&1)" || { echo "$out" >&2; fail "flink savepoint failed"; }
 echo "$out"
-sp="$(sed -n 's/^Savepoint completed\. Path: //p' <<<"$out" | head -1)"
-sp="${sp#file:}"
+sp="$(savepoint_path "$out")"
 [[ -n $sp && -f $sp/_metadata ]] || fail "savepoint directory missing or incomplete: '${sp}'"
 log "savepoint ok: ${sp#"$ROOT"/}"
 first_sp="$sp"
@@ -113,8 +100,7 @@ stop_dir="$FLINK_HOME/savepoints/smoke"
 out="$("$ROOT/scripts/flink" stop --savepointPath "$stop_dir" "$JOB_ID" 2>&1)" \
   || { echo "$out" >&2; fail "flink stop --savepointPath failed"; }
 echo "$out"
-sp="$(sed -n 's/^Savepoint completed\. Path: //p' <<<"$out" | head -1)"
-sp="${sp#file:}"
+sp="$(savepoint_path "$out")"
 [[ -n $sp && -f $sp/_metadata ]] || fail "stop-with-savepoint directory missing or incomplete: '${sp}'"
 wait_until "$TIMEOUT" "job $JOB_ID FINISHED" job_in_state "$JOB_ID" FINISHED \
   || fail "job $JOB_ID not FINISHED after stop (state: $(job_state "$JOB_ID" || echo '?'))"

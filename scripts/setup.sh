@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One-time (idempotent) setup of a development machine for streamcrawl:
-#   - installs redis-server, etcd and etcdctl from Debian packages when missing,
+#   - installs redis-server, etcd and etcdctl from Debian packages when missing, and what the
+#     operations tests use: prometheus (and promtool) and chromium (headless, for the web UI),
 #   - checks Java 17+ and Maven 3.8+,
 #   - builds the project (mvn install), unless --no-build is given,
 #   - assembles the local Flink distribution in .local/flink/lib.
@@ -20,11 +21,13 @@ done
 
 # --- system packages -------------------------------------------------------------------
 packages=()
-for bin in redis-server redis-cli etcd etcdctl curl; do
+BINARIES=(redis-server redis-cli etcd etcdctl curl prometheus promtool chromium)
+for bin in "${BINARIES[@]}"; do
   command -v "$bin" >/dev/null && continue
   case "$bin" in
     redis-server | redis-cli | etcd | etcdctl) packages+=(redis-server etcd-server etcd-client) ;;
-    curl) packages+=(curl) ;;
+    prometheus | promtool) packages+=(prometheus) ;;
+    *) packages+=("$bin") ;;
   esac
 done
 if ((${#packages[@]})); then
@@ -37,11 +40,11 @@ if ((${#packages[@]})); then
   "${sudo[@]}" apt-get update
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
     apt-get install -y --no-install-recommends "${packages[@]}"
-  for bin in redis-server redis-cli etcd etcdctl curl; do
+  for bin in "${BINARIES[@]}"; do
     command -v "$bin" >/dev/null || die "$bin still missing after apt-get install"
   done
 else
-  log "redis-server, etcd, etcdctl, curl: present"
+  log "${BINARIES[*]}: present"
 fi
 
 # --- Java and Maven --------------------------------------------------------------------

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command: install what is missing, run the Maven build with all tests
-# (extra arguments go to Maven), a check of the deployment files, then the smoke test on a
-# real Flink cluster.
+# (extra arguments go to Maven), a check of the deployment files, then the smoke test and the
+# operations tests (metrics, web UI, fence, savepoint upgrade, failures) on a real Flink cluster.
 #   scripts/test.sh [maven args...]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,3 +15,5 @@ echo "[test.sh] deployment files (docker-compose, Prometheus, Grafana)"
 scripts/check-deploy.sh
 echo "[test.sh] cluster smoke test"
 scripts/cluster-smoke.sh
+echo "[test.sh] operations tests on the cluster"
+scripts/cluster-ops.sh

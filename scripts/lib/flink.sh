@@ -74,3 +74,29 @@ prepare_flink() {
   ensure_flink_lib
   render_flink_conf
 }
+
+# --- jobs on the cluster, through the REST API ------------------------------------------
+# job_state ID: the job's top-level state ("state") from GET /jobs/<id>.
+job_state() { curl -sf --max-time 5 "$(flink_rest_url)/jobs/$1" | grep -o '"state":"[A-Z_]*"' | head -1 | cut -d'"' -f4; }
+# vertex_states ID: one status per job vertex ("status" only appears in the vertex list).
+vertex_states() { curl -sf --max-time 5 "$(flink_rest_url)/jobs/$1" | grep -o '"status":"[A-Z_]*"' | cut -d'"' -f4; }
+job_in_state() { [[ "$(job_state "$1")" == "$2" ]]; }
+all_vertices_running() {
+  local states
+  states="$(vertex_states "$1")"
+  [[ -n $states ]] && ! grep -qv '^RUNNING$' <<<"$states"
+}
+# running_job NAME: the id of the RUNNING job called NAME, if there is one.
+running_job() {
+  curl -sf --max-time 5 "$(flink_rest_url)/jobs/overview" | python3 -c '
+import json, sys
+jobs = [j["jid"] for j in json.load(sys.stdin)["jobs"] if j["name"] == sys.argv[1] and j["state"] == "RUNNING"]
+print(jobs[0]) if jobs else sys.exit(1)' "$1"
+}
+# savepoint_path CLI_OUTPUT: the directory of "Savepoint completed. Path: file:/..." in the
+# output of `flink savepoint` or `flink stop --savepointPath`.
+savepoint_path() {
+  local sp
+  sp="$(sed -n 's/^Savepoint completed\. Path: //p' <<<"$1" | head -1)"
+  echo "${sp#file:}"
+}

@@ -9,6 +9,8 @@ import io.streamcrawl.connectors.redis.source.RedisStreamSourceBuilder;
 import io.streamcrawl.job.config.CrawlerConfig;
 import io.streamcrawl.job.config.RedisConnections;
 import io.streamcrawl.job.control.ControlPlane;
+import io.streamcrawl.job.control.JobFence;
+import io.streamcrawl.job.control.JobFenceFunction;
 import io.streamcrawl.job.control.TaskControlFunction;
 import io.streamcrawl.job.control.TaskEvent;
 import io.streamcrawl.job.control.TaskKeys;
@@ -55,13 +57,21 @@ public final class CrawlerJob {
 
     public static void main(String[] args) throws Exception {
         Configuration config = CrawlerConfig.fromArgs(args);
+        // Refuse (or wait) before submitting while another job holds the crawl namespace.
+        JobFence fence = JobFence.forNewJob(config);
+        fence.reserve(config.get(FENCE_WAIT));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        build(env, config);
+        build(env, config, fence);
         env.execute(config.get(JOB_NAME));
     }
 
-    /** Adds the crawl topology to {@code env}. */
+    /** Adds the crawl topology to {@code env}, with a job fence of its own. */
     public static void build(StreamExecutionEnvironment env, Configuration config) {
+        build(env, config, JobFence.forNewJob(config));
+    }
+
+    /** Adds the crawl topology to {@code env}; the job holds {@code fence} while it runs. */
+    public static void build(StreamExecutionEnvironment env, Configuration config, JobFence fence) {
         Configuration pipeline = new Configuration();
         pipeline.set(PipelineOptions.GENERIC_TYPES, false);
         env.configure(pipeline);
@@ -99,6 +109,10 @@ public final class CrawlerJob {
                         WatermarkStrategy.noWatermarks(),
                         "task control source")
                 .uid("task-control-source")
+                .setParallelism(1)
+                .process(new JobFenceFunction(fence))
+                .name("job fence")
+                .uid("job-fence")
                 .setParallelism(1)
                 .process(new TaskControlFunction(config.get(ETCD_ENDPOINTS), root, redis, frontierSerializer))
                 .name("task control")

@@ -232,7 +232,16 @@ public final class TestSite implements AutoCloseable {
         }
     }
 
-    /** Serves a generated site until the process is killed: {@code --port P --pages N --links L --depth D --page-bytes B}. */
+    /**
+     * Where {@link #main} serves the requests counted so far, for tests in other processes (the
+     * cluster scripts): one {@code <count> <path>} line per path, this one included.
+     */
+    public static final String REQUESTS_PATH = "/_test/requests";
+
+    /**
+     * Serves a generated site until the process is killed: {@code --port P --pages N --links L --depth D --page-bytes B},
+     * with the request counts at {@link #REQUESTS_PATH}.
+     */
     public static void main(String[] args) throws InterruptedException {
         Builder builder = builder();
         for (int i = 0; i + 1 < args.length; i += 2) {
@@ -247,6 +256,9 @@ public final class TestSite implements AutoCloseable {
             }
         }
         TestSite site = builder.build().start();
+        site.route(REQUESTS_PATH, exchange -> send(exchange, 200, "text/plain; charset=utf-8",
+                site.requestCounts().entrySet().stream().map(e -> e.getValue() + " " + e.getKey() + "\n")
+                        .collect(Collectors.joining())));
         System.out.println("serving " + site.graph.pages() + " pages at " + site.baseUrl() + "/");
         Thread.currentThread().join();
     }

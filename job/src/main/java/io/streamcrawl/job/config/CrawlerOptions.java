@@ -178,6 +178,13 @@ public final class CrawlerOptions {
             RedisStreamSinkOptions.BATCH_SIZE, RedisStreamSinkOptions.FLUSH_INTERVAL,
             RedisStreamSinkOptions.MAX_IN_FLIGHT_BATCHES, RedisStreamSinkOptions.MAX_BUFFERED_ENTRIES,
             RedisRetryOptions.INITIAL_BACKOFF, RedisRetryOptions.MAX_BACKOFF, RedisRetryOptions.TIMEOUT);
+    public static final ConfigOption<Duration> FENCE_LEASE_TTL = ConfigOptions.key("fence.lease-ttl")
+            .durationType().defaultValue(Duration.ofSeconds(15))
+            .withDescription("TTL of the job fence's etcd lease: how long a crashed job still holds its crawl namespace.");
+
+    public static final ConfigOption<Duration> FENCE_WAIT = ConfigOptions.key("fence.wait")
+            .durationType().defaultValue(Duration.ZERO)
+            .withDescription("How long a submission waits while another job holds the crawl namespace; 0 fails at once.");
 
     /** Every option, for validation of keys and the documentation check. */
     public static final List<ConfigOption<?>> ALL = Stream.of(List.<ConfigOption<?>>of(
@@ -191,6 +198,7 @@ public final class CrawlerOptions {
             SCHEDULER_WAIT_POLL, SCHEDULER_BUDGET_CHUNK, PARALLELISM, CHECKPOINT_INTERVAL, JOB_NAME,
             PARSE_MAX_TEXT_CHARS, NEAR_DUPLICATES_MAX_DISTANCE, NEAR_DUPLICATES_PAGES_PER_HOST,
             OUTPUT_JSONL_PATH, OUTPUT_JSONL_TEXT, OUTPUT_JSONL_ROLL_SIZE, OUTPUT_JSONL_ROLL_INTERVAL,
-            OUTPUT_WARC_PATH, OUTPUT_WARC_ROLL_SIZE, OUTPUT_WARC_ROLL_INTERVAL), REDIS_SOURCE_OPTIONS, REDIS_SINK_OPTIONS)
+            OUTPUT_WARC_PATH, OUTPUT_WARC_ROLL_SIZE, OUTPUT_WARC_ROLL_INTERVAL,
+            FENCE_LEASE_TTL, FENCE_WAIT), REDIS_SOURCE_OPTIONS, REDIS_SINK_OPTIONS)
             .flatMap(List::stream).distinct().toList();
 }

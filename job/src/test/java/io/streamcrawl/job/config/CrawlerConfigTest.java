@@ -40,6 +40,16 @@ class CrawlerConfigTest {
     }
 
     @Test
+    void theComposeConfigurationPointsTheJobAtTheContainersAndKeepsTheOtherDefaults() {
+        Configuration config = CrawlerConfig.fromArgs(new String[] {"--config", "../config/crawler-compose.yaml"});
+
+        assertThat(config.get(CrawlerOptions.REDIS_HOST)).isEqualTo("redis");
+        assertThat(config.get(CrawlerOptions.REDIS_PORT)).isEqualTo(6379);
+        assertThat(config.get(CrawlerOptions.ETCD_ENDPOINTS)).isEqualTo("http://etcd:2379");
+        assertThat(config.get(CrawlerOptions.FRONTIER_SHARDS)).isEqualTo(CrawlerOptions.FRONTIER_SHARDS.defaultValue());
+    }
+
+    @Test
     void unknownKeysAndBadValuesAreRejected() {
         assertThatThrownBy(() -> CrawlerConfig.fromArgs(new String[] {"--redis.prot", "1"}))
                 .hasMessageContaining("unknown configuration keys [redis.prot]");
