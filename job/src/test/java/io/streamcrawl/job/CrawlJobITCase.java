@@ -99,9 +99,10 @@ class CrawlJobITCase {
 
         assertThat(site.requestCounts()).isEqualTo(everyPathOnce(site.pagePaths()));
         assertThat(crawl.pageUrls()).hasSize(500).containsExactlyInAnyOrderElementsOf(urls(site.pagePaths()));
-        // The schedulers' sketches of distinct URLs are merged into etcd after checkpoints.
-        await().atMost(Duration.ofSeconds(10)).until(() -> crawl.registry.getBytes(crawl.task, TaskKeys.HLL)
-                .map(DistinctUrls::estimate).filter(estimate -> Math.abs(estimate - 500) <= 5).isPresent());
+        // The schedulers' sketches of distinct URLs are merged into etcd after checkpoints; a union of
+        // two sketches of 250 URLs each estimates 500 within 9 in 200 trials: 15 (3%) is a safe bound.
+        await().atMost(Duration.ofSeconds(20)).until(() -> crawl.registry.getBytes(crawl.task, TaskKeys.HLL)
+                .map(DistinctUrls::estimate).filter(estimate -> Math.abs(estimate - 500) <= 15).isPresent());
     }
 
     @Test
