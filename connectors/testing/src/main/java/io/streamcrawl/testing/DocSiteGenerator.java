@@ -62,6 +62,11 @@ public final class DocSiteGenerator {
         return new Summary(graph.pages(), bytes, min, max, links);
     }
 
+    /** The HTML of one page, as {@link #write} writes it. */
+    public static String render(DocSiteGraph graph, int page) {
+        return new DocPageRenderer(graph).render(page);
+    }
+
     private static int countLinks(byte[] html) {
         byte[] marker = "<a href=\"".getBytes(StandardCharsets.US_ASCII);
         int count = 0;
