@@ -17,6 +17,7 @@ import io.streamcrawl.job.frontier.FrontierEntry;
 import io.streamcrawl.job.frontier.FrontierEntryDeserializer;
 import io.streamcrawl.job.frontier.FrontierEntrySerializer;
 import io.streamcrawl.job.frontier.HostScheduler;
+import io.streamcrawl.job.frontier.RecentLinkFilter;
 import io.streamcrawl.job.parse.PageParser;
 import io.streamcrawl.job.parse.PageRecord;
 import io.streamcrawl.job.parse.PageRecordSerializer;
@@ -120,8 +121,13 @@ public final class CrawlerJob {
                 .name("page parser")
                 .uid("page-parser");
 
-        pages.getSideOutput(PageParser.LINKS)
-                .sinkTo(RedisStreamSink.<FrontierEntry>builder()
+        DataStream<FrontierEntry> links = pages.getSideOutput(PageParser.LINKS);
+        if (config.get(FRONTIER_RECENT_LINKS) > 0) {
+            links = links.filter(new RecentLinkFilter(config.get(FRONTIER_RECENT_LINKS)))
+                    .name("recent link filter")
+                    .uid("recent-link-filter");
+        }
+        links.sinkTo(RedisStreamSink.<FrontierEntry>builder()
                         .setConnection(redis)
                         .setSerializer(new FrontierEntrySerializer(streamPrefix, shards))
                         .build())
