@@ -9,7 +9,8 @@
 # crawls until idle with scripts/crawl.sh and prints the figures (lines starting "bench:").
 # Everything it started is stopped at the end. It refuses to run while the local cluster or
 # services are up. nginx, wrk and jq are installed with apt-get when missing.
-# BENCH_TIMEOUT (default 420) bounds the crawl in seconds.
+# BENCH_TIMEOUT (default 420) bounds the crawl in seconds; BENCH_JOB_ARGS adds job arguments for
+# before/after comparisons, e.g. BENCH_JOB_ARGS="--frontier.recent-links 0".
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/lib/common.sh"

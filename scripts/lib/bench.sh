@@ -136,7 +136,10 @@ job_json() { curl -sf --max-time 5 "$REST/jobs/$JOB_ID"; }
 # submit_job: the job jar with checkpoints every 10 s; waits until every vertex runs.
 submit_job() {
   local out
-  out="$(scripts/flink run -d "$JAR" --job.checkpoint-interval 10s 2>&1)" || die "flink run failed: $out"
+  # Word splitting of BENCH_JOB_ARGS is intended: it holds --key value pairs.
+  # shellcheck disable=SC2086
+  out="$(scripts/flink run -d "$JAR" --job.checkpoint-interval 10s ${BENCH_JOB_ARGS:-} 2>&1)" || die "flink run failed: $out"
+  log "job arguments: --job.checkpoint-interval 10s ${BENCH_JOB_ARGS:-}"
   JOB_ID="$(grep -oE 'JobID [0-9a-f]{32}' <<<"$out" | head -1 | cut -d' ' -f2)"
   [[ -n $JOB_ID ]] || die "no job id in: $out"
   all_running() { [[ "$(job_json | jq -r '[.vertices[].status] | unique | join(",")')" == RUNNING ]]; }
