@@ -41,7 +41,9 @@ testing_jar() { ls "$ROOT"/connectors/testing/target/streamcrawl-testing-*.jar 2
 build_jars() {
   if [[ $1 == 1 || ! -f $JAR || -z "$(testing_jar)" ]]; then
     log "building the job jar and the site generator (mvn package -pl job -am -DskipTests)"
-    mvn -B -q -Dstyle.color=never package -pl job -am -DskipTests || die "build failed"
+    # Maven's quiet mode still prints colour resets without a newline: keep them off the report.
+    mvn -B -q -Dstyle.color=never package -pl job -am -DskipTests >&2 || die "build failed"
+    echo >&2
   fi
 }
 
