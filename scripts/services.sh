@@ -3,6 +3,7 @@
 # data under .local/ (run scripts/setup.sh --no-build first if the binaries are missing).
 #   scripts/services.sh start|stop|status
 # Ports: REDIS_PORT (default 16379), ETCD_PORT (default 23790), ETCD_PEER_PORT (23800).
+# Data: SERVICES_DATA (default .local) holds redis/ and etcd/; scripts/bench.sh points it elsewhere.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/lib/common.sh"
@@ -10,6 +11,7 @@ source "$ROOT/scripts/lib/common.sh"
 REDIS_PORT="${REDIS_PORT:-16379}"
 ETCD_PORT="${ETCD_PORT:-23790}"
 ETCD_PEER_PORT="${ETCD_PEER_PORT:-23800}"
+SERVICES_DATA="${SERVICES_DATA:-$LOCAL}"
 REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
 ETCD_URL="http://127.0.0.1:$ETCD_PORT"
 ETCD_PEER_URL="http://127.0.0.1:$ETCD_PEER_PORT"
@@ -50,13 +52,13 @@ start_service() {
 
 cmd_start() {
   need redis-server; need redis-cli; need etcd; need etcdctl
-  mkdir -p "$LOCAL/redis" "$LOCAL/etcd" "$LOG_DIR"
-  chmod 700 "$LOCAL/etcd"   # etcd warns about a data dir that others can read
+  mkdir -p "$SERVICES_DATA/redis" "$SERVICES_DATA/etcd" "$LOG_DIR"
+  chmod 700 "$SERVICES_DATA/etcd"   # etcd warns about a data dir that others can read
   start_service redis "$REDIS_PORT" "$REDIS_URL" redis_ping \
     redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --appendonly yes \
-    --dir "$LOCAL/redis" --daemonize no
+    --dir "$SERVICES_DATA/redis" --daemonize no
   start_service etcd "$ETCD_PORT" "$ETCD_URL" etcd_health \
-    etcd --name default --data-dir "$LOCAL/etcd" \
+    etcd --name default --data-dir "$SERVICES_DATA/etcd" \
     --listen-client-urls "$ETCD_URL" --advertise-client-urls "$ETCD_URL" \
     --listen-peer-urls "$ETCD_PEER_URL" --initial-advertise-peer-urls "$ETCD_PEER_URL" \
     --initial-cluster "default=$ETCD_PEER_URL" --logger zap --log-outputs stderr

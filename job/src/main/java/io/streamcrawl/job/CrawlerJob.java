@@ -25,6 +25,7 @@ import io.streamcrawl.job.frontier.FrontierEntrySerializer;
 import io.streamcrawl.job.frontier.HostScheduler;
 import io.streamcrawl.job.output.OutputFiles;
 import io.streamcrawl.job.output.WarcEncoder;
+import io.streamcrawl.job.frontier.RecentLinkFilter;
 import io.streamcrawl.job.parse.PageParser;
 import io.streamcrawl.job.parse.PageRecord;
 import io.streamcrawl.job.parse.PageRecordSerializer;
@@ -160,8 +161,13 @@ public final class CrawlerJob {
                 .name("warc files")
                 .uid("warc-files"));
 
-        pages.getSideOutput(PageParser.LINKS)
-                .sinkTo(CrawlerJob.<FrontierEntry>redisSink(config, redis)
+        DataStream<FrontierEntry> links = pages.getSideOutput(PageParser.LINKS);
+        if (config.get(FRONTIER_RECENT_LINKS) > 0) {
+            links = links.filter(new RecentLinkFilter(config.get(FRONTIER_RECENT_LINKS)))
+                    .name("recent link filter")
+                    .uid("recent-link-filter");
+        }
+        links.sinkTo(CrawlerJob.<FrontierEntry>redisSink(config, redis)
                         .setSerializer(frontierSerializer)
                         .build())
                 .name("frontier sink")

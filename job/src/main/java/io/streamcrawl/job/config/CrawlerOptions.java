@@ -77,6 +77,10 @@ public final class CrawlerOptions {
     public static final ConfigOption<String> FRONTIER_GROUP = ConfigOptions.key("frontier.group")
             .stringType().defaultValue("streamcrawl").withDescription("Consumer group of the job on the frontier streams.");
 
+    public static final ConfigOption<Integer> FRONTIER_RECENT_LINKS = ConfigOptions.key("frontier.recent-links")
+            .intType().defaultValue(100_000)
+            .withDescription("Links each parser subtask remembers having sent to the frontier, to drop repeats before Redis; 0 sends every link.");
+
     public static final ConfigOption<String> PAGES_STREAM = ConfigOptions.key("pages.stream")
             .stringType().defaultValue("streamcrawl:pages").withDescription("Redis stream of page records.");
 
@@ -192,7 +196,7 @@ public final class CrawlerOptions {
             REDIS_CLUSTER_NODES, REDIS_TLS_ENABLED, REDIS_TLS_CA_CERTIFICATES, REDIS_TLS_TRUSTSTORE,
             REDIS_TLS_TRUSTSTORE_PASSWORD, REDIS_TLS_CLIENT_CERTIFICATE, REDIS_TLS_CLIENT_KEY, REDIS_TLS_KEYSTORE,
             REDIS_TLS_KEYSTORE_PASSWORD, REDIS_TLS_VERIFY_HOSTNAME,
-            FRONTIER_STREAM_PREFIX, FRONTIER_SHARDS, FRONTIER_GROUP, PAGES_STREAM, PAGES_MAX_LENGTH,
+            FRONTIER_STREAM_PREFIX, FRONTIER_SHARDS, FRONTIER_GROUP, FRONTIER_RECENT_LINKS, PAGES_STREAM, PAGES_MAX_LENGTH,
             STATS_KEY_PREFIX, STATS_INTERVAL, FETCH_ASYNC_CAPACITY, FETCH_MAX_REQUESTS_PER_HOST,
             FETCH_CONNECT_TIMEOUT, FETCH_READ_TIMEOUT, FETCH_OPERATOR_TIMEOUT, SCHEDULER_RELEASES_PER_TICK,
             SCHEDULER_WAIT_POLL, SCHEDULER_BUDGET_CHUNK, PARALLELISM, CHECKPOINT_INTERVAL, JOB_NAME,

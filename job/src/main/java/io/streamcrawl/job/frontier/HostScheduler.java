@@ -133,7 +133,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
 
     @Override
     public void processElement(FrontierEntry entry, ReadOnlyContext ctx, Collector<FetchRequest> out) throws Exception {
-        UrlFingerprint fingerprint = UrlFingerprint.of(entry.task() + '\n' + entry.url());
+        UrlFingerprint fingerprint = entry.fingerprint();
         if (seen.contains(fingerprint)) {
             duplicateUrls.inc();
             return;

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Benchmark of the whole crawl on this machine, and the JMH benchmarks of its hot paths.
+#   scripts/bench.sh [--pages N] [--seed S] [--build]   crawl a generated site end to end
+#   scripts/bench.sh jmh [JMH options...]               JMH benchmarks (e.g. jmh -f 1 Serialization)
+# The crawl benchmark generates a documentation-like site (default 10,000 pages, cached in
+# .local/bench/), serves it with nginx on 127.0.0.1:BENCH_PORT (default 18090), measures the
+# server's own ceiling with wrk, starts redis, etcd and a standalone Flink cluster on the local
+# default ports with fresh data, submits job/target/crawler-job.jar with checkpoints every 10 s,
+# crawls until idle with scripts/crawl.sh and prints the figures (lines starting "bench:").
+# Everything it started is stopped at the end. It refuses to run while the local cluster or
+# services are up. nginx, wrk and jq are installed with apt-get when missing.
+# BENCH_TIMEOUT (default 420) bounds the crawl in seconds; BENCH_JOB_ARGS adds job arguments for
+# before/after comparisons, e.g. BENCH_JOB_ARGS="--frontier.recent-links 0".
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$ROOT/scripts/lib/common.sh"
+source "$ROOT/scripts/lib/flink.sh"
+cd "$ROOT"
+
+usage() { sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+
+if [[ ${1:-} == jmh ]]; then
+  shift
+  source "$ROOT/scripts/lib/jmh.sh"
+  run_jmh "$@"
+  exit
+fi
+
+PAGES=10000 SEED=42 BUILD=0
+while (($#)); do
+  case "$1" in
+    --pages) [[ $# -ge 2 ]] || usage; PAGES="$2"; shift 2 ;;
+    --seed) [[ $# -ge 2 ]] || usage; SEED="$2"; shift 2 ;;
+    --build) BUILD=1; shift ;;
+    *) usage ;;
+  esac
+done
+[[ $PAGES =~ ^[1-9][0-9]*$ && $SEED =~ ^[0-9]+$ ]] || usage
+
+PORT="${BENCH_PORT:-18090}"
+CEILING_PORT=$((PORT + 1))         # same site, no access log: for wrk only
+TIMEOUT="${BENCH_TIMEOUT:-420}"
+BENCH="$LOCAL/bench"
+RUN="$BENCH/run"                   # this run's logs, nginx prefix, services data, samples
+JAR="$ROOT/job/target/crawler-job.jar"
+TASK=bench
+T0=$SECONDS
+
+source "$ROOT/scripts/lib/bench.sh"
+
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+install_tools
+refuse_if_running
+build_jars "$BUILD"
+SITE="$(ensure_site "$PAGES" "$SEED")"
+machine_line
+
+rm -rf "$RUN"
+mkdir -p "$RUN"
+start_nginx "$SITE" "$PORT" "$CEILING_PORT"
+server_ceiling "$SITE" "$CEILING_PORT"
+
+# Fresh redis and etcd on the default ports (data under .local/bench/run, not the user's .local).
+export SERVICES_DATA="$RUN/services"
+STARTED_SERVICES=1
+scripts/services.sh start
+STARTED_CLUSTER=1
+scripts/flink-cluster.sh start
+REST="$(flink_rest_url)"
+submit_job
+
+redis-cli -p "${REDIS_PORT:-16379}" CONFIG RESETSTAT >/dev/null
+cpu_snapshot >"$RUN/cpu.before"
+start_sampler
+
+printf '{"seeds": ["http://127.0.0.1:%s/"], "scope": {"allowPrivate": true},
+ "politeness": {"delayMs": 0, "maxInFlightPerHost": 64}}\n' "$PORT" >"$RUN/spec.json"
+log "crawling http://127.0.0.1:$PORT/ until idle (at most ${TIMEOUT}s)"
+crawl_status=0
+timeout "$TIMEOUT" scripts/crawl.sh --task "$TASK" --spec "$RUN/spec.json" --until-idle \
+  "http://127.0.0.1:$PORT/" | tee "$RUN/crawl.out" || crawl_status=$?
+
+cpu_snapshot >"$RUN/cpu.after"
+redis-cli -p "${REDIS_PORT:-16379}" INFO commandstats >"$RUN/commandstats"
+stop_sampler
+((crawl_status == 0)) || warn "the crawl did not end idle within ${TIMEOUT}s (status $crawl_status): figures are partial"
+
+report

@@ -1,0 +1,312 @@
+# The steps of scripts/bench.sh (the crawl benchmark). Source after common.sh and flink.sh;
+# uses the variables bench.sh sets (ROOT, BENCH, RUN, JAR, TASK, PORT, PAGES, SEED).
+
+JOB_ID="" SAMPLER_PID="" STARTED_SERVICES=0 STARTED_CLUSTER=0
+REDIS=(redis-cli -p "${REDIS_PORT:-16379}")
+
+# install_tools: nginx, wrk and jq from Debian when missing.
+install_tools() {
+  local packages=() sudo=()
+  command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || packages+=(nginx-light)
+  command -v wrk >/dev/null || packages+=(wrk)
+  command -v jq >/dev/null || packages+=(jq)
+  ((${#packages[@]})) || return 0
+  if ((EUID != 0)); then
+    command -v sudo >/dev/null || die "need root or sudo to install: ${packages[*]}"
+    sudo=(sudo)
+  fi
+  log "installing ${packages[*]} (apt-get)"
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+}
+
+nginx_bin() { command -v nginx || echo /usr/sbin/nginx; }
+
+# refuse_if_running: the benchmark starts and stops its own cluster and services.
+refuse_if_running() {
+  prepare_flink >/dev/null
+  if scripts/flink-cluster.sh status >/dev/null 2>&1 || curl -sf --max-time 2 "$(flink_rest_url)/overview" >/dev/null 2>&1; then
+    die "a local Flink cluster is running; the benchmark starts its own: stop it first (scripts/flink-cluster.sh stop)"
+  fi
+  if pid_of redis >/dev/null || pid_of etcd >/dev/null; then
+    die "local services are running; the benchmark starts its own: stop them first (scripts/services.sh stop)"
+  fi
+  port_open "$PORT" && die "port $PORT is in use: set BENCH_PORT"
+  return 0
+}
+
+testing_jar() { ls "$ROOT"/connectors/testing/target/streamcrawl-testing-*.jar 2>/dev/null | grep -v -- '-tests.jar' | head -1; }
+
+# build_jars FORCE: the job jar and the site generator, built when missing or when FORCE is 1.
+build_jars() {
+  if [[ $1 == 1 || ! -f $JAR || -z "$(testing_jar)" ]]; then
+    log "building the job jar and the site generator (mvn package -pl job -am -DskipTests)"
+    # Maven's quiet mode still prints colour resets without a newline: keep them off the report.
+    mvn -B -q -Dstyle.color=never package -pl job -am -DskipTests >&2 || die "build failed"
+    echo >&2
+  fi
+}
+
+# ensure_site PAGES SEED: prints the directory of the generated site, generating it once per
+# page count, seed and generator source (older generated sites are removed: they are large).
+ensure_site() {
+  local pages="$1" seed="$2" hash dir
+  hash="$(cat "$ROOT"/connectors/testing/src/main/java/io/streamcrawl/testing/{DocSiteGraph,DocPageRenderer,DocSiteGenerator,Words}.java \
+    | sha256sum | cut -c1-12)"
+  dir="$BENCH/site-$pages-$seed-$hash"
+  if [[ ! -f $dir/site.txt ]]; then
+    mkdir -p "$BENCH"
+    rm -rf "$BENCH"/site-*
+    log "generating a $pages-page site (seed $seed) into ${dir#"$ROOT"/}" >&2
+    java -cp "$(testing_jar)" io.streamcrawl.testing.DocSiteGenerator --out "$dir.tmp" --pages "$pages" --seed "$seed" \
+      >"$dir.tmp.txt" || die "site generation failed"
+    mv "$dir.tmp.txt" "$dir.tmp/site.txt"
+    mv "$dir.tmp" "$dir"
+  fi
+  echo "$dir"
+}
+
+machine_line() {
+  printf 'bench: machine cores=%s cpu="%s" mem_gib=%s load_1m=%s\n' "$(nproc)" \
+    "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)" \
+    "$(awk '/MemTotal/ {printf "%.0f", $2 / 1048576}' /proc/meminfo)" "$(cut -d' ' -f1 /proc/loadavg)"
+}
+
+# start_nginx SITE PORT CEILING_PORT: one worker (the crawl needs the other core), sendfile,
+# keep-alive; PORT logs every request for the exactly-once check, CEILING_PORT is for wrk.
+start_nginx() {
+  local site="$1" port="$2" ceiling="$3" dir="$RUN/nginx" temp
+  mkdir -p "$dir/temp"
+  temp="$(for t in client_body proxy fastcgi uwsgi scgi; do printf '  %s_temp_path %s;\n' "$t" "$dir/temp/$t"; done)"
+  cat >"$dir/nginx.conf" <<EOF
+daemon off;
+worker_processes 1;
+error_log $dir/error.log warn;
+pid $dir/nginx.pid;
+events { worker_connections 4096; }
+http {
+  types { text/html html; text/plain txt; }
+  default_type application/octet-stream;
+  charset utf-8;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  keepalive_timeout 120s;
+  open_file_cache max=50000 inactive=120s;
+$temp
+  log_format bench '\$msec \$status \$body_bytes_sent \$request_time \$request_uri';
+  server {
+    listen 127.0.0.1:$port;
+    root $site;
+    access_log $dir/access.log bench buffer=256k flush=1s;
+  }
+  server {
+    listen 127.0.0.1:$ceiling;
+    root $site;
+    access_log off;
+  }
+}
+EOF
+  log "serving ${site#"$ROOT"/} with nginx on http://127.0.0.1:$port/"
+  spawn bench-nginx "$dir/nginx.out" "$(nginx_bin)" -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf"
+  wait_until 10 "nginx" port_open "$port" || die "nginx did not start: $(cat "$dir/error.log" "$dir/nginx.out" 2>/dev/null)"
+}
+
+# server_ceiling SITE PORT: what nginx serves per second on this machine when wrk cycles
+# through every page of the site (realistic sizes), measured before the crawl starts.
+server_ceiling() {
+  local site="$1" port="$2" out
+  cat >"$RUN/wrk.lua" <<'EOF'
+local paths = {}
+local i = 0
+function init(args)
+  for line in io.lines(args[1]) do paths[#paths + 1] = line end
+end
+function request()
+  i = i % #paths + 1
+  return wrk.format("GET", paths[i])
+end
+EOF
+  out="$(wrk -t2 -c32 -d5s -s "$RUN/wrk.lua" "http://127.0.0.1:$port" -- "$site/pages.txt")"
+  printf '%s\n' "$out" >"$RUN/wrk.out"
+  printf 'bench: server_ceiling pages_per_s=%s transfer_per_s=%s (nginx, 1 worker; wrk -t2 -c32 5 s over every page, same 2 cores)\n' \
+    "$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' <<<"$out")" "$(awk '/^Transfer\/sec:/ {print $2}' <<<"$out")"
+}
+
+job_json() { curl -sf --max-time 5 "$REST/jobs/$JOB_ID"; }
+
+# submit_job: the job jar with checkpoints every 10 s; waits until every vertex runs.
+submit_job() {
+  local out
+  # Word splitting of BENCH_JOB_ARGS is intended: it holds --key value pairs.
+  # shellcheck disable=SC2086
+  out="$(scripts/flink run -d "$JAR" --job.checkpoint-interval 10s ${BENCH_JOB_ARGS:-} 2>&1)" || die "flink run failed: $out"
+  log "job arguments: --job.checkpoint-interval 10s ${BENCH_JOB_ARGS:-}"
+  JOB_ID="$(grep -oE 'JobID [0-9a-f]{32}' <<<"$out" | head -1 | cut -d' ' -f2)"
+  [[ -n $JOB_ID ]] || die "no job id in: $out"
+  all_running() { [[ "$(job_json | jq -r '[.vertices[].status] | unique | join(",")')" == RUNNING ]]; }
+  wait_until 60 "job $JOB_ID to run" all_running || die "job $JOB_ID did not start: $(job_json | head -c 1000)"
+  log "job $JOB_ID running"
+}
+
+# cpu_snapshot: "name ticks" of utime+stime for the processes of the pipeline (and nginx with its workers).
+cpu_snapshot() {
+  local name pid
+  for name in flink-taskmanager-1 redis etcd flink-jobmanager bench-nginx; do
+    pid="$(pid_of "$name")" || continue
+    printf '%s %s\n' "$name" "$(for p in $pid $(pgrep -P "$pid"); do
+      awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null; done | awk '{s += $1} END {print s + 0}')"
+  done
+}
+
+taskmanager_id() { curl -sf --max-time 5 "$REST/taskmanagers" | jq -r '.taskmanagers[0].id'; }
+
+# start_sampler: every 2 s, the TaskManager's RSS (kB) and heap in use (bytes) into samples.
+start_sampler() {
+  local tm_pid tm_id
+  tm_pid="$(pid_of flink-taskmanager-1)"
+  tm_id="$(taskmanager_id)"
+  (
+    while sleep 2; do
+      printf '%s %s\n' "$(awk '/^VmRSS:/ {print $2}' "/proc/$tm_pid/status" 2>/dev/null || echo 0)" \
+        "$(curl -sf --max-time 2 "$REST/taskmanagers/$tm_id/metrics?get=Status.JVM.Memory.Heap.Used" \
+          | jq -r '.[0].value // 0' 2>/dev/null || echo 0)"
+    done >"$RUN/samples"
+  ) &
+  SAMPLER_PID=$!
+}
+
+stop_sampler() {
+  [[ -n $SAMPLER_PID ]] || return 0
+  kill "$SAMPLER_PID" 2>/dev/null || true
+  wait "$SAMPLER_PID" 2>/dev/null || true
+  SAMPLER_PID=""
+}
+
+# percentiles FILE: "p50 p99" of the numbers in FILE (one per line).
+percentiles() {
+  sort -n "$1" | awk '{v[NR] = $1} END {
+    if (NR == 0) { print "- -"; exit }
+    i50 = int(NR * 0.50 + 0.999); i99 = int(NR * 0.99 + 0.999)
+    print v[i50 < 1 ? 1 : i50], v[i99 < 1 ? 1 : i99] }'
+}
+
+# await_checkpoint_after EPOCH_MS: id of the first completed checkpoint triggered after it.
+await_checkpoint_after() {
+  local since="$1" deadline=$((SECONDS + 40)) id
+  while ((SECONDS < deadline)); do
+    id="$(curl -sf --max-time 5 "$REST/jobs/$JOB_ID/checkpoints" \
+      | jq -r --argjson t "$since" '[.history[] | select(.status == "COMPLETED" and .trigger_timestamp >= $t)] | first | .id // empty')"
+    [[ -n $id ]] && { echo "$id"; return 0; }
+    sleep 1
+  done
+  return 1
+}
+
+# prom_sum METRIC: the sum of a metric over all series of the TaskManager's Prometheus endpoint.
+prom_sum() {
+  local port
+  for port in 9249 9250 9251; do
+    curl -sf --max-time 3 "http://127.0.0.1:$port/metrics" | awk -v m="$1" '
+      index($0, m "{") == 1 || index($0, m " ") == 1 { s += $NF; found = 1 } END { if (found) printf "%.0f\n", s }' \
+      | grep . && return 0
+  done
+  echo 0
+}
+
+report() {
+  local idle_ms pages_manifest analysis cpu ticks pipeline pages fetched
+  idle_ms="$(date +%s%3N)"
+  sleep 2   # the access log is flushed every second
+  grep '^crawl summary:' "$RUN/crawl.out" | tail -1 | sed 's/^/bench: /' || true
+
+  # Exactly once, throughput and server-side latency, from nginx's access log.
+  analysis="$(awk -v rt="$RUN/request_time" '
+    FNR == NR { want[$1] = 1; n++; next }
+    {
+      if ($5 in want) {
+        c[$5]++; if (first == "" || $1 < first) first = $1; if ($1 > last) last = $1
+        bytes += $3; print $4 * 1000 > rt
+      } else other++
+    }
+    END {
+      for (p in want) { if (!(p in c)) missing++; else if (c[p] > 1) dup++; else once++ }
+      secs = last - first
+      printf "%d %d %d %d %d %.3f %.0f %d\n", n, once, missing, dup, other, secs, (secs > 0 ? (once + dup) / secs : 0), bytes
+    }' "$SITE/pages.txt" "$RUN/nginx/access.log")"
+  read -r pages_manifest fetched missing dup other secs rate bytes <<<"$analysis"
+  pages=$((fetched + dup))
+  printf 'bench: pages=%s fetched_exactly_once=%s missing=%s fetched_more_than_once=%s other_requests=%s (%s)\n' \
+    "$pages_manifest" "$fetched" "$missing" "$dup" "$other" \
+    "$([[ $fetched == "$pages_manifest" && $other == 0 ]] && echo "every page fetched exactly once" || echo "NOT every page exactly once")"
+  printf 'bench: seconds=%s pages_per_s=%s mb_per_s=%.1f (first fetch to last, nginx access log)\n' \
+    "$secs" "$rate" "$(awk -v b="$bytes" -v s="$secs" 'BEGIN {print (s > 0 ? b / s / 1048576 : 0)}')"
+
+  # CPU of the pipeline per page.
+  local tck=$(getconf CLK_TCK)
+  cpu="$(awk -v tck="$tck" -v pages="$((pages > 0 ? pages : 1))" '
+    FNR == NR { before[$1] = $2; next }
+    { d = ($2 - before[$1]) / tck; s[$1] = d; if ($1 ~ /taskmanager|redis|etcd/) pipe += d }
+    END {
+      printf "cpu_s_per_page=%.5f cpu_s=%.1f (taskmanager=%.1f redis=%.1f etcd=%.1f); outside: jobmanager=%.1f nginx=%.1f\n",
+        pipe / pages, pipe, s["flink-taskmanager-1"], s["redis"], s["etcd"], s["flink-jobmanager"], s["bench-nginx"]
+    }' "$RUN/cpu.before" "$RUN/cpu.after")"
+  echo "bench: $cpu"
+
+  # Fetch latency as the job saw it (fetch_ms of every page record), and as nginx served it.
+  "${REDIS[@]}" --raw XRANGE streamcrawl:pages - + | awk 'prev == "fetch_ms" {print} {prev = $0}' >"$RUN/fetch_ms"
+  read -r f50 f99 <<<"$(percentiles "$RUN/fetch_ms")"
+  read -r n50 n99 <<<"$(percentiles "$RUN/request_time")"
+  printf 'bench: fetch_ms p50=%s p99=%s (job, %s page records); nginx request_ms p50=%s p99=%s\n' \
+    "$f50" "$f99" "$(wc -l <"$RUN/fetch_ms")" "$n50" "$n99"
+
+  # TaskManager memory.
+  local tm_pid heap_max
+  tm_pid="$(pid_of flink-taskmanager-1)"
+  heap_max="$(curl -sf --max-time 5 "$REST/taskmanagers/$(taskmanager_id)/metrics?get=Status.JVM.Memory.Heap.Max" | jq -r '.[0].value // 0')"
+  awk -v hwm="$(awk '/^VmHWM:/ {print $2}' "/proc/$tm_pid/status")" -v hmax="$heap_max" '
+    { if ($1 > rss) rss = $1; if ($2 > heap) heap = $2 }
+    END { printf "bench: taskmanager rss_peak_mib=%.0f rss_sampled_max_mib=%.0f heap_used_max_mib=%.0f heap_max_mib=%.0f (sampled every 2 s)\n",
+      hwm / 1024, rss / 1024, heap / 1048576, hmax / 1048576 }' "$RUN/samples"
+
+  # Redis commands per page, with the most frequent commands.
+  local per_page=$((pages > 0 ? pages : 1)) top
+  top="$(awk -F'[:=,]' '/^cmdstat_/ {print substr($1, 9), $3}' "$RUN/commandstats" | sort -k2,2nr \
+    | awk -v p="$per_page" 'NR <= 6 {printf "%s%s=%.2f", (NR > 1 ? " " : ""), $1, $2 / p}')"
+  awk -F'[:=,]' -v p="$per_page" -v top="$top" '/^cmdstat_/ {t += $3}
+    END {printf "bench: redis commands_per_page=%.2f commands=%d (%s)\n", t / p, t, top}' "$RUN/commandstats"
+
+  # RocksDB state per seen URL: the host scheduler's full state size in a checkpoint taken after
+  # the crawl went idle, and the RocksDB files on disk.
+  local cp vertex state seen db_bytes
+  seen="$(prom_sum flink_taskmanager_job_task_operator_crawler_urls_new_total)"
+  if cp="$(await_checkpoint_after "$idle_ms")"; then
+    vertex="$(job_json | jq -r '.vertices[] | select(.name | test("host scheduler")) | .id')"
+    state="$(curl -sf --max-time 5 "$REST/jobs/$JOB_ID/checkpoints/details/$cp" | jq -r --arg v "$vertex" '.tasks[$v].state_size')"
+  else
+    warn "no checkpoint completed after the crawl within 40 s"
+    state=0
+  fi
+  db_bytes="$(find "$FLINK_HOME/tmp" -type d -name db -exec du -sb {} + 2>/dev/null | awk '{s += $1} END {print s + 0}')"
+  awk -v st="$state" -v seen="$seen" -v db="$db_bytes" -v cp="${cp:-none}" 'BEGIN {
+    printf "bench: state urls_seen=%d scheduler_checkpoint_bytes=%d bytes_per_url=%.1f rocksdb_dir_bytes=%d dir_bytes_per_url=%.1f (checkpoint %s)\n",
+      seen, st, (seen > 0 ? st / seen : 0), db, (seen > 0 ? db / seen : 0), cp }'
+  log "done in $((SECONDS - T0))s; logs and samples in ${RUN#"$ROOT"/}"
+}
+
+# cleanup: stop everything the benchmark started; keep the run's logs, drop its bulky data.
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  stop_sampler
+  if ((STARTED_CLUSTER)); then
+    scripts/flink-cluster.sh stop >/dev/null || true
+    [[ -n $JOB_ID ]] && rm -rf "$FLINK_HOME/checkpoints/$JOB_ID"
+  fi
+  if ((STARTED_SERVICES)); then
+    scripts/services.sh stop >/dev/null || true
+    rm -rf "$RUN/services"
+  fi
+  stop_pid bench-nginx 5 >/dev/null
+  exit "$rc"
+}
