@@ -53,7 +53,8 @@ if $demo; then
   if ! port_open "$port"; then
     log "serving a generated demo site on http://127.0.0.1:$port/"
     spawn demo-site "$LOG_DIR/demo-site.log" java -cp "$SITE_JAR" io.streamcrawl.testing.TestSite \
-      --port "$port" --pages "${DEMO_PAGES:-300}" --links 20 --depth 3
+      --port "$port" --pages "${DEMO_PAGES:-300}" --links 20 --depth 3 \
+      --near-duplicates "$(( ${DEMO_PAGES:-300} >= 100 ? 10 : 0 ))"
     trap 'stop_pid demo-site 5 >/dev/null' EXIT
     wait_until 30 "the demo site" port_open "$port" || die "the demo site did not start; see $LOG_DIR/demo-site.log"
   fi

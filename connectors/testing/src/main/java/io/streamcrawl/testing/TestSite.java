@@ -239,8 +239,8 @@ public final class TestSite implements AutoCloseable {
     public static final String REQUESTS_PATH = "/_test/requests";
 
     /**
-     * Serves a generated site until the process is killed: {@code --port P --pages N --links L --depth D --page-bytes B},
-     * with the request counts at {@link #REQUESTS_PATH}.
+     * Serves a generated site until the process is killed: {@code --port P --pages N --links L --depth D --page-bytes B
+     * --near-duplicates K}, with the request counts at {@link #REQUESTS_PATH}.
      */
     public static void main(String[] args) throws InterruptedException {
         Builder builder = builder();
@@ -252,6 +252,7 @@ public final class TestSite implements AutoCloseable {
                 case "--links" -> builder.linksPerPage(value);
                 case "--depth" -> builder.depth(value);
                 case "--page-bytes" -> builder.pageBytes(value);
+                case "--near-duplicates" -> builder.nearDuplicates(value);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
