@@ -11,12 +11,14 @@ import io.streamcrawl.job.control.TaskEvent;
 import io.streamcrawl.job.control.TaskKeys;
 import io.streamcrawl.job.fetch.AsyncFetcher;
 import io.streamcrawl.job.fetch.FetchRequest;
+import io.streamcrawl.job.fetch.FetchOutcomeRouter;
 import io.streamcrawl.job.fetch.FetchResult;
 import io.streamcrawl.job.fetch.FetcherOptions;
 import io.streamcrawl.job.frontier.FrontierEntry;
 import io.streamcrawl.job.frontier.FrontierEntryDeserializer;
 import io.streamcrawl.job.frontier.FrontierEntrySerializer;
 import io.streamcrawl.job.frontier.HostScheduler;
+import io.streamcrawl.job.frontier.SchedulerSettings;
 import io.streamcrawl.job.parse.PageParser;
 import io.streamcrawl.job.parse.PageRecord;
 import io.streamcrawl.job.parse.PageRecordSerializer;
@@ -101,26 +103,33 @@ public final class CrawlerJob {
         SingleOutputStreamOperator<FetchRequest> released = frontier
                 .keyBy(entry -> Hosts.hostOf(entry.url()).orElse(""))
                 .connect(taskEvents)
-                .process(new HostScheduler(
-                        config.get(SCHEDULER_RELEASES_PER_TICK), config.get(SCHEDULER_WAIT_POLL), stats))
+                .process(new HostScheduler(new SchedulerSettings(config.get(SCHEDULER_RELEASES_PER_TICK),
+                        config.get(SCHEDULER_WAIT_POLL), config.get(SCHEDULER_BUSY_PAUSE)), stats))
                 .name("host scheduler")
                 .uid("host-scheduler");
 
         int capacity = config.get(FETCH_ASYNC_CAPACITY);
         FetcherOptions fetcherOptions = new FetcherOptions(capacity, config.get(FETCH_MAX_REQUESTS_PER_HOST),
-                config.get(FETCH_CONNECT_TIMEOUT), config.get(FETCH_READ_TIMEOUT));
+                config.get(FETCH_CONNECT_TIMEOUT), config.get(FETCH_READ_TIMEOUT),
+                config.get(FETCH_HOST_QUEUE_LENGTH), config.get(FETCH_HOST_QUEUE_WAIT));
         SingleOutputStreamOperator<FetchResult> fetched = AsyncDataStream.unorderedWait(
                         released, new AsyncFetcher(fetcherOptions),
                         config.get(FETCH_OPERATOR_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS, capacity)
                 .name("fetcher")
                 .uid("fetcher");
 
-        SingleOutputStreamOperator<PageRecord> pages = fetched
+        SingleOutputStreamOperator<FetchResult> routed = fetched
+                .process(new FetchOutcomeRouter())
+                .name("fetch outcomes")
+                .uid("fetch-outcomes");
+
+        SingleOutputStreamOperator<PageRecord> pages = routed
                 .process(new PageParser())
                 .name("page parser")
                 .uid("page-parser");
 
         pages.getSideOutput(PageParser.LINKS)
+                .union(routed.getSideOutput(FetchOutcomeRouter.FEEDBACK))
                 .sinkTo(RedisStreamSink.<FrontierEntry>builder()
                         .setConnection(redis)
                         .setSerializer(new FrontierEntrySerializer(streamPrefix, shards))

@@ -3,33 +3,16 @@ package io.streamcrawl.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.streamcrawl.job.config.CrawlerConfig;
-import io.streamcrawl.job.control.CrawlProgress;
-import io.streamcrawl.job.control.Crawlctl;
-import io.streamcrawl.job.control.TaskRegistry;
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.RedisServerExtension;
 import io.streamcrawl.testing.TestSite;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +22,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
-import redis.clients.jedis.resps.StreamEntry;
 
 /**
  * The whole crawl loop on a MiniCluster against a real redis-server, a real etcd and a local
@@ -52,98 +34,85 @@ class CrawlJobITCase {
 
     private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(() -> {
-        Configuration conf = new Configuration();
-        conf.setString("state.backend.type", "rocksdb");
-        conf.setString("restart-strategy.type", "fixed-delay");
-        conf.setString("restart-strategy.fixed-delay.attempts", "5");
-        conf.setString("restart-strategy.fixed-delay.delay", "1 s");
-        METRICS.addToConfiguration(conf);
-        return new MiniClusterResourceConfiguration.Builder()
-                .setConfiguration(conf)
-                .setNumberTaskManagers(1)
-                .setNumberSlotsPerTaskManager(4)
-                .build();
-    });
+    @RegisterExtension static final MiniClusterExtension FLINK = TestCrawl.miniCluster(METRICS);
 
-    private static final Duration CRAWL_TIMEOUT = Duration.ofSeconds(120);
     private static final String FAST = "\"politeness\": {\"delayMs\": 0, \"maxInFlightPerHost\": 4}";
 
-    private JobClient job;
-    private TestSite site;
+    private TestCrawl crawl;
 
     @AfterEach
     void tearDown() throws Exception {
-        if (job != null) {
-            job.cancel().get();
+        if (crawl != null) {
+            crawl.close();
         }
-        if (site != null) {
-            site.close();
-        }
+    }
+
+    private TestCrawl crawl(TestInfo test, TestSite site) {
+        crawl = new TestCrawl(test, REDIS, ETCD, site);
+        return crawl;
     }
 
     @Test
     void crawlsEveryPageOfTheSiteExactlyOnce(TestInfo test) throws Exception {
-        Crawl crawl = new Crawl(test, TestSite.builder().pages(500).linksPerPage(20).depth(3).build());
-        crawl.start("{\"seeds\": [\"" + site.urlOf(0) + "\"], " + FAST + "}");
+        TestCrawl crawl = crawl(test, TestSite.builder().pages(500).linksPerPage(20).depth(3).build());
+        crawl.start("{\"seeds\": [\"" + crawl.site.urlOf(0) + "\"], " + FAST + "}");
 
         crawl.awaitIdle();
 
-        assertThat(site.requestCounts()).isEqualTo(everyPathOnce(site.pagePaths()));
-        assertThat(crawl.pageUrls()).hasSize(500).containsExactlyInAnyOrderElementsOf(urls(site.pagePaths()));
+        assertThat(crawl.site.requestCounts()).isEqualTo(TestCrawl.everyPathOnce(crawl.site.pagePaths()));
+        assertThat(crawl.pageUrls()).hasSize(500).containsExactlyInAnyOrderElementsOf(crawl.urls(crawl.site.pagePaths()));
     }
 
     @Test
     void disablingATaskStopsItsFetchesAndEnablingResumesThem(TestInfo test) throws Exception {
-        Crawl crawl = new Crawl(test, TestSite.builder().pages(500).linksPerPage(20).depth(3).build());
-        crawl.start("{\"seeds\": [\"" + site.urlOf(0) + "\"], \"politeness\": {\"delayMs\": 20}}");
-        await().atMost(CRAWL_TIMEOUT).until(() -> site.totalRequests() >= 100);
+        TestCrawl crawl = crawl(test, TestSite.builder().pages(500).linksPerPage(20).depth(3).build());
+        crawl.start("{\"seeds\": [\"" + crawl.site.urlOf(0) + "\"], \"politeness\": {\"delayMs\": 20}}");
+        await().atMost(TestCrawl.TIMEOUT).until(() -> crawl.site.totalRequests() >= 100);
 
         crawl.registry.setEnabled(crawl.task, false);
         long disabledAt = System.nanoTime();
         await().atMost(Duration.ofSeconds(5)).pollDelay(Duration.ofSeconds(2)).until(() -> true);
-        int afterDisable = site.totalRequests();
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> site.totalRequests() == afterDisable);
-        assertThat(site.lastRequestNanos() - disabledAt).isLessThan(Duration.ofSeconds(2).toNanos());
+        int afterDisable = crawl.site.totalRequests();
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> crawl.site.totalRequests() == afterDisable);
+        assertThat(crawl.site.lastRequestNanos() - disabledAt).isLessThan(Duration.ofSeconds(2).toNanos());
         assertThat(afterDisable).isLessThan(500);
 
         crawl.registry.setEnabled(crawl.task, true);
         crawl.awaitIdle();
 
-        assertThat(site.requestCounts()).isEqualTo(everyPathOnce(site.pagePaths()));
+        assertThat(crawl.site.requestCounts()).isEqualTo(TestCrawl.everyPathOnce(crawl.site.pagePaths()));
         assertThat(crawl.pageUrls()).hasSize(500);
     }
 
     @Test
     void maxDepthLimitsTheCrawlToThePagesWithinThatDepth(TestInfo test) throws Exception {
-        Crawl crawl = new Crawl(test, TestSite.builder().pages(500).linksPerPage(20).depth(4).build());
-        crawl.start("{\"seeds\": [\"" + site.urlOf(0) + "\"], \"maxDepth\": 2, " + FAST + "}");
+        TestCrawl crawl = crawl(test, TestSite.builder().pages(500).linksPerPage(20).depth(4).build());
+        crawl.start("{\"seeds\": [\"" + crawl.site.urlOf(0) + "\"], \"maxDepth\": 2, " + FAST + "}");
 
         crawl.awaitIdle();
 
-        Set<String> withinDepth = site.pagePathsWithinDepth(2);
+        Set<String> withinDepth = crawl.site.pagePathsWithinDepth(2);
         assertThat(withinDepth).hasSizeBetween(10, 499);
-        assertThat(site.requestCounts()).isEqualTo(everyPathOnce(withinDepth));
-        assertThat(crawl.pageUrls()).containsExactlyInAnyOrderElementsOf(urls(withinDepth));
+        assertThat(crawl.site.requestCounts()).isEqualTo(TestCrawl.everyPathOnce(withinDepth));
+        assertThat(crawl.pageUrls()).containsExactlyInAnyOrderElementsOf(crawl.urls(withinDepth));
     }
 
     @Test
     void malformedFrontierEntriesAreSkippedCountedAndAcknowledged(TestInfo test) throws Exception {
-        Crawl crawl = new Crawl(test, TestSite.builder().pages(50).linksPerPage(5).depth(2).build());
+        TestCrawl crawl = crawl(test, TestSite.builder().pages(50).linksPerPage(5).depth(2).build());
         String stream = crawl.ns + ":frontier:0";
-        try (RedisClient redis = redisClient()) {
-            redis.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("url", site.urlOf(1)));
+        try (RedisClient redis = crawl.redisClient()) {
+            redis.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("url", crawl.site.urlOf(1)));
             redis.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("url", "http://exa mple.org/%%%", "task", crawl.task));
-            redis.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("url", site.urlOf(2), "task", crawl.task, "depth", "deep"));
+            redis.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("url", crawl.site.urlOf(2), "task", crawl.task, "depth", "deep"));
         }
-        crawl.start("{\"seeds\": [\"" + site.urlOf(0) + "\"], " + FAST + "}");
+        crawl.start("{\"seeds\": [\"" + crawl.site.urlOf(0) + "\"], " + FAST + "}");
 
         crawl.awaitIdle();
 
-        assertThat(site.requestCounts()).isEqualTo(everyPathOnce(site.pagePaths()));
-        assertThat(malformedEntries(crawl.job)).isEqualTo(3);
-        try (RedisClient redis = redisClient()) {
+        assertThat(crawl.site.requestCounts()).isEqualTo(TestCrawl.everyPathOnce(crawl.site.pagePaths()));
+        assertThat(TestCrawl.counter(METRICS, crawl.job, "malformedEntries")).isEqualTo(3);
+        try (RedisClient redis = crawl.redisClient()) {
             assertThat(redis.xpending(stream, crawl.ns).getTotal()).isZero();
         }
     }
@@ -151,112 +120,18 @@ class CrawlJobITCase {
     @Test
     void aTaskManagerFailureInTheMiddleOfACrawlLosesNoPage(TestInfo test, @InjectMiniCluster MiniCluster cluster)
             throws Exception {
-        Crawl crawl = new Crawl(test, TestSite.builder().pages(500).linksPerPage(20).depth(3).build());
-        crawl.start("{\"seeds\": [\"" + site.urlOf(0) + "\"], \"politeness\": {\"delayMs\": 10}}");
-        await().atMost(CRAWL_TIMEOUT).until(() -> site.totalRequests() >= 150);
+        TestCrawl crawl = crawl(test, TestSite.builder().pages(500).linksPerPage(20).depth(3).build());
+        crawl.start("{\"seeds\": [\"" + crawl.site.urlOf(0) + "\"], \"politeness\": {\"delayMs\": 10}}");
+        await().atMost(TestCrawl.TIMEOUT).until(() -> crawl.site.totalRequests() >= 150);
 
         cluster.terminateTaskManager(0).get();
         cluster.startTaskManager();
         crawl.awaitIdle();
 
-        Map<String, Integer> counts = site.requestCounts();
-        assertThat(counts.keySet()).isEqualTo(site.pagePaths());
+        Map<String, Integer> counts = crawl.site.requestCounts();
+        assertThat(counts.keySet()).isEqualTo(crawl.site.pagePaths());
         int refetched = counts.values().stream().mapToInt(c -> c - 1).sum();
         assertThat(refetched).as("pages fetched twice, bounded by the async capacity").isLessThanOrEqualTo(100);
-        assertThat(Set.copyOf(crawl.pageUrls())).isEqualTo(urls(site.pagePaths()));
-    }
-
-    /** One crawl of the test: its own task, key namespace in Redis and etcd, and job. */
-    private final class Crawl {
-        final String ns;
-        final String task;
-        final Configuration config;
-        final TaskRegistry registry;
-        JobClient job;
-
-        Crawl(TestInfo test, TestSite newSite) {
-            site = newSite.start();
-            ns = test.getTestMethod().orElseThrow().getName().substring(0, 12);
-            task = "task-" + ns;
-            Map<String, String> values = new HashMap<>();
-            values.put("redis.port", Integer.toString(REDIS.port()));
-            values.put("etcd.endpoints", ETCD.endpoint());
-            values.put("etcd.prefix", "/" + ns + "/");
-            values.put("frontier.stream-prefix", ns + ":frontier:");
-            values.put("frontier.group", ns);
-            values.put("pages.stream", ns + ":pages");
-            values.put("stats.key-prefix", ns + ":stats:");
-            values.put("stats.interval", "200 ms");
-            values.put("job.checkpoint-interval", "1 s");
-            values.put("job.parallelism", "2");
-            config = CrawlerConfig.of(values);
-            registry = new TaskRegistry(ETCD.endpoint(), "/" + ns + "/");
-        }
-
-        void start(String spec) throws Exception {
-            registry.putSpec(task, spec);
-            registry.setEnabled(task, true);
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            CrawlerJob.build(env, config);
-            job = env.executeAsync(ns);
-            CrawlJobITCase.this.job = job;
-            crawlctl("seed", task, site.urlOf(0));
-        }
-
-        void awaitIdle() {
-            List<String> streams = IntStream.range(0, 4).mapToObj(i -> ns + ":frontier:" + i).toList();
-            try (RedisClient redis = redisClient()) {
-                await().atMost(CRAWL_TIMEOUT).pollInterval(Duration.ofMillis(300))
-                        .until(() -> CrawlProgress.read(redis, ns + ":stats:" + task, streams, ns).idle()
-                                && !site.requestCounts().isEmpty());
-                // Idle must hold, not flicker: links may still sit in a sink's buffer for a moment.
-                await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30))
-                        .until(() -> CrawlProgress.read(redis, ns + ":stats:" + task, streams, ns).idle());
-            }
-        }
-
-        List<String> pageUrls() {
-            try (RedisClient redis = redisClient()) {
-                return redis.xrange(ns + ":pages", (StreamEntryID) null, (StreamEntryID) null).stream()
-                        .map(StreamEntry::getFields)
-                        .peek(fields -> assertThat(fields).containsEntry("task", task))
-                        .map(fields -> fields.get("url"))
-                        .toList();
-            }
-        }
-
-        String crawlctl(String... args) {
-            String[] all = new String[args.length + 12];
-            String[] options = {"--redis.port", Integer.toString(REDIS.port()), "--etcd.endpoints", ETCD.endpoint(),
-                    "--etcd.prefix", "/" + ns + "/", "--frontier.stream-prefix", ns + ":frontier:",
-                    "--frontier.group", ns, "--stats.key-prefix", ns + ":stats:"};
-            System.arraycopy(options, 0, all, 0, 12);
-            System.arraycopy(args, 0, all, 12, args.length);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            assertThat(Crawlctl.run(all, new PrintStream(out, true, StandardCharsets.UTF_8))).isZero();
-            return out.toString(StandardCharsets.UTF_8);
-        }
-    }
-
-    private static RedisClient redisClient() {
-        return RedisClient.create(REDIS.host(), REDIS.port());
-    }
-
-    private static Map<String, Integer> everyPathOnce(Set<String> paths) {
-        return paths.stream().collect(Collectors.toMap(Function.identity(), p -> 1));
-    }
-
-    private Set<String> urls(Set<String> paths) {
-        return paths.stream().map(p -> site.baseUrl() + p).collect(Collectors.toSet());
-    }
-
-    private static long malformedEntries(JobClient job) {
-        String jobId = job.getJobID().toString();
-        return METRICS.getMetricsByGroup().entrySet().stream()
-                .filter(group -> jobId.equals(group.getKey().getAllVariables().get("<job_id>")))
-                .map(group -> group.getValue().get("malformedEntries"))
-                .filter(metric -> metric instanceof Counter)
-                .mapToLong(metric -> ((Counter) metric).getCount())
-                .sum();
+        assertThat(Set.copyOf(crawl.pageUrls())).isEqualTo(crawl.urls(crawl.site.pagePaths()));
     }
 }

@@ -56,7 +56,16 @@ public final class CrawlerOptions {
             .intType().defaultValue(100).withDescription("Fetches in flight per fetcher subtask.");
 
     public static final ConfigOption<Integer> FETCH_MAX_REQUESTS_PER_HOST = ConfigOptions.key("fetch.max-requests-per-host")
-            .intType().defaultValue(4).withDescription("Concurrent requests per host in one fetcher subtask.");
+            .intType().defaultValue(64)
+            .withDescription("Cap on concurrent requests to one host in one fetcher subtask, whatever a task's politeness.maxInFlightPerHost allows.");
+
+    public static final ConfigOption<Integer> FETCH_HOST_QUEUE_LENGTH = ConfigOptions.key("fetch.host-queue-length")
+            .intType().defaultValue(100)
+            .withDescription("Requests that may wait in the fetcher for a busy host; more are deferred at once (back to the frontier).");
+
+    public static final ConfigOption<Duration> FETCH_HOST_QUEUE_WAIT = ConfigOptions.key("fetch.host-queue-wait")
+            .durationType().defaultValue(Duration.ofSeconds(2))
+            .withDescription("Longest a request waits in the fetcher for its host before it is deferred (back to the frontier).");
 
     public static final ConfigOption<Duration> FETCH_CONNECT_TIMEOUT = ConfigOptions.key("fetch.connect-timeout")
             .durationType().defaultValue(Duration.ofSeconds(10)).withDescription("TCP connect timeout.");
@@ -75,6 +84,10 @@ public final class CrawlerOptions {
             .durationType().defaultValue(Duration.ofSeconds(1))
             .withDescription("How often a host whose queued URLs all wait (disabled or unknown task) looks again.");
 
+    public static final ConfigOption<Duration> SCHEDULER_BUSY_PAUSE = ConfigOptions.key("scheduler.busy-pause")
+            .durationType().defaultValue(Duration.ofSeconds(1))
+            .withDescription("How long a host releases nothing after the fetcher deferred one of its requests.");
+
     public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key("job.parallelism")
             .intType().defaultValue(0)
             .withDescription("Parallelism of the job's operators; 0 leaves it to Flink (flink run -p, parallelism.default).");
@@ -91,5 +104,6 @@ public final class CrawlerOptions {
             FRONTIER_STREAM_PREFIX, FRONTIER_SHARDS, FRONTIER_GROUP, PAGES_STREAM, PAGES_MAX_LENGTH,
             STATS_KEY_PREFIX, STATS_INTERVAL, FETCH_ASYNC_CAPACITY, FETCH_MAX_REQUESTS_PER_HOST,
             FETCH_CONNECT_TIMEOUT, FETCH_READ_TIMEOUT, FETCH_OPERATOR_TIMEOUT, SCHEDULER_RELEASES_PER_TICK,
-            SCHEDULER_WAIT_POLL, PARALLELISM, CHECKPOINT_INTERVAL, JOB_NAME);
+            SCHEDULER_WAIT_POLL, PARALLELISM, CHECKPOINT_INTERVAL, JOB_NAME,
+            FETCH_HOST_QUEUE_LENGTH, FETCH_HOST_QUEUE_WAIT, SCHEDULER_BUSY_PAUSE);
 }

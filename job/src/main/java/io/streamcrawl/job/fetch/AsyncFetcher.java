@@ -4,6 +4,7 @@ import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
+import okhttp3.EventListener;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -29,7 +30,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Never blocks the operator thread and never fails the job: every request completes with
  * exactly one {@link FetchResult}, a failure (DNS, connect, timeout, I/O, invalid URL) as status
- * 0 with an error. Each request is bounded by its task's {@code timeoutMs} (okhttp's call
+ * 0 with an error. Requests to one host pass its {@link HostGate} first: at most the task's
+ * {@code maxInFlightPerHost} run at once, starts are spaced as the scheduler asked, and a request
+ * that cannot start within the gate's bound completes at once as {@link FetchFailure#DEFERRED}
+ * (the fetch time counts from the start of the network call). Each request is bounded by its task's {@code timeoutMs} (okhttp's call
  * timeout: connect, request, and reading the body); the operator's own timeout should be a
  * little longer, and when it fires first {@link #timeout} cancels the call. Redirects are
  * followed; the result's final URL is the one that answered. Bodies are read only for 2xx
@@ -50,6 +54,7 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
     /** Calls in flight by the future they complete; removal decides who completes it. */
     private transient Map<ResultFuture<FetchResult>, InFlight> inFlight;
     private transient FetchMetrics metrics;
+    private transient HostGate gate;
 
     public AsyncFetcher(FetcherOptions options) {
         this.options = Preconditions.checkNotNull(options, "options");
@@ -59,7 +64,8 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
     public void open(OpenContext openContext) throws Exception {
         Dispatcher dispatcher = new Dispatcher();
         dispatcher.setMaxRequests(options.maxConcurrentRequests());
-        dispatcher.setMaxRequestsPerHost(options.maxRequestsPerHost());
+        // The gate limits requests per host; okhttp must not queue them again, which would count as fetch time.
+        dispatcher.setMaxRequestsPerHost(options.maxConcurrentRequests());
         client = new OkHttpClient.Builder()
                 .dispatcher(dispatcher)
                 .connectionPool(new ConnectionPool(
@@ -68,7 +74,9 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
                 .readTimeout(options.readTimeout())
                 .followRedirects(true)
                 .followSslRedirects(true)
+                .eventListener(new SendReporter())
                 .build();
+        gate = new HostGate(options.hostQueueLength(), options.hostQueueWait());
         clientsByTimeout = new ConcurrentHashMap<>();
         inFlight = new ConcurrentHashMap<>();
         metrics = new FetchMetrics(getRuntimeContext().getMetricGroup());
@@ -77,26 +85,43 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
 
     @Override
     public void asyncInvoke(FetchRequest request, ResultFuture<FetchResult> resultFuture) {
-        long fetchedAtMillis = System.currentTimeMillis();
-        long startNanos = System.nanoTime();
         FetchSettings settings = request.fetch();
         HttpUrl url = request.url() == null ? null : HttpUrl.parse(request.url());
         if (url == null || settings == null) {
             String error = url == null ? "invalid URL: " + request.url() : "request has no fetch settings";
-            complete(resultFuture, FetchResult.failed(request, fetchedAtMillis, 0, error));
+            complete(resultFuture, FetchResult.failed(request, FetchFailure.INVALID, System.currentTimeMillis(), 0, error));
             return;
         }
-        Request.Builder httpRequest = new Request.Builder().url(url).get();
-        if (settings.userAgent() != null && !settings.userAgent().isBlank()) {
-            httpRequest.header("User-Agent", settings.userAgent());
+        int limit = Math.min(Math.max(1, settings.maxInFlightPerHost()), options.maxRequestsPerHost());
+        gate.submit(url.host(), limit, TimeUnit.MILLISECONDS.toNanos(request.spacingMs()),
+                ticket -> start(request, url, settings, resultFuture, ticket),
+                () -> complete(resultFuture, FetchResult.deferred(request)));
+    }
+
+    /** Starts the network call of a request its host's gate let through; the fetch time counts from here. */
+    private void start(FetchRequest request, HttpUrl url, FetchSettings settings, ResultFuture<FetchResult> resultFuture,
+            HostGate.Ticket ticket) {
+        long fetchedAtMillis = System.currentTimeMillis();
+        long startNanos = System.nanoTime();
+        Call call;
+        try {
+            Request.Builder httpRequest = new Request.Builder().url(url).get().tag(HostGate.Ticket.class, ticket);
+            if (settings.userAgent() != null && !settings.userAgent().isBlank()) {
+                httpRequest.header("User-Agent", settings.userAgent());
+            }
+            call = clientFor(settings.timeoutMs()).newCall(httpRequest.build());
+        } catch (RuntimeException e) {
+            ticket.finished();
+            complete(resultFuture, FetchResult.failed(request, FetchFailure.INVALID, fetchedAtMillis, 0, e.toString()));
+            return;
         }
-        Call call = clientFor(settings.timeoutMs()).newCall(httpRequest.build());
         inFlight.put(resultFuture, new InFlight(call, fetchedAtMillis, startNanos));
         call.enqueue(new Callback() {
             @Override
             public void onFailure(Call failed, IOException e) {
-                finish(resultFuture, FetchResult.failed(
-                        request, fetchedAtMillis, ResponseReader.elapsedMillis(startNanos), describe(e, settings)));
+                ticket.finished();
+                finish(resultFuture, FetchResult.failed(request, failureOf(e),
+                        fetchedAtMillis, ResponseReader.elapsedMillis(startNanos), describe(e, settings)));
             }
 
             @Override
@@ -105,9 +130,10 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
                 try (response) {
                     result = ResponseReader.read(request, response, fetchedAtMillis, startNanos);
                 } catch (IOException | RuntimeException e) {
-                    result = FetchResult.failed(
-                            request, fetchedAtMillis, ResponseReader.elapsedMillis(startNanos), describe(e, settings));
+                    result = FetchResult.failed(request, failureOf(e), fetchedAtMillis,
+                            ResponseReader.elapsedMillis(startNanos), describe(e, settings));
                 }
+                ticket.finished();
                 finish(resultFuture, result);
             }
         });
@@ -117,10 +143,10 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
     public void timeout(FetchRequest request, ResultFuture<FetchResult> resultFuture) {
         InFlight fetch = inFlight.remove(resultFuture);
         if (fetch == null) {
-            return; // completed meanwhile
+            return; // completed meanwhile, or still waiting for its host: the gate decides within its bound
         }
         fetch.call().cancel();
-        complete(resultFuture, FetchResult.failed(request, fetch.fetchedAtMillis(),
+        complete(resultFuture, FetchResult.failed(request, FetchFailure.TIMEOUT, fetch.fetchedAtMillis(),
                 ResponseReader.elapsedMillis(fetch.startNanos()), "timeout: no result within the async operator's timeout"));
     }
 
@@ -130,6 +156,7 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
             return;
         }
         // Callbacks of cancelled calls must not complete futures of a closed operator.
+        gate.close();
         inFlight.clear();
         client.dispatcher().cancelAll();
         ExecutorService executor = client.dispatcher().executorService();
@@ -169,9 +196,28 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
 
     private record InFlight(Call call, long fetchedAtMillis, long startNanos) {}
 
+    /** Tells a request's host gate when the request goes onto the wire, which is when its host's spacing starts. */
+    private static final class SendReporter extends EventListener {
+        @Override
+        public void requestHeadersStart(Call call) {
+            HostGate.Ticket ticket = call.request().tag(HostGate.Ticket.class);
+            if (ticket != null) {
+                ticket.sent();
+            }
+        }
+    }
+
+    private static FetchFailure failureOf(Exception e) {
+        return isTimeout(e) ? FetchFailure.TIMEOUT : FetchFailure.NETWORK;
+    }
+
+    private static boolean isTimeout(Exception e) {
+        return e instanceof InterruptedIOException && "timeout".equals(e.getMessage());
+    }
+
     private static String describe(Exception e, FetchSettings settings) {
         String message = e.getMessage();
-        if (e instanceof InterruptedIOException && "timeout".equals(message)) {
+        if (isTimeout(e)) {
             return "timeout: no complete response within " + settings.timeoutMs() + " ms";
         }
         return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);

@@ -7,6 +7,16 @@ import io.streamcrawl.job.url.TaskScope;
  * need to know of its task.
  *
  * @param followLinks whether links found on the page are kept (false at the task's max depth)
+ * @param parent the URL of the page it was found on, or null for a seed
+ * @param spacingMs the least time between the starts of two requests to the URL's host
  */
 public record FetchRequest(
-        String url, String task, int depth, int priority, boolean followLinks, TaskScope scope, FetchSettings fetch) {}
+        String url,
+        String task,
+        int depth,
+        int priority,
+        boolean followLinks,
+        TaskScope scope,
+        FetchSettings fetch,
+        String parent,
+        long spacingMs) {}

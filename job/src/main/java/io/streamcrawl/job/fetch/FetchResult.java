@@ -1,13 +1,16 @@
 package io.streamcrawl.job.fetch;
 
 /**
- * The outcome of one fetch. A failed fetch is data, not an exception: {@code status} is 0 and
- * {@code error} says why when no HTTP response arrived.
+ * The outcome of one fetch. A failed fetch is data, not an exception: {@code status} is 0,
+ * {@code failure} says what kind of failure and {@code error} says why when no HTTP response
+ * arrived.
  *
  * @param finalUrl the URL that answered (differs from the request's when a redirect was followed)
  * @param body the body, cut at the task's max bytes; empty when not fetched or not parseable
  * @param truncated whether the body was cut
  * @param fetchedAtMillis epoch millis when the fetch started
+ * @param fetchMs time from the start of the network call to the end of the body (not the time the
+ *     request waited for its host)
  */
 public record FetchResult(
         FetchRequest request,
@@ -18,12 +21,19 @@ public record FetchResult(
         boolean truncated,
         long fetchedAtMillis,
         long fetchMs,
-        String error) {
+        String error,
+        FetchFailure failure) {
     private static final byte[] NO_BODY = new byte[0];
 
     /** A fetch that got no HTTP response: status 0, no final URL, no body. */
-    public static FetchResult failed(FetchRequest request, long fetchedAtMillis, long fetchMs, String error) {
-        return new FetchResult(request, 0, null, null, NO_BODY, false, fetchedAtMillis, fetchMs, error);
+    public static FetchResult failed(
+            FetchRequest request, FetchFailure failure, long fetchedAtMillis, long fetchMs, String error) {
+        return new FetchResult(request, 0, null, null, NO_BODY, false, fetchedAtMillis, fetchMs, error, failure);
+    }
+
+    /** A request that could not start within its wait bound because its host was busy. */
+    public static FetchResult deferred(FetchRequest request) {
+        return failed(request, FetchFailure.DEFERRED, System.currentTimeMillis(), 0, "deferred: host busy");
     }
 
     /** Whether an HTTP response arrived. */

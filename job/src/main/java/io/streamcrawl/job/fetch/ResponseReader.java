@@ -46,7 +46,8 @@ final class ResponseReader {
                 truncated,
                 fetchedAtMillis,
                 elapsedMillis(startNanos),
-                null);
+                null,
+                FetchFailure.NONE);
     }
 
     /**

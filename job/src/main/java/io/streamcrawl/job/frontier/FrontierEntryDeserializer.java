@@ -10,17 +10,18 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.util.Collector;
 
 /**
- * Decodes a frontier stream entry (fields {@code url}, {@code task}, optional {@code depth},
- * {@code priority}, {@code parent}, {@code kind}) into a {@link FrontierEntry} with a normalized
- * URL. A malformed entry throws, which makes the source count, log and skip it.
+ * Decodes a frontier stream entry into a {@link FrontierEntry} with a normalized URL. Every kind
+ * has {@code url} and {@code task}; {@code url} and {@code retry} entries may have {@code depth},
+ * {@code priority} and {@code parent}; feedback ({@code host}, and a {@code retry} that says why)
+ * has {@code signal} and optional {@code status} and {@code error}. A malformed entry throws,
+ * which makes the source count, log and skip it.
  */
 public final class FrontierEntryDeserializer implements RedisStreamDeserializer<FrontierEntry> {
     @Override
     public void deserialize(String stream, String id, Map<String, String> fields, Collector<FrontierEntry> out) {
-        String kind = fields.getOrDefault("kind", "url");
-        if (!kind.equals("url")) {
-            throw new IllegalArgumentException("unsupported kind '" + kind + "'");
-        }
+        String kindName = fields.getOrDefault("kind", EntryKind.URL.wireName());
+        EntryKind kind = EntryKind.ofWireName(kindName)
+                .orElseThrow(() -> new IllegalArgumentException("unsupported kind '" + kindName + "'"));
         String url = required(fields, "url");
         String task = required(fields, "task");
         if (!TaskKeys.isValidTaskName(task)) {
@@ -32,12 +33,27 @@ public final class FrontierEntryDeserializer implements RedisStreamDeserializer<
         if (depth < 0) {
             throw new IllegalArgumentException("negative depth " + depth);
         }
-        out.collect(new FrontierEntry(normalized, task, depth, number(fields, "priority"), fields.get("parent")));
+        HostFeedback feedback = feedback(kind, fields);
+        out.collect(new FrontierEntry(
+                normalized, task, depth, number(fields, "priority"), fields.get("parent"), kind, feedback));
     }
 
     @Override
     public TypeInformation<FrontierEntry> getProducedType() {
         return TypeInformation.of(FrontierEntry.class);
+    }
+
+    private static HostFeedback feedback(EntryKind kind, Map<String, String> fields) {
+        String signalName = fields.get("signal");
+        if (signalName == null) {
+            if (kind == EntryKind.HOST) {
+                throw new IllegalArgumentException("missing field 'signal'");
+            }
+            return null;
+        }
+        HostSignal signal = HostSignal.ofWireName(signalName)
+                .orElseThrow(() -> new IllegalArgumentException("unsupported signal '" + signalName + "'"));
+        return new HostFeedback(signal, number(fields, "status"), fields.get("error"));
     }
 
     private static String required(Map<String, String> fields, String name) {

@@ -7,7 +7,10 @@ import io.streamcrawl.job.url.Hosts;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Writes a {@link FrontierEntry} to the frontier shard of its URL's host, in the public field format. */
+/**
+ * Writes a {@link FrontierEntry} to the frontier shard of its URL's host, in the public field
+ * format; fields with their default value are left out.
+ */
 public final class FrontierEntrySerializer implements RedisStreamSerializer<FrontierEntry> {
     private final String streamPrefix;
     private final int shards;
@@ -33,6 +36,19 @@ public final class FrontierEntrySerializer implements RedisStreamSerializer<Fron
         }
         if (entry.parent() != null) {
             fields.put("parent", entry.parent());
+        }
+        if (entry.kind() != EntryKind.URL) {
+            fields.put("kind", entry.kind().wireName());
+        }
+        HostFeedback feedback = entry.feedback();
+        if (feedback != null) {
+            fields.put("signal", feedback.signal().wireName());
+            if (feedback.status() != 0) {
+                fields.put("status", Integer.toString(feedback.status()));
+            }
+            if (feedback.error() != null) {
+                fields.put("error", feedback.error());
+            }
         }
         return new RedisStreamEntry(streamOf(entry.url()), fields);
     }

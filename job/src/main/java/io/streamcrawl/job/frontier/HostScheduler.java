@@ -7,10 +7,7 @@ import io.streamcrawl.job.stats.TaskStatsConfig;
 import io.streamcrawl.job.stats.TaskStatsPublisher;
 import io.streamcrawl.job.url.UrlFingerprint;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -33,8 +30,12 @@ import org.apache.flink.util.Collector;
 /**
  * Keyed by host: deduplicates the host's URLs exactly (per task, by 128-bit fingerprint), queues
  * them per task in RocksDB, and releases them to the fetcher from one processing-time timer per
- * host, honouring the task's delay and its enabled flag. URLs of a disabled task, or of a task
- * whose spec has not arrived yet, stay queued; those of a deleted task are dropped.
+ * host, spacing them by the task's delay and its enabled flag. URLs of a disabled task, or of a
+ * task whose spec has not arrived yet, stay queued; those of a deleted task are dropped.
+ *
+ * <p>Feedback from the fetch side arrives through the frontier like URLs: a {@link EntryKind#RETRY}
+ * entry goes back to the front of its queue without deduplication, and a {@link HostSignal#BUSY}
+ * signal pauses the host briefly.
  */
 public final class HostScheduler extends KeyedBroadcastProcessFunction<String, FrontierEntry, TaskEvent, FetchRequest>
         implements CheckpointedFunction {
@@ -43,13 +44,11 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     public static final MapStateDescriptor<String, TaskState> TASKS =
             new MapStateDescriptor<>("tasks", Types.STRING, TypeInformation.of(TaskState.class));
 
-    private final int releasesPerTick;
-    private final long waitPollMs;
+    private final SchedulerSettings settings;
     private final TaskStatsConfig stats;
 
     private transient MapState<UrlFingerprint, Long> seen;
-    private transient MapState<String, QueueBounds> bounds;
-    private transient MapState<QueueSlot, FrontierEntry> items;
+    private transient HostQueues queues;
     private transient ValueState<Long> nextFetchAt;
     private transient ValueState<Long> timerAt;
     private transient Map<String, TaskView> views;
@@ -58,10 +57,10 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     private transient Counter newUrls;
     private transient Counter duplicateUrls;
     private transient Counter droppedUrls;
+    private transient Counter retriedUrls;
 
-    public HostScheduler(int releasesPerTick, Duration waitPoll, TaskStatsConfig stats) {
-        this.releasesPerTick = releasesPerTick;
-        this.waitPollMs = waitPoll.toMillis();
+    public HostScheduler(SchedulerSettings settings, TaskStatsConfig stats) {
+        this.settings = settings;
         this.stats = stats;
     }
 
@@ -79,14 +78,16 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     @Override
     public void open(OpenContext openContext) {
         seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen", UrlFingerprint.class, Long.class));
-        bounds = getRuntimeContext().getMapState(new MapStateDescriptor<>("queue-bounds", String.class, QueueBounds.class));
-        items = getRuntimeContext().getMapState(new MapStateDescriptor<>("queue", QueueSlot.class, FrontierEntry.class));
+        queues = new HostQueues(
+                getRuntimeContext().getMapState(new MapStateDescriptor<>("queue-bounds", String.class, QueueBounds.class)),
+                getRuntimeContext().getMapState(new MapStateDescriptor<>("queue", QueueSlot.class, FrontierEntry.class)));
         nextFetchAt = getRuntimeContext().getState(new ValueStateDescriptor<>("next-fetch-at", Long.class));
         timerAt = getRuntimeContext().getState(new ValueStateDescriptor<>("timer-at", Long.class));
         views = new HashMap<>();
         newUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_new_total");
         duplicateUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_duplicate_total");
         droppedUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_dropped_total");
+        retriedUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_requeued_total");
         publisher = stats.startPublishing(
                 counters, Set.of(TaskCounters.QUEUED, TaskCounters.RELEASED), getRuntimeContext().getTaskInfo());
     }
@@ -100,30 +101,50 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
 
     @Override
     public void processElement(FrontierEntry entry, ReadOnlyContext ctx, Collector<FetchRequest> out) throws Exception {
-        UrlFingerprint fingerprint = UrlFingerprint.of(entry.task() + '\n' + entry.url());
-        if (seen.contains(fingerprint)) {
-            duplicateUrls.inc();
-            return;
-        }
         long now = ctx.timerService().currentProcessingTime();
-        seen.put(fingerprint, now);
-        push(entry);
-        newUrls.inc();
-        Long next = nextFetchAt.value();
-        scheduleAt(ctx, next == null ? now : Math.max(now, next));
+        switch (entry.kind()) {
+            case URL -> {
+                UrlFingerprint fingerprint = UrlFingerprint.of(entry.task() + '\n' + entry.url());
+                if (seen.contains(fingerprint)) {
+                    duplicateUrls.inc();
+                    return;
+                }
+                seen.put(fingerprint, now);
+                push(entry);
+                newUrls.inc();
+            }
+            case RETRY -> {
+                // It was counted as released; now it is queued again.
+                counters.add(entry.task(), TaskCounters.RELEASED, -1);
+                queues.pushFront(entry.queued());
+                counters.add(entry.task(), TaskCounters.QUEUED, 1);
+                retriedUrls.inc();
+                apply(entry.feedback(), now);
+            }
+            case HOST -> apply(entry.feedback(), now);
+        }
+        if (!queues.isEmpty()) {
+            Long next = nextFetchAt.value();
+            scheduleAt(ctx, next == null ? now : Math.max(now, next));
+        }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<FetchRequest> out) throws Exception {
         timerAt.clear();
         long now = ctx.timerService().currentProcessingTime();
+        Long pausedUntil = nextFetchAt.value();
+        if (pausedUntil != null && pausedUntil > now) {
+            scheduleAt(ctx, pausedUntil);
+            return;
+        }
         ReadOnlyBroadcastState<String, TaskState> tasks = ctx.getBroadcastState(TASKS);
         int released = 0;
         boolean progress = true;
         boolean politenessWait = false;
-        while (progress && !politenessWait && released < releasesPerTick) {
+        while (progress && !politenessWait && released < settings.releasesPerTick()) {
             progress = false;
-            for (String task : queuedTasks()) {
+            for (String task : queues.tasks()) {
                 TaskState state = tasks.get(task);
                 if (state != null && state.deleted()) {
                     dropQueue(task);
@@ -132,30 +153,43 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                 if (state == null || !state.enabled() || state.specJson() == null) {
                     continue;
                 }
-                FrontierEntry entry = pop(task);
-                progress = true;
                 TaskView view = views.computeIfAbsent(state.specJson(), TaskView::of);
-                if (entry.depth() > view.spec().maxDepth() || !view.scope().allows(entry.url())) {
-                    droppedUrls.inc();
+                FrontierEntry entry = queues.pop(task);
+                counters.add(task, TaskCounters.QUEUED, -1);
+                progress = true;
+                long spacing = view.spec().politeness().delayMs();
+                if (!release(entry, view, spacing, out)) {
                     continue;
                 }
-                out.collect(new FetchRequest(entry.url(), task, entry.depth(), entry.priority(),
-                        entry.depth() < view.spec().maxDepth(), view.scope(), view.fetch()));
-                counters.add(task, TaskCounters.RELEASED, 1);
                 released++;
-                long delay = view.spec().politeness().delayMs();
-                if (delay > 0) {
-                    nextFetchAt.update(now + delay);
+                if (spacing > 0) {
+                    nextFetchAt.update(now + spacing);
                     politenessWait = true;
                     break;
                 }
             }
         }
-        if (!bounds.isEmpty()) {
+        if (!queues.isEmpty()) {
             Long next = nextFetchAt.value();
-            boolean onlyWaiting = !progress && !politenessWait && released < releasesPerTick;
-            scheduleAt(ctx, onlyWaiting ? now + waitPollMs : Math.max(now, next == null ? now : next));
+            boolean onlyWaiting = !progress && !politenessWait && released < settings.releasesPerTick();
+            scheduleAt(ctx, onlyWaiting ? now + settings.waitPoll().toMillis() : Math.max(now, next == null ? now : next));
         }
+    }
+
+    /**
+     * The release path: an entry popped from its task's queue either goes to the fetcher or is
+     * dropped here (out of the task's depth or scope). Returns whether it was released.
+     */
+    private boolean release(FrontierEntry entry, TaskView view, long spacingMs, Collector<FetchRequest> out) {
+        int maxDepth = view.spec().maxDepth();
+        if (entry.depth() > maxDepth || !view.scope().allows(entry.url())) {
+            droppedUrls.inc();
+            return false;
+        }
+        out.collect(new FetchRequest(entry.url(), entry.task(), entry.depth(), entry.priority(),
+                entry.depth() < maxDepth, view.scope(), view.fetch(), entry.parent(), spacingMs));
+        counters.add(entry.task(), TaskCounters.RELEASED, 1);
+        return true;
     }
 
     @Override
@@ -173,45 +207,32 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         tasks.put(event.task(), updated);
     }
 
-    private List<String> queuedTasks() throws Exception {
-        List<String> tasks = new ArrayList<>();
-        for (String task : bounds.keys()) {
-            tasks.add(task);
+    /** Applies what a fetch told about the host. */
+    private void apply(HostFeedback feedback, long now) throws Exception {
+        if (feedback == null) {
+            return;
         }
-        return tasks;
+        switch (feedback.signal()) {
+            case BUSY -> pauseUntil(now + settings.busyPause().toMillis());
+        }
+    }
+
+    private void pauseUntil(long time) throws Exception {
+        Long next = nextFetchAt.value();
+        if (next == null || next < time) {
+            nextFetchAt.update(time);
+        }
     }
 
     private void push(FrontierEntry entry) throws Exception {
-        QueueBounds queue = bounds.get(entry.task());
-        long tail = queue == null ? 0 : queue.tail();
-        items.put(new QueueSlot(entry.task(), tail), entry);
-        bounds.put(entry.task(), new QueueBounds(queue == null ? 0 : queue.head(), tail + 1));
+        queues.push(entry);
         counters.add(entry.task(), TaskCounters.QUEUED, 1);
     }
 
-    /** Pops the head of a task's queue, which must not be empty. */
-    private FrontierEntry pop(String task) throws Exception {
-        QueueBounds queue = bounds.get(task);
-        QueueSlot slot = new QueueSlot(task, queue.head());
-        FrontierEntry entry = items.get(slot);
-        items.remove(slot);
-        if (queue.size() == 1) {
-            bounds.remove(task);
-        } else {
-            bounds.put(task, new QueueBounds(queue.head() + 1, queue.tail()));
-        }
-        counters.add(task, TaskCounters.QUEUED, -1);
-        return entry;
-    }
-
     private void dropQueue(String task) throws Exception {
-        QueueBounds queue = bounds.get(task);
-        for (long seq = queue.head(); seq < queue.tail(); seq++) {
-            items.remove(new QueueSlot(task, seq));
-        }
-        bounds.remove(task);
-        counters.add(task, TaskCounters.QUEUED, -queue.size());
-        droppedUrls.inc(queue.size());
+        long dropped = queues.drop(task);
+        counters.add(task, TaskCounters.QUEUED, -dropped);
+        droppedUrls.inc(dropped);
     }
 
     /** Keeps one timer per host: moves it earlier when needed, never adds a second. */

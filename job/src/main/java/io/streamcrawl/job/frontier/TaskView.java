@@ -21,7 +21,8 @@ record TaskView(TaskSpec spec, TaskScope scope, FetchSettings fetch) {
                 spec.fetch().userAgent(),
                 spec.fetch().timeoutMs(),
                 spec.fetch().maxBytes(),
-                spec.fetch().contentTypes().toArray(String[]::new));
+                spec.fetch().contentTypes().toArray(String[]::new),
+                spec.politeness().maxInFlightPerHost());
         return new TaskView(spec, scope, fetch);
     }
 }

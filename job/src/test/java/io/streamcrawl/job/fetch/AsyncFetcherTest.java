@@ -24,6 +24,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -31,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -38,7 +40,7 @@ import static org.awaitility.Awaitility.await;
 
 class AsyncFetcherTest {
     private static final FetcherOptions OPTIONS =
-            new FetcherOptions(16, 4, Duration.ofSeconds(2), Duration.ofSeconds(5));
+            new FetcherOptions(16, 4, Duration.ofSeconds(2), Duration.ofSeconds(5), 8, Duration.ofSeconds(5));
     private static final String[] HTML = {"text/html", "application/xhtml+xml"};
     private static final String USER_AGENT = "streamcrawl-test/1.0 (+https://example.org/bot)";
 
@@ -152,7 +154,7 @@ class AsyncFetcherTest {
         FetchResult upper = fetch(request(site.baseUrl() + "/upper", settings(5_000, 1_000)));
         FetchResult untyped = fetch(request(site.baseUrl() + "/untyped", settings(5_000, 1_000)));
         FetchResult anyType = fetch(request(site.baseUrl() + "/untyped",
-                new FetchSettings(USER_AGENT, 5_000, 1_000, new String[0])));
+                new FetchSettings(USER_AGENT, 5_000, 1_000, new String[0], 4)));
 
         assertThat(pdf.status()).isEqualTo(200);
         assertThat(pdf.contentType()).isEqualTo("application/pdf");
@@ -241,6 +243,61 @@ class AsyncFetcherTest {
     }
 
     @Test
+    void runsAtMostTheTasksLimitPerHostAndCountsNoWaitAsFetchTime() throws Exception {
+        site.route("/hold", exchange -> {
+            awaitRelease();
+            TestSite.send(exchange, 200, "text/html", "<p>held</p>");
+        });
+        FetchSettings oneAtATime = new FetchSettings(USER_AGENT, 10_000, 1_000, HTML, 1);
+        CompletableFuture<Collection<FetchResult>> held = new CompletableFuture<>();
+        CompletableFuture<Collection<FetchResult>> next = new CompletableFuture<>();
+
+        fetcher.asyncInvoke(request(site.baseUrl() + "/hold", oneAtATime), resultFuture(held));
+        fetcher.asyncInvoke(request(site.urlOf(5), oneAtATime), resultFuture(next));
+        await().atMost(Duration.ofSeconds(5)).until(() -> site.requestCount("/hold") == 1);
+        Thread.sleep(500);
+        assertThat(site.requestCount(TestSite.pathOf(5))).as("waits for the host's only slot").isZero();
+        release.countDown();
+
+        assertThat(single(held.get(10, TimeUnit.SECONDS)).status()).isEqualTo(200);
+        FetchResult page = single(next.get(10, TimeUnit.SECONDS));
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.fetchMs()).as("the 500 ms spent waiting for the host are not fetch time").isLessThan(500);
+    }
+
+    @Test
+    void defersAtOnceWhatCannotWaitForABusyHost() throws Exception {
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger maxRunning = new AtomicInteger();
+        site.route("/hold", exchange -> {
+            maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+            awaitRelease();
+            running.decrementAndGet();
+            TestSite.send(exchange, 200, "text/html", "<p>held</p>");
+        });
+        FetchSettings oneAtATime = new FetchSettings(USER_AGENT, 10_000, 1_000, HTML, 1);
+        List<CompletableFuture<Collection<FetchResult>>> futures = new ArrayList<>();
+        // One runs, the host queue holds OPTIONS.hostQueueLength(), the last is deferred.
+        for (int i = 0; i < 2 + OPTIONS.hostQueueLength(); i++) {
+            CompletableFuture<Collection<FetchResult>> future = new CompletableFuture<>();
+            futures.add(future);
+            fetcher.asyncInvoke(request(site.baseUrl() + "/hold?n=" + i, oneAtATime), resultFuture(future));
+        }
+
+        FetchResult deferred = single(futures.get(futures.size() - 1).get(1, TimeUnit.SECONDS));
+        assertThat(deferred.failure()).isEqualTo(FetchFailure.DEFERRED);
+        assertThat(deferred.status()).isZero();
+        assertThat(counter("crawler_fetch_deferred_total")).isEqualTo(1);
+        release.countDown();
+        for (CompletableFuture<Collection<FetchResult>> future : futures.subList(0, futures.size() - 1)) {
+            assertThat(single(future.get(10, TimeUnit.SECONDS)).status()).isEqualTo(200);
+        }
+        assertThat(maxRunning.get()).isEqualTo(1);
+        assertThat(site.requestCount("/hold?n=" + (futures.size() - 1))).isZero();
+        assertThat(counter("fetch_errors")).isZero();
+    }
+
+    @Test
     void closeStopsTheClientsThreads() throws Exception {
         fetch(request(site.urlOf(1), settings(5_000, 1_000_000)));
         fetcher.close();
@@ -284,11 +341,11 @@ class AsyncFetcherTest {
     }
 
     private static FetchRequest request(String url, FetchSettings settings) {
-        return new FetchRequest(url, "test", 0, 0, true, TaskScope.ofSeeds(List.of(site.baseUrl() + "/")), settings);
+        return new FetchRequest(url, "test", 0, 0, true, TaskScope.ofSeeds(List.of(site.baseUrl() + "/")), settings, null, 0);
     }
 
     private static FetchSettings settings(int timeoutMs, long maxBytes) {
-        return new FetchSettings(USER_AGENT, timeoutMs, maxBytes, HTML);
+        return new FetchSettings(USER_AGENT, timeoutMs, maxBytes, HTML, 4);
     }
 
     private long counter(String name) {

@@ -22,9 +22,9 @@ class FetchTypesSerializationTest {
     void fetchResultsRoundTripWithoutGenericTypes() throws IOException {
         FetchRequest request = new FetchRequest("https://example.org/a", "news", 2, 1, true,
                 new TaskScope(new String[] {"*.example.org"}, new String[] {"/news/"}, new String[0], 2048),
-                new FetchSettings("ua", 30_000, 10_485_760, new String[] {"text/html"}));
+                new FetchSettings("ua", 30_000, 10_485_760, new String[] {"text/html"}, 1), null, 0);
         FetchResult result = new FetchResult(request, 200, "https://example.org/b", "text/html",
-                new byte[] {'<', 'p', '>'}, true, 1_700_000_000_000L, 12, null);
+                new byte[] {'<', 'p', '>'}, true, 1_700_000_000_000L, 12, null, FetchFailure.NONE);
 
         FetchResult copy = roundTrip(FetchResult.class, result);
 
@@ -32,7 +32,7 @@ class FetchTypesSerializationTest {
         assertThat(copy.request().fetch().contentTypes()).containsExactly("text/html");
         assertThat(copy.body()).containsExactly('<', 'p', '>');
         assertThat(copy).usingRecursiveComparison().isEqualTo(result);
-        assertThat(roundTrip(FetchResult.class, FetchResult.failed(request, 1L, 2L, "boom")).error()).isEqualTo("boom");
+        assertThat(roundTrip(FetchResult.class, FetchResult.failed(request, FetchFailure.NETWORK, 1L, 2L, "boom")).error()).isEqualTo("boom");
     }
 
     @Test

@@ -42,7 +42,25 @@ class FrontierEntryDeserializerTest {
         assertThatThrownBy(() -> decode(Map.of("url", "https://a.org/", "task", "t", "depth", "x")))
                 .hasMessage("field 'depth' is not an integer: 'x'");
         assertThatThrownBy(() -> decode(Map.of("url", "https://a.org/", "task", "t/x"))).hasMessageContaining("invalid task name");
-        assertThatThrownBy(() -> decode(Map.of("url", "https://a.org/", "task", "t", "kind", "robots")))
-                .hasMessage("unsupported kind 'robots'");
+        assertThatThrownBy(() -> decode(Map.of("url", "https://a.org/", "task", "t", "kind", "bogus")))
+                .hasMessage("unsupported kind 'bogus'");
+        assertThatThrownBy(() -> decode(Map.of("url", "https://a.org/", "task", "t", "kind", "host")))
+                .hasMessage("missing field 'signal'");
+        assertThatThrownBy(() -> decode(Map.of("url", "https://a.org/", "task", "t", "kind", "host", "signal", "x")))
+                .hasMessage("unsupported signal 'x'");
+    }
+
+    @Test
+    void feedbackEntriesRoundTripThroughTheWireFormat() {
+        FrontierEntrySerializer serializer = new FrontierEntrySerializer("f:", 4);
+        FrontierEntry url = new FrontierEntry("https://a.org/x", "t", 2, 1, "https://a.org/");
+        FrontierEntry retry = url.retry(new HostFeedback(HostSignal.BUSY, 0, "deferred: host busy"));
+
+        Map<String, String> fields = serializer.serialize(retry).fields();
+
+        assertThat(fields).containsEntry("kind", "retry").containsEntry("signal", "busy").doesNotContainKey("status");
+        assertThat(serializer.serialize(url).fields()).doesNotContainKeys("kind", "signal");
+        assertThat(decode(fields)).containsExactly(retry);
+        assertThat(retry.queued()).isEqualTo(url);
     }
 }

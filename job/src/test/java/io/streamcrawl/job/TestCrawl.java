@@ -1,0 +1,187 @@
+package io.streamcrawl.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.streamcrawl.job.config.CrawlerConfig;
+import io.streamcrawl.job.control.CrawlProgress;
+import io.streamcrawl.job.control.Crawlctl;
+import io.streamcrawl.job.control.TaskRegistry;
+import io.streamcrawl.testing.EtcdServerExtension;
+import io.streamcrawl.testing.RedisServerExtension;
+import io.streamcrawl.testing.TestSite;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.TestInfo;
+
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * One crawl of a pipeline test: its own task, key namespace in Redis and etcd, and job on the
+ * test class's MiniCluster, crawling a {@link TestSite}. Closing it cancels the job and stops the site.
+ */
+final class TestCrawl implements AutoCloseable {
+    static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+    final TestSite site;
+    final String ns;
+    final String task;
+    final Configuration config;
+    final TaskRegistry registry;
+    private final RedisServerExtension redis;
+    private final EtcdServerExtension etcd;
+    JobClient job;
+
+    /** A crawl of {@code site} (started here) with the test configuration plus {@code overrides}. */
+    TestCrawl(TestInfo test, RedisServerExtension redis, EtcdServerExtension etcd, TestSite site,
+            Map<String, String> overrides) {
+        this.site = site.start();
+        this.redis = redis;
+        this.etcd = etcd;
+        String method = test.getTestMethod().orElseThrow().getName();
+        ns = method.substring(0, Math.min(12, method.length()));
+        task = "task-" + ns;
+        Map<String, String> values = new HashMap<>();
+        values.put("redis.port", Integer.toString(redis.port()));
+        values.put("etcd.endpoints", etcd.endpoint());
+        values.put("etcd.prefix", "/" + ns + "/");
+        values.put("frontier.stream-prefix", ns + ":frontier:");
+        values.put("frontier.group", ns);
+        values.put("pages.stream", ns + ":pages");
+        values.put("stats.key-prefix", ns + ":stats:");
+        values.put("stats.interval", "200 ms");
+        values.put("job.checkpoint-interval", "1 s");
+        values.put("job.parallelism", "2");
+        values.putAll(overrides);
+        config = CrawlerConfig.of(values);
+        registry = new TaskRegistry(etcd.endpoint(), "/" + ns + "/");
+    }
+
+    TestCrawl(TestInfo test, RedisServerExtension redis, EtcdServerExtension etcd, TestSite site) {
+        this(test, redis, etcd, site, Map.of());
+    }
+
+    /** Puts and enables the task's spec, submits the job and seeds the spec's seeds. */
+    void start(String spec) throws Exception {
+        registry.putSpec(task, spec);
+        registry.setEnabled(task, true);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        CrawlerJob.build(env, config);
+        job = env.executeAsync(ns);
+        crawlctl("seed", task);
+    }
+
+    /** Waits until the task has nothing queued, in flight or unread, and stays so. */
+    void awaitIdle() {
+        List<String> streams = IntStream.range(0, 4).mapToObj(i -> ns + ":frontier:" + i).toList();
+        try (RedisClient client = redisClient()) {
+            await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(300))
+                    .until(() -> CrawlProgress.read(client, ns + ":stats:" + task, streams, ns).idle()
+                            && !site.requestCounts().isEmpty());
+            // Idle must hold, not flicker: links may still sit in a sink's buffer for a moment.
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30))
+                    .until(() -> CrawlProgress.read(client, ns + ":stats:" + task, streams, ns).idle());
+        }
+    }
+
+    /** The page stream's records, in order. */
+    List<Map<String, String>> pages() {
+        try (RedisClient client = redisClient()) {
+            return client.xrange(ns + ":pages", (StreamEntryID) null, (StreamEntryID) null).stream()
+                    .map(StreamEntry::getFields)
+                    .peek(fields -> assertThat(fields).containsEntry("task", task))
+                    .toList();
+        }
+    }
+
+    /** The URLs of the page stream's records. */
+    List<String> pageUrls() {
+        return pages().stream().map(fields -> fields.get("url")).toList();
+    }
+
+    /** Runs crawlctl against this crawl's namespace; asserts it succeeds and returns its output. */
+    String crawlctl(String... args) {
+        String[] options = {"--redis.port", Integer.toString(redis.port()), "--etcd.endpoints", etcd.endpoint(),
+                "--etcd.prefix", "/" + ns + "/", "--frontier.stream-prefix", ns + ":frontier:",
+                "--frontier.group", ns, "--stats.key-prefix", ns + ":stats:"};
+        String[] all = new String[options.length + args.length];
+        System.arraycopy(options, 0, all, 0, options.length);
+        System.arraycopy(args, 0, all, options.length, args.length);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(Crawlctl.run(all, new PrintStream(out, true, StandardCharsets.UTF_8))).isZero();
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    RedisClient redisClient() {
+        return RedisClient.create(redis.host(), redis.port());
+    }
+
+    /** The site's URLs of {@code paths}. */
+    Set<String> urls(Set<String> paths) {
+        return paths.stream().map(p -> site.baseUrl() + p).collect(Collectors.toSet());
+    }
+
+    static Map<String, Integer> everyPathOnce(Set<String> paths) {
+        return paths.stream().collect(Collectors.toMap(Function.identity(), p -> 1));
+    }
+
+    /** The MiniCluster of a pipeline test class, reporting metrics to {@code metrics}. */
+    static MiniClusterExtension miniCluster(InMemoryReporter metrics) {
+        return new MiniClusterExtension(() -> {
+            Configuration conf = new Configuration();
+            conf.setString("state.backend.type", "rocksdb");
+            conf.setString("restart-strategy.type", "fixed-delay");
+            conf.setString("restart-strategy.fixed-delay.attempts", "5");
+            conf.setString("restart-strategy.fixed-delay.delay", "1 s");
+            metrics.addToConfiguration(conf);
+            return new MiniClusterResourceConfiguration.Builder()
+                    .setConfiguration(conf)
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(4)
+                    .build();
+        });
+    }
+
+    /** The sum over subtasks of a counter of a job's operators, as an in-memory reporter holds it. */
+    static long counter(InMemoryReporter metrics, JobClient job, String name) {
+        String jobId = job.getJobID().toString();
+        return metrics.getMetricsByGroup().entrySet().stream()
+                .filter(group -> jobId.equals(group.getKey().getAllVariables().get("<job_id>")))
+                .map(group -> group.getValue().get(name))
+                .filter(metric -> metric instanceof Counter)
+                .mapToLong(metric -> ((Counter) metric).getCount())
+                .sum();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (job != null) {
+                job.cancel().get();
+            }
+        } finally {
+            registry.close();
+            site.close();
+        }
+    }
+}
