@@ -18,6 +18,7 @@ import io.streamcrawl.job.frontier.FrontierEntry;
 import io.streamcrawl.job.frontier.FrontierEntryDeserializer;
 import io.streamcrawl.job.frontier.FrontierEntrySerializer;
 import io.streamcrawl.job.frontier.HostScheduler;
+import io.streamcrawl.job.frontier.RobotsSettings;
 import io.streamcrawl.job.frontier.SchedulerSettings;
 import io.streamcrawl.job.parse.PageParser;
 import io.streamcrawl.job.parse.PageRecord;
@@ -103,8 +104,12 @@ public final class CrawlerJob {
         SingleOutputStreamOperator<FetchRequest> released = frontier
                 .keyBy(entry -> Hosts.hostOf(entry.url()).orElse(""))
                 .connect(taskEvents)
-                .process(new HostScheduler(new SchedulerSettings(config.get(SCHEDULER_RELEASES_PER_TICK),
-                        config.get(SCHEDULER_WAIT_POLL), config.get(SCHEDULER_BUSY_PAUSE)), stats))
+                .process(new HostScheduler(
+                        new SchedulerSettings(config.get(SCHEDULER_RELEASES_PER_TICK), config.get(SCHEDULER_WAIT_POLL),
+                                config.get(SCHEDULER_BUSY_PAUSE)),
+                        new RobotsSettings(config.get(ROBOTS_CACHE_TTL), config.get(ROBOTS_ERROR_TTL),
+                                config.get(ROBOTS_REQUEST_TIMEOUT)),
+                        stats))
                 .name("host scheduler")
                 .uid("host-scheduler");
 

@@ -15,7 +15,7 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,14 +38,7 @@ class CrawlJobITCase {
 
     private static final String FAST = "\"politeness\": {\"delayMs\": 0, \"maxInFlightPerHost\": 4}";
 
-    private TestCrawl crawl;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (crawl != null) {
-            crawl.close();
-        }
-    }
+    @AutoClose private TestCrawl crawl;
 
     private TestCrawl crawl(TestInfo test, TestSite site) {
         crawl = new TestCrawl(test, REDIS, ETCD, site);
@@ -59,7 +52,7 @@ class CrawlJobITCase {
 
         crawl.awaitIdle();
 
-        assertThat(crawl.site.requestCounts()).isEqualTo(TestCrawl.everyPathOnce(crawl.site.pagePaths()));
+        assertThat(crawl.site.requestCounts()).isEqualTo(TestCrawl.everyPathOnce(RobotsITCase.withRobots(crawl.site.pagePaths())));
         assertThat(crawl.pageUrls()).hasSize(500).containsExactlyInAnyOrderElementsOf(crawl.urls(crawl.site.pagePaths()));
     }
 
@@ -80,7 +73,7 @@ class CrawlJobITCase {
         crawl.registry.setEnabled(crawl.task, true);
         crawl.awaitIdle();
 
-        assertThat(crawl.site.requestCounts()).isEqualTo(TestCrawl.everyPathOnce(crawl.site.pagePaths()));
+        assertThat(crawl.site.requestCounts()).isEqualTo(TestCrawl.everyPathOnce(RobotsITCase.withRobots(crawl.site.pagePaths())));
         assertThat(crawl.pageUrls()).hasSize(500);
     }
 
@@ -93,7 +86,7 @@ class CrawlJobITCase {
 
         Set<String> withinDepth = crawl.site.pagePathsWithinDepth(2);
         assertThat(withinDepth).hasSizeBetween(10, 499);
-        assertThat(crawl.site.requestCounts()).isEqualTo(TestCrawl.everyPathOnce(withinDepth));
+        assertThat(crawl.site.requestCounts()).isEqualTo(TestCrawl.everyPathOnce(RobotsITCase.withRobots(withinDepth)));
         assertThat(crawl.pageUrls()).containsExactlyInAnyOrderElementsOf(crawl.urls(withinDepth));
     }
 
@@ -110,7 +103,7 @@ class CrawlJobITCase {
 
         crawl.awaitIdle();
 
-        assertThat(crawl.site.requestCounts()).isEqualTo(TestCrawl.everyPathOnce(crawl.site.pagePaths()));
+        assertThat(crawl.site.requestCounts()).isEqualTo(TestCrawl.everyPathOnce(RobotsITCase.withRobots(crawl.site.pagePaths())));
         assertThat(TestCrawl.counter(METRICS, crawl.job, "malformedEntries")).isEqualTo(3);
         try (RedisClient redis = crawl.redisClient()) {
             assertThat(redis.xpending(stream, crawl.ns).getTotal()).isZero();
@@ -129,7 +122,7 @@ class CrawlJobITCase {
         crawl.awaitIdle();
 
         Map<String, Integer> counts = crawl.site.requestCounts();
-        assertThat(counts.keySet()).isEqualTo(crawl.site.pagePaths());
+        assertThat(counts.keySet()).isEqualTo(RobotsITCase.withRobots(crawl.site.pagePaths()));
         int refetched = counts.values().stream().mapToInt(c -> c - 1).sum();
         assertThat(refetched).as("pages fetched twice, bounded by the async capacity").isLessThanOrEqualTo(100);
         assertThat(Set.copyOf(crawl.pageUrls())).isEqualTo(crawl.urls(crawl.site.pagePaths()));

@@ -13,7 +13,7 @@ import java.util.Map;
 
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,14 +36,7 @@ class PolitenessITCase {
      */
     private static final long ARRIVAL_JITTER_MS = 100;
 
-    private TestCrawl crawl;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (crawl != null) {
-            crawl.close();
-        }
-    }
+    @AutoClose private TestCrawl crawl;
 
     @Test
     void spacesRequestsToAHostByTheDelayAndRunsNoMoreThanTheLimitAtOnce(TestInfo test) throws Exception {
@@ -57,12 +50,28 @@ class PolitenessITCase {
 
         crawl.awaitIdle();
 
-        assertThat(site.requestCounts()).isEqualTo(TestCrawl.everyPathOnce(site.pagePaths()));
+        assertThat(site.requestCounts()).isEqualTo(TestCrawl.everyPathOnce(RobotsITCase.withRobots(site.pagePaths())));
         assertThat(site.maxConcurrentRequests()).isBetween(1, 2);
         assertThat(gapsMs(site.arrivals())).allSatisfy(gap -> assertThat(gap).isGreaterThanOrEqualTo(300 - ARRIVAL_JITTER_MS));
         assertThat(TestCrawl.counter(METRICS, crawl.job, "crawler_fetch_deferred_total"))
                 .as("requests released faster than the host answers wait, then go back to the frontier")
                 .isPositive();
+    }
+
+    @Test
+    void honoursTheCrawlDelayOfRobotsTxtAboveTheTasksDelay(TestInfo test) throws Exception {
+        TestSite site = TestSite.builder().pages(8).linksPerPage(4).depth(2).build();
+        crawl = new TestCrawl(test, REDIS, ETCD, site);
+        site.robotsTxt("User-agent: *\nCrawl-delay: 1\n");
+        crawl.start("{\"seeds\": [\"" + site.urlOf(0) + "\"],"
+                + " \"politeness\": {\"delayMs\": 0, \"maxInFlightPerHost\": 4}}");
+
+        crawl.awaitIdle();
+
+        assertThat(site.requestCounts()).isEqualTo(TestCrawl.everyPathOnce(RobotsITCase.withRobots(site.pagePaths())));
+        // The crawl-delay is known once robots.txt has been read: it spaces the pages.
+        List<TestSite.Arrival> pages = site.arrivals().stream().filter(a -> !a.path().equals("/robots.txt")).toList();
+        assertThat(gapsMs(pages)).hasSize(7).allSatisfy(gap -> assertThat(gap).isGreaterThanOrEqualTo(1000 - ARRIVAL_JITTER_MS));
     }
 
     /** The time between consecutive requests, in ms. */

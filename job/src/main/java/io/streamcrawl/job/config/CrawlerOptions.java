@@ -64,7 +64,7 @@ public final class CrawlerOptions {
             .withDescription("Requests that may wait in the fetcher for a busy host; more are deferred at once (back to the frontier).");
 
     public static final ConfigOption<Duration> FETCH_HOST_QUEUE_WAIT = ConfigOptions.key("fetch.host-queue-wait")
-            .durationType().defaultValue(Duration.ofSeconds(2))
+            .durationType().defaultValue(Duration.ofSeconds(1))
             .withDescription("Longest a request waits in the fetcher for its host before it is deferred (back to the frontier).");
 
     public static final ConfigOption<Duration> FETCH_CONNECT_TIMEOUT = ConfigOptions.key("fetch.connect-timeout")
@@ -88,6 +88,18 @@ public final class CrawlerOptions {
             .durationType().defaultValue(Duration.ofSeconds(1))
             .withDescription("How long a host releases nothing after the fetcher deferred one of its requests.");
 
+    public static final ConfigOption<Duration> ROBOTS_CACHE_TTL = ConfigOptions.key("robots.cache-ttl")
+            .durationType().defaultValue(Duration.ofHours(24))
+            .withDescription("How long a robots.txt (or its absence: a 4xx answer) is used before it is fetched again.");
+
+    public static final ConfigOption<Duration> ROBOTS_ERROR_TTL = ConfigOptions.key("robots.error-ttl")
+            .durationType().defaultValue(Duration.ofMinutes(10))
+            .withDescription("How long an origin whose robots.txt was unreachable (5xx, 429, no answer) is closed before it is asked again.");
+
+    public static final ConfigOption<Duration> ROBOTS_REQUEST_TIMEOUT = ConfigOptions.key("robots.request-timeout")
+            .durationType().defaultValue(Duration.ofMinutes(3))
+            .withDescription("How long a host waits for the robots.txt it asked for before asking again (the answer may be lost in a failure).");
+
     public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key("job.parallelism")
             .intType().defaultValue(0)
             .withDescription("Parallelism of the job's operators; 0 leaves it to Flink (flink run -p, parallelism.default).");
@@ -105,5 +117,6 @@ public final class CrawlerOptions {
             STATS_KEY_PREFIX, STATS_INTERVAL, FETCH_ASYNC_CAPACITY, FETCH_MAX_REQUESTS_PER_HOST,
             FETCH_CONNECT_TIMEOUT, FETCH_READ_TIMEOUT, FETCH_OPERATOR_TIMEOUT, SCHEDULER_RELEASES_PER_TICK,
             SCHEDULER_WAIT_POLL, PARALLELISM, CHECKPOINT_INTERVAL, JOB_NAME,
-            FETCH_HOST_QUEUE_LENGTH, FETCH_HOST_QUEUE_WAIT, SCHEDULER_BUSY_PAUSE);
+            FETCH_HOST_QUEUE_LENGTH, FETCH_HOST_QUEUE_WAIT, SCHEDULER_BUSY_PAUSE,
+            ROBOTS_CACHE_TTL, ROBOTS_ERROR_TTL, ROBOTS_REQUEST_TIMEOUT);
 }

@@ -1,38 +1,98 @@
 package io.streamcrawl.job.fetch;
 
+import io.streamcrawl.job.frontier.EntryKind;
 import io.streamcrawl.job.frontier.FrontierEntry;
 import io.streamcrawl.job.frontier.HostFeedback;
 import io.streamcrawl.job.frontier.HostSignal;
+import io.streamcrawl.job.parse.PageParser;
 
+import java.nio.charset.StandardCharsets;
+
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sits between the fetcher and the parser and sends what the host schedulers must learn back to
- * the frontier, on the side output {@link #FEEDBACK}: a deferred request goes back to its host's
- * queue (with a {@link HostSignal#BUSY} signal) and yields no page. Every other result goes on to
- * the parser.
+ * the frontier, on the side output {@link #FEEDBACK}:
+ * <ul>
+ *   <li>a deferred request goes back to its host's queue with a {@link HostSignal#BUSY} signal;
+ *   <li>the answer to a robots.txt request goes to its origin's scheduler as a {@code robots}
+ *       entry, and the sitemaps it lists become {@code sitemap} entries when the task reads them;
+ *   <li>a fetched sitemap's entries (sitemaps or page URLs) go to the frontier.
+ * </ul>
+ * Pages and sitemaps go on to the parser, which makes their page records; robots.txt answers and
+ * deferred requests yield none.
  */
 public final class FetchOutcomeRouter extends ProcessFunction<FetchResult, FetchResult> {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(FetchOutcomeRouter.class);
 
-    /** Frontier entries for the host schedulers: retries and host signals. */
+    /** Frontier entries for the host schedulers: retries, robots.txt answers, sitemaps, host signals. */
     public static final OutputTag<FrontierEntry> FEEDBACK =
             new OutputTag<>("host-feedback", TypeInformation.of(FrontierEntry.class));
 
+    private transient SitemapReader sitemaps;
+    private transient Counter sitemapErrors;
+
+    @Override
+    public void open(OpenContext openContext) {
+        sitemaps = new SitemapReader(PageParser.DEFAULT_MAX_LINKS_PER_PAGE);
+        sitemapErrors = getRuntimeContext().getMetricGroup().counter("crawler_sitemap_errors_total");
+    }
+
     @Override
     public void processElement(FetchResult result, Context ctx, Collector<FetchResult> out) {
-        if (result.failure() == FetchFailure.DEFERRED) {
-            ctx.output(FEEDBACK, entryOf(result.request()).retry(new HostFeedback(HostSignal.BUSY, 0, result.error())));
+        FetchRequest request = result.request();
+        if (request.purpose() == FetchPurpose.ROBOTS) {
+            robots(result, ctx);
             return;
+        }
+        if (result.failure() == FetchFailure.DEFERRED) {
+            ctx.output(FEEDBACK, entryOf(request).retry(HostFeedback.of(HostSignal.BUSY, 0, result.error())));
+            return;
+        }
+        if (request.purpose() == FetchPurpose.SITEMAP && result.status() >= 200 && result.status() < 300) {
+            try {
+                sitemaps.fromSitemap(result).forEach(entry -> ctx.output(FEEDBACK, entry));
+            } catch (Exception e) {
+                sitemapErrors.inc();
+                LOG.debug("Cannot read the sitemap {}: {}", request.url(), e.toString());
+            }
         }
         out.collect(result);
     }
 
+    private void robots(FetchResult result, Context ctx) {
+        FetchRequest request = result.request();
+        if (result.failure() == FetchFailure.DEFERRED) {
+            ctx.output(FEEDBACK, FrontierEntry.feedback(request.url(), request.task(), EntryKind.ROBOTS,
+                    HostFeedback.of(HostSignal.BUSY, 0, result.error())));
+            return;
+        }
+        boolean ok = result.status() >= 200 && result.status() < 300;
+        String body = ok ? new String(result.body(), StandardCharsets.UTF_8) : null;
+        ctx.output(FEEDBACK, FrontierEntry.feedback(request.url(), request.task(), EntryKind.ROBOTS,
+                new HostFeedback(null, result.status(), result.error(), body)));
+        if (ok && request.fetch().sitemaps()) {
+            try {
+                sitemaps.fromRobots(request, result.body()).forEach(entry -> ctx.output(FEEDBACK, entry));
+            } catch (RuntimeException e) {
+                sitemapErrors.inc();
+                LOG.debug("Cannot read the sitemaps of {}: {}", request.url(), e.toString());
+            }
+        }
+    }
+
     /** The frontier entry a request was released from. */
     static FrontierEntry entryOf(FetchRequest request) {
-        return new FrontierEntry(request.url(), request.task(), request.depth(), request.priority(), request.parent());
+        EntryKind kind = request.purpose() == FetchPurpose.SITEMAP ? EntryKind.SITEMAP : EntryKind.URL;
+        return new FrontierEntry(request.url(), request.task(), request.depth(), request.priority(), request.parent())
+                .as(kind);
     }
 }

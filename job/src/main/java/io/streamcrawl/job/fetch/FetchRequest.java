@@ -9,6 +9,7 @@ import io.streamcrawl.job.url.TaskScope;
  * @param followLinks whether links found on the page are kept (false at the task's max depth)
  * @param parent the URL of the page it was found on, or null for a seed
  * @param spacingMs the least time between the starts of two requests to the URL's host
+ * @param purpose why it is fetched
  */
 public record FetchRequest(
         String url,
@@ -19,4 +20,10 @@ public record FetchRequest(
         TaskScope scope,
         FetchSettings fetch,
         String parent,
-        long spacingMs) {}
+        long spacingMs,
+        FetchPurpose purpose) {
+
+    public FetchRequest {
+        purpose = purpose == null ? FetchPurpose.PAGE : purpose;
+    }
+}

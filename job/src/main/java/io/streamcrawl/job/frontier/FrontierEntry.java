@@ -1,8 +1,8 @@
 package io.streamcrawl.job.frontier;
 
 /**
- * One entry of a frontier stream ({@code streamcrawl:frontier:<shard>}): a URL of a task on its
- * way to its host's scheduler, or feedback for that scheduler (see {@link EntryKind}).
+ * One entry of a frontier stream ({@code streamcrawl:frontier:<shard>}): something of a task to
+ * fetch on its way to its host's scheduler, or feedback for that scheduler (see {@link EntryKind}).
  *
  * @param url the URL; normalized once it has passed the frontier decoder
  * @param task the crawl task it belongs to
@@ -10,10 +10,19 @@ package io.streamcrawl.job.frontier;
  * @param priority higher is fetched first
  * @param parent the URL of the page it was found on, or null for a seed
  * @param kind what the entry is
- * @param feedback what a fetch told about the host, for {@link EntryKind#HOST} and {@link EntryKind#RETRY} entries; else null
+ * @param retry whether the entry had its turn already and goes back to the front of its queue
+ *     without deduplication (it was deferred or failed transiently)
+ * @param feedback what a fetch told about the host, or null
  */
 public record FrontierEntry(
-        String url, String task, int depth, int priority, String parent, EntryKind kind, HostFeedback feedback) {
+        String url,
+        String task,
+        int depth,
+        int priority,
+        String parent,
+        EntryKind kind,
+        boolean retry,
+        HostFeedback feedback) {
 
     public FrontierEntry {
         kind = kind == null ? EntryKind.URL : kind;
@@ -21,16 +30,26 @@ public record FrontierEntry(
 
     /** A URL to crawl. */
     public FrontierEntry(String url, String task, int depth, int priority, String parent) {
-        this(url, task, depth, priority, parent, EntryKind.URL, null);
+        this(url, task, depth, priority, parent, EntryKind.URL, false, null);
+    }
+
+    /** Feedback for the scheduler of {@code url}'s host. */
+    public static FrontierEntry feedback(String url, String task, EntryKind kind, HostFeedback feedback) {
+        return new FrontierEntry(url, task, 0, 0, null, kind, false, feedback);
+    }
+
+    /** This entry with another kind (a sitemap is queued like a URL). */
+    public FrontierEntry as(EntryKind newKind) {
+        return new FrontierEntry(url, task, depth, priority, parent, newKind, retry, feedback);
     }
 
     /** This entry going back to its host's queue, with what its fetch told about the host. */
     public FrontierEntry retry(HostFeedback hostFeedback) {
-        return new FrontierEntry(url, task, depth, priority, parent, EntryKind.RETRY, hostFeedback);
+        return new FrontierEntry(url, task, depth, priority, parent, kind, true, hostFeedback);
     }
 
-    /** This entry as a URL to queue: what a retry becomes in its host's queue. */
+    /** This entry as it waits in its host's queue: no feedback, no retry mark. */
     public FrontierEntry queued() {
-        return new FrontierEntry(url, task, depth, priority, parent, EntryKind.URL, null);
+        return new FrontierEntry(url, task, depth, priority, parent, kind, false, null);
     }
 }

@@ -11,10 +11,10 @@ import org.apache.flink.util.Collector;
 
 /**
  * Decodes a frontier stream entry into a {@link FrontierEntry} with a normalized URL. Every kind
- * has {@code url} and {@code task}; {@code url} and {@code retry} entries may have {@code depth},
- * {@code priority} and {@code parent}; feedback ({@code host}, and a {@code retry} that says why)
- * has {@code signal} and optional {@code status} and {@code error}. A malformed entry throws,
- * which makes the source count, log and skip it.
+ * has {@code url} and {@code task}; {@code url} and {@code sitemap} entries may have
+ * {@code depth}, {@code priority}, {@code parent} and {@code retry}; feedback has {@code signal}
+ * (required for {@code host}), {@code status}, {@code error} and, for {@code robots}, {@code body}.
+ * A malformed entry throws, which makes the source count, log and skip it.
  */
 public final class FrontierEntryDeserializer implements RedisStreamDeserializer<FrontierEntry> {
     @Override
@@ -33,9 +33,8 @@ public final class FrontierEntryDeserializer implements RedisStreamDeserializer<
         if (depth < 0) {
             throw new IllegalArgumentException("negative depth " + depth);
         }
-        HostFeedback feedback = feedback(kind, fields);
-        out.collect(new FrontierEntry(
-                normalized, task, depth, number(fields, "priority"), fields.get("parent"), kind, feedback));
+        out.collect(new FrontierEntry(normalized, task, depth, number(fields, "priority"), fields.get("parent"), kind,
+                "true".equals(fields.get("retry")), feedback(kind, fields)));
     }
 
     @Override
@@ -45,15 +44,15 @@ public final class FrontierEntryDeserializer implements RedisStreamDeserializer<
 
     private static HostFeedback feedback(EntryKind kind, Map<String, String> fields) {
         String signalName = fields.get("signal");
-        if (signalName == null) {
-            if (kind == EntryKind.HOST) {
-                throw new IllegalArgumentException("missing field 'signal'");
-            }
+        if (signalName == null && kind == EntryKind.HOST) {
+            throw new IllegalArgumentException("missing field 'signal'");
+        }
+        if (signalName == null && kind != EntryKind.ROBOTS) {
             return null;
         }
-        HostSignal signal = HostSignal.ofWireName(signalName)
+        HostSignal signal = signalName == null ? null : HostSignal.ofWireName(signalName)
                 .orElseThrow(() -> new IllegalArgumentException("unsupported signal '" + signalName + "'"));
-        return new HostFeedback(signal, number(fields, "status"), fields.get("error"));
+        return new HostFeedback(signal, number(fields, "status"), fields.get("error"), fields.get("body"));
     }
 
     private static String required(Map<String, String> fields, String name) {

@@ -40,14 +40,22 @@ public final class FrontierEntrySerializer implements RedisStreamSerializer<Fron
         if (entry.kind() != EntryKind.URL) {
             fields.put("kind", entry.kind().wireName());
         }
+        if (entry.retry()) {
+            fields.put("retry", "true");
+        }
         HostFeedback feedback = entry.feedback();
         if (feedback != null) {
-            fields.put("signal", feedback.signal().wireName());
+            if (feedback.signal() != null) {
+                fields.put("signal", feedback.signal().wireName());
+            }
             if (feedback.status() != 0) {
                 fields.put("status", Integer.toString(feedback.status()));
             }
             if (feedback.error() != null) {
                 fields.put("error", feedback.error());
+            }
+            if (feedback.body() != null) {
+                fields.put("body", feedback.body());
             }
         }
         return new RedisStreamEntry(streamOf(entry.url()), fields);

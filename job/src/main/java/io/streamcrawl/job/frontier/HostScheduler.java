@@ -1,6 +1,7 @@
 package io.streamcrawl.job.frontier;
 
 import io.streamcrawl.job.control.TaskEvent;
+import io.streamcrawl.job.fetch.FetchPurpose;
 import io.streamcrawl.job.fetch.FetchRequest;
 import io.streamcrawl.job.stats.TaskCounters;
 import io.streamcrawl.job.stats.TaskStatsConfig;
@@ -30,12 +31,17 @@ import org.apache.flink.util.Collector;
 /**
  * Keyed by host: deduplicates the host's URLs exactly (per task, by 128-bit fingerprint), queues
  * them per task in RocksDB, and releases them to the fetcher from one processing-time timer per
- * host, spacing them by the task's delay and its enabled flag. URLs of a disabled task, or of a
- * task whose spec has not arrived yet, stay queued; those of a deleted task are dropped.
+ * host. URLs of a disabled task, or of a task whose spec has not arrived yet, stay queued; those
+ * of a deleted task are dropped.
  *
- * <p>Feedback from the fetch side arrives through the frontier like URLs: a {@link EntryKind#RETRY}
- * entry goes back to the front of its queue without deduplication, and a {@link HostSignal#BUSY}
- * signal pauses the host briefly.
+ * <p>Releases of one host are spaced by max(task delay, robots.txt crawl-delay up to the task's
+ * cap). A task that obeys robots.txt first gets its origin's robots.txt (one request, whose
+ * answer is kept in keyed state for a TTL, see {@link HostRobots}); its URLs wait meanwhile, and
+ * while the robots.txt is unreachable; disallowed URLs are dropped.
+ *
+ * <p>Feedback from the fetch side arrives through the frontier like URLs: an entry marked
+ * {@code retry} goes back to the front of its queue without deduplication, a {@code robots}
+ * entry answers a robots.txt request, and a {@link HostSignal#BUSY} signal pauses the host briefly.
  */
 public final class HostScheduler extends KeyedBroadcastProcessFunction<String, FrontierEntry, TaskEvent, FetchRequest>
         implements CheckpointedFunction {
@@ -45,12 +51,14 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
             new MapStateDescriptor<>("tasks", Types.STRING, TypeInformation.of(TaskState.class));
 
     private final SchedulerSettings settings;
+    private final RobotsSettings robotsSettings;
     private final TaskStatsConfig stats;
 
     private transient MapState<UrlFingerprint, Long> seen;
     private transient HostQueues queues;
     private transient ValueState<Long> nextFetchAt;
     private transient ValueState<Long> timerAt;
+    private transient HostRobots robots;
     private transient Map<String, TaskView> views;
     private transient TaskCounters counters;
     private transient TaskStatsPublisher publisher;
@@ -58,9 +66,12 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     private transient Counter duplicateUrls;
     private transient Counter droppedUrls;
     private transient Counter retriedUrls;
+    private transient Counter robotsDenied;
+    private transient Counter robotsRequests;
 
-    public HostScheduler(SchedulerSettings settings, TaskStatsConfig stats) {
+    public HostScheduler(SchedulerSettings settings, RobotsSettings robotsSettings, TaskStatsConfig stats) {
         this.settings = settings;
+        this.robotsSettings = robotsSettings;
         this.stats = stats;
     }
 
@@ -83,11 +94,16 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                 getRuntimeContext().getMapState(new MapStateDescriptor<>("queue", QueueSlot.class, FrontierEntry.class)));
         nextFetchAt = getRuntimeContext().getState(new ValueStateDescriptor<>("next-fetch-at", Long.class));
         timerAt = getRuntimeContext().getState(new ValueStateDescriptor<>("timer-at", Long.class));
+        robots = new HostRobots(
+                getRuntimeContext().getMapState(new MapStateDescriptor<>("robots", String.class, RobotsRecord.class)),
+                new RobotsPolicy(robotsSettings));
         views = new HashMap<>();
         newUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_new_total");
         duplicateUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_duplicate_total");
         droppedUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_dropped_total");
         retriedUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_requeued_total");
+        robotsDenied = getRuntimeContext().getMetricGroup().counter("crawler_robots_denied_total");
+        robotsRequests = getRuntimeContext().getMetricGroup().counter("crawler_robots_requests_total");
         publisher = stats.startPublishing(
                 counters, Set.of(TaskCounters.QUEUED, TaskCounters.RELEASED), getRuntimeContext().getTaskInfo());
     }
@@ -103,22 +119,27 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     public void processElement(FrontierEntry entry, ReadOnlyContext ctx, Collector<FetchRequest> out) throws Exception {
         long now = ctx.timerService().currentProcessingTime();
         switch (entry.kind()) {
-            case URL -> {
-                UrlFingerprint fingerprint = UrlFingerprint.of(entry.task() + '\n' + entry.url());
-                if (seen.contains(fingerprint)) {
-                    duplicateUrls.inc();
-                    return;
+            case URL, SITEMAP -> {
+                if (entry.retry()) {
+                    // It was counted as released; now it is queued again.
+                    counters.add(entry.task(), TaskCounters.RELEASED, -1);
+                    queues.pushFront(entry.queued());
+                    counters.add(entry.task(), TaskCounters.QUEUED, 1);
+                    retriedUrls.inc();
+                    apply(entry.feedback(), now);
+                } else {
+                    UrlFingerprint fingerprint = UrlFingerprint.of(entry.task() + '\n' + entry.url());
+                    if (seen.contains(fingerprint)) {
+                        duplicateUrls.inc();
+                        return;
+                    }
+                    seen.put(fingerprint, now);
+                    push(entry);
+                    newUrls.inc();
                 }
-                seen.put(fingerprint, now);
-                push(entry);
-                newUrls.inc();
             }
-            case RETRY -> {
-                // It was counted as released; now it is queued again.
-                counters.add(entry.task(), TaskCounters.RELEASED, -1);
-                queues.pushFront(entry.queued());
-                counters.add(entry.task(), TaskCounters.QUEUED, 1);
-                retriedUrls.inc();
+            case ROBOTS -> {
+                robots.answer(entry.url(), entry.feedback(), now);
                 apply(entry.feedback(), now);
             }
             case HOST -> apply(entry.feedback(), now);
@@ -154,14 +175,36 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                     continue;
                 }
                 TaskView view = views.computeIfAbsent(state.specJson(), TaskView::of);
-                FrontierEntry entry = queues.pop(task);
-                counters.add(task, TaskCounters.QUEUED, -1);
-                progress = true;
-                long spacing = view.spec().politeness().delayMs();
-                if (!release(entry, view, spacing, out)) {
+                FrontierEntry head = queues.peek(task);
+                if (!inScope(head, view)) {
+                    queues.pop(task);
+                    counters.add(task, TaskCounters.QUEUED, -1);
+                    droppedUrls.inc();
+                    progress = true;
                     continue;
                 }
-                released++;
+                HostRobots.Admission admission = robots.admit(head.url(), view.spec(), now);
+                if (admission.verdict() == HostRobots.Verdict.WAIT) {
+                    continue;
+                }
+                progress = true;
+                long spacing = Math.max(view.spec().politeness().delayMs(), admission.crawlDelayMs());
+                if (admission.verdict() == HostRobots.Verdict.FETCH_ROBOTS) {
+                    out.collect(new FetchRequest(admission.robotsUrl(), task, 0, head.priority(), false, view.scope(),
+                            view.robotsFetch(), null, spacing, FetchPurpose.ROBOTS));
+                    robotsRequests.inc();
+                } else {
+                    queues.pop(task);
+                    counters.add(task, TaskCounters.QUEUED, -1);
+                    if (admission.verdict() == HostRobots.Verdict.DENIED) {
+                        robotsDenied.inc();
+                        continue;
+                    }
+                    if (!release(head, view, spacing, out)) {
+                        continue;
+                    }
+                    released++;
+                }
                 if (spacing > 0) {
                     nextFetchAt.update(now + spacing);
                     politenessWait = true;
@@ -176,18 +219,21 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         }
     }
 
+    /** Whether a queued entry is within its task's depth and scope (the spec may have changed since it was queued). */
+    private static boolean inScope(FrontierEntry entry, TaskView view) {
+        return entry.depth() <= view.spec().maxDepth() && view.scope().allows(entry.url());
+    }
+
     /**
-     * The release path: an entry popped from its task's queue either goes to the fetcher or is
-     * dropped here (out of the task's depth or scope). Returns whether it was released.
+     * The release path: an entry popped from its task's queue, in scope and allowed by robots.txt,
+     * goes to the fetcher. Returns whether it was released.
      */
     private boolean release(FrontierEntry entry, TaskView view, long spacingMs, Collector<FetchRequest> out) {
-        int maxDepth = view.spec().maxDepth();
-        if (entry.depth() > maxDepth || !view.scope().allows(entry.url())) {
-            droppedUrls.inc();
-            return false;
-        }
+        boolean sitemap = entry.kind() == EntryKind.SITEMAP;
         out.collect(new FetchRequest(entry.url(), entry.task(), entry.depth(), entry.priority(),
-                entry.depth() < maxDepth, view.scope(), view.fetch(), entry.parent(), spacingMs));
+                !sitemap && entry.depth() < view.spec().maxDepth(), view.scope(),
+                sitemap ? view.sitemapFetch() : view.fetch(), entry.parent(), spacingMs,
+                sitemap ? FetchPurpose.SITEMAP : FetchPurpose.PAGE));
         counters.add(entry.task(), TaskCounters.RELEASED, 1);
         return true;
     }
@@ -209,7 +255,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
 
     /** Applies what a fetch told about the host. */
     private void apply(HostFeedback feedback, long now) throws Exception {
-        if (feedback == null) {
+        if (feedback == null || feedback.signal() == null) {
             return;
         }
         switch (feedback.signal()) {

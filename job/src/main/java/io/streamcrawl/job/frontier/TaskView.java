@@ -5,8 +5,14 @@ import io.streamcrawl.job.config.TaskSpecParser;
 import io.streamcrawl.job.fetch.FetchSettings;
 import io.streamcrawl.job.url.TaskScope;
 
-/** A task's accepted spec with what the scheduler derives from it once: the scope and the fetch settings. */
-record TaskView(TaskSpec spec, TaskScope scope, FetchSettings fetch) {
+/**
+ * A task's accepted spec with what the scheduler derives from it once: the scope and the fetch
+ * settings of its pages, of robots.txt files (any media type, at most {@link RobotsPolicy#MAX_BYTES})
+ * and of sitemaps (any media type).
+ */
+record TaskView(TaskSpec spec, TaskScope scope, FetchSettings fetch, FetchSettings robotsFetch, FetchSettings sitemapFetch) {
+    private static final String[] ANY_TYPE = new String[0];
+
     static TaskView of(String specJson) {
         TaskSpec spec = TaskSpecParser.parse(specJson).spec();
         if (spec == null) {
@@ -17,12 +23,13 @@ record TaskView(TaskSpec spec, TaskScope scope, FetchSettings fetch) {
                 : spec.scope().hosts().toArray(String[]::new);
         TaskScope scope = new TaskScope(hosts, spec.scope().include().toArray(String[]::new),
                 spec.scope().exclude().toArray(String[]::new), spec.maxUrlLength());
-        FetchSettings fetch = new FetchSettings(
-                spec.fetch().userAgent(),
-                spec.fetch().timeoutMs(),
-                spec.fetch().maxBytes(),
-                spec.fetch().contentTypes().toArray(String[]::new),
-                spec.politeness().maxInFlightPerHost());
-        return new TaskView(spec, scope, fetch);
+        TaskSpec.Fetch fetch = spec.fetch();
+        int inFlight = spec.politeness().maxInFlightPerHost();
+        boolean sitemaps = spec.robots().sitemaps();
+        return new TaskView(spec, scope,
+                new FetchSettings(fetch.userAgent(), fetch.timeoutMs(), fetch.maxBytes(),
+                        fetch.contentTypes().toArray(String[]::new), inFlight, sitemaps),
+                new FetchSettings(fetch.userAgent(), fetch.timeoutMs(), RobotsPolicy.MAX_BYTES, ANY_TYPE, inFlight, sitemaps),
+                new FetchSettings(fetch.userAgent(), fetch.timeoutMs(), fetch.maxBytes(), ANY_TYPE, inFlight, sitemaps));
     }
 }

@@ -154,7 +154,7 @@ class AsyncFetcherTest {
         FetchResult upper = fetch(request(site.baseUrl() + "/upper", settings(5_000, 1_000)));
         FetchResult untyped = fetch(request(site.baseUrl() + "/untyped", settings(5_000, 1_000)));
         FetchResult anyType = fetch(request(site.baseUrl() + "/untyped",
-                new FetchSettings(USER_AGENT, 5_000, 1_000, new String[0], 4)));
+                FetchFixtures.settings(USER_AGENT, 5_000, 1_000, new String[0], 4)));
 
         assertThat(pdf.status()).isEqualTo(200);
         assertThat(pdf.contentType()).isEqualTo("application/pdf");
@@ -248,7 +248,7 @@ class AsyncFetcherTest {
             awaitRelease();
             TestSite.send(exchange, 200, "text/html", "<p>held</p>");
         });
-        FetchSettings oneAtATime = new FetchSettings(USER_AGENT, 10_000, 1_000, HTML, 1);
+        FetchSettings oneAtATime = FetchFixtures.settings(USER_AGENT, 10_000, 1_000, HTML, 1);
         CompletableFuture<Collection<FetchResult>> held = new CompletableFuture<>();
         CompletableFuture<Collection<FetchResult>> next = new CompletableFuture<>();
 
@@ -275,7 +275,7 @@ class AsyncFetcherTest {
             running.decrementAndGet();
             TestSite.send(exchange, 200, "text/html", "<p>held</p>");
         });
-        FetchSettings oneAtATime = new FetchSettings(USER_AGENT, 10_000, 1_000, HTML, 1);
+        FetchSettings oneAtATime = FetchFixtures.settings(USER_AGENT, 10_000, 1_000, HTML, 1);
         List<CompletableFuture<Collection<FetchResult>>> futures = new ArrayList<>();
         // One runs, the host queue holds OPTIONS.hostQueueLength(), the last is deferred.
         for (int i = 0; i < 2 + OPTIONS.hostQueueLength(); i++) {
@@ -341,11 +341,11 @@ class AsyncFetcherTest {
     }
 
     private static FetchRequest request(String url, FetchSettings settings) {
-        return new FetchRequest(url, "test", 0, 0, true, TaskScope.ofSeeds(List.of(site.baseUrl() + "/")), settings, null, 0);
+        return FetchFixtures.page(url, "test", 0, 0, true, TaskScope.ofSeeds(List.of(site.baseUrl() + "/")), settings);
     }
 
     private static FetchSettings settings(int timeoutMs, long maxBytes) {
-        return new FetchSettings(USER_AGENT, timeoutMs, maxBytes, HTML, 4);
+        return FetchFixtures.settings(USER_AGENT, timeoutMs, maxBytes, HTML, 4);
     }
 
     private long counter(String name) {

@@ -20,11 +20,11 @@ class FetchTypesSerializationTest {
 
     @Test
     void fetchResultsRoundTripWithoutGenericTypes() throws IOException {
-        FetchRequest request = new FetchRequest("https://example.org/a", "news", 2, 1, true,
+        FetchRequest request = FetchFixtures.page("https://example.org/a", "news", 2, 1, true,
                 new TaskScope(new String[] {"*.example.org"}, new String[] {"/news/"}, new String[0], 2048),
-                new FetchSettings("ua", 30_000, 10_485_760, new String[] {"text/html"}, 1), null, 0);
-        FetchResult result = new FetchResult(request, 200, "https://example.org/b", "text/html",
-                new byte[] {'<', 'p', '>'}, true, 1_700_000_000_000L, 12, null, FetchFailure.NONE);
+                FetchFixtures.settings("ua", 30_000, 10_485_760, new String[] {"text/html"}, 1));
+        FetchResult result = FetchFixtures.response(request, 200, "https://example.org/b", "text/html",
+                new byte[] {'<', 'p', '>'}, true, 1_700_000_000_000L, 12);
 
         FetchResult copy = roundTrip(FetchResult.class, result);
 

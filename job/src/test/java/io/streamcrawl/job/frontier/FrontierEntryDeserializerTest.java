@@ -54,13 +54,21 @@ class FrontierEntryDeserializerTest {
     void feedbackEntriesRoundTripThroughTheWireFormat() {
         FrontierEntrySerializer serializer = new FrontierEntrySerializer("f:", 4);
         FrontierEntry url = new FrontierEntry("https://a.org/x", "t", 2, 1, "https://a.org/");
-        FrontierEntry retry = url.retry(new HostFeedback(HostSignal.BUSY, 0, "deferred: host busy"));
+        FrontierEntry retry = url.retry(HostFeedback.of(HostSignal.BUSY, 0, "deferred: host busy"));
+        FrontierEntry sitemap = url.as(EntryKind.SITEMAP);
+        FrontierEntry robots = FrontierEntry.feedback("https://a.org/robots.txt", "t", EntryKind.ROBOTS,
+                new HostFeedback(null, 200, null, "User-agent: *\nDisallow: /x\n"));
 
         Map<String, String> fields = serializer.serialize(retry).fields();
 
-        assertThat(fields).containsEntry("kind", "retry").containsEntry("signal", "busy").doesNotContainKey("status");
-        assertThat(serializer.serialize(url).fields()).doesNotContainKeys("kind", "signal");
+        assertThat(fields).containsEntry("retry", "true").containsEntry("signal", "busy")
+                .doesNotContainKeys("kind", "status");
+        assertThat(serializer.serialize(url).fields()).doesNotContainKeys("kind", "signal", "retry");
+        assertThat(serializer.serialize(robots).fields()).containsEntry("kind", "robots").containsEntry("status", "200")
+                .doesNotContainKey("signal");
         assertThat(decode(fields)).containsExactly(retry);
+        assertThat(decode(serializer.serialize(sitemap).fields())).containsExactly(sitemap);
+        assertThat(decode(serializer.serialize(robots).fields())).containsExactly(robots);
         assertThat(retry.queued()).isEqualTo(url);
     }
 }

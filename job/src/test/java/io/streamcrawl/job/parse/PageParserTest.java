@@ -1,6 +1,7 @@
 package io.streamcrawl.job.parse;
 
 import io.streamcrawl.job.fetch.FetchFailure;
+import io.streamcrawl.job.fetch.FetchFixtures;
 import io.streamcrawl.job.fetch.FetchRequest;
 import io.streamcrawl.job.fetch.FetchResult;
 import io.streamcrawl.job.fetch.FetchSettings;
@@ -38,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class PageParserTest {
     private static final String[] NONE = {};
-    private static final FetchSettings FETCH = new FetchSettings("test", 5_000, 1_000_000, new String[] {"text/html"}, 1);
+    private static final FetchSettings FETCH = FetchFixtures.settings("test", 5_000, 1_000_000, new String[] {"text/html"}, 1);
     private static final long FETCHED_AT = 1_700_000_000_123L;
 
     private static TestSite site;
@@ -68,8 +69,8 @@ class PageParserTest {
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 6, 23, 49})
     void findsExactlyTheLinksOfTheTestSitesPages(int page) throws Exception {
-        FetchRequest request = new FetchRequest(
-                site.urlOf(page), "site", 2, 5, true, TaskScope.ofSeeds(List.of(site.urlOf(0))), FETCH, null, 0);
+        FetchRequest request = FetchFixtures.page(
+                site.urlOf(page), "site", 2, 5, true, TaskScope.ofSeeds(List.of(site.urlOf(0))), FETCH);
 
         harness.processElement(ok(request, site.urlOf(page), "text/html; charset=utf-8", get(site.urlOf(page))), 0);
 
@@ -169,8 +170,8 @@ class PageParserTest {
 
     @Test
     void emitsNoLinksWhenTheRequestSaysNotToFollowThem() throws Exception {
-        FetchRequest request = new FetchRequest(
-                site.urlOf(0), "site", 3, 0, false, TaskScope.ofSeeds(List.of(site.urlOf(0))), FETCH, null, 0);
+        FetchRequest request = FetchFixtures.page(
+                site.urlOf(0), "site", 3, 0, false, TaskScope.ofSeeds(List.of(site.urlOf(0))), FETCH);
 
         harness.processElement(ok(request, site.urlOf(0), "text/html; charset=utf-8", get(site.urlOf(0))), 0);
 
@@ -188,7 +189,7 @@ class PageParserTest {
         harness.processElement(ok(request, pageUrl, "application/pdf", html), 0);
         harness.processElement(ok(request, pageUrl, null, html), 0);
         harness.processElement(ok(request, pageUrl, "text/html", new byte[0]), 0);
-        harness.processElement(new FetchResult(request, 404, pageUrl, "text/html", html, false, FETCHED_AT, 3, null, FetchFailure.NONE), 0);
+        harness.processElement(FetchFixtures.response(request, 404, pageUrl, "text/html", html, false, FETCHED_AT, 3), 0);
 
         assertThat(harness.getSideOutput(PageParser.LINKS)).isNullOrEmpty();
         assertThat(harness.extractOutputValues()).hasSize(4).allSatisfy(record -> {
@@ -199,11 +200,11 @@ class PageParserTest {
 
     @Test
     void writesTheWireFormatOfFetchedAndFailedPages() throws Exception {
-        FetchRequest request = new FetchRequest(
-                "http://example.org/a", "news", 4, 0, true, TaskScope.ofSeeds(List.of("http://example.org/")), FETCH, null, 0);
+        FetchRequest request = FetchFixtures.page(
+                "http://example.org/a", "news", 4, 0, true, TaskScope.ofSeeds(List.of("http://example.org/")), FETCH);
         byte[] body = utf8("<title>A</title><a href='/b'>b</a><a href='/b#again'>b</a>");
 
-        harness.processElement(new FetchResult(request, 200, "http://example.org/a2", "text/html", body, true, FETCHED_AT, 42, null, FetchFailure.NONE), 0);
+        harness.processElement(FetchFixtures.response(request, 200, "http://example.org/a2", "text/html", body, true, FETCHED_AT, 42), 0);
         harness.processElement(FetchResult.failed(request, FetchFailure.TIMEOUT, FETCHED_AT, 5_000, "timeout: no complete response within 5000 ms"), 0);
 
         assertThat(harness.extractOutputValues()).containsExactly(
@@ -239,11 +240,11 @@ class PageParserTest {
     }
 
     private static FetchRequest request(String url, TaskScope scope, boolean followLinks) {
-        return new FetchRequest(url, "test", 0, 0, followLinks, scope, FETCH, null, 0);
+        return FetchFixtures.page(url, "test", 0, 0, followLinks, scope, FETCH);
     }
 
     private static FetchResult ok(FetchRequest request, String finalUrl, String contentType, byte[] body) {
-        return new FetchResult(request, 200, finalUrl, contentType, body, false, FETCHED_AT, 10, null, FetchFailure.NONE);
+        return FetchFixtures.response(request, 200, finalUrl, contentType, body, false, FETCHED_AT, 10);
     }
 
     private static byte[] get(String url) throws IOException, InterruptedException {
