@@ -35,9 +35,10 @@ import java.util.concurrent.TimeUnit;
  * that cannot start within the gate's bound completes at once as {@link FetchFailure#DEFERRED}
  * (the fetch time counts from the start of the network call). Each request is bounded by its task's {@code timeoutMs} (okhttp's call
  * timeout: connect, request, and reading the body); the operator's own timeout should be a
- * little longer, and when it fires first {@link #timeout} cancels the call. Redirects are
- * followed; the result's final URL is the one that answered. Bodies are read only for 2xx
- * responses of an accepted media type (see {@link ResponseReader}).
+ * little longer, and when it fires first {@link #timeout} cancels the call. A page's redirect is
+ * not followed: the result carries its target, which goes to the frontier like a link. Redirects
+ * of robots.txt are followed (RFC 9309); the result's final URL is the one that answered. Bodies
+ * are read only for 2xx responses of an accepted media type (see {@link ResponseReader}).
  */
 public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
     private static final long serialVersionUID = 1L;
@@ -49,8 +50,8 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
     private final FetcherOptions options;
 
     private transient OkHttpClient client;
-    /** Clients with a task's call timeout; they share the base client's dispatcher and pool. */
-    private transient Map<Integer, OkHttpClient> clientsByTimeout;
+    /** Clients with a task's call timeout and redirect policy; they share the base client's dispatcher and pool. */
+    private transient Map<ClientKey, OkHttpClient> derivedClients;
     /** Calls in flight by the future they complete; removal decides who completes it. */
     private transient Map<ResultFuture<FetchResult>, InFlight> inFlight;
     private transient FetchMetrics metrics;
@@ -72,12 +73,12 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
                         options.maxConcurrentRequests(), IDLE_CONNECTION_KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS))
                 .connectTimeout(options.connectTimeout())
                 .readTimeout(options.readTimeout())
-                .followRedirects(true)
-                .followSslRedirects(true)
+                .followRedirects(false)
+                .followSslRedirects(false)
                 .eventListener(new SendReporter())
                 .build();
         gate = new HostGate(options.hostQueueLength(), options.hostQueueWait());
-        clientsByTimeout = new ConcurrentHashMap<>();
+        derivedClients = new ConcurrentHashMap<>();
         inFlight = new ConcurrentHashMap<>();
         metrics = new FetchMetrics(getRuntimeContext().getMetricGroup());
         LOG.info("Fetcher open: {}", options);
@@ -109,7 +110,7 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
             if (settings.userAgent() != null && !settings.userAgent().isBlank()) {
                 httpRequest.header("User-Agent", settings.userAgent());
             }
-            call = clientFor(settings.timeoutMs()).newCall(httpRequest.build());
+            call = clientFor(request).newCall(httpRequest.build());
         } catch (RuntimeException e) {
             ticket.finished();
             complete(resultFuture, FetchResult.failed(request, FetchFailure.INVALID, fetchedAtMillis, 0, e.toString()));
@@ -168,16 +169,24 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
         client = null;
     }
 
-    private OkHttpClient clientFor(int timeoutMs) {
-        if (timeoutMs <= 0) {
-            return client;
+    /**
+     * The client for a request: the task's call timeout, and redirects followed only for
+     * robots.txt (RFC 9309); a page's redirect becomes a frontier entry instead.
+     */
+    private OkHttpClient clientFor(FetchRequest request) {
+        ClientKey key = new ClientKey(Math.max(0, request.fetch().timeoutMs()), request.purpose() == FetchPurpose.ROBOTS);
+        if (derivedClients.size() >= MAX_DERIVED_CLIENTS) {
+            derivedClients.clear();
         }
-        if (clientsByTimeout.size() >= MAX_DERIVED_CLIENTS) {
-            clientsByTimeout.clear();
-        }
-        return clientsByTimeout.computeIfAbsent(
-                timeoutMs, ms -> client.newBuilder().callTimeout(Duration.ofMillis(ms)).build());
+        return derivedClients.computeIfAbsent(key, k -> client.newBuilder()
+                .callTimeout(Duration.ofMillis(k.timeoutMs()))
+                .followRedirects(k.followRedirects())
+                .followSslRedirects(k.followRedirects())
+                .build());
     }
+
+    /** What distinguishes the clients derived from the base client. */
+    private record ClientKey(int timeoutMs, boolean followRedirects) {}
 
     /** Completes the future of a call still in flight; does nothing when it was timed out or closed. */
     private void finish(ResultFuture<FetchResult> resultFuture, FetchResult result) {

@@ -6,7 +6,10 @@ import io.streamcrawl.job.frontier.HostFeedback;
 import io.streamcrawl.job.frontier.HostSignal;
 import io.streamcrawl.job.parse.PageParser;
 
+import io.streamcrawl.job.url.UrlNormalizer;
+
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -24,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *   <li>a deferred request goes back to its host's queue with a {@link HostSignal#BUSY} signal;
  *   <li>the answer to a robots.txt request goes to its origin's scheduler as a {@code robots}
  *       entry, and the sitemaps it lists become {@code sitemap} entries when the task reads them;
- *   <li>a fetched sitemap's entries (sitemaps or page URLs) go to the frontier.
+ *   <li>a fetched sitemap's entries (sitemaps or page URLs) go to the frontier;
+ *   <li>a redirect's target goes to the frontier like a link, up to the task's {@code maxRedirects}.
  * </ul>
  * Pages and sitemaps go on to the parser, which makes their page records; robots.txt answers and
  * deferred requests yield none.
@@ -39,11 +43,15 @@ public final class FetchOutcomeRouter extends ProcessFunction<FetchResult, Fetch
 
     private transient SitemapReader sitemaps;
     private transient Counter sitemapErrors;
+    private transient Counter redirects;
+    private transient Counter redirectsCut;
 
     @Override
     public void open(OpenContext openContext) {
         sitemaps = new SitemapReader(PageParser.DEFAULT_MAX_LINKS_PER_PAGE);
         sitemapErrors = getRuntimeContext().getMetricGroup().counter("crawler_sitemap_errors_total");
+        redirects = getRuntimeContext().getMetricGroup().counter("crawler_redirects_total");
+        redirectsCut = getRuntimeContext().getMetricGroup().counter("crawler_redirects_cut_total");
     }
 
     @Override
@@ -57,6 +65,9 @@ public final class FetchOutcomeRouter extends ProcessFunction<FetchResult, Fetch
             ctx.output(FEEDBACK, entryOf(request).retry(HostFeedback.of(HostSignal.BUSY, 0, result.error())));
             return;
         }
+        if (result.location() != null) {
+            redirect(result, ctx);
+        }
         if (request.purpose() == FetchPurpose.SITEMAP && result.status() >= 200 && result.status() < 300) {
             try {
                 sitemaps.fromSitemap(result).forEach(entry -> ctx.output(FEEDBACK, entry));
@@ -66,6 +77,29 @@ public final class FetchOutcomeRouter extends ProcessFunction<FetchResult, Fetch
             }
         }
         out.collect(result);
+    }
+
+    /**
+     * A redirect's target becomes a frontier entry of the same depth, one redirect further down
+     * the chain, deduplicated and scoped like a link; a chain longer than the task's
+     * {@code maxRedirects} is cut here.
+     */
+    private void redirect(FetchResult result, Context ctx) {
+        FetchRequest request = result.request();
+        Optional<String> target = UrlNormalizer.normalize(result.location()).filter(url -> request.scope().allows(url));
+        if (target.isEmpty()) {
+            LOG.debug("Not following the redirect of {} to {}: not an http(s) URL of the task's scope",
+                    request.url(), result.location());
+            return;
+        }
+        if (request.redirects() >= request.fetch().maxRedirects()) {
+            redirectsCut.inc();
+            LOG.debug("Not following the redirect of {} to {}: {} redirects already", request.url(), target.get(),
+                    request.redirects());
+            return;
+        }
+        redirects.inc();
+        ctx.output(FEEDBACK, entryOf(request).redirectTo(target.get()));
     }
 
     private void robots(FetchResult result, Context ctx) {
@@ -92,7 +126,7 @@ public final class FetchOutcomeRouter extends ProcessFunction<FetchResult, Fetch
     /** The frontier entry a request was released from. */
     static FrontierEntry entryOf(FetchRequest request) {
         EntryKind kind = request.purpose() == FetchPurpose.SITEMAP ? EntryKind.SITEMAP : EntryKind.URL;
-        return new FrontierEntry(request.url(), request.task(), request.depth(), request.priority(), request.parent())
-                .as(kind);
+        return new FrontierEntry(request.url(), request.task(), request.depth(), request.priority(), request.parent(),
+                kind, false, null, request.redirects());
     }
 }

@@ -10,6 +10,7 @@ import io.streamcrawl.job.url.TaskScope;
  * @param parent the URL of the page it was found on, or null for a seed
  * @param spacingMs the least time between the starts of two requests to the URL's host
  * @param purpose why it is fetched
+ * @param redirects how many redirects led to this URL
  */
 public record FetchRequest(
         String url,
@@ -21,7 +22,8 @@ public record FetchRequest(
         FetchSettings fetch,
         String parent,
         long spacingMs,
-        FetchPurpose purpose) {
+        FetchPurpose purpose,
+        int redirects) {
 
     public FetchRequest {
         purpose = purpose == null ? FetchPurpose.PAGE : purpose;

@@ -5,12 +5,14 @@ package io.streamcrawl.job.fetch;
  * {@code failure} says what kind of failure and {@code error} says why when no HTTP response
  * arrived.
  *
- * @param finalUrl the URL that answered (differs from the request's when a redirect was followed)
+ * @param finalUrl the URL that answered (differs from the request's when the client followed a
+ *     redirect, which it does only for robots.txt)
  * @param body the body, cut at the task's max bytes; empty when not fetched or not parseable
  * @param truncated whether the body was cut
  * @param fetchedAtMillis epoch millis when the fetch started
  * @param fetchMs time from the start of the network call to the end of the body (not the time the
  *     request waited for its host)
+ * @param location the absolute target of a redirect (a 3xx response's Location), else null
  */
 public record FetchResult(
         FetchRequest request,
@@ -22,13 +24,14 @@ public record FetchResult(
         long fetchedAtMillis,
         long fetchMs,
         String error,
-        FetchFailure failure) {
+        FetchFailure failure,
+        String location) {
     private static final byte[] NO_BODY = new byte[0];
 
     /** A fetch that got no HTTP response: status 0, no final URL, no body. */
     public static FetchResult failed(
             FetchRequest request, FetchFailure failure, long fetchedAtMillis, long fetchMs, String error) {
-        return new FetchResult(request, 0, null, null, NO_BODY, false, fetchedAtMillis, fetchMs, error, failure);
+        return new FetchResult(request, 0, null, null, NO_BODY, false, fetchedAtMillis, fetchMs, error, failure, null);
     }
 
     /** A request that could not start within its wait bound because its host was busy. */

@@ -6,6 +6,7 @@ package io.streamcrawl.job.fetch;
  * @param contentTypes the media types whose bodies are read; empty for any
  * @param maxInFlightPerHost requests of the task that may run at once against one host
  * @param sitemaps whether the sitemaps a robots.txt lists are read
+ * @param maxRedirects the longest chain of redirects followed from a URL
  */
 public record FetchSettings(
         String userAgent,
@@ -13,4 +14,5 @@ public record FetchSettings(
         long maxBytes,
         String[] contentTypes,
         int maxInFlightPerHost,
-        boolean sitemaps) {}
+        boolean sitemaps,
+        int maxRedirects) {}

@@ -1,5 +1,6 @@
 package io.streamcrawl.job.fetch;
 
+import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
@@ -11,7 +12,8 @@ import java.util.Locale;
 
 /**
  * Turns an okhttp {@link Response} into a {@link FetchResult}: the body is read only for a 2xx
- * response whose media type the task accepts, streamed and cut at the task's max bytes. Blocks
+ * response whose media type the task accepts, streamed and cut at the task's max bytes; a
+ * redirect's target is resolved. Blocks
  * while reading; runs on okhttp's dispatcher thread, inside the call's timeout.
  */
 final class ResponseReader {
@@ -47,7 +49,8 @@ final class ResponseReader {
                 fetchedAtMillis,
                 elapsedMillis(startNanos),
                 null,
-                FetchFailure.NONE);
+                FetchFailure.NONE,
+                locationOf(response));
     }
 
     /**
@@ -69,6 +72,16 @@ final class ResponseReader {
             }
         }
         return false;
+    }
+
+    /** The absolute target of a redirect, resolved against the URL that answered; null for other responses. */
+    static String locationOf(Response response) {
+        if (!response.isRedirect()) {
+            return null;
+        }
+        String location = response.header("Location");
+        HttpUrl target = location == null ? null : response.request().url().resolve(location);
+        return target == null ? null : target.toString();
     }
 
     static long elapsedMillis(long startNanos) {

@@ -13,6 +13,7 @@ package io.streamcrawl.job.frontier;
  * @param retry whether the entry had its turn already and goes back to the front of its queue
  *     without deduplication (it was deferred or failed transiently)
  * @param feedback what a fetch told about the host, or null
+ * @param redirects how many redirects led to this URL (a redirect target is a new entry)
  */
 public record FrontierEntry(
         String url,
@@ -22,7 +23,8 @@ public record FrontierEntry(
         String parent,
         EntryKind kind,
         boolean retry,
-        HostFeedback feedback) {
+        HostFeedback feedback,
+        int redirects) {
 
     public FrontierEntry {
         kind = kind == null ? EntryKind.URL : kind;
@@ -30,26 +32,31 @@ public record FrontierEntry(
 
     /** A URL to crawl. */
     public FrontierEntry(String url, String task, int depth, int priority, String parent) {
-        this(url, task, depth, priority, parent, EntryKind.URL, false, null);
+        this(url, task, depth, priority, parent, EntryKind.URL, false, null, 0);
     }
 
     /** Feedback for the scheduler of {@code url}'s host. */
     public static FrontierEntry feedback(String url, String task, EntryKind kind, HostFeedback feedback) {
-        return new FrontierEntry(url, task, 0, 0, null, kind, false, feedback);
+        return new FrontierEntry(url, task, 0, 0, null, kind, false, feedback, 0);
     }
 
     /** This entry with another kind (a sitemap is queued like a URL). */
     public FrontierEntry as(EntryKind newKind) {
-        return new FrontierEntry(url, task, depth, priority, parent, newKind, retry, feedback);
+        return new FrontierEntry(url, task, depth, priority, parent, newKind, retry, feedback, redirects);
+    }
+
+    /** The target of a redirect from this entry's URL: one more redirect in the chain, same depth. */
+    public FrontierEntry redirectTo(String target) {
+        return new FrontierEntry(target, task, depth, priority, url, kind, false, null, redirects + 1);
     }
 
     /** This entry going back to its host's queue, with what its fetch told about the host. */
     public FrontierEntry retry(HostFeedback hostFeedback) {
-        return new FrontierEntry(url, task, depth, priority, parent, kind, true, hostFeedback);
+        return new FrontierEntry(url, task, depth, priority, parent, kind, true, hostFeedback, redirects);
     }
 
     /** This entry as it waits in its host's queue: no feedback, no retry mark. */
     public FrontierEntry queued() {
-        return new FrontierEntry(url, task, depth, priority, parent, kind, false, null);
+        return new FrontierEntry(url, task, depth, priority, parent, kind, false, null, redirects);
     }
 }

@@ -12,7 +12,7 @@ import org.apache.flink.util.Collector;
 /**
  * Decodes a frontier stream entry into a {@link FrontierEntry} with a normalized URL. Every kind
  * has {@code url} and {@code task}; {@code url} and {@code sitemap} entries may have
- * {@code depth}, {@code priority}, {@code parent} and {@code retry}; feedback has {@code signal}
+ * {@code depth}, {@code priority}, {@code parent}, {@code redirects} and {@code retry}; feedback has {@code signal}
  * (required for {@code host}), {@code status}, {@code error} and, for {@code robots}, {@code body}.
  * A malformed entry throws, which makes the source count, log and skip it.
  */
@@ -33,8 +33,12 @@ public final class FrontierEntryDeserializer implements RedisStreamDeserializer<
         if (depth < 0) {
             throw new IllegalArgumentException("negative depth " + depth);
         }
+        int redirects = number(fields, "redirects");
+        if (redirects < 0) {
+            throw new IllegalArgumentException("negative redirects " + redirects);
+        }
         out.collect(new FrontierEntry(normalized, task, depth, number(fields, "priority"), fields.get("parent"), kind,
-                "true".equals(fields.get("retry")), feedback(kind, fields)));
+                "true".equals(fields.get("retry")), feedback(kind, fields), redirects));
     }
 
     @Override

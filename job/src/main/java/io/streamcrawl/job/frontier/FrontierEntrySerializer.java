@@ -40,6 +40,9 @@ public final class FrontierEntrySerializer implements RedisStreamSerializer<Fron
         if (entry.kind() != EntryKind.URL) {
             fields.put("kind", entry.kind().wireName());
         }
+        if (entry.redirects() > 0) {
+            fields.put("redirects", Integer.toString(entry.redirects()));
+        }
         if (entry.retry()) {
             fields.put("retry", "true");
         }

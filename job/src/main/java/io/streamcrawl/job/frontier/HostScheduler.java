@@ -191,7 +191,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                 long spacing = Math.max(view.spec().politeness().delayMs(), admission.crawlDelayMs());
                 if (admission.verdict() == HostRobots.Verdict.FETCH_ROBOTS) {
                     out.collect(new FetchRequest(admission.robotsUrl(), task, 0, head.priority(), false, view.scope(),
-                            view.robotsFetch(), null, spacing, FetchPurpose.ROBOTS));
+                            view.robotsFetch(), null, spacing, FetchPurpose.ROBOTS, 0));
                     robotsRequests.inc();
                 } else {
                     queues.pop(task);
@@ -233,7 +233,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         out.collect(new FetchRequest(entry.url(), entry.task(), entry.depth(), entry.priority(),
                 !sitemap && entry.depth() < view.spec().maxDepth(), view.scope(),
                 sitemap ? view.sitemapFetch() : view.fetch(), entry.parent(), spacingMs,
-                sitemap ? FetchPurpose.SITEMAP : FetchPurpose.PAGE));
+                sitemap ? FetchPurpose.SITEMAP : FetchPurpose.PAGE, entry.redirects()));
         counters.add(entry.task(), TaskCounters.RELEASED, 1);
         return true;
     }

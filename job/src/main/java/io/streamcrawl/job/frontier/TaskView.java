@@ -26,10 +26,13 @@ record TaskView(TaskSpec spec, TaskScope scope, FetchSettings fetch, FetchSettin
         TaskSpec.Fetch fetch = spec.fetch();
         int inFlight = spec.politeness().maxInFlightPerHost();
         boolean sitemaps = spec.robots().sitemaps();
+        int redirects = fetch.maxRedirects();
         return new TaskView(spec, scope,
                 new FetchSettings(fetch.userAgent(), fetch.timeoutMs(), fetch.maxBytes(),
-                        fetch.contentTypes().toArray(String[]::new), inFlight, sitemaps),
-                new FetchSettings(fetch.userAgent(), fetch.timeoutMs(), RobotsPolicy.MAX_BYTES, ANY_TYPE, inFlight, sitemaps),
-                new FetchSettings(fetch.userAgent(), fetch.timeoutMs(), fetch.maxBytes(), ANY_TYPE, inFlight, sitemaps));
+                        fetch.contentTypes().toArray(String[]::new), inFlight, sitemaps, redirects),
+                new FetchSettings(fetch.userAgent(), fetch.timeoutMs(), RobotsPolicy.MAX_BYTES, ANY_TYPE, inFlight,
+                        sitemaps, redirects),
+                new FetchSettings(fetch.userAgent(), fetch.timeoutMs(), fetch.maxBytes(), ANY_TYPE, inFlight, sitemaps,
+                        redirects));
     }
 }

@@ -8,7 +8,8 @@ import java.util.List;
  * @param title the page's title, whitespace-normalized; null when it has none
  * @param links the page's distinct normalized outgoing links that passed the caller's filter, in
  *     document order
+ * @param canonical the normalized URL of the page's {@code <link rel="canonical">}, or null
  */
-record HtmlContent(String title, List<String> links) {
-    static final HtmlContent NONE = new HtmlContent(null, List.of());
+record HtmlContent(String title, List<String> links, String canonical) {
+    static final HtmlContent NONE = new HtmlContent(null, List.of(), null);
 }

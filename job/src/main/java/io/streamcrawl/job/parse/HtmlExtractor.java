@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Extracts the title and the links of an HTML body with jsoup. The charset comes from a byte
+ * Extracts the title, the links and the canonical URL of an HTML body with jsoup. The charset comes from a byte
  * order mark, else the Content-Type header, else a {@code <meta>} tag, else UTF-8; links are the
  * {@code a[href]} of the page resolved against its URL (or its {@code <base href>}), normalized
  * with {@link UrlNormalizer} (so only http/https), de-duplicated and capped. Never throws on bad
@@ -61,7 +61,10 @@ final class HtmlExtractor {
             // baseUri() is the <base href> when the page has one, else the page's URL.
             UrlNormalizer.resolve(anchor.baseUri(), anchor.attr("href")).filter(keep).ifPresent(links::add);
         }
-        return new HtmlContent(title.isEmpty() ? null : title, new ArrayList<>(links));
+        Element canonical = document.selectFirst("link[rel=canonical][href]");
+        String canonicalUrl = canonical == null
+                ? null : UrlNormalizer.resolve(canonical.baseUri(), canonical.attr("href")).orElse(null);
+        return new HtmlContent(title.isEmpty() ? null : title, new ArrayList<>(links), canonicalUrl);
     }
 
     private static Document parse(byte[] body, String contentType, String pageUrl) {

@@ -102,6 +102,8 @@ public class PageParser extends ProcessFunction<FetchResult, PageRecord> {
                 html.links().size(),
                 Instant.ofEpochMilli(result.fetchedAtMillis()).toString(),
                 result.fetchMs(),
-                result.error());
+                result.error(),
+                result.location(),
+                html.canonical());
     }
 }

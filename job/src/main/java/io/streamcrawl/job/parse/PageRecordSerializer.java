@@ -29,6 +29,8 @@ public final class PageRecordSerializer implements RedisStreamSerializer<PageRec
         put(fields, "fetched_at", page.fetchedAt());
         put(fields, "fetch_ms", page.fetchMs());
         put(fields, "error", page.error());
+        put(fields, "location", page.location());
+        put(fields, "canonical", page.canonical());
         return new RedisStreamEntry(stream, fields);
     }
 

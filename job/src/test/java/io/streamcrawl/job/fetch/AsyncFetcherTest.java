@@ -96,22 +96,33 @@ class AsyncFetcherTest {
     }
 
     @Test
-    void sendsTheTasksUserAgentAndFollowsRedirects() throws Exception {
+    void sendsTheTasksUserAgentAndReportsRedirectsOfPagesButFollowsThoseOfRobotsTxt() throws Exception {
         site.route("/ua", exchange -> TestSite.send(
                 exchange, 200, "text/html", "<p>" + exchange.getRequestHeaders().getFirst("User-Agent") + "</p>"));
         site.route("/moved", exchange -> {
             exchange.getResponseHeaders().set("Location", "/pages/3.html");
             exchange.sendResponseHeaders(301, -1);
         });
+        site.route("/robots-moved/robots.txt", exchange -> {
+            exchange.getResponseHeaders().set("Location", "/robots.txt");
+            exchange.sendResponseHeaders(302, -1);
+        });
 
         FetchResult ua = fetch(request(site.baseUrl() + "/ua", settings(5_000, 10_000)));
         FetchResult moved = fetch(request(site.baseUrl() + "/moved", settings(5_000, 1_000_000)));
+        FetchRequest robots = request(site.baseUrl() + "/robots-moved/robots.txt", settings(5_000, 10_000));
+        FetchResult robotsMoved = fetch(new FetchRequest(robots.url(), robots.task(), 0, 0, false, robots.scope(),
+                FetchFixtures.settings(USER_AGENT, 5_000, 10_000, new String[0], 1), null, 0, FetchPurpose.ROBOTS, 0));
 
         assertThat(new String(ua.body(), StandardCharsets.UTF_8)).isEqualTo("<p>" + USER_AGENT + "</p>");
-        assertThat(moved.status()).isEqualTo(200);
-        assertThat(moved.finalUrl()).isEqualTo(site.urlOf(3));
-        assertThat(moved.request().url()).isEqualTo(site.baseUrl() + "/moved");
-        assertThat(new String(moved.body(), StandardCharsets.UTF_8)).contains("<title>Page 3</title>");
+        assertThat(moved.status()).isEqualTo(301);
+        assertThat(moved.location()).isEqualTo(site.urlOf(3));
+        assertThat(moved.finalUrl()).isEqualTo(site.baseUrl() + "/moved");
+        assertThat(moved.body()).isEmpty();
+        assertThat(site.requestCount(TestSite.pathOf(3))).isZero();
+        assertThat(robotsMoved.status()).isEqualTo(200);
+        assertThat(robotsMoved.finalUrl()).isEqualTo(site.baseUrl() + "/robots.txt");
+        assertThat(new String(robotsMoved.body(), StandardCharsets.UTF_8)).contains("User-agent");
     }
 
     @Test

@@ -8,19 +8,25 @@ public final class FetchFixtures {
 
     public static FetchSettings settings(String userAgent, int timeoutMs, long maxBytes, String[] contentTypes,
             int maxInFlightPerHost) {
-        return new FetchSettings(userAgent, timeoutMs, maxBytes, contentTypes, maxInFlightPerHost, false);
+        return new FetchSettings(userAgent, timeoutMs, maxBytes, contentTypes, maxInFlightPerHost, false, 5);
     }
 
     /** A page request of a seed (no parent) with no spacing. */
     public static FetchRequest page(String url, String task, int depth, int priority, boolean followLinks,
             TaskScope scope, FetchSettings settings) {
-        return new FetchRequest(url, task, depth, priority, followLinks, scope, settings, null, 0, FetchPurpose.PAGE);
+        return new FetchRequest(url, task, depth, priority, followLinks, scope, settings, null, 0, FetchPurpose.PAGE, 0);
+    }
+
+    /** A redirect as the fetcher reports it. */
+    public static FetchResult redirect(FetchRequest request, int status, String location) {
+        return new FetchResult(request, status, request.url(), null, new byte[0], false, 0, 1, null, FetchFailure.NONE,
+                location);
     }
 
     /** A response as the fetcher reports it. */
     public static FetchResult response(FetchRequest request, int status, String finalUrl, String contentType,
             byte[] body, boolean truncated, long fetchedAtMillis, long fetchMs) {
         return new FetchResult(request, status, finalUrl, contentType, body, truncated, fetchedAtMillis, fetchMs, null,
-                FetchFailure.NONE);
+                FetchFailure.NONE, null);
     }
 }

@@ -38,7 +38,7 @@ class FetchTypesSerializationTest {
     @Test
     void pageRecordsAndLinksRoundTripWithoutGenericTypes() throws IOException {
         PageRecord record = new PageRecord("https://example.org/a", null, "news", 2, 0, null, 0, null, 0,
-                "2023-11-14T22:13:20.123Z", 5, "timeout");
+                "2023-11-14T22:13:20.123Z", 5, "timeout", null, "https://example.org/canonical");
         FrontierEntry link = new FrontierEntry("https://example.org/b", "news", 3, 0, "https://example.org/a");
 
         assertThat(roundTrip(PageRecord.class, record)).isEqualTo(record);

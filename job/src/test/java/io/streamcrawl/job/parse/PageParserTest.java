@@ -36,6 +36,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class PageParserTest {
     private static final String[] NONE = {};
@@ -209,10 +210,24 @@ class PageParserTest {
 
         assertThat(harness.extractOutputValues()).containsExactly(
                 new PageRecord("http://example.org/a", "http://example.org/a2", "news", 4, 200, "text/html",
-                        body.length, "A", 1, "2023-11-14T22:13:20.123Z", 42, null),
+                        body.length, "A", 1, "2023-11-14T22:13:20.123Z", 42, null, null, null),
                 new PageRecord("http://example.org/a", null, "news", 4, 0, null,
-                        0, null, 0, "2023-11-14T22:13:20.123Z", 5_000, "timeout: no complete response within 5000 ms"));
+                        0, null, 0, "2023-11-14T22:13:20.123Z", 5_000, "timeout: no complete response within 5000 ms",
+                        null, null));
         assertThat(links()).containsExactly(new FrontierEntry("http://example.org/b", "news", 5, 0, "http://example.org/a2"));
+    }
+
+    @Test
+    void recordsTheCanonicalUrlAndARedirectsTarget() throws Exception {
+        String pageUrl = "http://example.org/a?b=1&a=2";
+        FetchRequest request = request(pageUrl, TaskScope.ofSeeds(List.of(pageUrl)), true);
+        byte[] html = utf8("<head><link rel='canonical' href='/a#top'></head><a href='/b'>b</a>");
+
+        harness.processElement(ok(request, pageUrl, "text/html", html), 0);
+        harness.processElement(FetchFixtures.redirect(request, 301, "http://example.org/moved"), 0);
+
+        assertThat(harness.extractOutputValues()).extracting(PageRecord::canonical, PageRecord::location, PageRecord::status)
+                .containsExactly(tuple("http://example.org/a", null, 200), tuple(null, "http://example.org/moved", 301));
     }
 
     @Test

@@ -1,0 +1,64 @@
+package io.streamcrawl.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+
+import io.streamcrawl.testing.EtcdServerExtension;
+import io.streamcrawl.testing.RedisServerExtension;
+import io.streamcrawl.testing.TestSite;
+
+import java.io.IOException;
+import java.util.Set;
+
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** What a crawl refuses to follow however a site lures it: redirect chains, spider traps, private addresses. */
+class ScopeITCase {
+    @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
+    @RegisterExtension static final EtcdServerExtension ETCD = new EtcdServerExtension();
+
+    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
+    @RegisterExtension static final MiniClusterExtension FLINK = TestCrawl.miniCluster(METRICS);
+
+    private static final String FAST = "\"politeness\": {\"delayMs\": 0, \"maxInFlightPerHost\": 4}";
+
+    @AutoClose private TestCrawl crawl;
+
+    @Test
+    void cutsAnEndlessRedirectChainAtTheLimitAndARedirectLoopByDeduplication(TestInfo test) throws Exception {
+        TestSite site = TestSite.builder().pages(1).build();
+        crawl = new TestCrawl(test, REDIS, ETCD, site);
+        site.route("/loop", exchange -> {
+            int n = Integer.parseInt(exchange.getRequestURI().getQuery().substring("n=".length()));
+            redirect(exchange, "/loop?n=" + (n + 1));
+        });
+        site.route("/a", exchange -> redirect(exchange, "/b"));
+        site.route("/b", exchange -> redirect(exchange, site.baseUrl() + "/a"));
+        crawl.start("{\"seeds\": [\"" + site.baseUrl() + "/loop?n=0\", \"" + site.baseUrl() + "/a\"],"
+                + " \"fetch\": {\"maxRedirects\": 3}, " + FAST + "}");
+
+        crawl.awaitIdle();
+
+        assertThat(site.requestCounts()).isEqualTo(TestCrawl.everyPathOnce(
+                Set.of("/robots.txt", "/loop?n=0", "/loop?n=1", "/loop?n=2", "/loop?n=3", "/a", "/b")));
+        assertThat(crawl.pages()).hasSize(6).allSatisfy(page -> assertThat(page.get("status")).isEqualTo("302"));
+        assertThat(crawl.pages()).filteredOn(page -> page.get("url").endsWith("/loop?n=3"))
+                .singleElement().satisfies(page -> assertThat(page).containsEntry("location", site.baseUrl() + "/loop?n=4"));
+        assertThat(TestCrawl.counter(METRICS, crawl.job, "crawler_redirects_cut_total")).isEqualTo(1);
+        // n=0..2 to n+1, /a to /b, and /b to /a, which the scheduler drops as a duplicate.
+        assertThat(TestCrawl.counter(METRICS, crawl.job, "crawler_redirects_total")).isEqualTo(5);
+        assertThat(TestCrawl.counter(METRICS, crawl.job, "crawler_urls_duplicate_total")).isEqualTo(1);
+    }
+
+    private static void redirect(HttpExchange exchange, String location) throws IOException {
+        exchange.getResponseHeaders().set("Location", location);
+        exchange.sendResponseHeaders(302, -1);
+    }
+}
