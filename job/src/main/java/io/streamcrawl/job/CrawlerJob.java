@@ -14,6 +14,7 @@ import io.streamcrawl.job.fetch.FetchRequest;
 import io.streamcrawl.job.fetch.FetchOutcomeRouter;
 import io.streamcrawl.job.fetch.FetchResult;
 import io.streamcrawl.job.fetch.FetcherOptions;
+import io.streamcrawl.job.frontier.BackoffSettings;
 import io.streamcrawl.job.frontier.FrontierEntry;
 import io.streamcrawl.job.frontier.FrontierEntryDeserializer;
 import io.streamcrawl.job.frontier.FrontierEntrySerializer;
@@ -109,6 +110,8 @@ public final class CrawlerJob {
                                 config.get(SCHEDULER_BUSY_PAUSE)),
                         new RobotsSettings(config.get(ROBOTS_CACHE_TTL), config.get(ROBOTS_ERROR_TTL),
                                 config.get(ROBOTS_REQUEST_TIMEOUT)),
+                        new BackoffSettings(config.get(BACKOFF_FAILURES_TO_OPEN), config.get(BACKOFF_INITIAL_PAUSE),
+                                config.get(BACKOFF_MAX_PAUSE), config.get(BACKOFF_MAX_RETRY_AFTER)),
                         stats))
                 .name("host scheduler")
                 .uid("host-scheduler");
@@ -116,7 +119,7 @@ public final class CrawlerJob {
         int capacity = config.get(FETCH_ASYNC_CAPACITY);
         FetcherOptions fetcherOptions = new FetcherOptions(capacity, config.get(FETCH_MAX_REQUESTS_PER_HOST),
                 config.get(FETCH_CONNECT_TIMEOUT), config.get(FETCH_READ_TIMEOUT),
-                config.get(FETCH_HOST_QUEUE_LENGTH), config.get(FETCH_HOST_QUEUE_WAIT));
+                config.get(FETCH_HOST_QUEUE_LENGTH), config.get(FETCH_HOST_QUEUE_WAIT), config.get(BACKOFF_MAX_RETRY_AFTER));
         SingleOutputStreamOperator<FetchResult> fetched = AsyncDataStream.unorderedWait(
                         released, new AsyncFetcher(fetcherOptions),
                         config.get(FETCH_OPERATOR_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS, capacity)
@@ -124,7 +127,7 @@ public final class CrawlerJob {
                 .uid("fetcher");
 
         SingleOutputStreamOperator<FetchResult> routed = fetched
-                .process(new FetchOutcomeRouter())
+                .process(new FetchOutcomeRouter(config.get(FETCH_MAX_RETRIES)))
                 .name("fetch outcomes")
                 .uid("fetch-outcomes");
 

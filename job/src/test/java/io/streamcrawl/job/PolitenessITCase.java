@@ -8,8 +8,11 @@ import io.streamcrawl.testing.TestSite;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -72,6 +75,39 @@ class PolitenessITCase {
         // The crawl-delay is known once robots.txt has been read: it spaces the pages.
         List<TestSite.Arrival> pages = site.arrivals().stream().filter(a -> !a.path().equals("/robots.txt")).toList();
         assertThat(gapsMs(pages)).hasSize(7).allSatisfy(gap -> assertThat(gap).isGreaterThanOrEqualTo(1000 - ARRIVAL_JITTER_MS));
+    }
+
+    @Test
+    void aRetryAfterOfA429HoldsTheWholeHostThatLongAndTheUrlIsTriedAgain(TestInfo test) throws Exception {
+        TestSite site = TestSite.builder().pages(20).linksPerPage(4).depth(2).build();
+        crawl = new TestCrawl(test, REDIS, ETCD, site);
+        AtomicLong answeredAt = new AtomicLong();
+        site.route("/busy", exchange -> {
+            if (answeredAt.get() == 0) {
+                exchange.getResponseHeaders().set("Retry-After", "2");
+                answeredAt.set(System.nanoTime());
+                TestSite.send(exchange, 429, "text/plain", "slow down");
+            } else {
+                TestSite.send(exchange, 200, "text/html", "<title>done</title>");
+            }
+        });
+        crawl.start("{\"seeds\": [\"" + site.baseUrl() + "/busy\", \"" + site.urlOf(0) + "\"],"
+                + " \"politeness\": {\"delayMs\": 0, \"maxInFlightPerHost\": 1}}");
+
+        crawl.awaitIdle();
+
+        Set<String> expected = RobotsITCase.withRobots(site.pagePaths());
+        expected.add("/busy");
+        Map<String, Integer> counts = new HashMap<>(site.requestCounts());
+        assertThat(counts.remove("/busy")).isEqualTo(2);
+        expected.remove("/busy");
+        assertThat(counts).isEqualTo(TestCrawl.everyPathOnce(expected));
+        List<TestSite.Arrival> later = site.arrivals().stream().filter(a -> a.nanos() > answeredAt.get()).toList();
+        assertThat(later).isNotEmpty();
+        assertThat((later.get(0).nanos() - answeredAt.get()) / 1_000_000).isGreaterThanOrEqualTo(2000 - ARRIVAL_JITTER_MS);
+        assertThat(crawl.pages()).filteredOn(page -> page.get("url").endsWith("/busy"))
+                .singleElement().satisfies(page -> assertThat(page).containsEntry("status", "200"));
+        assertThat(TestCrawl.counter(METRICS, crawl.job, "crawler_fetch_retries_total")).isEqualTo(1);
     }
 
     /** The time between consecutive requests, in ms. */

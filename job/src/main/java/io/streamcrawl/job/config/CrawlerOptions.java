@@ -84,6 +84,26 @@ public final class CrawlerOptions {
             .durationType().defaultValue(Duration.ofSeconds(1))
             .withDescription("How often a host whose queued URLs all wait (disabled or unknown task) looks again.");
 
+    public static final ConfigOption<Integer> FETCH_MAX_RETRIES = ConfigOptions.key("fetch.max-retries")
+            .intType().defaultValue(2)
+            .withDescription("How often a URL whose fetch failed transiently (no answer, 408, 429, 5xx) is tried again before its failure is recorded.");
+
+    public static final ConfigOption<Integer> BACKOFF_FAILURES_TO_OPEN = ConfigOptions.key("backoff.failures-to-open")
+            .intType().defaultValue(3)
+            .withDescription("Transient failures of a host in a row that open its circuit breaker.");
+
+    public static final ConfigOption<Duration> BACKOFF_INITIAL_PAUSE = ConfigOptions.key("backoff.initial-pause")
+            .durationType().defaultValue(Duration.ofSeconds(10))
+            .withDescription("Pause of a host when its breaker opens; it doubles with every further failure (jittered).");
+
+    public static final ConfigOption<Duration> BACKOFF_MAX_PAUSE = ConfigOptions.key("backoff.max-pause")
+            .durationType().defaultValue(Duration.ofMinutes(10))
+            .withDescription("Longest pause of a host with an open breaker.");
+
+    public static final ConfigOption<Duration> BACKOFF_MAX_RETRY_AFTER = ConfigOptions.key("backoff.max-retry-after")
+            .durationType().defaultValue(Duration.ofHours(1))
+            .withDescription("Longest Retry-After (of a 429 or 503) honoured; a longer one is cut to this.");
+
     public static final ConfigOption<Duration> SCHEDULER_BUSY_PAUSE = ConfigOptions.key("scheduler.busy-pause")
             .durationType().defaultValue(Duration.ofSeconds(1))
             .withDescription("How long a host releases nothing after the fetcher deferred one of its requests.");
@@ -118,5 +138,6 @@ public final class CrawlerOptions {
             FETCH_CONNECT_TIMEOUT, FETCH_READ_TIMEOUT, FETCH_OPERATOR_TIMEOUT, SCHEDULER_RELEASES_PER_TICK,
             SCHEDULER_WAIT_POLL, PARALLELISM, CHECKPOINT_INTERVAL, JOB_NAME,
             FETCH_HOST_QUEUE_LENGTH, FETCH_HOST_QUEUE_WAIT, SCHEDULER_BUSY_PAUSE,
-            ROBOTS_CACHE_TTL, ROBOTS_ERROR_TTL, ROBOTS_REQUEST_TIMEOUT);
+            ROBOTS_CACHE_TTL, ROBOTS_ERROR_TTL, ROBOTS_REQUEST_TIMEOUT, FETCH_MAX_RETRIES, BACKOFF_FAILURES_TO_OPEN,
+            BACKOFF_INITIAL_PAUSE, BACKOFF_MAX_PAUSE, BACKOFF_MAX_RETRY_AFTER);
 }

@@ -134,6 +134,10 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
                     result = FetchResult.failed(request, failureOf(e), fetchedAtMillis,
                             ResponseReader.elapsedMillis(startNanos), describe(e, settings));
                 }
+                if (result.retryAfterMs() >= 0) {
+                    // The host asked for a pause: requests waiting for it must not start meanwhile.
+                    gate.pause(url.host(), Duration.ofMillis(Math.min(result.retryAfterMs(), options.maxRetryAfter().toMillis())));
+                }
                 ticket.finished();
                 finish(resultFuture, result);
             }

@@ -25,13 +25,17 @@ import org.slf4j.LoggerFactory;
  * the frontier, on the side output {@link #FEEDBACK}:
  * <ul>
  *   <li>a deferred request goes back to its host's queue with a {@link HostSignal#BUSY} signal;
+ *   <li>a transient failure (no answer, 408, 429, 5xx) sends a {@link HostSignal#FAILED} signal
+ *       with its Retry-After, and the URL goes back to its queue until it has failed
+ *       {@code maxRetries} times, and only then becomes a page record with the error;
+ *   <li>a success the scheduler asked about (its host had failures) sends {@link HostSignal#OK};
  *   <li>the answer to a robots.txt request goes to its origin's scheduler as a {@code robots}
  *       entry, and the sitemaps it lists become {@code sitemap} entries when the task reads them;
  *   <li>a fetched sitemap's entries (sitemaps or page URLs) go to the frontier;
  *   <li>a redirect's target goes to the frontier like a link, up to the task's {@code maxRedirects}.
  * </ul>
- * Pages and sitemaps go on to the parser, which makes their page records; robots.txt answers and
- * deferred requests yield none.
+ * Pages and sitemaps go on to the parser, which makes their page records; robots.txt answers,
+ * deferred requests and failures that are retried yield none.
  */
 public final class FetchOutcomeRouter extends ProcessFunction<FetchResult, FetchResult> {
     private static final long serialVersionUID = 1L;
@@ -41,10 +45,18 @@ public final class FetchOutcomeRouter extends ProcessFunction<FetchResult, Fetch
     public static final OutputTag<FrontierEntry> FEEDBACK =
             new OutputTag<>("host-feedback", TypeInformation.of(FrontierEntry.class));
 
+    private final int maxRetries;
+
     private transient SitemapReader sitemaps;
     private transient Counter sitemapErrors;
     private transient Counter redirects;
     private transient Counter redirectsCut;
+    private transient Counter retries;
+
+    /** @param maxRetries how often a transient failure of one URL is retried before it is recorded */
+    public FetchOutcomeRouter(int maxRetries) {
+        this.maxRetries = maxRetries;
+    }
 
     @Override
     public void open(OpenContext openContext) {
@@ -52,6 +64,7 @@ public final class FetchOutcomeRouter extends ProcessFunction<FetchResult, Fetch
         sitemapErrors = getRuntimeContext().getMetricGroup().counter("crawler_sitemap_errors_total");
         redirects = getRuntimeContext().getMetricGroup().counter("crawler_redirects_total");
         redirectsCut = getRuntimeContext().getMetricGroup().counter("crawler_redirects_cut_total");
+        retries = getRuntimeContext().getMetricGroup().counter("crawler_fetch_retries_total");
     }
 
     @Override
@@ -64,6 +77,19 @@ public final class FetchOutcomeRouter extends ProcessFunction<FetchResult, Fetch
         if (result.failure() == FetchFailure.DEFERRED) {
             ctx.output(FEEDBACK, entryOf(request).retry(HostFeedback.of(HostSignal.BUSY, 0, result.error())));
             return;
+        }
+        if (result.transientFailure()) {
+            HostFeedback failed = new HostFeedback(
+                    HostSignal.FAILED, result.status(), result.error(), null, result.retryAfterMs());
+            if (request.attempt() < maxRetries) {
+                retries.inc();
+                ctx.output(FEEDBACK, entryOf(request).retryAfterFailure(failed));
+                return;
+            }
+            ctx.output(FEEDBACK, FrontierEntry.feedback(request.url(), request.task(), EntryKind.HOST, failed));
+        } else if (request.reportOutcome() && result.responded()) {
+            ctx.output(FEEDBACK, FrontierEntry.feedback(request.url(), request.task(), EntryKind.HOST,
+                    HostFeedback.of(HostSignal.OK, result.status(), null)));
         }
         if (result.location() != null) {
             redirect(result, ctx);
@@ -112,7 +138,7 @@ public final class FetchOutcomeRouter extends ProcessFunction<FetchResult, Fetch
         boolean ok = result.status() >= 200 && result.status() < 300;
         String body = ok ? new String(result.body(), StandardCharsets.UTF_8) : null;
         ctx.output(FEEDBACK, FrontierEntry.feedback(request.url(), request.task(), EntryKind.ROBOTS,
-                new HostFeedback(null, result.status(), result.error(), body)));
+                HostFeedback.robots(result.status(), result.error(), body)));
         if (ok && request.fetch().sitemaps()) {
             try {
                 sitemaps.fromRobots(request, result.body()).forEach(entry -> ctx.output(FEEDBACK, entry));
@@ -127,6 +153,6 @@ public final class FetchOutcomeRouter extends ProcessFunction<FetchResult, Fetch
     static FrontierEntry entryOf(FetchRequest request) {
         EntryKind kind = request.purpose() == FetchPurpose.SITEMAP ? EntryKind.SITEMAP : EntryKind.URL;
         return new FrontierEntry(request.url(), request.task(), request.depth(), request.priority(), request.parent(),
-                kind, false, null, request.redirects());
+                kind, false, null, request.redirects(), request.attempt());
     }
 }

@@ -11,6 +11,9 @@ import io.streamcrawl.job.url.TaskScope;
  * @param spacingMs the least time between the starts of two requests to the URL's host
  * @param purpose why it is fetched
  * @param redirects how many redirects led to this URL
+ * @param attempt how many times it was fetched before and failed transiently
+ * @param reportOutcome whether its outcome goes back to the host's scheduler even when it is a
+ *     success (set while the host has recent failures, so a success can close its breaker)
  */
 public record FetchRequest(
         String url,
@@ -23,7 +26,9 @@ public record FetchRequest(
         String parent,
         long spacingMs,
         FetchPurpose purpose,
-        int redirects) {
+        int redirects,
+        int attempt,
+        boolean reportOutcome) {
 
     public FetchRequest {
         purpose = purpose == null ? FetchPurpose.PAGE : purpose;

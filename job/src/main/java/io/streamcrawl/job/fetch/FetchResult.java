@@ -13,6 +13,7 @@ package io.streamcrawl.job.fetch;
  * @param fetchMs time from the start of the network call to the end of the body (not the time the
  *     request waited for its host)
  * @param location the absolute target of a redirect (a 3xx response's Location), else null
+ * @param retryAfterMs how long a 429 or 503 response asked the crawler to wait (Retry-After), else -1
  */
 public record FetchResult(
         FetchRequest request,
@@ -25,18 +26,30 @@ public record FetchResult(
         long fetchMs,
         String error,
         FetchFailure failure,
-        String location) {
+        String location,
+        long retryAfterMs) {
     private static final byte[] NO_BODY = new byte[0];
 
     /** A fetch that got no HTTP response: status 0, no final URL, no body. */
     public static FetchResult failed(
             FetchRequest request, FetchFailure failure, long fetchedAtMillis, long fetchMs, String error) {
-        return new FetchResult(request, 0, null, null, NO_BODY, false, fetchedAtMillis, fetchMs, error, failure, null);
+        return new FetchResult(request, 0, null, null, NO_BODY, false, fetchedAtMillis, fetchMs, error, failure, null, -1);
     }
 
     /** A request that could not start within its wait bound because its host was busy. */
     public static FetchResult deferred(FetchRequest request) {
         return failed(request, FetchFailure.DEFERRED, System.currentTimeMillis(), 0, "deferred: host busy");
+    }
+
+    /**
+     * Whether the fetch failed in a way that may pass: no answer (timeout, network), or a 408,
+     * 429, 500, 502, 503 or 504. Such failures are retried and count against the host.
+     */
+    public boolean transientFailure() {
+        if (status == 0) {
+            return failure == FetchFailure.TIMEOUT || failure == FetchFailure.NETWORK;
+        }
+        return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
     }
 
     /** Whether an HTTP response arrived. */

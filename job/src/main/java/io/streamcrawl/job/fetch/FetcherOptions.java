@@ -15,6 +15,7 @@ import java.time.Duration;
  * @param readTimeout the longest silence while reading a response
  * @param hostQueueLength requests that may wait for a busy host; more are deferred at once
  * @param hostQueueWait the longest a request waits for its host before it is deferred
+ * @param maxRetryAfter the longest Retry-After honoured; a longer one is cut to this
  */
 public record FetcherOptions(
         int maxConcurrentRequests,
@@ -22,7 +23,8 @@ public record FetcherOptions(
         Duration connectTimeout,
         Duration readTimeout,
         int hostQueueLength,
-        Duration hostQueueWait)
+        Duration hostQueueWait,
+        Duration maxRetryAfter)
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -38,5 +40,6 @@ public record FetcherOptions(
         Preconditions.checkArgument(!readTimeout.isNegative(), "readTimeout must not be negative, was %s", readTimeout);
         Preconditions.checkArgument(hostQueueLength >= 0, "hostQueueLength must not be negative, was %s", hostQueueLength);
         Preconditions.checkArgument(!hostQueueWait.isNegative(), "hostQueueWait must not be negative, was %s", hostQueueWait);
+        Preconditions.checkArgument(!maxRetryAfter.isNegative(), "maxRetryAfter must not be negative, was %s", maxRetryAfter);
     }
 }

@@ -8,6 +8,7 @@ import okio.Buffer;
 import okio.BufferedSource;
 
 import java.io.IOException;
+import java.util.Date;
 import java.util.Locale;
 
 /**
@@ -50,7 +51,8 @@ final class ResponseReader {
                 elapsedMillis(startNanos),
                 null,
                 FetchFailure.NONE,
-                locationOf(response));
+                locationOf(response),
+                retryAfterMs(response, System.currentTimeMillis()));
     }
 
     /**
@@ -82,6 +84,26 @@ final class ResponseReader {
         String location = response.header("Location");
         HttpUrl target = location == null ? null : response.request().url().resolve(location);
         return target == null ? null : target.toString();
+    }
+
+    /**
+     * How long a 429 or 503 response asks to wait: its Retry-After in seconds or as an HTTP date
+     * (RFC 9110), at least 0; -1 for other responses and when the header is absent or invalid.
+     */
+    static long retryAfterMs(Response response, long nowMillis) {
+        if (response.code() != 429 && response.code() != 503) {
+            return -1;
+        }
+        String value = response.header("Retry-After");
+        if (value == null || value.isBlank()) {
+            return -1;
+        }
+        try {
+            return Math.max(0, Math.multiplyExact(Long.parseLong(value.trim()), 1000L));
+        } catch (NumberFormatException | ArithmeticException e) {
+            Date date = response.headers().getDate("Retry-After");
+            return date == null ? -1 : Math.max(0, date.getTime() - nowMillis);
+        }
     }
 
     static long elapsedMillis(long startNanos) {

@@ -29,16 +29,10 @@ public final class FrontierEntryDeserializer implements RedisStreamDeserializer<
         }
         String normalized = UrlNormalizer.normalize(url)
                 .orElseThrow(() -> new IllegalArgumentException("url '" + url + "' is not an http(s) URL"));
-        int depth = number(fields, "depth");
-        if (depth < 0) {
-            throw new IllegalArgumentException("negative depth " + depth);
-        }
-        int redirects = number(fields, "redirects");
-        if (redirects < 0) {
-            throw new IllegalArgumentException("negative redirects " + redirects);
-        }
+        int depth = nonNegative(fields, "depth");
         out.collect(new FrontierEntry(normalized, task, depth, number(fields, "priority"), fields.get("parent"), kind,
-                "true".equals(fields.get("retry")), feedback(kind, fields), redirects));
+                "true".equals(fields.get("retry")), feedback(kind, fields), nonNegative(fields, "redirects"),
+                nonNegative(fields, "attempt")));
     }
 
     @Override
@@ -56,13 +50,23 @@ public final class FrontierEntryDeserializer implements RedisStreamDeserializer<
         }
         HostSignal signal = signalName == null ? null : HostSignal.ofWireName(signalName)
                 .orElseThrow(() -> new IllegalArgumentException("unsupported signal '" + signalName + "'"));
-        return new HostFeedback(signal, number(fields, "status"), fields.get("error"), fields.get("body"));
+        String retryAfter = fields.get("retry_after_ms");
+        return new HostFeedback(signal, number(fields, "status"), fields.get("error"), fields.get("body"),
+                retryAfter == null ? -1 : nonNegative(fields, "retry_after_ms"));
     }
 
     private static String required(Map<String, String> fields, String name) {
         String value = fields.get(name);
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException("missing field '" + name + "'");
+        }
+        return value;
+    }
+
+    private static int nonNegative(Map<String, String> fields, String name) {
+        int value = number(fields, name);
+        if (value < 0) {
+            throw new IllegalArgumentException("negative " + name + " " + value);
         }
         return value;
     }

@@ -43,6 +43,9 @@ public final class FrontierEntrySerializer implements RedisStreamSerializer<Fron
         if (entry.redirects() > 0) {
             fields.put("redirects", Integer.toString(entry.redirects()));
         }
+        if (entry.attempt() > 0) {
+            fields.put("attempt", Integer.toString(entry.attempt()));
+        }
         if (entry.retry()) {
             fields.put("retry", "true");
         }
@@ -59,6 +62,9 @@ public final class FrontierEntrySerializer implements RedisStreamSerializer<Fron
             }
             if (feedback.body() != null) {
                 fields.put("body", feedback.body());
+            }
+            if (feedback.retryAfterMs() >= 0) {
+                fields.put("retry_after_ms", Long.toString(feedback.retryAfterMs()));
             }
         }
         return new RedisStreamEntry(streamOf(entry.url()), fields);

@@ -11,6 +11,8 @@ import io.streamcrawl.job.url.UrlFingerprint;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
@@ -27,6 +29,8 @@ import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keyed by host: deduplicates the host's URLs exactly (per task, by 128-bit fingerprint), queues
@@ -41,10 +45,15 @@ import org.apache.flink.util.Collector;
  *
  * <p>Feedback from the fetch side arrives through the frontier like URLs: an entry marked
  * {@code retry} goes back to the front of its queue without deduplication, a {@code robots}
- * entry answers a robots.txt request, and a {@link HostSignal#BUSY} signal pauses the host briefly.
+ * entry answers a robots.txt request, a {@link HostSignal#BUSY} signal pauses the host briefly,
+ * and {@link HostSignal#FAILED} signals pause it for their Retry-After and, from a number of
+ * failures in a row on, open its circuit breaker ({@link HostBackoff}, {@link BackoffSettings})
+ * until a {@link HostSignal#OK} closes it.
  */
 public final class HostScheduler extends KeyedBroadcastProcessFunction<String, FrontierEntry, TaskEvent, FetchRequest>
         implements CheckpointedFunction {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HostScheduler.class);
 
     /** The broadcast state of the tasks, also the descriptor of the broadcast stream. */
     public static final MapStateDescriptor<String, TaskState> TASKS =
@@ -52,6 +61,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
 
     private final SchedulerSettings settings;
     private final RobotsSettings robotsSettings;
+    private final BackoffSettings backoffSettings;
     private final TaskStatsConfig stats;
 
     private transient MapState<UrlFingerprint, Long> seen;
@@ -59,6 +69,8 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     private transient ValueState<Long> nextFetchAt;
     private transient ValueState<Long> timerAt;
     private transient HostRobots robots;
+    private transient ValueState<HostBackoff> backoff;
+    private transient RandomGenerator jitter;
     private transient Map<String, TaskView> views;
     private transient TaskCounters counters;
     private transient TaskStatsPublisher publisher;
@@ -68,10 +80,14 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     private transient Counter retriedUrls;
     private transient Counter robotsDenied;
     private transient Counter robotsRequests;
+    private transient Counter backoffs;
+    private transient Counter breakersOpened;
 
-    public HostScheduler(SchedulerSettings settings, RobotsSettings robotsSettings, TaskStatsConfig stats) {
+    public HostScheduler(SchedulerSettings settings, RobotsSettings robotsSettings, BackoffSettings backoffSettings,
+            TaskStatsConfig stats) {
         this.settings = settings;
         this.robotsSettings = robotsSettings;
+        this.backoffSettings = backoffSettings;
         this.stats = stats;
     }
 
@@ -97,6 +113,8 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         robots = new HostRobots(
                 getRuntimeContext().getMapState(new MapStateDescriptor<>("robots", String.class, RobotsRecord.class)),
                 new RobotsPolicy(robotsSettings));
+        backoff = getRuntimeContext().getState(new ValueStateDescriptor<>("backoff", HostBackoff.class));
+        jitter = new SplittableRandom();
         views = new HashMap<>();
         newUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_new_total");
         duplicateUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_duplicate_total");
@@ -104,6 +122,8 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         retriedUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_requeued_total");
         robotsDenied = getRuntimeContext().getMetricGroup().counter("crawler_robots_denied_total");
         robotsRequests = getRuntimeContext().getMetricGroup().counter("crawler_robots_requests_total");
+        backoffs = getRuntimeContext().getMetricGroup().counter("crawler_host_backoffs_total");
+        breakersOpened = getRuntimeContext().getMetricGroup().counter("crawler_host_breakers_opened_total");
         publisher = stats.startPublishing(
                 counters, Set.of(TaskCounters.QUEUED, TaskCounters.RELEASED), getRuntimeContext().getTaskInfo());
     }
@@ -126,7 +146,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                     queues.pushFront(entry.queued());
                     counters.add(entry.task(), TaskCounters.QUEUED, 1);
                     retriedUrls.inc();
-                    apply(entry.feedback(), now);
+                    apply(ctx.getCurrentKey(), entry.feedback(), now);
                 } else {
                     UrlFingerprint fingerprint = UrlFingerprint.of(entry.task() + '\n' + entry.url());
                     if (seen.contains(fingerprint)) {
@@ -140,9 +160,9 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
             }
             case ROBOTS -> {
                 robots.answer(entry.url(), entry.feedback(), now);
-                apply(entry.feedback(), now);
+                apply(ctx.getCurrentKey(), entry.feedback(), now);
             }
-            case HOST -> apply(entry.feedback(), now);
+            case HOST -> apply(ctx.getCurrentKey(), entry.feedback(), now);
         }
         if (!queues.isEmpty()) {
             Long next = nextFetchAt.value();
@@ -191,7 +211,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                 long spacing = Math.max(view.spec().politeness().delayMs(), admission.crawlDelayMs());
                 if (admission.verdict() == HostRobots.Verdict.FETCH_ROBOTS) {
                     out.collect(new FetchRequest(admission.robotsUrl(), task, 0, head.priority(), false, view.scope(),
-                            view.robotsFetch(), null, spacing, FetchPurpose.ROBOTS, 0));
+                            view.robotsFetch(), null, spacing, FetchPurpose.ROBOTS, 0, 0, false));
                     robotsRequests.inc();
                 } else {
                     queues.pop(task);
@@ -228,12 +248,15 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
      * The release path: an entry popped from its task's queue, in scope and allowed by robots.txt,
      * goes to the fetcher. Returns whether it was released.
      */
-    private boolean release(FrontierEntry entry, TaskView view, long spacingMs, Collector<FetchRequest> out) {
+    private boolean release(FrontierEntry entry, TaskView view, long spacingMs, Collector<FetchRequest> out)
+            throws Exception {
         boolean sitemap = entry.kind() == EntryKind.SITEMAP;
+        // While the host has recent failures, a success must come back to close its breaker.
+        boolean reportOutcome = backoff.value() != null;
         out.collect(new FetchRequest(entry.url(), entry.task(), entry.depth(), entry.priority(),
                 !sitemap && entry.depth() < view.spec().maxDepth(), view.scope(),
                 sitemap ? view.sitemapFetch() : view.fetch(), entry.parent(), spacingMs,
-                sitemap ? FetchPurpose.SITEMAP : FetchPurpose.PAGE, entry.redirects()));
+                sitemap ? FetchPurpose.SITEMAP : FetchPurpose.PAGE, entry.redirects(), entry.attempt(), reportOutcome));
         counters.add(entry.task(), TaskCounters.RELEASED, 1);
         return true;
     }
@@ -254,12 +277,34 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     }
 
     /** Applies what a fetch told about the host. */
-    private void apply(HostFeedback feedback, long now) throws Exception {
+    private void apply(String host, HostFeedback feedback, long now) throws Exception {
         if (feedback == null || feedback.signal() == null) {
             return;
         }
         switch (feedback.signal()) {
             case BUSY -> pauseUntil(now + settings.busyPause().toMillis());
+            case FAILED -> {
+                HostBackoff current = backoff.value();
+                int failures = (current == null ? 0 : current.failures()) + 1;
+                backoff.update(new HostBackoff(failures));
+                long pause = backoffSettings.pauseMs(failures, feedback.retryAfterMs(), jitter);
+                if (pause > 0) {
+                    backoffs.inc();
+                    pauseUntil(now + pause);
+                }
+                if (failures == backoffSettings.failuresToOpen()) {
+                    breakersOpened.inc();
+                    LOG.info("Host {}: {} failures in a row ({}), backing off", host, failures,
+                            feedback.error() != null ? feedback.error() : "HTTP " + feedback.status());
+                }
+            }
+            case OK -> {
+                HostBackoff current = backoff.value();
+                if (current != null && current.failures() >= backoffSettings.failuresToOpen()) {
+                    LOG.info("Host {}: answering again after {} failures", host, current.failures());
+                }
+                backoff.clear();
+            }
         }
     }
 

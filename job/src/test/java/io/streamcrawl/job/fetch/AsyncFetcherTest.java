@@ -40,7 +40,7 @@ import static org.awaitility.Awaitility.await;
 
 class AsyncFetcherTest {
     private static final FetcherOptions OPTIONS =
-            new FetcherOptions(16, 4, Duration.ofSeconds(2), Duration.ofSeconds(5), 8, Duration.ofSeconds(5));
+            new FetcherOptions(16, 4, Duration.ofSeconds(2), Duration.ofSeconds(5), 8, Duration.ofSeconds(5), Duration.ofMinutes(1));
     private static final String[] HTML = {"text/html", "application/xhtml+xml"};
     private static final String USER_AGENT = "streamcrawl-test/1.0 (+https://example.org/bot)";
 
@@ -111,8 +111,8 @@ class AsyncFetcherTest {
         FetchResult ua = fetch(request(site.baseUrl() + "/ua", settings(5_000, 10_000)));
         FetchResult moved = fetch(request(site.baseUrl() + "/moved", settings(5_000, 1_000_000)));
         FetchRequest robots = request(site.baseUrl() + "/robots-moved/robots.txt", settings(5_000, 10_000));
-        FetchResult robotsMoved = fetch(new FetchRequest(robots.url(), robots.task(), 0, 0, false, robots.scope(),
-                FetchFixtures.settings(USER_AGENT, 5_000, 10_000, new String[0], 1), null, 0, FetchPurpose.ROBOTS, 0));
+        FetchResult robotsMoved = fetch(FetchFixtures.request(robots.url(), FetchPurpose.ROBOTS, robots.scope(),
+                FetchFixtures.settings(USER_AGENT, 5_000, 10_000, new String[0], 1), 0, 0, false));
 
         assertThat(new String(ua.body(), StandardCharsets.UTF_8)).isEqualTo("<p>" + USER_AGENT + "</p>");
         assertThat(moved.status()).isEqualTo(301);
@@ -254,6 +254,31 @@ class AsyncFetcherTest {
     }
 
     @Test
+    void readsTheRetryAfterOf429And503AndHoldsTheHostThatLong() throws Exception {
+        site.route("/slow-down", exchange -> {
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            TestSite.send(exchange, 429, "text/plain", "slow down");
+        });
+        site.route("/maintenance", exchange -> {
+            exchange.getResponseHeaders().set("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT");
+            TestSite.send(exchange, 503, "text/plain", "back soon");
+        });
+
+        FetchResult tooMany = fetch(request(site.baseUrl() + "/slow-down", settings(5_000, 1_000)));
+        long pausedAt = System.nanoTime();
+        FetchResult next = fetch(request(site.urlOf(9), settings(5_000, 1_000)));
+        long waitedMs = (System.nanoTime() - pausedAt) / 1_000_000;
+        FetchResult maintenance = fetch(request(site.baseUrl() + "/maintenance", settings(5_000, 1_000)));
+
+        assertThat(tooMany.status()).isEqualTo(429);
+        assertThat(tooMany.retryAfterMs()).isEqualTo(1_000);
+        assertThat(tooMany.transientFailure()).isTrue();
+        assertThat(next.status()).isEqualTo(200);
+        assertThat(waitedMs).as("the next request to the host waits for the Retry-After").isGreaterThanOrEqualTo(900);
+        assertThat(maintenance.retryAfterMs()).as("a date in the past").isZero();
+    }
+
+    @Test
     void runsAtMostTheTasksLimitPerHostAndCountsNoWaitAsFetchTime() throws Exception {
         site.route("/hold", exchange -> {
             awaitRelease();
@@ -312,8 +337,10 @@ class AsyncFetcherTest {
     void closeStopsTheClientsThreads() throws Exception {
         fetch(request(site.urlOf(1), settings(5_000, 1_000_000)));
         fetcher.close();
-        assertThat(Thread.getAllStackTraces().keySet())
-                .noneMatch(thread -> thread.getName().startsWith("OkHttp") && !thread.getName().contains("TaskRunner"));
+        // A pool reports termination a moment before its last thread has exited.
+        await().atMost(Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(thread -> (thread.getName().startsWith("OkHttp") && !thread.getName().contains("TaskRunner"))
+                        || thread.getName().equals("fetch-host-gate")));
     }
 
     private FetchResult fetch(FetchRequest request) throws Exception {

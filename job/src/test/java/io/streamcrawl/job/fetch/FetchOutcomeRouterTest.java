@@ -27,7 +27,7 @@ class FetchOutcomeRouterTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forProcessFunction(new FetchOutcomeRouter());
+        harness = ProcessFunctionTestHarnesses.forProcessFunction(new FetchOutcomeRouter(2));
     }
 
     @AfterEach
@@ -67,8 +67,8 @@ class FetchOutcomeRouterTest {
 
     @Test
     void sendsTheAnswerToARobotsRequestToItsOriginsScheduler() throws Exception {
-        FetchRequest robots = new FetchRequest("http://a.org/robots.txt", "t", 0, 0, false, SCOPE, SETTINGS, null, 0,
-                FetchPurpose.ROBOTS, 0);
+        FetchRequest robots = FetchFixtures.request("http://a.org/robots.txt", FetchPurpose.ROBOTS, SCOPE, SETTINGS, 0, 0,
+                false);
         byte[] body = "User-agent: *\nDisallow: /x\n".getBytes(StandardCharsets.UTF_8);
 
         harness.processElement(FetchFixtures.response(robots, 200, robots.url(), "text/plain", body, false, 0, 3), 0);
@@ -76,12 +76,49 @@ class FetchOutcomeRouterTest {
 
         assertThat(harness.extractOutputValues()).isEmpty();
         assertThat(feedback()).extracting(FrontierEntry::kind, FrontierEntry::feedback).containsExactly(
-                tuple(EntryKind.ROBOTS, new HostFeedback(null, 200, null, "User-agent: *\nDisallow: /x\n")),
-                tuple(EntryKind.ROBOTS, new HostFeedback(null, 0, "timeout", null)));
+                tuple(EntryKind.ROBOTS, HostFeedback.robots(200, null, "User-agent: *\nDisallow: /x\n")),
+                tuple(EntryKind.ROBOTS, HostFeedback.robots(0, "timeout", null)));
+    }
+
+    @Test
+    void retriesATransientFailureTwiceThenRecordsItAndSignalsEveryFailureToTheHost() throws Exception {
+        HostFeedback tooMany = new HostFeedback(HostSignal.FAILED, 429, null, null, 2_000);
+
+        harness.processElement(FetchFixtures.status(attempt("http://a.org/x", 0), 429, 2_000), 0);
+        harness.processElement(FetchFixtures.status(attempt("http://a.org/x", 1), 503, -1), 0);
+        harness.processElement(FetchResult.failed(attempt("http://a.org/x", 2), FetchFailure.TIMEOUT, 0, 5_000, "timeout"), 0);
+        harness.processElement(FetchFixtures.status(attempt("http://a.org/gone", 0), 404, -1), 0);
+
+        assertThat(harness.extractOutputValues()).extracting(FetchResult::status).containsExactly(0, 404);
+        FrontierEntry x = new FrontierEntry("http://a.org/x", "t", 2, 0, null);
+        assertThat(feedback()).containsExactly(
+                x.retryAfterFailure(tooMany),
+                attemptEntry(x, 1).retryAfterFailure(HostFeedback.of(HostSignal.FAILED, 503, null)),
+                FrontierEntry.feedback("http://a.org/x", "t", EntryKind.HOST, HostFeedback.of(HostSignal.FAILED, 0, "timeout")));
+    }
+
+    @Test
+    void reportsASuccessOnlyWhenTheSchedulerAsks() throws Exception {
+        harness.processElement(FetchFixtures.status(FetchFixtures.request(
+                "http://a.org/a", FetchPurpose.PAGE, SCOPE, SETTINGS, 0, 0, true), 404, -1), 0);
+        harness.processElement(FetchFixtures.status(page("http://a.org/b", 0), 200, -1), 0);
+
+        assertThat(feedback()).containsExactly(FrontierEntry.feedback("http://a.org/a", "t", EntryKind.HOST,
+                HostFeedback.of(HostSignal.OK, 404, null)));
+        assertThat(harness.extractOutputValues()).hasSize(2);
     }
 
     private static FetchRequest page(String url, int redirects) {
-        return new FetchRequest(url, "t", 2, 0, true, SCOPE, SETTINGS, null, 0, FetchPurpose.PAGE, redirects);
+        return FetchFixtures.request(url, FetchPurpose.PAGE, SCOPE, SETTINGS, redirects, 0, false);
+    }
+
+    private static FetchRequest attempt(String url, int attempt) {
+        return FetchFixtures.request(url, FetchPurpose.PAGE, SCOPE, SETTINGS, 0, attempt, false);
+    }
+
+    private static FrontierEntry attemptEntry(FrontierEntry entry, int attempt) {
+        return new FrontierEntry(entry.url(), entry.task(), entry.depth(), entry.priority(), entry.parent(), entry.kind(),
+                false, null, 0, attempt);
     }
 
     private List<FrontierEntry> feedback() {

@@ -57,7 +57,9 @@ class FrontierEntryDeserializerTest {
         FrontierEntry retry = url.retry(HostFeedback.of(HostSignal.BUSY, 0, "deferred: host busy"));
         FrontierEntry sitemap = url.as(EntryKind.SITEMAP);
         FrontierEntry robots = FrontierEntry.feedback("https://a.org/robots.txt", "t", EntryKind.ROBOTS,
-                new HostFeedback(null, 200, null, "User-agent: *\nDisallow: /x\n"));
+                HostFeedback.robots(200, null, "User-agent: *\nDisallow: /x\n"));
+        FrontierEntry failed = new FrontierEntry("https://a.org/y", "t", 1, 0, null).redirectTo("https://a.org/z")
+                .retryAfterFailure(new HostFeedback(HostSignal.FAILED, 429, null, null, 5_000));
 
         Map<String, String> fields = serializer.serialize(retry).fields();
 
@@ -69,6 +71,9 @@ class FrontierEntryDeserializerTest {
         assertThat(decode(fields)).containsExactly(retry);
         assertThat(decode(serializer.serialize(sitemap).fields())).containsExactly(sitemap);
         assertThat(decode(serializer.serialize(robots).fields())).containsExactly(robots);
+        assertThat(serializer.serialize(failed).fields()).containsEntry("attempt", "1").containsEntry("redirects", "1")
+                .containsEntry("retry_after_ms", "5000").containsEntry("signal", "failed");
+        assertThat(decode(serializer.serialize(failed).fields())).containsExactly(failed);
         assertThat(retry.queued()).isEqualTo(url);
     }
 }
