@@ -9,7 +9,11 @@ import io.streamcrawl.testing.RedisServerExtension;
 import io.streamcrawl.testing.TestSite;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -55,6 +59,30 @@ class ScopeITCase {
         // n=0..2 to n+1, /a to /b, and /b to /a, which the scheduler drops as a duplicate.
         assertThat(TestCrawl.counter(METRICS, crawl.job, "crawler_redirects_total")).isEqualTo(5);
         assertThat(TestCrawl.counter(METRICS, crawl.job, "crawler_urls_duplicate_total")).isEqualTo(1);
+    }
+
+    @Test
+    void refusesLinksToPrivateAddressesByDefaultAndAllowsTheSeedsHost(TestInfo test) throws Exception {
+        TestSite site = TestSite.builder().pages(1).build();
+        crawl = new TestCrawl(test, REDIS, ETCD, site);
+        String port = site.baseUrl().substring(site.baseUrl().lastIndexOf(':') + 1);
+        List<String> lures = List.of("http://localhost:" + port + "/lured.html", "http://169.254.169.254/latest/meta-data/",
+                "http://10.1.2.3/admin");
+        site.route("/lure.html", exchange -> TestSite.send(exchange, 200, "text/html", lures.stream()
+                .map(url -> "<a href=\"" + url + "\">x</a>").collect(Collectors.joining())));
+        crawl.start("{\"seeds\": [\"" + site.baseUrl() + "/lure.html\"], \"maxDepth\": 1,"
+                + " \"scope\": {\"hosts\": [\"*\"], \"allowPrivateHosts\": [\"127.0.0.1\"]}, " + FAST + "}");
+
+        crawl.awaitIdle();
+
+        assertThat(site.requestCounts()).isEqualTo(TestCrawl.everyPathOnce(Set.of("/robots.txt", "/lure.html")));
+        Map<String, Map<String, String>> pages = crawl.pages().stream()
+                .collect(Collectors.toMap(page -> page.get("url"), page -> page));
+        assertThat(pages).containsOnlyKeys(Stream.concat(Stream.of(site.baseUrl() + "/lure.html"), lures.stream()).toList());
+        assertThat(lures).allSatisfy(url -> assertThat(pages.get(url)).containsEntry("status", "0")
+                .hasEntrySatisfying("error", error -> assertThat(error).startsWith("refused: ")));
+        // Each lured host's robots.txt and its page.
+        assertThat(TestCrawl.counter(METRICS, crawl.job, "crawler_fetch_refused_total")).isEqualTo(6);
     }
 
     private static void redirect(HttpExchange exchange, String location) throws IOException {

@@ -3,6 +3,9 @@ package io.streamcrawl.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.streamcrawl.job.config.CrawlerConfig;
 import io.streamcrawl.job.control.CrawlProgress;
 import io.streamcrawl.job.control.Crawlctl;
@@ -42,6 +45,7 @@ import redis.clients.jedis.resps.StreamEntry;
  */
 final class TestCrawl implements AutoCloseable {
     static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     final TestSite site;
     final String ns;
@@ -81,9 +85,18 @@ final class TestCrawl implements AutoCloseable {
         this(test, redis, etcd, site, Map.of());
     }
 
-    /** Puts and enables the task's spec, submits the job and seeds the spec's seeds. */
+    /**
+     * Puts and enables the task's spec, submits the job and seeds the spec's seeds. The test site
+     * is on loopback, so a spec that says nothing of private addresses gets what scripts/crawl.sh
+     * gives a seed on its command line: {@code "scope": {"allowPrivateHosts": ["127.0.0.1"]}}.
+     */
     void start(String spec) throws Exception {
-        registry.putSpec(task, spec);
+        ObjectNode json = (ObjectNode) JSON.readTree(spec);
+        ObjectNode scope = json.has("scope") ? (ObjectNode) json.get("scope") : json.putObject("scope");
+        if (!scope.has("allowPrivate") && !scope.has("allowPrivateHosts")) {
+            scope.putArray("allowPrivateHosts").add("127.0.0.1");
+        }
+        registry.putSpec(task, JSON.writeValueAsString(json));
         registry.setEnabled(task, true);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         CrawlerJob.build(env, config);

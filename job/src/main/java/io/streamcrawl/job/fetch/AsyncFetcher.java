@@ -3,9 +3,12 @@ package io.streamcrawl.job.fetch;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.ConnectionPool;
+import io.streamcrawl.job.url.Hosts;
 import okhttp3.Dispatcher;
+import okhttp3.Dns;
 import okhttp3.EventListener;
 import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -18,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +37,10 @@ import java.util.concurrent.TimeUnit;
  * 0 with an error. Requests to one host pass its {@link HostGate} first: at most the task's
  * {@code maxInFlightPerHost} run at once, starts are spaced as the scheduler asked, and a request
  * that cannot start within the gate's bound completes at once as {@link FetchFailure#DEFERRED}
- * (the fetch time counts from the start of the network call). Each request is bounded by its task's {@code timeoutMs} (okhttp's call
+ * (the fetch time counts from the start of the network call). Unless the task allows it, a
+ * request to a loopback, private, link-local or metadata address is refused
+ * ({@link FetchFailure#REFUSED}, see {@link PrivateAddresses}): an IP literal at once, a name
+ * when it resolves, any connection before a byte is sent. Each request is bounded by its task's {@code timeoutMs} (okhttp's call
  * timeout: connect, request, and reading the body); the operator's own timeout should be a
  * little longer, and when it fires first {@link #timeout} cancels the call. A page's redirect is
  * not followed: the result carries its target, which goes to the frontier like a link. Redirects
@@ -46,6 +53,7 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
     private static final Duration IDLE_CONNECTION_KEEP_ALIVE = Duration.ofMinutes(1);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
     private static final int MAX_DERIVED_CLIENTS = 64;
+    private static final Dns GUARDED_DNS = new PrivateAddresses.GuardedDns();
 
     private final FetcherOptions options;
 
@@ -76,6 +84,7 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
                 .followRedirects(false)
                 .followSslRedirects(false)
                 .eventListener(new SendReporter())
+                .addNetworkInterceptor(AsyncFetcher::guardConnection)
                 .build();
         gate = new HostGate(options.hostQueueLength(), options.hostQueueWait());
         derivedClients = new ConcurrentHashMap<>();
@@ -93,24 +102,33 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
             complete(resultFuture, FetchResult.failed(request, FetchFailure.INVALID, System.currentTimeMillis(), 0, error));
             return;
         }
+        boolean guarded = !settings.allowsPrivate(Hosts.hostOf(request.url()).orElse(url.host()));
+        InetAddress literal = PrivateAddresses.literal(url.host());
+        if (guarded && literal != null && PrivateAddresses.isPrivate(literal)) {
+            complete(resultFuture, FetchResult.failed(request, FetchFailure.REFUSED, System.currentTimeMillis(), 0,
+                    "refused: " + url.host() + " is a private address"));
+            return;
+        }
         int limit = Math.min(Math.max(1, settings.maxInFlightPerHost()), options.maxRequestsPerHost());
         gate.submit(url.host(), limit, TimeUnit.MILLISECONDS.toNanos(request.spacingMs()),
-                ticket -> start(request, url, settings, resultFuture, ticket),
+                ticket -> start(request, url, settings, guarded, resultFuture, ticket),
                 () -> complete(resultFuture, FetchResult.deferred(request)));
     }
 
     /** Starts the network call of a request its host's gate let through; the fetch time counts from here. */
-    private void start(FetchRequest request, HttpUrl url, FetchSettings settings, ResultFuture<FetchResult> resultFuture,
-            HostGate.Ticket ticket) {
+    private void start(FetchRequest request, HttpUrl url, FetchSettings settings, boolean guarded,
+            ResultFuture<FetchResult> resultFuture, HostGate.Ticket ticket) {
         long fetchedAtMillis = System.currentTimeMillis();
         long startNanos = System.nanoTime();
         Call call;
         try {
-            Request.Builder httpRequest = new Request.Builder().url(url).get().tag(HostGate.Ticket.class, ticket);
+            Request.Builder httpRequest = new Request.Builder().url(url).get()
+                    .tag(HostGate.Ticket.class, ticket)
+                    .tag(FetchSettings.class, settings);
             if (settings.userAgent() != null && !settings.userAgent().isBlank()) {
                 httpRequest.header("User-Agent", settings.userAgent());
             }
-            call = clientFor(request).newCall(httpRequest.build());
+            call = clientFor(request, guarded).newCall(httpRequest.build());
         } catch (RuntimeException e) {
             ticket.finished();
             complete(resultFuture, FetchResult.failed(request, FetchFailure.INVALID, fetchedAtMillis, 0, e.toString()));
@@ -174,23 +192,44 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
     }
 
     /**
-     * The client for a request: the task's call timeout, and redirects followed only for
-     * robots.txt (RFC 9309); a page's redirect becomes a frontier entry instead.
+     * The client for a request: the task's call timeout, redirects followed only for robots.txt
+     * (RFC 9309; a page's redirect becomes a frontier entry instead), and, when {@code guarded},
+     * DNS answers without private addresses. Connections are pooled per DNS, so a guarded request
+     * never reuses an unguarded one's.
      */
-    private OkHttpClient clientFor(FetchRequest request) {
-        ClientKey key = new ClientKey(Math.max(0, request.fetch().timeoutMs()), request.purpose() == FetchPurpose.ROBOTS);
+    private OkHttpClient clientFor(FetchRequest request, boolean guarded) {
+        ClientKey key = new ClientKey(
+                Math.max(0, request.fetch().timeoutMs()), request.purpose() == FetchPurpose.ROBOTS, guarded);
         if (derivedClients.size() >= MAX_DERIVED_CLIENTS) {
             derivedClients.clear();
         }
-        return derivedClients.computeIfAbsent(key, k -> client.newBuilder()
-                .callTimeout(Duration.ofMillis(k.timeoutMs()))
-                .followRedirects(k.followRedirects())
-                .followSslRedirects(k.followRedirects())
-                .build());
+        return derivedClients.computeIfAbsent(key, k -> {
+            OkHttpClient.Builder builder = client.newBuilder()
+                    .callTimeout(Duration.ofMillis(k.timeoutMs()))
+                    .followRedirects(k.followRedirects())
+                    .followSslRedirects(k.followRedirects());
+            if (k.guarded()) {
+                builder.dns(GUARDED_DNS);
+            }
+            return builder.build();
+        });
+    }
+
+    /**
+     * The last line of the SSRF guard, on every connection a request uses, redirects followed by
+     * the client included: a host the task may not reach at a private address must not be
+     * connected to one. Runs before the request is sent.
+     */
+    private static Response guardConnection(Interceptor.Chain chain) throws IOException {
+        FetchSettings settings = chain.request().tag(FetchSettings.class);
+        if (settings == null || !settings.allowsPrivate(chain.request().url().host())) {
+            PrivateAddresses.checkConnected(chain);
+        }
+        return chain.proceed(chain.request());
     }
 
     /** What distinguishes the clients derived from the base client. */
-    private record ClientKey(int timeoutMs, boolean followRedirects) {}
+    private record ClientKey(int timeoutMs, boolean followRedirects, boolean guarded) {}
 
     /** Completes the future of a call still in flight; does nothing when it was timed out or closed. */
     private void finish(ResultFuture<FetchResult> resultFuture, FetchResult result) {
@@ -221,7 +260,20 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
     }
 
     private static FetchFailure failureOf(Exception e) {
+        if (refusal(e) != null) {
+            return FetchFailure.REFUSED;
+        }
         return isTimeout(e) ? FetchFailure.TIMEOUT : FetchFailure.NETWORK;
+    }
+
+    /** The SSRF guard's refusal behind a failure, or null; okhttp may wrap it. */
+    private static Throwable refusal(Exception e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof PrivateAddresses.RefusedException) {
+                return cause;
+            }
+        }
+        return null;
     }
 
     private static boolean isTimeout(Exception e) {
@@ -229,6 +281,10 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
     }
 
     private static String describe(Exception e, FetchSettings settings) {
+        Throwable refusal = refusal(e);
+        if (refusal != null) {
+            return refusal.getMessage();
+        }
         String message = e.getMessage();
         if (isTimeout(e)) {
             return "timeout: no complete response within " + settings.timeoutMs() + " ms";

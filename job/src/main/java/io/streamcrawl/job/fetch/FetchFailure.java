@@ -11,5 +11,7 @@ public enum FetchFailure {
     /** DNS, connect, TLS or I/O failure. */
     NETWORK,
     /** The request could not be made at all (invalid URL, no settings). */
-    INVALID
+    INVALID,
+    /** The SSRF guard refused it: the host is, or resolves only to, a private address the task may not reach. */
+    REFUSED
 }

@@ -8,7 +8,7 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
  * The fetcher's metrics: responses per status class, failed fetches, deferred requests (not
- * fetched: their host was busy) and fetch latency (ms).
+ * fetched: their host was busy), requests the SSRF guard refused, and fetch latency (ms).
  * Thread-safe: results are recorded on okhttp's dispatcher threads.
  */
 final class FetchMetrics {
@@ -20,6 +20,7 @@ final class FetchMetrics {
     static final String ERRORS = "fetch_errors";
     static final String LATENCY = "fetch_latency";
     static final String DEFERRED = "crawler_fetch_deferred_total";
+    static final String REFUSED = "crawler_fetch_refused_total";
     private static final int LATENCY_WINDOW = 1000;
 
     private final Counter status2xx;
@@ -29,6 +30,7 @@ final class FetchMetrics {
     private final Counter statusOther;
     private final Counter errors;
     private final Counter deferred;
+    private final Counter refused;
     private final Histogram latency;
 
     FetchMetrics(MetricGroup group) {
@@ -39,6 +41,7 @@ final class FetchMetrics {
         statusOther = group.counter(STATUS_OTHER, new ThreadSafeSimpleCounter());
         errors = group.counter(ERRORS, new ThreadSafeSimpleCounter());
         deferred = group.counter(DEFERRED, new ThreadSafeSimpleCounter());
+        refused = group.counter(REFUSED, new ThreadSafeSimpleCounter());
         // DescriptiveStatisticsHistogram synchronizes its updates.
         latency = group.histogram(LATENCY, new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
     }
@@ -46,6 +49,10 @@ final class FetchMetrics {
     void record(FetchResult result) {
         if (result.failure() == FetchFailure.DEFERRED) {
             deferred.inc();
+            return;
+        }
+        if (result.failure() == FetchFailure.REFUSED) {
+            refused.inc();
             return;
         }
         latency.update(result.fetchMs());

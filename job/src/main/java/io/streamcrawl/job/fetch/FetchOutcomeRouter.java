@@ -135,6 +135,11 @@ public final class FetchOutcomeRouter extends ProcessFunction<FetchResult, Fetch
                     HostFeedback.of(HostSignal.BUSY, 0, result.error())));
             return;
         }
+        if (result.failure() == FetchFailure.REFUSED) {
+            ctx.output(FEEDBACK, FrontierEntry.feedback(request.url(), request.task(), EntryKind.ROBOTS,
+                    HostFeedback.of(HostSignal.REFUSED, 0, result.error())));
+            return;
+        }
         boolean ok = result.status() >= 200 && result.status() < 300;
         String body = ok ? new String(result.body(), StandardCharsets.UTF_8) : null;
         ctx.output(FEEDBACK, FrontierEntry.feedback(request.url(), request.task(), EntryKind.ROBOTS,

@@ -39,14 +39,22 @@ final class HostRobots {
         this.policy = policy;
     }
 
-    /** What robots.txt lets the task do with a normalized URL of this host at {@code now}. */
-    Admission admit(String url, TaskSpec spec, long now) throws Exception {
+    /**
+     * What robots.txt lets the task do with a normalized URL of this host at {@code now}.
+     * {@code privateAllowed} says whether the task may reach this host at a private address: a
+     * robots.txt the SSRF guard refused to another task is asked for again for it, while a task
+     * that may not reach the host lets its URLs go to the fetcher, which refuses each one.
+     */
+    Admission admit(String url, TaskSpec spec, boolean privateAllowed, long now) throws Exception {
         if (!spec.robots().obey()) {
             return Admission.ALLOWED;
         }
         String origin = Hosts.originOf(url).orElseThrow(() -> new IllegalArgumentException("no origin in " + url));
         RobotsRecord record = recordOf(origin);
-        if (!policy.current(record, now)) {
+        if (record.refused() && !privateAllowed && policy.current(record, now)) {
+            return Admission.ALLOWED;
+        }
+        if (!policy.current(record, now) || record.refused()) {
             if (policy.pending(record, now)) {
                 return Admission.WAIT;
             }
@@ -73,7 +81,8 @@ final class HostRobots {
         if (answer.signal() == HostSignal.BUSY) {
             records.put(origin, recordOf(origin).cancelled());
         } else {
-            records.put(origin, new RobotsRecord(answer.status(), answer.body(), answer.error(), now, 0));
+            records.put(origin, new RobotsRecord(answer.status(), answer.body(), answer.error(), now, 0,
+                    answer.signal() == HostSignal.REFUSED));
         }
     }
 

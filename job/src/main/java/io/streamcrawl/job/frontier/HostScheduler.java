@@ -203,7 +203,8 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                     progress = true;
                     continue;
                 }
-                HostRobots.Admission admission = robots.admit(head.url(), view.spec(), now);
+                HostRobots.Admission admission =
+                        robots.admit(head.url(), view.spec(), view.fetch().allowsPrivate(ctx.getCurrentKey()), now);
                 if (admission.verdict() == HostRobots.Verdict.WAIT) {
                     continue;
                 }

@@ -9,7 +9,9 @@ public enum HostSignal {
     /** A fetch failed in a way that may pass (no answer, 408, 429, 5xx): back off, honouring a Retry-After. */
     FAILED,
     /** A fetch succeeded while the host had recent failures: its breaker closes. */
-    OK;
+    OK,
+    /** The SSRF guard refused the host for the task that asked: it is, or resolves to, a private address. */
+    REFUSED;
 
     public String wireName() {
         return WireNames.of(this);

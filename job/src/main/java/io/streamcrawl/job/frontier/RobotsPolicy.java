@@ -51,7 +51,7 @@ final class RobotsPolicy {
         if (!record.answered()) {
             return false;
         }
-        long ttl = (record.unreachable() ? settings.errorTtl() : settings.cacheTtl()).toMillis();
+        long ttl = (record.unreachable() || record.refused() ? settings.errorTtl() : settings.cacheTtl()).toMillis();
         return now < record.fetchedAt() + ttl;
     }
 

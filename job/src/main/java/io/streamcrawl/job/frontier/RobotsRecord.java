@@ -8,9 +8,11 @@ package io.streamcrawl.job.frontier;
  * @param error why no response arrived, else null
  * @param fetchedAt when the last answer arrived (epoch ms), 0 when none has
  * @param requestedAt when the current request was released (epoch ms), 0 when none is pending
+ * @param refused whether the SSRF guard refused the request (the host is a private address the
+ *     asking task may not reach): known only to be unreachable for such tasks
  */
-public record RobotsRecord(int status, String body, String error, long fetchedAt, long requestedAt) {
-    static final RobotsRecord NONE = new RobotsRecord(0, null, null, 0, 0);
+public record RobotsRecord(int status, String body, String error, long fetchedAt, long requestedAt, boolean refused) {
+    static final RobotsRecord NONE = new RobotsRecord(0, null, null, 0, 0, false);
 
     boolean answered() {
         return fetchedAt > 0;
@@ -23,14 +25,14 @@ public record RobotsRecord(int status, String body, String error, long fetchedAt
 
     /** RFC 9309: 5xx, 429, a redirect loop or no answer at all mean "disallow everything for now". */
     boolean unreachable() {
-        return answered() && !unavailable() && (status < 200 || status >= 300);
+        return answered() && !refused && !unavailable() && (status < 200 || status >= 300);
     }
 
     RobotsRecord requested(long now) {
-        return new RobotsRecord(status, body, error, fetchedAt, now);
+        return new RobotsRecord(status, body, error, fetchedAt, now, refused);
     }
 
     RobotsRecord cancelled() {
-        return new RobotsRecord(status, body, error, fetchedAt, 0);
+        return new RobotsRecord(status, body, error, fetchedAt, 0, refused);
     }
 }

@@ -23,16 +23,16 @@ record TaskView(TaskSpec spec, TaskScope scope, FetchSettings fetch, FetchSettin
                 : spec.scope().hosts().toArray(String[]::new);
         TaskScope scope = new TaskScope(hosts, spec.scope().include().toArray(String[]::new),
                 spec.scope().exclude().toArray(String[]::new), spec.maxUrlLength());
-        TaskSpec.Fetch fetch = spec.fetch();
-        int inFlight = spec.politeness().maxInFlightPerHost();
-        boolean sitemaps = spec.robots().sitemaps();
-        int redirects = fetch.maxRedirects();
         return new TaskView(spec, scope,
-                new FetchSettings(fetch.userAgent(), fetch.timeoutMs(), fetch.maxBytes(),
-                        fetch.contentTypes().toArray(String[]::new), inFlight, sitemaps, redirects),
-                new FetchSettings(fetch.userAgent(), fetch.timeoutMs(), RobotsPolicy.MAX_BYTES, ANY_TYPE, inFlight,
-                        sitemaps, redirects),
-                new FetchSettings(fetch.userAgent(), fetch.timeoutMs(), fetch.maxBytes(), ANY_TYPE, inFlight, sitemaps,
-                        redirects));
+                settings(spec, spec.fetch().maxBytes(), spec.fetch().contentTypes().toArray(String[]::new)),
+                settings(spec, RobotsPolicy.MAX_BYTES, ANY_TYPE),
+                settings(spec, spec.fetch().maxBytes(), ANY_TYPE));
+    }
+
+    private static FetchSettings settings(TaskSpec spec, long maxBytes, String[] contentTypes) {
+        TaskSpec.Fetch fetch = spec.fetch();
+        return new FetchSettings(fetch.userAgent(), fetch.timeoutMs(), maxBytes, contentTypes,
+                spec.politeness().maxInFlightPerHost(), spec.robots().sitemaps(), fetch.maxRedirects(),
+                spec.scope().allowPrivate(), spec.scope().allowPrivateHosts().toArray(String[]::new));
     }
 }

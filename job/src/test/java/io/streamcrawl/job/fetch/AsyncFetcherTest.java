@@ -279,6 +279,37 @@ class AsyncFetcherTest {
     }
 
     @Test
+    void refusesPrivateAddressesUnlessTheTaskAllowsTheHost() throws Exception {
+        int port = Integer.parseInt(site.baseUrl().substring(site.baseUrl().lastIndexOf(':') + 1));
+        FetchSettings guarded = FetchFixtures.guarded(USER_AGENT);
+        site.route("/to-loopback", exchange -> {
+            exchange.getResponseHeaders().set("Location", "http://127.0.0.1:" + port + "/refused-target");
+            exchange.sendResponseHeaders(302, -1);
+        });
+
+        FetchResult literal = fetch(request(site.baseUrl() + "/refused-literal", guarded));
+        FetchResult name = fetch(request("http://localhost:" + port + "/refused-name", guarded));
+        FetchResult metadata = fetch(request("http://169.254.169.254/latest/meta-data/", guarded));
+        FetchResult allowedHost = fetch(request(site.urlOf(6), FetchFixtures.guarded(USER_AGENT, "127.0.0.1")));
+        FetchResult robotsRedirect = fetch(FetchFixtures.request("http://localhost:" + port + "/to-loopback",
+                FetchPurpose.ROBOTS, TaskScope.ofSeeds(List.of(site.baseUrl())), FetchFixtures.guarded(USER_AGENT, "localhost"),
+                0, 0, false));
+
+        assertThat(List.of(literal, name, metadata, robotsRedirect)).allSatisfy(result -> {
+            assertThat(result.failure()).isEqualTo(FetchFailure.REFUSED);
+            assertThat(result.status()).isZero();
+            assertThat(result.error()).startsWith("refused: ");
+        });
+        assertThat(name.error()).contains("localhost resolves to private addresses only");
+        assertThat(allowedHost.status()).isEqualTo(200);
+        assertThat(site.requestCount("/refused-literal") + site.requestCount("/refused-name")
+                + site.requestCount("/refused-target")).isZero();
+        assertThat(site.requestCount("/to-loopback")).as("allowed by name, the redirect to a literal is not").isEqualTo(1);
+        assertThat(counter("crawler_fetch_refused_total")).isEqualTo(4);
+        assertThat(counter("fetch_errors")).isZero();
+    }
+
+    @Test
     void runsAtMostTheTasksLimitPerHostAndCountsNoWaitAsFetchTime() throws Exception {
         site.route("/hold", exchange -> {
             awaitRelease();

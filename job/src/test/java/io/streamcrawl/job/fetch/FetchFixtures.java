@@ -6,9 +6,16 @@ import io.streamcrawl.job.url.TaskScope;
 public final class FetchFixtures {
     private FetchFixtures() {}
 
+    /** Settings that allow private addresses: test sites are on loopback. */
     public static FetchSettings settings(String userAgent, int timeoutMs, long maxBytes, String[] contentTypes,
             int maxInFlightPerHost) {
-        return new FetchSettings(userAgent, timeoutMs, maxBytes, contentTypes, maxInFlightPerHost, false, 5);
+        return new FetchSettings(userAgent, timeoutMs, maxBytes, contentTypes, maxInFlightPerHost, false, 5, true,
+                new String[0]);
+    }
+
+    /** Settings with the SSRF guard on, allowing private addresses only for {@code privateHosts}. */
+    public static FetchSettings guarded(String userAgent, String... privateHosts) {
+        return new FetchSettings(userAgent, 5_000, 10_000, new String[0], 4, false, 5, false, privateHosts);
     }
 
     /** A page request of a seed (no parent) with no spacing. */

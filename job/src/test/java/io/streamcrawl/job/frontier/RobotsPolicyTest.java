@@ -59,7 +59,8 @@ class RobotsPolicyTest {
         RobotsRecord forbidden = answer(403, null);
         RobotsRecord serverError = answer(503, null);
         RobotsRecord tooMany = answer(429, null);
-        RobotsRecord noAnswer = new RobotsRecord(0, null, "timeout", NOW, 0);
+        RobotsRecord noAnswer = new RobotsRecord(0, null, "timeout", NOW, 0, false);
+        RobotsRecord refused = new RobotsRecord(0, null, "refused: a.org is a private address", NOW, 0, true);
 
         assertThat(policy.rules(ORIGIN, notFound, "streamcrawl").isAllowed("https://a.org/anything")).isTrue();
         assertThat(policy.rules(ORIGIN, forbidden, "streamcrawl").isAllowed("https://a.org/anything")).isTrue();
@@ -67,6 +68,8 @@ class RobotsPolicyTest {
         assertThat(tooMany.unreachable()).isTrue();
         assertThat(noAnswer.unreachable()).isTrue();
         assertThat(notFound.unreachable()).isFalse();
+        assertThat(refused.unreachable()).isFalse();
+        assertThat(policy.current(refused, NOW + Duration.ofMinutes(10).toMillis())).isFalse();
         assertThat(answer(200, ROBOTS).unreachable()).isFalse();
     }
 
@@ -85,6 +88,6 @@ class RobotsPolicyTest {
     }
 
     private static RobotsRecord answer(int status, String body) {
-        return new RobotsRecord(status, body, null, NOW, 0);
+        return new RobotsRecord(status, body, null, NOW, 0, false);
     }
 }
