@@ -9,10 +9,12 @@ import io.streamcrawl.testing.RedisServerExtension;
 import io.streamcrawl.testing.TestSite;
 
 import java.io.IOException;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import org.apache.flink.runtime.testutils.InMemoryReporter;
@@ -83,6 +85,90 @@ class ScopeITCase {
                 .hasEntrySatisfying("error", error -> assertThat(error).startsWith("refused: ")));
         // Each lured host's robots.txt and its page.
         assertThat(TestCrawl.counter(METRICS, crawl.job, "crawler_fetch_refused_total")).isEqualTo(6);
+    }
+
+    @Test
+    void anEndlessCalendarIsBoundedByTheTasksDepth(TestInfo test) throws Exception {
+        TestSite site = calendarSite();
+        crawl = new TestCrawl(test, REDIS, ETCD, site);
+        crawl.start("{\"seeds\": [\"" + site.baseUrl() + "/calendar?day=0\"], \"maxDepth\": 3, " + FAST + "}");
+
+        crawl.awaitIdle();
+
+        Set<String> expected = calendarPagesWithinDepth(3);
+        expected.add("/robots.txt");
+        assertThat(site.requestCounts()).isEqualTo(TestCrawl.everyPathOnce(expected));
+    }
+
+    @Test
+    void anEndlessCalendarIsBoundedByThePerHostPageCap(TestInfo test) throws Exception {
+        TestSite site = calendarSite();
+        crawl = new TestCrawl(test, REDIS, ETCD, site);
+        crawl.start("{\"seeds\": [\"" + site.baseUrl() + "/calendar?day=0\"], \"maxDepth\": 1000,"
+                + " \"maxPagesPerHost\": 25, " + FAST + "}");
+
+        crawl.awaitIdle();
+
+        Map<String, Integer> counts = site.requestCounts();
+        assertThat(counts).containsEntry("/robots.txt", 1).hasSize(26).allSatisfy((path, count) -> assertThat(count).isOne());
+        assertThat(crawl.pages()).hasSize(25);
+        assertThat(TestCrawl.counter(METRICS, crawl.job, "crawler_urls_host_capped_total")).isPositive();
+    }
+
+    @Test
+    void aPathThatGrowsWithEveryLinkIsBoundedByTheMaxUrlLength(TestInfo test) throws Exception {
+        TestSite site = TestSite.builder().pages(1).build();
+        crawl = new TestCrawl(test, REDIS, ETCD, site);
+        site.route("/grow", exchange -> {
+            String query = exchange.getRequestURI().getRawQuery();
+            TestSite.send(exchange, 200, "text/html", "<a href=\"/grow?" + query + "x\">deeper</a>");
+        });
+        String seed = site.baseUrl() + "/grow?p=x";
+        int maxUrlLength = seed.length() + 20;
+        crawl.start("{\"seeds\": [\"" + seed + "\"], \"maxDepth\": 1000, \"maxUrlLength\": " + maxUrlLength + ", " + FAST + "}");
+
+        crawl.awaitIdle();
+
+        Set<String> expected = IntStream.rangeClosed(1, 21).mapToObj(n -> "/grow?p=" + "x".repeat(n))
+                .collect(Collectors.toCollection(HashSet::new));
+        expected.add("/robots.txt");
+        assertThat(site.requestCounts()).isEqualTo(TestCrawl.everyPathOnce(expected));
+    }
+
+    /**
+     * A site with an endless calendar: /calendar?day=N links to the next day, the next week and
+     * the next month, as calendar widgets do, so every page leads to new pages.
+     */
+    private static TestSite calendarSite() {
+        TestSite site = TestSite.builder().pages(1).build();
+        site.route("/calendar", exchange -> {
+            int day = Integer.parseInt(exchange.getRequestURI().getQuery().substring("day=".length()));
+            TestSite.send(exchange, 200, "text/html", calendarLinks(day).stream()
+                    .map(next -> "<a href=\"/calendar?day=" + next + "\">" + next + "</a>").collect(Collectors.joining()));
+        });
+        return site;
+    }
+
+    private static List<Integer> calendarLinks(int day) {
+        return List.of(day + 1, day + 7, day + 31);
+    }
+
+    /** The calendar pages a crawl from day 0 reaches within {@code maxDepth} links. */
+    private static Set<String> calendarPagesWithinDepth(int maxDepth) {
+        Set<Integer> reached = new HashSet<>(Set.of(0));
+        Set<Integer> frontier = Set.of(0);
+        for (int depth = 1; depth <= maxDepth; depth++) {
+            Set<Integer> next = new HashSet<>();
+            for (int day : frontier) {
+                for (int link : calendarLinks(day)) {
+                    if (reached.add(link)) {
+                        next.add(link);
+                    }
+                }
+            }
+            frontier = next;
+        }
+        return reached.stream().map(day -> "/calendar?day=" + day).collect(Collectors.toCollection(HashSet::new));
     }
 
     private static void redirect(HttpExchange exchange, String location) throws IOException {

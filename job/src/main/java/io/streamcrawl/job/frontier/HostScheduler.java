@@ -70,6 +70,8 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     private transient ValueState<Long> timerAt;
     private transient HostRobots robots;
     private transient ValueState<HostBackoff> backoff;
+    /** Pages released per task (and not come back as retries), kept only for tasks with a maxPagesPerHost. */
+    private transient MapState<String, Long> hostPages;
     private transient RandomGenerator jitter;
     private transient Map<String, TaskView> views;
     private transient TaskCounters counters;
@@ -82,6 +84,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     private transient Counter robotsRequests;
     private transient Counter backoffs;
     private transient Counter breakersOpened;
+    private transient Counter hostCapped;
 
     public HostScheduler(SchedulerSettings settings, RobotsSettings robotsSettings, BackoffSettings backoffSettings,
             TaskStatsConfig stats) {
@@ -114,6 +117,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                 getRuntimeContext().getMapState(new MapStateDescriptor<>("robots", String.class, RobotsRecord.class)),
                 new RobotsPolicy(robotsSettings));
         backoff = getRuntimeContext().getState(new ValueStateDescriptor<>("backoff", HostBackoff.class));
+        hostPages = getRuntimeContext().getMapState(new MapStateDescriptor<>("host-pages", String.class, Long.class));
         jitter = new SplittableRandom();
         views = new HashMap<>();
         newUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_new_total");
@@ -124,6 +128,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         robotsRequests = getRuntimeContext().getMetricGroup().counter("crawler_robots_requests_total");
         backoffs = getRuntimeContext().getMetricGroup().counter("crawler_host_backoffs_total");
         breakersOpened = getRuntimeContext().getMetricGroup().counter("crawler_host_breakers_opened_total");
+        hostCapped = getRuntimeContext().getMetricGroup().counter("crawler_urls_host_capped_total");
         publisher = stats.startPublishing(
                 counters, Set.of(TaskCounters.QUEUED, TaskCounters.RELEASED), getRuntimeContext().getTaskInfo());
     }
@@ -141,8 +146,12 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         switch (entry.kind()) {
             case URL, SITEMAP -> {
                 if (entry.retry()) {
-                    // It was counted as released; now it is queued again.
+                    // It was counted as released (and against the host's page cap); now it is queued again.
                     counters.add(entry.task(), TaskCounters.RELEASED, -1);
+                    Long pages = hostPages.get(entry.task());
+                    if (pages != null && pages > 0) {
+                        hostPages.put(entry.task(), pages - 1);
+                    }
                     queues.pushFront(entry.queued());
                     counters.add(entry.task(), TaskCounters.QUEUED, 1);
                     retriedUrls.inc();
@@ -247,11 +256,22 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
 
     /**
      * The release path: an entry popped from its task's queue, in scope and allowed by robots.txt,
-     * goes to the fetcher. Returns whether it was released.
+     * goes to the fetcher unless the task's page cap for this host is reached (then it is
+     * dropped). Returns whether it was released.
      */
     private boolean release(FrontierEntry entry, TaskView view, long spacingMs, Collector<FetchRequest> out)
             throws Exception {
         boolean sitemap = entry.kind() == EntryKind.SITEMAP;
+        long cap = view.spec().maxPagesPerHost();
+        if (cap > 0 && !sitemap) {
+            Long pages = hostPages.get(entry.task());
+            long released = pages == null ? 0 : pages;
+            if (released >= cap) {
+                hostCapped.inc();
+                return false;
+            }
+            hostPages.put(entry.task(), released + 1);
+        }
         // While the host has recent failures, a success must come back to close its breaker.
         boolean reportOutcome = backoff.value() != null;
         out.collect(new FetchRequest(entry.url(), entry.task(), entry.depth(), entry.priority(),
