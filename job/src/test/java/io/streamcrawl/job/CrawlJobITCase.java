@@ -8,8 +8,10 @@ import io.streamcrawl.testing.RedisServerExtension;
 import io.streamcrawl.testing.TestSite;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
@@ -41,7 +43,11 @@ class CrawlJobITCase {
     @AutoClose private TestCrawl crawl;
 
     private TestCrawl crawl(TestInfo test, TestSite site) {
-        crawl = new TestCrawl(test, REDIS, ETCD, site);
+        return crawl(test, site, Map.of());
+    }
+
+    private TestCrawl crawl(TestInfo test, TestSite site, Map<String, String> overrides) {
+        crawl = new TestCrawl(test, REDIS, ETCD, site, overrides);
         return crawl;
     }
 
@@ -126,5 +132,20 @@ class CrawlJobITCase {
         int refetched = counts.values().stream().mapToInt(c -> c - 1).sum();
         assertThat(refetched).as("pages fetched twice, bounded by the async capacity").isLessThanOrEqualTo(100);
         assertThat(Set.copyOf(crawl.pageUrls())).isEqualTo(crawl.urls(crawl.site.pagePaths()));
+    }
+
+    @Test
+    void aTaskWithARecrawlIntervalFetchesEveryPageAgainAfterIt(TestInfo test) throws Exception {
+        TestSite site = TestSite.builder().pages(12).linksPerPage(4).depth(2).build();
+        TestCrawl crawl = crawl(test, site, Map.of("scheduler.recrawl-scan", "500 ms"));
+        crawl.start("{\"seeds\": [\"" + site.urlOf(0) + "\"], \"recrawlAfter\": \"PT3S\", " + FAST + "}");
+
+        await().atMost(TestCrawl.TIMEOUT).until(() -> site.pagePaths().stream().allMatch(path -> site.requestCount(path) >= 2));
+
+        assertThat(site.requestCount("/robots.txt")).as("robots.txt is kept for a day").isOne();
+        Map<String, List<Long>> arrivals = site.arrivals().stream().collect(Collectors.groupingBy(
+                TestSite.Arrival::path, Collectors.mapping(TestSite.Arrival::nanos, Collectors.toList())));
+        assertThat(site.pagePaths()).allSatisfy(path -> assertThat(arrivals.get(path).get(1) - arrivals.get(path).get(0))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(3000 - 100).toNanos()));
     }
 }

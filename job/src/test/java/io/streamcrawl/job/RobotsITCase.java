@@ -75,6 +75,11 @@ class RobotsITCase {
 
         await().atMost(TestCrawl.TIMEOUT).until(() -> site.requestCount("/robots.txt") >= 3);
         assertThat(site.requestCounts().keySet()).containsExactly("/robots.txt");
+        // The seed waits in its host's queue while the host is closed.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(TestCrawl.gauge(METRICS, crawl.job, "crawler_queue_urls")).isEqualTo(1);
+            assertThat(TestCrawl.gauge(METRICS, crawl.job, "crawler_hosts_active")).isEqualTo(1);
+        });
         assertThat(PolitenessITCase.gapsMs(site.arrivals())).allSatisfy(gap -> assertThat(gap).isGreaterThanOrEqualTo(900));
         failing.set(false);
         crawl.awaitIdle();
@@ -82,6 +87,8 @@ class RobotsITCase {
         Map<String, Integer> counts = new HashMap<>(site.requestCounts());
         assertThat(counts.remove("/robots.txt")).isGreaterThanOrEqualTo(4);
         assertThat(counts).isEqualTo(TestCrawl.everyPathOnce(site.pagePaths()));
+        assertThat(TestCrawl.gauge(METRICS, crawl.job, "crawler_queue_urls")).isZero();
+        assertThat(TestCrawl.gauge(METRICS, crawl.job, "crawler_hosts_active")).isZero();
     }
 
     @Test

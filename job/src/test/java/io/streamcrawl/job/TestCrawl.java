@@ -21,14 +21,18 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -177,13 +181,24 @@ final class TestCrawl implements AutoCloseable {
 
     /** The sum over subtasks of a counter of a job's operators, as an in-memory reporter holds it. */
     static long counter(InMemoryReporter metrics, JobClient job, String name) {
+        return metrics(metrics, job, name).filter(metric -> metric instanceof Counter)
+                .mapToLong(metric -> ((Counter) metric).getCount())
+                .sum();
+    }
+
+    /** The sum over subtasks of a numeric gauge of a job's operators. */
+    static long gauge(InMemoryReporter metrics, JobClient job, String name) {
+        return metrics(metrics, job, name).filter(metric -> metric instanceof Gauge)
+                .mapToLong(metric -> ((Number) ((Gauge<?>) metric).getValue()).longValue())
+                .sum();
+    }
+
+    private static Stream<Metric> metrics(InMemoryReporter metrics, JobClient job, String name) {
         String jobId = job.getJobID().toString();
         return metrics.getMetricsByGroup().entrySet().stream()
                 .filter(group -> jobId.equals(group.getKey().getAllVariables().get("<job_id>")))
                 .map(group -> group.getValue().get(name))
-                .filter(metric -> metric instanceof Counter)
-                .mapToLong(metric -> ((Counter) metric).getCount())
-                .sum();
+                .filter(Objects::nonNull);
     }
 
     @Override

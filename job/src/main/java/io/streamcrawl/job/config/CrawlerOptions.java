@@ -120,6 +120,10 @@ public final class CrawlerOptions {
             .durationType().defaultValue(Duration.ofMinutes(3))
             .withDescription("How long a host waits for the robots.txt it asked for before asking again (the answer may be lost in a failure).");
 
+    public static final ConfigOption<Duration> SCHEDULER_RECRAWL_SCAN = ConfigOptions.key("scheduler.recrawl-scan")
+            .durationType().defaultValue(Duration.ofMinutes(1))
+            .withDescription("Shortest time between two scans of a host's URLs due for a recrawl (tasks with recrawlAfter).");
+
     public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key("job.parallelism")
             .intType().defaultValue(0)
             .withDescription("Parallelism of the job's operators; 0 leaves it to Flink (flink run -p, parallelism.default).");
@@ -139,5 +143,5 @@ public final class CrawlerOptions {
             SCHEDULER_WAIT_POLL, PARALLELISM, CHECKPOINT_INTERVAL, JOB_NAME,
             FETCH_HOST_QUEUE_LENGTH, FETCH_HOST_QUEUE_WAIT, SCHEDULER_BUSY_PAUSE,
             ROBOTS_CACHE_TTL, ROBOTS_ERROR_TTL, ROBOTS_REQUEST_TIMEOUT, FETCH_MAX_RETRIES, BACKOFF_FAILURES_TO_OPEN,
-            BACKOFF_INITIAL_PAUSE, BACKOFF_MAX_PAUSE, BACKOFF_MAX_RETRY_AFTER);
+            BACKOFF_INITIAL_PAUSE, BACKOFF_MAX_PAUSE, BACKOFF_MAX_RETRY_AFTER, SCHEDULER_RECRAWL_SCAN);
 }

@@ -12,13 +12,13 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * Thread-safe: results are recorded on okhttp's dispatcher threads.
  */
 final class FetchMetrics {
-    static final String STATUS_2XX = "http_status_2xx";
-    static final String STATUS_3XX = "http_status_3xx";
-    static final String STATUS_4XX = "http_status_4xx";
-    static final String STATUS_5XX = "http_status_5xx";
-    static final String STATUS_OTHER = "http_status_other";
-    static final String ERRORS = "fetch_errors";
-    static final String LATENCY = "fetch_latency";
+    static final String STATUS_2XX = "crawler_http_status_2xx_total";
+    static final String STATUS_3XX = "crawler_http_status_3xx_total";
+    static final String STATUS_4XX = "crawler_http_status_4xx_total";
+    static final String STATUS_5XX = "crawler_http_status_5xx_total";
+    static final String STATUS_OTHER = "crawler_http_status_other_total";
+    static final String ERRORS = "crawler_fetch_errors_total";
+    static final String LATENCY = "crawler_fetch_latency";
     static final String DEFERRED = "crawler_fetch_deferred_total";
     static final String REFUSED = "crawler_fetch_refused_total";
     private static final int LATENCY_WINDOW = 1000;

@@ -62,6 +62,11 @@ public record FrontierEntry(
         return new FrontierEntry(url, task, depth, priority, parent, kind, true, hostFeedback, redirects, attempt + 1);
     }
 
+    /** This entry as it goes back to its queue for a recrawl: a fresh start, no failures counted. */
+    public FrontierEntry recrawl() {
+        return new FrontierEntry(url, task, depth, priority, parent, kind, false, null, redirects, 0);
+    }
+
     /** This entry as it waits in its host's queue: no feedback, no retry mark. */
     public FrontierEntry queued() {
         return new FrontierEntry(url, task, depth, priority, parent, kind, false, null, redirects, attempt);

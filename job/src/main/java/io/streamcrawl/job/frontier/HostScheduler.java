@@ -9,13 +9,15 @@ import io.streamcrawl.job.stats.TaskStatsPublisher;
 import io.streamcrawl.job.url.UrlFingerprint;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
-import java.util.random.RandomGenerator;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
@@ -24,13 +26,12 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Keyed by host: deduplicates the host's URLs exactly (per task, by 128-bit fingerprint), queues
@@ -43,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * answer is kept in keyed state for a TTL, see {@link HostRobots}); its URLs wait meanwhile, and
  * while the robots.txt is unreachable; disallowed URLs are dropped.
  *
+ * <p>A task with a {@code recrawlAfter} interval fetches its URLs again: each released URL gets
+ * its next fetch time in keyed state, and the host's timer puts the due ones back in their queue
+ * ({@link HostRecrawl}); there is no timer per URL.
+ *
  * <p>Feedback from the fetch side arrives through the frontier like URLs: an entry marked
  * {@code retry} goes back to the front of its queue without deduplication, a {@code robots}
  * entry answers a robots.txt request, a {@link HostSignal#BUSY} signal pauses the host briefly,
@@ -52,8 +57,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HostScheduler extends KeyedBroadcastProcessFunction<String, FrontierEntry, TaskEvent, FetchRequest>
         implements CheckpointedFunction {
-
-    private static final Logger LOG = LoggerFactory.getLogger(HostScheduler.class);
 
     /** The broadcast state of the tasks, also the descriptor of the broadcast stream. */
     public static final MapStateDescriptor<String, TaskState> TASKS =
@@ -66,15 +69,17 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
 
     private transient MapState<UrlFingerprint, Long> seen;
     private transient HostQueues queues;
-    private transient ValueState<Long> nextFetchAt;
+    private transient HostPacing pacing;
     private transient ValueState<Long> timerAt;
     private transient HostRobots robots;
-    private transient ValueState<HostBackoff> backoff;
     /** Pages released per task (and not come back as retries), kept only for tasks with a maxPagesPerHost. */
     private transient MapState<String, Long> hostPages;
-    private transient RandomGenerator jitter;
+    private transient HostRecrawl recrawl;
     private transient Map<String, TaskView> views;
     private transient TaskCounters counters;
+    /** Hosts of this subtask with queued URLs; read by the metric reporter's thread. */
+    private transient AtomicLong activeHosts;
+    private transient ListState<Long> activeHostsState;
     private transient TaskStatsPublisher publisher;
     private transient Counter newUrls;
     private transient Counter duplicateUrls;
@@ -82,9 +87,8 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     private transient Counter retriedUrls;
     private transient Counter robotsDenied;
     private transient Counter robotsRequests;
-    private transient Counter backoffs;
-    private transient Counter breakersOpened;
     private transient Counter hostCapped;
+    private transient Counter recrawled;
 
     public HostScheduler(SchedulerSettings settings, RobotsSettings robotsSettings, BackoffSettings backoffSettings,
             TaskStatsConfig stats) {
@@ -98,11 +102,21 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     public void initializeState(FunctionInitializationContext context) throws Exception {
         counters = new TaskCounters();
         counters.initialize(context, "host-scheduler-counters");
+        // Split among subtasks on a rescale like the keyed state: the sum over subtasks stays exact.
+        activeHostsState = context.getOperatorStateStore()
+                .getListState(new ListStateDescriptor<>("hosts-active", Types.LONG));
+        activeHosts = new AtomicLong();
+        if (context.isRestored()) {
+            for (Long count : activeHostsState.get()) {
+                activeHosts.addAndGet(count);
+            }
+        }
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         counters.snapshot();
+        activeHostsState.update(List.of(activeHosts.get()));
     }
 
     @Override
@@ -110,15 +124,21 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen", UrlFingerprint.class, Long.class));
         queues = new HostQueues(
                 getRuntimeContext().getMapState(new MapStateDescriptor<>("queue-bounds", String.class, QueueBounds.class)),
-                getRuntimeContext().getMapState(new MapStateDescriptor<>("queue", QueueSlot.class, FrontierEntry.class)));
-        nextFetchAt = getRuntimeContext().getState(new ValueStateDescriptor<>("next-fetch-at", Long.class));
+                getRuntimeContext().getMapState(new MapStateDescriptor<>("queue", QueueSlot.class, FrontierEntry.class)),
+                getRuntimeContext().getState(new ValueStateDescriptor<>("queue-size", Long.class)));
+        pacing = new HostPacing(
+                getRuntimeContext().getState(new ValueStateDescriptor<>("next-fetch-at", Long.class)),
+                getRuntimeContext().getState(new ValueStateDescriptor<>("backoff", HostBackoff.class)),
+                backoffSettings, settings.busyPause(), getRuntimeContext().getMetricGroup());
         timerAt = getRuntimeContext().getState(new ValueStateDescriptor<>("timer-at", Long.class));
         robots = new HostRobots(
                 getRuntimeContext().getMapState(new MapStateDescriptor<>("robots", String.class, RobotsRecord.class)),
                 new RobotsPolicy(robotsSettings));
-        backoff = getRuntimeContext().getState(new ValueStateDescriptor<>("backoff", HostBackoff.class));
         hostPages = getRuntimeContext().getMapState(new MapStateDescriptor<>("host-pages", String.class, Long.class));
-        jitter = new SplittableRandom();
+        recrawl = new HostRecrawl(
+                getRuntimeContext().getMapState(new MapStateDescriptor<>("recrawl", UrlFingerprint.class, RecrawlEntry.class)),
+                getRuntimeContext().getState(new ValueStateDescriptor<>("recrawl-next-scan", Long.class)),
+                settings.recrawlScan().toMillis());
         views = new HashMap<>();
         newUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_new_total");
         duplicateUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_duplicate_total");
@@ -126,9 +146,11 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         retriedUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_requeued_total");
         robotsDenied = getRuntimeContext().getMetricGroup().counter("crawler_robots_denied_total");
         robotsRequests = getRuntimeContext().getMetricGroup().counter("crawler_robots_requests_total");
-        backoffs = getRuntimeContext().getMetricGroup().counter("crawler_host_backoffs_total");
-        breakersOpened = getRuntimeContext().getMetricGroup().counter("crawler_host_breakers_opened_total");
         hostCapped = getRuntimeContext().getMetricGroup().counter("crawler_urls_host_capped_total");
+        recrawled = getRuntimeContext().getMetricGroup().counter("crawler_urls_recrawled_total");
+        getRuntimeContext().getMetricGroup().gauge("crawler_hosts_active", (Gauge<Long>) activeHosts::get);
+        getRuntimeContext().getMetricGroup().gauge("crawler_queue_urls",
+                (Gauge<Long>) () -> counters.total(TaskCounters.QUEUED));
         publisher = stats.startPublishing(
                 counters, Set.of(TaskCounters.QUEUED, TaskCounters.RELEASED), getRuntimeContext().getTaskInfo());
     }
@@ -152,12 +174,11 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                     if (pages != null && pages > 0) {
                         hostPages.put(entry.task(), pages - 1);
                     }
-                    queues.pushFront(entry.queued());
-                    counters.add(entry.task(), TaskCounters.QUEUED, 1);
+                    enqueue(entry.queued(), true);
                     retriedUrls.inc();
-                    apply(ctx.getCurrentKey(), entry.feedback(), now);
+                    pacing.apply(ctx.getCurrentKey(), entry.feedback(), now);
                 } else {
-                    UrlFingerprint fingerprint = UrlFingerprint.of(entry.task() + '\n' + entry.url());
+                    UrlFingerprint fingerprint = fingerprint(entry);
                     if (seen.contains(fingerprint)) {
                         duplicateUrls.inc();
                         return;
@@ -169,26 +190,24 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
             }
             case ROBOTS -> {
                 robots.answer(entry.url(), entry.feedback(), now);
-                apply(ctx.getCurrentKey(), entry.feedback(), now);
+                pacing.apply(ctx.getCurrentKey(), entry.feedback(), now);
             }
-            case HOST -> apply(ctx.getCurrentKey(), entry.feedback(), now);
+            case HOST -> pacing.apply(ctx.getCurrentKey(), entry.feedback(), now);
         }
-        if (!queues.isEmpty()) {
-            Long next = nextFetchAt.value();
-            scheduleAt(ctx, next == null ? now : Math.max(now, next));
-        }
+        scheduleNext(ctx, now, false);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<FetchRequest> out) throws Exception {
         timerAt.clear();
         long now = ctx.timerService().currentProcessingTime();
-        Long pausedUntil = nextFetchAt.value();
+        ReadOnlyBroadcastState<String, TaskState> tasks = ctx.getBroadcastState(TASKS);
+        requeueRecrawls(tasks, now);
+        Long pausedUntil = pacing.nextFetchAt();
         if (pausedUntil != null && pausedUntil > now) {
-            scheduleAt(ctx, pausedUntil);
+            scheduleNext(ctx, now, false);
             return;
         }
-        ReadOnlyBroadcastState<String, TaskState> tasks = ctx.getBroadcastState(TASKS);
         int released = 0;
         boolean progress = true;
         boolean politenessWait = false;
@@ -206,8 +225,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                 TaskView view = views.computeIfAbsent(state.specJson(), TaskView::of);
                 FrontierEntry head = queues.peek(task);
                 if (!inScope(head, view)) {
-                    queues.pop(task);
-                    counters.add(task, TaskCounters.QUEUED, -1);
+                    dequeue(task);
                     droppedUrls.inc();
                     progress = true;
                     continue;
@@ -224,28 +242,36 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                             view.robotsFetch(), null, spacing, FetchPurpose.ROBOTS, 0, 0, false));
                     robotsRequests.inc();
                 } else {
-                    queues.pop(task);
-                    counters.add(task, TaskCounters.QUEUED, -1);
+                    dequeue(task);
                     if (admission.verdict() == HostRobots.Verdict.DENIED) {
                         robotsDenied.inc();
                         continue;
                     }
-                    if (!release(head, view, spacing, out)) {
+                    if (!release(head, view, spacing, now, out)) {
                         continue;
                     }
                     released++;
                 }
                 if (spacing > 0) {
-                    nextFetchAt.update(now + spacing);
+                    pacing.released(now, spacing);
                     politenessWait = true;
                     break;
                 }
             }
         }
-        if (!queues.isEmpty()) {
-            Long next = nextFetchAt.value();
-            boolean onlyWaiting = !progress && !politenessWait && released < settings.releasesPerTick();
-            scheduleAt(ctx, onlyWaiting ? now + settings.waitPoll().toMillis() : Math.max(now, next == null ? now : next));
+        scheduleNext(ctx, now, !progress && !politenessWait && released < settings.releasesPerTick());
+    }
+
+    /** Puts the URLs due for a recrawl back in their queues, unless their task is gone or no longer recrawls. */
+    private void requeueRecrawls(ReadOnlyBroadcastState<String, TaskState> tasks, long now) throws Exception {
+        for (FrontierEntry entry : recrawl.takeDue(now)) {
+            TaskState state = tasks.get(entry.task());
+            if (state == null || state.deleted()
+                    || (state.specJson() != null && views.computeIfAbsent(state.specJson(), TaskView::of).recrawlAfterMs() == 0)) {
+                continue;
+            }
+            push(entry);
+            recrawled.inc();
         }
     }
 
@@ -259,7 +285,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
      * goes to the fetcher unless the task's page cap for this host is reached (then it is
      * dropped). Returns whether it was released.
      */
-    private boolean release(FrontierEntry entry, TaskView view, long spacingMs, Collector<FetchRequest> out)
+    private boolean release(FrontierEntry entry, TaskView view, long spacingMs, long now, Collector<FetchRequest> out)
             throws Exception {
         boolean sitemap = entry.kind() == EntryKind.SITEMAP;
         long cap = view.spec().maxPagesPerHost();
@@ -273,13 +299,21 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
             hostPages.put(entry.task(), released + 1);
         }
         // While the host has recent failures, a success must come back to close its breaker.
-        boolean reportOutcome = backoff.value() != null;
+        boolean reportOutcome = pacing.failing();
         out.collect(new FetchRequest(entry.url(), entry.task(), entry.depth(), entry.priority(),
                 !sitemap && entry.depth() < view.spec().maxDepth(), view.scope(),
                 sitemap ? view.sitemapFetch() : view.fetch(), entry.parent(), spacingMs,
                 sitemap ? FetchPurpose.SITEMAP : FetchPurpose.PAGE, entry.redirects(), entry.attempt(), reportOutcome));
         counters.add(entry.task(), TaskCounters.RELEASED, 1);
+        if (view.recrawlAfterMs() > 0) {
+            recrawl.schedule(fingerprint(entry), entry.recrawl(), now + view.recrawlAfterMs());
+        }
         return true;
+    }
+
+    /** The exact identity of a URL of a task: what {@code seen} and the recrawl plan are keyed by. */
+    private static UrlFingerprint fingerprint(FrontierEntry entry) {
+        return UrlFingerprint.of(entry.task() + '\n' + entry.url());
     }
 
     @Override
@@ -297,54 +331,54 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         tasks.put(event.task(), updated);
     }
 
-    /** Applies what a fetch told about the host. */
-    private void apply(String host, HostFeedback feedback, long now) throws Exception {
-        if (feedback == null || feedback.signal() == null) {
-            return;
-        }
-        switch (feedback.signal()) {
-            case BUSY -> pauseUntil(now + settings.busyPause().toMillis());
-            case FAILED -> {
-                HostBackoff current = backoff.value();
-                int failures = (current == null ? 0 : current.failures()) + 1;
-                backoff.update(new HostBackoff(failures));
-                long pause = backoffSettings.pauseMs(failures, feedback.retryAfterMs(), jitter);
-                if (pause > 0) {
-                    backoffs.inc();
-                    pauseUntil(now + pause);
-                }
-                if (failures == backoffSettings.failuresToOpen()) {
-                    breakersOpened.inc();
-                    LOG.info("Host {}: {} failures in a row ({}), backing off", host, failures,
-                            feedback.error() != null ? feedback.error() : "HTTP " + feedback.status());
-                }
-            }
-            case OK -> {
-                HostBackoff current = backoff.value();
-                if (current != null && current.failures() >= backoffSettings.failuresToOpen()) {
-                    LOG.info("Host {}: answering again after {} failures", host, current.failures());
-                }
-                backoff.clear();
-            }
-        }
-    }
-
-    private void pauseUntil(long time) throws Exception {
-        Long next = nextFetchAt.value();
-        if (next == null || next < time) {
-            nextFetchAt.update(time);
-        }
-    }
-
     private void push(FrontierEntry entry) throws Exception {
-        queues.push(entry);
+        enqueue(entry, false);
+    }
+
+    /** Queues an entry, at the back of its task's queue or at the front, and counts it. */
+    private void enqueue(FrontierEntry entry, boolean front) throws Exception {
+        if (queues.isEmpty()) {
+            activeHosts.incrementAndGet();
+        }
+        if (front) {
+            queues.pushFront(entry);
+        } else {
+            queues.push(entry);
+        }
         counters.add(entry.task(), TaskCounters.QUEUED, 1);
+    }
+
+    /** Removes the head of a task's queue, which must not be empty, and counts it. */
+    private void dequeue(String task) throws Exception {
+        queues.pop(task);
+        counters.add(task, TaskCounters.QUEUED, -1);
+        if (queues.isEmpty()) {
+            activeHosts.decrementAndGet();
+        }
     }
 
     private void dropQueue(String task) throws Exception {
         long dropped = queues.drop(task);
         counters.add(task, TaskCounters.QUEUED, -dropped);
         droppedUrls.inc(dropped);
+        if (queues.isEmpty()) {
+            activeHosts.decrementAndGet();
+        }
+    }
+
+    /**
+     * Sets the host's timer for what comes next: the next release while URLs are queued (a poll
+     * when they all wait for their task), and the next recrawl scan.
+     */
+    private void scheduleNext(ReadOnlyContext ctx, long now, boolean onlyWaiting) throws Exception {
+        if (!queues.isEmpty()) {
+            Long next = pacing.nextFetchAt();
+            scheduleAt(ctx, onlyWaiting ? now + settings.waitPoll().toMillis() : Math.max(now, next == null ? now : next));
+        }
+        Long scan = recrawl.nextScanAt();
+        if (scan != null) {
+            scheduleAt(ctx, Math.max(now, scan));
+        }
     }
 
     /** Keeps one timer per host: moves it earlier when needed, never adds a second. */

@@ -5,12 +5,20 @@ import io.streamcrawl.job.config.TaskSpecParser;
 import io.streamcrawl.job.fetch.FetchSettings;
 import io.streamcrawl.job.url.TaskScope;
 
+import java.time.Duration;
+
 /**
  * A task's accepted spec with what the scheduler derives from it once: the scope and the fetch
  * settings of its pages, of robots.txt files (any media type, at most {@link RobotsPolicy#MAX_BYTES})
- * and of sitemaps (any media type).
+ * and of sitemaps (any media type), and its recrawl interval in ms (0: none).
  */
-record TaskView(TaskSpec spec, TaskScope scope, FetchSettings fetch, FetchSettings robotsFetch, FetchSettings sitemapFetch) {
+record TaskView(
+        TaskSpec spec,
+        TaskScope scope,
+        FetchSettings fetch,
+        FetchSettings robotsFetch,
+        FetchSettings sitemapFetch,
+        long recrawlAfterMs) {
     private static final String[] ANY_TYPE = new String[0];
 
     static TaskView of(String specJson) {
@@ -26,7 +34,8 @@ record TaskView(TaskSpec spec, TaskScope scope, FetchSettings fetch, FetchSettin
         return new TaskView(spec, scope,
                 settings(spec, spec.fetch().maxBytes(), spec.fetch().contentTypes().toArray(String[]::new)),
                 settings(spec, RobotsPolicy.MAX_BYTES, ANY_TYPE),
-                settings(spec, spec.fetch().maxBytes(), ANY_TYPE));
+                settings(spec, spec.fetch().maxBytes(), ANY_TYPE),
+                spec.recrawlAfter() == null ? 0 : Duration.parse(spec.recrawlAfter()).toMillis());
     }
 
     private static FetchSettings settings(TaskSpec spec, long maxBytes, String[] contentTypes) {

@@ -90,9 +90,9 @@ class AsyncFetcherTest {
         assertThat(result.fetchMs()).isBetween(0L, 5_000L);
         assertThat(result.fetchedAtMillis()).isCloseTo(System.currentTimeMillis(), within(10_000L));
         assertThat(site.requestCount(TestSite.pathOf(7))).isEqualTo(1);
-        assertThat(counter("http_status_2xx")).isEqualTo(1);
-        assertThat(counter("fetch_errors")).isZero();
-        assertThat(((Histogram) metrics.get("fetch_latency")).getCount()).isEqualTo(1);
+        assertThat(counter("crawler_http_status_2xx_total")).isEqualTo(1);
+        assertThat(counter("crawler_fetch_errors_total")).isZero();
+        assertThat(((Histogram) metrics.get("crawler_fetch_latency")).getCount()).isEqualTo(1);
     }
 
     @Test
@@ -132,8 +132,8 @@ class AsyncFetcherTest {
         assertThat(result.status()).isEqualTo(404);
         assertThat(result.error()).isNull();
         assertThat(result.body()).isEmpty();
-        assertThat(counter("http_status_4xx")).isEqualTo(1);
-        assertThat(counter("http_status_2xx")).isZero();
+        assertThat(counter("crawler_http_status_4xx_total")).isEqualTo(1);
+        assertThat(counter("crawler_http_status_2xx_total")).isZero();
     }
 
     @Test
@@ -206,7 +206,7 @@ class AsyncFetcherTest {
         assertThat(slowBody.status()).isZero();
         assertThat(slowBody.error()).startsWith("timeout");
         assertThat(slowBodyMs).isBetween(400L, 2_500L);
-        assertThat(counter("fetch_errors")).isEqualTo(2);
+        assertThat(counter("crawler_fetch_errors_total")).isEqualTo(2);
     }
 
     @Test
@@ -222,7 +222,7 @@ class AsyncFetcherTest {
         assertThat(result.finalUrl()).isNull();
         assertThat(result.body()).isEmpty();
         assertThat(result.error()).startsWith("ConnectException").contains(String.valueOf(closedPort));
-        assertThat(counter("fetch_errors")).isEqualTo(1);
+        assertThat(counter("crawler_fetch_errors_total")).isEqualTo(1);
     }
 
     @Test
@@ -250,7 +250,7 @@ class AsyncFetcherTest {
         assertThat(result.fetchMs()).isPositive();
         // The cancelled call reports a failure too; it must not complete the future twice.
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
-                .until(() -> counter("fetch_errors") == 1);
+                .until(() -> counter("crawler_fetch_errors_total") == 1);
     }
 
     @Test
@@ -306,7 +306,7 @@ class AsyncFetcherTest {
                 + site.requestCount("/refused-target")).isZero();
         assertThat(site.requestCount("/to-loopback")).as("allowed by name, the redirect to a literal is not").isEqualTo(1);
         assertThat(counter("crawler_fetch_refused_total")).isEqualTo(4);
-        assertThat(counter("fetch_errors")).isZero();
+        assertThat(counter("crawler_fetch_errors_total")).isZero();
     }
 
     @Test
@@ -361,7 +361,7 @@ class AsyncFetcherTest {
         }
         assertThat(maxRunning.get()).isEqualTo(1);
         assertThat(site.requestCount("/hold?n=" + (futures.size() - 1))).isZero();
-        assertThat(counter("fetch_errors")).isZero();
+        assertThat(counter("crawler_fetch_errors_total")).isZero();
     }
 
     @Test
