@@ -72,11 +72,20 @@ user_spec=false
 if [[ -z $spec ]]; then
   spec="$LOCAL/task-$task.json"
   quoted="$(printf '"%s",' "${seeds[@]}")"
+  # A seed given here is the user's explicit intent: its host may be a loopback or private
+  # address (the SSRF guard refuses those for every other host).
+  hosts=""
+  for seed in "${seeds[@]}"; do
+    h="${seed#*://}"; h="${h%%[/?#]*}"; h="${h##*@}"
+    if [[ $h == \[* ]]; then h="${h%%]*}]"; else h="${h%%:*}"; fi
+    hosts+="\"${h,,}\","
+  done
+  scope="\"scope\": {\"allowPrivateHosts\": [${hosts%,}]}"
   if $demo; then
     # One local host: no politeness delay, a few requests at a time.
-    printf '{"seeds": [%s], "politeness": {"delayMs": 0, "maxInFlightPerHost": 4}}\n' "${quoted%,}" >"$spec"
+    printf '{"seeds": [%s], %s, "politeness": {"delayMs": 0, "maxInFlightPerHost": 4}}\n' "${quoted%,}" "$scope" >"$spec"
   else
-    printf '{"seeds": [%s]}\n' "${quoted%,}" >"$spec"
+    printf '{"seeds": [%s], %s}\n' "${quoted%,}" "$scope" >"$spec"
   fi
 fi
 

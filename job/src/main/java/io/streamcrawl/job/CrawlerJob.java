@@ -17,8 +17,10 @@ import io.streamcrawl.job.control.TaskKeys;
 import io.streamcrawl.job.dedup.NearDuplicateMarker;
 import io.streamcrawl.job.fetch.AsyncFetcher;
 import io.streamcrawl.job.fetch.FetchRequest;
+import io.streamcrawl.job.fetch.FetchOutcomeRouter;
 import io.streamcrawl.job.fetch.FetchResult;
 import io.streamcrawl.job.fetch.FetcherOptions;
+import io.streamcrawl.job.frontier.BackoffSettings;
 import io.streamcrawl.job.frontier.FrontierEntry;
 import io.streamcrawl.job.frontier.FrontierEntryDeserializer;
 import io.streamcrawl.job.frontier.FrontierEntrySerializer;
@@ -26,6 +28,8 @@ import io.streamcrawl.job.frontier.HostScheduler;
 import io.streamcrawl.job.output.OutputFiles;
 import io.streamcrawl.job.output.WarcEncoder;
 import io.streamcrawl.job.frontier.RecentLinkFilter;
+import io.streamcrawl.job.frontier.RobotsSettings;
+import io.streamcrawl.job.frontier.SchedulerSettings;
 import io.streamcrawl.job.parse.PageParser;
 import io.streamcrawl.job.parse.PageRecord;
 import io.streamcrawl.job.parse.PageRecordSerializer;
@@ -124,21 +128,33 @@ public final class CrawlerJob {
         SingleOutputStreamOperator<FetchRequest> released = frontier
                 .keyBy(entry -> Hosts.hostOf(entry.url()).orElse(""))
                 .connect(taskEvents)
-                .process(new HostScheduler(config.get(SCHEDULER_RELEASES_PER_TICK), config.get(SCHEDULER_WAIT_POLL), stats,
-                        new ControlPlane(config.get(ETCD_ENDPOINTS), root), config.get(SCHEDULER_BUDGET_CHUNK)))
+                .process(new HostScheduler(
+                        new SchedulerSettings(config.get(SCHEDULER_RELEASES_PER_TICK), config.get(SCHEDULER_WAIT_POLL),
+                                config.get(SCHEDULER_BUSY_PAUSE), config.get(SCHEDULER_RECRAWL_SCAN)),
+                        new RobotsSettings(config.get(ROBOTS_CACHE_TTL), config.get(ROBOTS_ERROR_TTL),
+                                config.get(ROBOTS_REQUEST_TIMEOUT)),
+                        new BackoffSettings(config.get(BACKOFF_FAILURES_TO_OPEN), config.get(BACKOFF_INITIAL_PAUSE),
+                                config.get(BACKOFF_MAX_PAUSE), config.get(BACKOFF_MAX_RETRY_AFTER)),
+                        stats, new ControlPlane(config.get(ETCD_ENDPOINTS), root), config.get(SCHEDULER_BUDGET_CHUNK)))
                 .name("host scheduler")
                 .uid("host-scheduler");
 
         int capacity = config.get(FETCH_ASYNC_CAPACITY);
         FetcherOptions fetcherOptions = new FetcherOptions(capacity, config.get(FETCH_MAX_REQUESTS_PER_HOST),
-                config.get(FETCH_CONNECT_TIMEOUT), config.get(FETCH_READ_TIMEOUT));
+                config.get(FETCH_CONNECT_TIMEOUT), config.get(FETCH_READ_TIMEOUT),
+                config.get(FETCH_HOST_QUEUE_LENGTH), config.get(FETCH_HOST_QUEUE_WAIT), config.get(BACKOFF_MAX_RETRY_AFTER));
         SingleOutputStreamOperator<FetchResult> fetched = AsyncDataStream.unorderedWait(
                         released, new AsyncFetcher(fetcherOptions),
                         config.get(FETCH_OPERATOR_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS, capacity)
                 .name("fetcher")
                 .uid("fetcher");
 
-        SingleOutputStreamOperator<PageRecord> pages = fetched
+        SingleOutputStreamOperator<FetchResult> routed = fetched
+                .process(new FetchOutcomeRouter(config.get(FETCH_MAX_RETRIES)))
+                .name("fetch outcomes")
+                .uid("fetch-outcomes");
+
+        SingleOutputStreamOperator<PageRecord> pages = routed
                 .process(new PageParser(PageParser.DEFAULT_MAX_LINKS_PER_PAGE, config.get(PARSE_MAX_TEXT_CHARS),
                         OutputFiles.keepsText(config)))
                 .name("page parser")
@@ -167,7 +183,8 @@ public final class CrawlerJob {
                     .name("recent link filter")
                     .uid("recent-link-filter");
         }
-        links.sinkTo(CrawlerJob.<FrontierEntry>redisSink(config, redis)
+        links.union(routed.getSideOutput(FetchOutcomeRouter.FEEDBACK))
+                .sinkTo(CrawlerJob.<FrontierEntry>redisSink(config, redis)
                         .setSerializer(frontierSerializer)
                         .build())
                 .name("frontier sink")

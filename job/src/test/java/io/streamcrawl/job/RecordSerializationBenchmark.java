@@ -1,5 +1,7 @@
 package io.streamcrawl.job;
 
+import io.streamcrawl.job.fetch.FetchFailure;
+import io.streamcrawl.job.fetch.FetchPurpose;
 import io.streamcrawl.job.fetch.FetchRequest;
 import io.streamcrawl.job.fetch.FetchResult;
 import io.streamcrawl.job.fetch.FetchSettings;
@@ -45,13 +47,16 @@ public class RecordSerializationBenchmark {
             new FrontierEntry("http://127.0.0.1:18090/docs/charset-type-6/checkpoint-barrier-window-77.html", "bench", 3, 0, PAGE));
     private final FetchRequest request = new FetchRequest(PAGE, "bench", 3, 0, true,
             TaskScope.ofSeeds(List.of("http://127.0.0.1:18090/")),
-            new FetchSettings("streamcrawl/0.1", 30_000, 10L << 20, new String[] {"text/html", "application/xhtml+xml"}));
+            new FetchSettings("streamcrawl/0.1", 30_000, 10L << 20, new String[] {"text/html", "application/xhtml+xml"},
+                    64, false, 5, true, new String[0]),
+            null, 0, FetchPurpose.PAGE, 0, 0, false);
     private final Codec<FetchRequest> fetchRequest = new Codec<>(FetchRequest.class, request);
     private final Codec<FetchResult> fetchResult = new Codec<>(FetchResult.class,
-            new FetchResult(request, 200, PAGE, "text/html; charset=utf-8", body(), false, 1_700_000_000_000L, 3, null));
+            new FetchResult(request, 200, PAGE, "text/html; charset=utf-8", body(), false, 1_700_000_000_000L, 3, null,
+                    FetchFailure.NONE, null, -1, null));
     private final Codec<PageRecord> pageRecord = new Codec<>(PageRecord.class,
             new PageRecord(PAGE, PAGE, "bench", 3, 200, "text/html; charset=utf-8", 25_000, "Operator Join Group Reader",
-                    97, "2023-11-14T22:13:20Z", 3, null, "en", "sha1:3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ", 0x5DEECE66DL, null, null));
+                    97, "2023-11-14T22:13:20Z", 3, null, null, null, "en", "sha1:3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ", 0x5DEECE66DL, null, null));
 
     @Benchmark
     public FrontierEntry frontierEntryRoundTrip() throws IOException {

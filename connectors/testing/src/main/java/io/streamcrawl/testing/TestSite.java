@@ -9,6 +9,10 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -22,7 +26,8 @@ import java.util.stream.Collectors;
 /**
  * A local web site for crawl tests: an in-process HTTP server on loopback that serves the pages
  * of a {@link SiteGraph} and a robots.txt, counts the requests per path so a test can assert
- * that each page was fetched exactly once, and lets a test replace any path with a {@link Route}
+ * that each page was fetched exactly once, records when each request arrived and how many
+ * overlapped (for politeness tests), and lets a test replace any path with a {@link Route}
  * (slow responses, redirects, errors, huge bodies).
  *
  * <p>Page 0 is {@code /}; page {@code i} is {@code /pages/i.html}. With
@@ -45,6 +50,10 @@ public final class TestSite implements AutoCloseable {
     private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
     private final AtomicLong lastRequestNanos = new AtomicLong();
+    private final List<Arrival> arrivals = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger concurrentRequests = new AtomicInteger();
+    private final AtomicInteger maxConcurrentRequests = new AtomicInteger();
+    private volatile Duration responseDelay = Duration.ZERO;
     private volatile String robotsTxt = "User-agent: *\nAllow: /\n";
     private HttpServer server;
     private ExecutorService executor;
@@ -154,6 +163,26 @@ public final class TestSite implements AutoCloseable {
         return requests.values().stream().mapToInt(AtomicInteger::get).sum();
     }
 
+    /** When a request arrived: its path (with query) and {@link System#nanoTime()}. */
+    public record Arrival(String path, long nanos) {}
+
+    /** Every request so far in arrival order. */
+    public List<Arrival> arrivals() {
+        synchronized (arrivals) {
+            return List.copyOf(arrivals);
+        }
+    }
+
+    /** The most requests the site was serving at the same time so far. */
+    public int maxConcurrentRequests() {
+        return maxConcurrentRequests.get();
+    }
+
+    /** Holds every response (routes included) this long before sending it, to make requests overlap. */
+    public void responseDelay(Duration delay) {
+        this.responseDelay = delay;
+    }
+
     /** {@link System#nanoTime()} of the latest request, 0 before the first. */
     public long lastRequestNanos() {
         return lastRequestNanos.get();
@@ -161,6 +190,8 @@ public final class TestSite implements AutoCloseable {
 
     public void resetCounts() {
         requests.clear();
+        arrivals.clear();
+        maxConcurrentRequests.set(0);
     }
 
     public void robotsTxt(String content) {
@@ -173,12 +204,17 @@ public final class TestSite implements AutoCloseable {
     }
 
     private void serve(HttpExchange exchange) throws IOException {
+        int concurrent = concurrentRequests.incrementAndGet();
+        maxConcurrentRequests.accumulateAndGet(concurrent, Math::max);
         try (exchange) {
             String rawPath = exchange.getRequestURI().getRawPath();
             String query = exchange.getRequestURI().getRawQuery();
-            requests.computeIfAbsent(query == null ? rawPath : rawPath + "?" + query, p -> new AtomicInteger())
-                    .incrementAndGet();
-            lastRequestNanos.set(System.nanoTime());
+            String pathAndQuery = query == null ? rawPath : rawPath + "?" + query;
+            long now = System.nanoTime();
+            requests.computeIfAbsent(pathAndQuery, p -> new AtomicInteger()).incrementAndGet();
+            arrivals.add(new Arrival(pathAndQuery, now));
+            lastRequestNanos.set(now);
+            delay();
             Route route = routes.get(rawPath);
             if (route != null) {
                 route.handle(exchange);
@@ -191,6 +227,19 @@ public final class TestSite implements AutoCloseable {
                 } else {
                     send(exchange, 200, "text/html; charset=utf-8", render(page));
                 }
+            }
+        } finally {
+            concurrentRequests.decrementAndGet();
+        }
+    }
+
+    private void delay() {
+        Duration delay = responseDelay;
+        if (!delay.isZero()) {
+            try {
+                Thread.sleep(delay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }

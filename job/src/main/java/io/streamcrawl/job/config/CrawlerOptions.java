@@ -97,7 +97,16 @@ public final class CrawlerOptions {
             .intType().defaultValue(100).withDescription("Fetches in flight per fetcher subtask.");
 
     public static final ConfigOption<Integer> FETCH_MAX_REQUESTS_PER_HOST = ConfigOptions.key("fetch.max-requests-per-host")
-            .intType().defaultValue(4).withDescription("Concurrent requests per host in one fetcher subtask.");
+            .intType().defaultValue(64)
+            .withDescription("Cap on concurrent requests to one host in one fetcher subtask, whatever a task's politeness.maxInFlightPerHost allows.");
+
+    public static final ConfigOption<Integer> FETCH_HOST_QUEUE_LENGTH = ConfigOptions.key("fetch.host-queue-length")
+            .intType().defaultValue(100)
+            .withDescription("Requests that may wait in the fetcher for a busy host; more are deferred at once (back to the frontier).");
+
+    public static final ConfigOption<Duration> FETCH_HOST_QUEUE_WAIT = ConfigOptions.key("fetch.host-queue-wait")
+            .durationType().defaultValue(Duration.ofSeconds(1))
+            .withDescription("Longest a request waits in the fetcher for its host before it is deferred (back to the frontier).");
 
     public static final ConfigOption<Duration> FETCH_CONNECT_TIMEOUT = ConfigOptions.key("fetch.connect-timeout")
             .durationType().defaultValue(Duration.ofSeconds(10)).withDescription("TCP connect timeout.");
@@ -119,6 +128,46 @@ public final class CrawlerOptions {
     public static final ConfigOption<Long> SCHEDULER_BUDGET_CHUNK = ConfigOptions.key("scheduler.budget-chunk")
             .longType().defaultValue(100L)
             .withDescription("Most pages of a task's maxPages budget one scheduler subtask reserves from etcd at a time.");
+
+    public static final ConfigOption<Integer> FETCH_MAX_RETRIES = ConfigOptions.key("fetch.max-retries")
+            .intType().defaultValue(2)
+            .withDescription("How often a URL whose fetch failed transiently (no answer, 408, 429, 5xx) is tried again before its failure is recorded.");
+
+    public static final ConfigOption<Integer> BACKOFF_FAILURES_TO_OPEN = ConfigOptions.key("backoff.failures-to-open")
+            .intType().defaultValue(3)
+            .withDescription("Transient failures of a host in a row that open its circuit breaker.");
+
+    public static final ConfigOption<Duration> BACKOFF_INITIAL_PAUSE = ConfigOptions.key("backoff.initial-pause")
+            .durationType().defaultValue(Duration.ofSeconds(10))
+            .withDescription("Pause of a host when its breaker opens; it doubles with every further failure (jittered).");
+
+    public static final ConfigOption<Duration> BACKOFF_MAX_PAUSE = ConfigOptions.key("backoff.max-pause")
+            .durationType().defaultValue(Duration.ofMinutes(10))
+            .withDescription("Longest pause of a host with an open breaker.");
+
+    public static final ConfigOption<Duration> BACKOFF_MAX_RETRY_AFTER = ConfigOptions.key("backoff.max-retry-after")
+            .durationType().defaultValue(Duration.ofHours(1))
+            .withDescription("Longest Retry-After (of a 429 or 503) honoured; a longer one is cut to this.");
+
+    public static final ConfigOption<Duration> SCHEDULER_BUSY_PAUSE = ConfigOptions.key("scheduler.busy-pause")
+            .durationType().defaultValue(Duration.ofSeconds(1))
+            .withDescription("How long a host releases nothing after the fetcher deferred one of its requests.");
+
+    public static final ConfigOption<Duration> ROBOTS_CACHE_TTL = ConfigOptions.key("robots.cache-ttl")
+            .durationType().defaultValue(Duration.ofHours(24))
+            .withDescription("How long a robots.txt (or its absence: a 4xx answer) is used before it is fetched again.");
+
+    public static final ConfigOption<Duration> ROBOTS_ERROR_TTL = ConfigOptions.key("robots.error-ttl")
+            .durationType().defaultValue(Duration.ofMinutes(10))
+            .withDescription("How long an origin whose robots.txt was unreachable (5xx, 429, no answer) is closed before it is asked again.");
+
+    public static final ConfigOption<Duration> ROBOTS_REQUEST_TIMEOUT = ConfigOptions.key("robots.request-timeout")
+            .durationType().defaultValue(Duration.ofMinutes(3))
+            .withDescription("How long a host waits for the robots.txt it asked for before asking again (the answer may be lost in a failure).");
+
+    public static final ConfigOption<Duration> SCHEDULER_RECRAWL_SCAN = ConfigOptions.key("scheduler.recrawl-scan")
+            .durationType().defaultValue(Duration.ofMinutes(1))
+            .withDescription("Shortest time between two scans of a host's URLs due for a recrawl (tasks with recrawlAfter).");
 
     public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key("job.parallelism")
             .intType().defaultValue(0)
@@ -203,6 +252,9 @@ public final class CrawlerOptions {
             PARSE_MAX_TEXT_CHARS, NEAR_DUPLICATES_MAX_DISTANCE, NEAR_DUPLICATES_PAGES_PER_HOST,
             OUTPUT_JSONL_PATH, OUTPUT_JSONL_TEXT, OUTPUT_JSONL_ROLL_SIZE, OUTPUT_JSONL_ROLL_INTERVAL,
             OUTPUT_WARC_PATH, OUTPUT_WARC_ROLL_SIZE, OUTPUT_WARC_ROLL_INTERVAL,
-            FENCE_LEASE_TTL, FENCE_WAIT), REDIS_SOURCE_OPTIONS, REDIS_SINK_OPTIONS)
+            FENCE_LEASE_TTL, FENCE_WAIT,
+            FETCH_HOST_QUEUE_LENGTH, FETCH_HOST_QUEUE_WAIT, SCHEDULER_BUSY_PAUSE,
+            ROBOTS_CACHE_TTL, ROBOTS_ERROR_TTL, ROBOTS_REQUEST_TIMEOUT, FETCH_MAX_RETRIES, BACKOFF_FAILURES_TO_OPEN,
+            BACKOFF_INITIAL_PAUSE, BACKOFF_MAX_PAUSE, BACKOFF_MAX_RETRY_AFTER, SCHEDULER_RECRAWL_SCAN), REDIS_SOURCE_OPTIONS, REDIS_SINK_OPTIONS)
             .flatMap(List::stream).distinct().toList();
 }

@@ -24,7 +24,7 @@ public record TaskSpec(
 
     public TaskSpec {
         seeds = seeds == null ? List.of() : List.copyOf(seeds);
-        scope = scope == null ? new Scope(null, null, null, null) : scope;
+        scope = scope == null ? new Scope(null, null, null, null, null) : scope;
         maxDepth = maxDepth == null ? 16 : maxDepth;
         maxPages = maxPages == null ? 0L : maxPages;
         maxPagesPerHost = maxPagesPerHost == null ? 0L : maxPagesPerHost;
@@ -35,13 +35,21 @@ public record TaskSpec(
         priority = priority == null ? 0 : priority;
     }
 
-    /** Which URLs belong to the task; empty {@code hosts} means the seeds' hosts. */
-    public record Scope(List<String> hosts, List<String> include, List<String> exclude, Boolean allowPrivate) {
+    /**
+     * Which URLs belong to the task; empty {@code hosts} means the seeds' hosts. The SSRF guard
+     * refuses hosts at loopback, private, link-local or metadata addresses unless
+     * {@code allowPrivate} is true or the host is one of {@code allowPrivateHosts} (scripts/crawl.sh
+     * lists the hosts of the seeds given on its command line there).
+     */
+    public record Scope(
+            List<String> hosts, List<String> include, List<String> exclude, Boolean allowPrivate,
+            List<String> allowPrivateHosts) {
         public Scope {
             hosts = hosts == null ? List.of() : List.copyOf(hosts);
             include = include == null ? List.of() : List.copyOf(include);
             exclude = exclude == null ? List.of() : List.copyOf(exclude);
             allowPrivate = allowPrivate != null && allowPrivate;
+            allowPrivateHosts = allowPrivateHosts == null ? List.of() : List.copyOf(allowPrivateHosts);
         }
     }
 

@@ -86,6 +86,11 @@ public final class TaskSpecParser {
                 problems.add("scope.hosts: '" + host + "' is not a host pattern");
             }
         }
+        for (String host : spec.scope().allowPrivateHosts()) {
+            if (host == null || host.isBlank() || host.contains("/") || host.contains("*")) {
+                problems.add("scope.allowPrivateHosts: '" + host + "' is not a host");
+            }
+        }
         if (spec.recrawlAfter() != null) {
             try {
                 Duration.parse(spec.recrawlAfter());

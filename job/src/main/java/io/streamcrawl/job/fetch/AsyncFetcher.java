@@ -3,8 +3,12 @@ package io.streamcrawl.job.fetch;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.ConnectionPool;
+import io.streamcrawl.job.url.Hosts;
 import okhttp3.Dispatcher;
+import okhttp3.Dns;
+import okhttp3.EventListener;
 import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -17,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,11 +34,18 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Never blocks the operator thread and never fails the job: every request completes with
  * exactly one {@link FetchResult}, a failure (DNS, connect, timeout, I/O, invalid URL) as status
- * 0 with an error. Each request is bounded by its task's {@code timeoutMs} (okhttp's call
+ * 0 with an error. Requests to one host pass its {@link HostGate} first: at most the task's
+ * {@code maxInFlightPerHost} run at once, starts are spaced as the scheduler asked, and a request
+ * that cannot start within the gate's bound completes at once as {@link FetchFailure#DEFERRED}
+ * (the fetch time counts from the start of the network call). Unless the task allows it, a
+ * request to a loopback, private, link-local or metadata address is refused
+ * ({@link FetchFailure#REFUSED}, see {@link PrivateAddresses}): an IP literal at once, a name
+ * when it resolves, any connection before a byte is sent. Each request is bounded by its task's {@code timeoutMs} (okhttp's call
  * timeout: connect, request, and reading the body); the operator's own timeout should be a
- * little longer, and when it fires first {@link #timeout} cancels the call. Redirects are
- * followed; the result's final URL is the one that answered. Bodies are read only for 2xx
- * responses of an accepted media type (see {@link ResponseReader}).
+ * little longer, and when it fires first {@link #timeout} cancels the call. A page's redirect is
+ * not followed: the result carries its target, which goes to the frontier like a link. Redirects
+ * of robots.txt are followed (RFC 9309); the result's final URL is the one that answered. Bodies
+ * are read only for 2xx responses of an accepted media type (see {@link ResponseReader}).
  */
 public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
     private static final long serialVersionUID = 1L;
@@ -41,15 +53,17 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
     private static final Duration IDLE_CONNECTION_KEEP_ALIVE = Duration.ofMinutes(1);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
     private static final int MAX_DERIVED_CLIENTS = 64;
+    private static final Dns GUARDED_DNS = new PrivateAddresses.GuardedDns();
 
     private final FetcherOptions options;
 
     private transient OkHttpClient client;
-    /** Clients with a task's call timeout; they share the base client's dispatcher and pool. */
-    private transient Map<Integer, OkHttpClient> clientsByTimeout;
+    /** Clients with a task's call timeout and redirect policy; they share the base client's dispatcher and pool. */
+    private transient Map<ClientKey, OkHttpClient> derivedClients;
     /** Calls in flight by the future they complete; removal decides who completes it. */
     private transient Map<ResultFuture<FetchResult>, InFlight> inFlight;
     private transient FetchMetrics metrics;
+    private transient HostGate gate;
 
     public AsyncFetcher(FetcherOptions options) {
         this.options = Preconditions.checkNotNull(options, "options");
@@ -59,17 +73,21 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
     public void open(OpenContext openContext) throws Exception {
         Dispatcher dispatcher = new Dispatcher();
         dispatcher.setMaxRequests(options.maxConcurrentRequests());
-        dispatcher.setMaxRequestsPerHost(options.maxRequestsPerHost());
+        // The gate limits requests per host; okhttp must not queue them again, which would count as fetch time.
+        dispatcher.setMaxRequestsPerHost(options.maxConcurrentRequests());
         client = new OkHttpClient.Builder()
                 .dispatcher(dispatcher)
                 .connectionPool(new ConnectionPool(
                         options.maxConcurrentRequests(), IDLE_CONNECTION_KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS))
                 .connectTimeout(options.connectTimeout())
                 .readTimeout(options.readTimeout())
-                .followRedirects(true)
-                .followSslRedirects(true)
+                .followRedirects(false)
+                .followSslRedirects(false)
+                .eventListener(new SendReporter())
+                .addNetworkInterceptor(AsyncFetcher::guardConnection)
                 .build();
-        clientsByTimeout = new ConcurrentHashMap<>();
+        gate = new HostGate(options.hostQueueLength(), options.hostQueueWait());
+        derivedClients = new ConcurrentHashMap<>();
         inFlight = new ConcurrentHashMap<>();
         metrics = new FetchMetrics(getRuntimeContext().getMetricGroup());
         LOG.info("Fetcher open: {}", options);
@@ -77,26 +95,52 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
 
     @Override
     public void asyncInvoke(FetchRequest request, ResultFuture<FetchResult> resultFuture) {
-        long fetchedAtMillis = System.currentTimeMillis();
-        long startNanos = System.nanoTime();
         FetchSettings settings = request.fetch();
         HttpUrl url = request.url() == null ? null : HttpUrl.parse(request.url());
         if (url == null || settings == null) {
             String error = url == null ? "invalid URL: " + request.url() : "request has no fetch settings";
-            complete(resultFuture, FetchResult.failed(request, fetchedAtMillis, 0, error));
+            complete(resultFuture, FetchResult.failed(request, FetchFailure.INVALID, System.currentTimeMillis(), 0, error));
             return;
         }
-        Request.Builder httpRequest = new Request.Builder().url(url).get();
-        if (settings.userAgent() != null && !settings.userAgent().isBlank()) {
-            httpRequest.header("User-Agent", settings.userAgent());
+        boolean guarded = !settings.allowsPrivate(Hosts.hostOf(request.url()).orElse(url.host()));
+        InetAddress literal = PrivateAddresses.literal(url.host());
+        if (guarded && literal != null && PrivateAddresses.isPrivate(literal)) {
+            complete(resultFuture, FetchResult.failed(request, FetchFailure.REFUSED, System.currentTimeMillis(), 0,
+                    "refused: " + url.host() + " is a private address"));
+            return;
         }
-        Call call = clientFor(settings.timeoutMs()).newCall(httpRequest.build());
+        int limit = Math.min(Math.max(1, settings.maxInFlightPerHost()), options.maxRequestsPerHost());
+        gate.submit(url.host(), limit, TimeUnit.MILLISECONDS.toNanos(request.spacingMs()),
+                ticket -> start(request, url, settings, guarded, resultFuture, ticket),
+                () -> complete(resultFuture, FetchResult.deferred(request)));
+    }
+
+    /** Starts the network call of a request its host's gate let through; the fetch time counts from here. */
+    private void start(FetchRequest request, HttpUrl url, FetchSettings settings, boolean guarded,
+            ResultFuture<FetchResult> resultFuture, HostGate.Ticket ticket) {
+        long fetchedAtMillis = System.currentTimeMillis();
+        long startNanos = System.nanoTime();
+        Call call;
+        try {
+            Request.Builder httpRequest = new Request.Builder().url(url).get()
+                    .tag(HostGate.Ticket.class, ticket)
+                    .tag(FetchSettings.class, settings);
+            if (settings.userAgent() != null && !settings.userAgent().isBlank()) {
+                httpRequest.header("User-Agent", settings.userAgent());
+            }
+            call = clientFor(request, guarded).newCall(httpRequest.build());
+        } catch (RuntimeException e) {
+            ticket.finished();
+            complete(resultFuture, FetchResult.failed(request, FetchFailure.INVALID, fetchedAtMillis, 0, e.toString()));
+            return;
+        }
         inFlight.put(resultFuture, new InFlight(call, fetchedAtMillis, startNanos));
         call.enqueue(new Callback() {
             @Override
             public void onFailure(Call failed, IOException e) {
-                finish(resultFuture, FetchResult.failed(
-                        request, fetchedAtMillis, ResponseReader.elapsedMillis(startNanos), describe(e, settings)));
+                ticket.finished();
+                finish(resultFuture, FetchResult.failed(request, failureOf(e),
+                        fetchedAtMillis, ResponseReader.elapsedMillis(startNanos), describe(e, settings)));
             }
 
             @Override
@@ -105,9 +149,14 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
                 try (response) {
                     result = ResponseReader.read(request, response, fetchedAtMillis, startNanos);
                 } catch (IOException | RuntimeException e) {
-                    result = FetchResult.failed(
-                            request, fetchedAtMillis, ResponseReader.elapsedMillis(startNanos), describe(e, settings));
+                    result = FetchResult.failed(request, failureOf(e), fetchedAtMillis,
+                            ResponseReader.elapsedMillis(startNanos), describe(e, settings));
                 }
+                if (result.retryAfterMs() >= 0) {
+                    // The host asked for a pause: requests waiting for it must not start meanwhile.
+                    gate.pause(url.host(), Duration.ofMillis(Math.min(result.retryAfterMs(), options.maxRetryAfter().toMillis())));
+                }
+                ticket.finished();
                 finish(resultFuture, result);
             }
         });
@@ -117,10 +166,10 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
     public void timeout(FetchRequest request, ResultFuture<FetchResult> resultFuture) {
         InFlight fetch = inFlight.remove(resultFuture);
         if (fetch == null) {
-            return; // completed meanwhile
+            return; // completed meanwhile, or still waiting for its host: the gate decides within its bound
         }
         fetch.call().cancel();
-        complete(resultFuture, FetchResult.failed(request, fetch.fetchedAtMillis(),
+        complete(resultFuture, FetchResult.failed(request, FetchFailure.TIMEOUT, fetch.fetchedAtMillis(),
                 ResponseReader.elapsedMillis(fetch.startNanos()), "timeout: no result within the async operator's timeout"));
     }
 
@@ -130,6 +179,7 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
             return;
         }
         // Callbacks of cancelled calls must not complete futures of a closed operator.
+        gate.close();
         inFlight.clear();
         client.dispatcher().cancelAll();
         ExecutorService executor = client.dispatcher().executorService();
@@ -141,16 +191,45 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
         client = null;
     }
 
-    private OkHttpClient clientFor(int timeoutMs) {
-        if (timeoutMs <= 0) {
-            return client;
+    /**
+     * The client for a request: the task's call timeout, redirects followed only for robots.txt
+     * (RFC 9309; a page's redirect becomes a frontier entry instead), and, when {@code guarded},
+     * DNS answers without private addresses. Connections are pooled per DNS, so a guarded request
+     * never reuses an unguarded one's.
+     */
+    private OkHttpClient clientFor(FetchRequest request, boolean guarded) {
+        ClientKey key = new ClientKey(
+                Math.max(0, request.fetch().timeoutMs()), request.purpose() == FetchPurpose.ROBOTS, guarded);
+        if (derivedClients.size() >= MAX_DERIVED_CLIENTS) {
+            derivedClients.clear();
         }
-        if (clientsByTimeout.size() >= MAX_DERIVED_CLIENTS) {
-            clientsByTimeout.clear();
-        }
-        return clientsByTimeout.computeIfAbsent(
-                timeoutMs, ms -> client.newBuilder().callTimeout(Duration.ofMillis(ms)).build());
+        return derivedClients.computeIfAbsent(key, k -> {
+            OkHttpClient.Builder builder = client.newBuilder()
+                    .callTimeout(Duration.ofMillis(k.timeoutMs()))
+                    .followRedirects(k.followRedirects())
+                    .followSslRedirects(k.followRedirects());
+            if (k.guarded()) {
+                builder.dns(GUARDED_DNS);
+            }
+            return builder.build();
+        });
     }
+
+    /**
+     * The last line of the SSRF guard, on every connection a request uses, redirects followed by
+     * the client included: a host the task may not reach at a private address must not be
+     * connected to one. Runs before the request is sent.
+     */
+    private static Response guardConnection(Interceptor.Chain chain) throws IOException {
+        FetchSettings settings = chain.request().tag(FetchSettings.class);
+        if (settings == null || !settings.allowsPrivate(chain.request().url().host())) {
+            PrivateAddresses.checkConnected(chain);
+        }
+        return chain.proceed(chain.request());
+    }
+
+    /** What distinguishes the clients derived from the base client. */
+    private record ClientKey(int timeoutMs, boolean followRedirects, boolean guarded) {}
 
     /** Completes the future of a call still in flight; does nothing when it was timed out or closed. */
     private void finish(ResultFuture<FetchResult> resultFuture, FetchResult result) {
@@ -169,9 +248,45 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
 
     private record InFlight(Call call, long fetchedAtMillis, long startNanos) {}
 
+    /** Tells a request's host gate when the request goes onto the wire, which is when its host's spacing starts. */
+    private static final class SendReporter extends EventListener {
+        @Override
+        public void requestHeadersStart(Call call) {
+            HostGate.Ticket ticket = call.request().tag(HostGate.Ticket.class);
+            if (ticket != null) {
+                ticket.sent();
+            }
+        }
+    }
+
+    private static FetchFailure failureOf(Exception e) {
+        if (refusal(e) != null) {
+            return FetchFailure.REFUSED;
+        }
+        return isTimeout(e) ? FetchFailure.TIMEOUT : FetchFailure.NETWORK;
+    }
+
+    /** The SSRF guard's refusal behind a failure, or null; okhttp may wrap it. */
+    private static Throwable refusal(Exception e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof PrivateAddresses.RefusedException) {
+                return cause;
+            }
+        }
+        return null;
+    }
+
+    private static boolean isTimeout(Exception e) {
+        return e instanceof InterruptedIOException && "timeout".equals(e.getMessage());
+    }
+
     private static String describe(Exception e, FetchSettings settings) {
+        Throwable refusal = refusal(e);
+        if (refusal != null) {
+            return refusal.getMessage();
+        }
         String message = e.getMessage();
-        if (e instanceof InterruptedIOException && "timeout".equals(message)) {
+        if (isTimeout(e)) {
             return "timeout: no complete response within " + settings.timeoutMs() + " ms";
         }
         return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);

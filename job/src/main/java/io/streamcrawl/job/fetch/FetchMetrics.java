@@ -7,7 +7,8 @@ import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
- * The fetcher's metrics: responses per status class, failed fetches and fetch latency (ms).
+ * The fetcher's metrics: responses per status class, failed fetches, deferred requests (not
+ * fetched: their host was busy), requests the SSRF guard refused, and fetch latency (ms).
  * Thread-safe: results are recorded on okhttp's dispatcher threads.
  */
 final class FetchMetrics {
@@ -18,6 +19,8 @@ final class FetchMetrics {
     static final String STATUS_OTHER = "crawler_http_status_other_total";
     static final String ERRORS = "crawler_fetch_errors_total";
     static final String LATENCY = "crawler_fetch_latency";
+    static final String DEFERRED = "crawler_fetch_deferred_total";
+    static final String REFUSED = "crawler_fetch_refused_total";
     private static final int LATENCY_WINDOW = 1000;
 
     private final Counter status2xx;
@@ -26,6 +29,8 @@ final class FetchMetrics {
     private final Counter status5xx;
     private final Counter statusOther;
     private final Counter errors;
+    private final Counter deferred;
+    private final Counter refused;
     private final Histogram latency;
 
     FetchMetrics(MetricGroup group) {
@@ -35,11 +40,21 @@ final class FetchMetrics {
         status5xx = group.counter(STATUS_5XX, new ThreadSafeSimpleCounter());
         statusOther = group.counter(STATUS_OTHER, new ThreadSafeSimpleCounter());
         errors = group.counter(ERRORS, new ThreadSafeSimpleCounter());
+        deferred = group.counter(DEFERRED, new ThreadSafeSimpleCounter());
+        refused = group.counter(REFUSED, new ThreadSafeSimpleCounter());
         // DescriptiveStatisticsHistogram synchronizes its updates.
         latency = group.histogram(LATENCY, new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
     }
 
     void record(FetchResult result) {
+        if (result.failure() == FetchFailure.DEFERRED) {
+            deferred.inc();
+            return;
+        }
+        if (result.failure() == FetchFailure.REFUSED) {
+            refused.inc();
+            return;
+        }
         latency.update(result.fetchMs());
         int status = result.status();
         if (status == 0) {

@@ -10,12 +10,21 @@ import java.time.Duration;
  * settings travel with each request as {@link FetchSettings}).
  *
  * @param maxConcurrentRequests requests in flight at once; the async operator's capacity should match
- * @param maxRequestsPerHost requests in flight at once to one host
+ * @param maxRequestsPerHost requests in flight at once to one host, whatever a task allows
  * @param connectTimeout the TCP (and TLS) connect timeout
  * @param readTimeout the longest silence while reading a response
+ * @param hostQueueLength requests that may wait for a busy host; more are deferred at once
+ * @param hostQueueWait the longest a request waits for its host before it is deferred
+ * @param maxRetryAfter the longest Retry-After honoured; a longer one is cut to this
  */
 public record FetcherOptions(
-        int maxConcurrentRequests, int maxRequestsPerHost, Duration connectTimeout, Duration readTimeout)
+        int maxConcurrentRequests,
+        int maxRequestsPerHost,
+        Duration connectTimeout,
+        Duration readTimeout,
+        int hostQueueLength,
+        Duration hostQueueWait,
+        Duration maxRetryAfter)
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -26,7 +35,11 @@ public record FetcherOptions(
                 maxRequestsPerHost > 0, "maxRequestsPerHost must be positive, was %s", maxRequestsPerHost);
         Preconditions.checkNotNull(connectTimeout, "connectTimeout");
         Preconditions.checkNotNull(readTimeout, "readTimeout");
+        Preconditions.checkNotNull(hostQueueWait, "hostQueueWait");
         Preconditions.checkArgument(!connectTimeout.isNegative(), "connectTimeout must not be negative, was %s", connectTimeout);
         Preconditions.checkArgument(!readTimeout.isNegative(), "readTimeout must not be negative, was %s", readTimeout);
+        Preconditions.checkArgument(hostQueueLength >= 0, "hostQueueLength must not be negative, was %s", hostQueueLength);
+        Preconditions.checkArgument(!hostQueueWait.isNegative(), "hostQueueWait must not be negative, was %s", hostQueueWait);
+        Preconditions.checkArgument(!maxRetryAfter.isNegative(), "maxRetryAfter must not be negative, was %s", maxRetryAfter);
     }
 }

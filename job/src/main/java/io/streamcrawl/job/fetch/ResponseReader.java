@@ -1,6 +1,7 @@
 package io.streamcrawl.job.fetch;
 
 import okhttp3.Headers;
+import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -9,11 +10,13 @@ import okio.Buffer;
 import okio.BufferedSource;
 
 import java.io.IOException;
+import java.util.Date;
 import java.util.Locale;
 
 /**
  * Turns an okhttp {@link Response} into a {@link FetchResult}: the body is read only for a 2xx
- * response whose media type the task accepts, streamed and cut at the task's max bytes. Blocks
+ * response whose media type the task accepts, streamed and cut at the task's max bytes; a
+ * redirect's target is resolved. Blocks
  * while reading; runs on okhttp's dispatcher thread, inside the call's timeout.
  */
 final class ResponseReader {
@@ -50,6 +53,9 @@ final class ResponseReader {
                 fetchedAtMillis,
                 elapsedMillis(startNanos),
                 null,
+                FetchFailure.NONE,
+                locationOf(response),
+                retryAfterMs(response, System.currentTimeMillis()),
                 messages(response, bodyRead));
     }
 
@@ -89,6 +95,36 @@ final class ResponseReader {
             }
         }
         return false;
+    }
+
+    /** The absolute target of a redirect, resolved against the URL that answered; null for other responses. */
+    static String locationOf(Response response) {
+        if (!response.isRedirect()) {
+            return null;
+        }
+        String location = response.header("Location");
+        HttpUrl target = location == null ? null : response.request().url().resolve(location);
+        return target == null ? null : target.toString();
+    }
+
+    /**
+     * How long a 429 or 503 response asks to wait: its Retry-After in seconds or as an HTTP date
+     * (RFC 9110), at least 0; -1 for other responses and when the header is absent or invalid.
+     */
+    static long retryAfterMs(Response response, long nowMillis) {
+        if (response.code() != 429 && response.code() != 503) {
+            return -1;
+        }
+        String value = response.header("Retry-After");
+        if (value == null || value.isBlank()) {
+            return -1;
+        }
+        try {
+            return Math.max(0, Math.multiplyExact(Long.parseLong(value.trim()), 1000L));
+        } catch (NumberFormatException | ArithmeticException e) {
+            Date date = response.headers().getDate("Retry-After");
+            return date == null ? -1 : Math.max(0, date.getTime() - nowMillis);
+        }
     }
 
     static long elapsedMillis(long startNanos) {

@@ -10,17 +10,18 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.util.Collector;
 
 /**
- * Decodes a frontier stream entry (fields {@code url}, {@code task}, optional {@code depth},
- * {@code priority}, {@code parent}, {@code kind}) into a {@link FrontierEntry} with a normalized
- * URL. A malformed entry throws, which makes the source count, log and skip it.
+ * Decodes a frontier stream entry into a {@link FrontierEntry} with a normalized URL. Every kind
+ * has {@code url} and {@code task}; {@code url} and {@code sitemap} entries may have
+ * {@code depth}, {@code priority}, {@code parent}, {@code redirects} and {@code retry}; feedback has {@code signal}
+ * (required for {@code host}), {@code status}, {@code error} and, for {@code robots}, {@code body}.
+ * A malformed entry throws, which makes the source count, log and skip it.
  */
 public final class FrontierEntryDeserializer implements RedisStreamDeserializer<FrontierEntry> {
     @Override
     public void deserialize(String stream, String id, Map<String, String> fields, Collector<FrontierEntry> out) {
-        String kind = fields.getOrDefault("kind", "url");
-        if (!kind.equals("url")) {
-            throw new IllegalArgumentException("unsupported kind '" + kind + "'");
-        }
+        String kindName = fields.getOrDefault("kind", EntryKind.URL.wireName());
+        EntryKind kind = EntryKind.ofWireName(kindName)
+                .orElseThrow(() -> new IllegalArgumentException("unsupported kind '" + kindName + "'"));
         String url = required(fields, "url");
         String task = required(fields, "task");
         if (!TaskKeys.isValidTaskName(task)) {
@@ -28,11 +29,10 @@ public final class FrontierEntryDeserializer implements RedisStreamDeserializer<
         }
         String normalized = UrlNormalizer.normalize(url)
                 .orElseThrow(() -> new IllegalArgumentException("url '" + url + "' is not an http(s) URL"));
-        int depth = number(fields, "depth");
-        if (depth < 0) {
-            throw new IllegalArgumentException("negative depth " + depth);
-        }
-        out.collect(new FrontierEntry(normalized, task, depth, number(fields, "priority"), fields.get("parent")));
+        int depth = nonNegative(fields, "depth");
+        out.collect(new FrontierEntry(normalized, task, depth, number(fields, "priority"), fields.get("parent"), kind,
+                "true".equals(fields.get("retry")), feedback(kind, fields), nonNegative(fields, "redirects"),
+                nonNegative(fields, "attempt")));
     }
 
     @Override
@@ -40,10 +40,33 @@ public final class FrontierEntryDeserializer implements RedisStreamDeserializer<
         return TypeInformation.of(FrontierEntry.class);
     }
 
+    private static HostFeedback feedback(EntryKind kind, Map<String, String> fields) {
+        String signalName = fields.get("signal");
+        if (signalName == null && kind == EntryKind.HOST) {
+            throw new IllegalArgumentException("missing field 'signal'");
+        }
+        if (signalName == null && kind != EntryKind.ROBOTS) {
+            return null;
+        }
+        HostSignal signal = signalName == null ? null : HostSignal.ofWireName(signalName)
+                .orElseThrow(() -> new IllegalArgumentException("unsupported signal '" + signalName + "'"));
+        String retryAfter = fields.get("retry_after_ms");
+        return new HostFeedback(signal, number(fields, "status"), fields.get("error"), fields.get("body"),
+                retryAfter == null ? -1 : nonNegative(fields, "retry_after_ms"));
+    }
+
     private static String required(Map<String, String> fields, String name) {
         String value = fields.get(name);
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException("missing field '" + name + "'");
+        }
+        return value;
+    }
+
+    private static int nonNegative(Map<String, String> fields, String name) {
+        int value = number(fields, name);
+        if (value < 0) {
+            throw new IllegalArgumentException("negative " + name + " " + value);
         }
         return value;
     }

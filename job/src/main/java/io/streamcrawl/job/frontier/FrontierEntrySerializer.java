@@ -7,7 +7,10 @@ import io.streamcrawl.job.url.Hosts;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Writes a {@link FrontierEntry} to the frontier shard of its URL's host, in the public field format. */
+/**
+ * Writes a {@link FrontierEntry} to the frontier shard of its URL's host, in the public field
+ * format; fields with their default value are left out.
+ */
 public final class FrontierEntrySerializer implements RedisStreamSerializer<FrontierEntry> {
     private final String streamPrefix;
     private final int shards;
@@ -33,6 +36,36 @@ public final class FrontierEntrySerializer implements RedisStreamSerializer<Fron
         }
         if (entry.parent() != null) {
             fields.put("parent", entry.parent());
+        }
+        if (entry.kind() != EntryKind.URL) {
+            fields.put("kind", entry.kind().wireName());
+        }
+        if (entry.redirects() > 0) {
+            fields.put("redirects", Integer.toString(entry.redirects()));
+        }
+        if (entry.attempt() > 0) {
+            fields.put("attempt", Integer.toString(entry.attempt()));
+        }
+        if (entry.retry()) {
+            fields.put("retry", "true");
+        }
+        HostFeedback feedback = entry.feedback();
+        if (feedback != null) {
+            if (feedback.signal() != null) {
+                fields.put("signal", feedback.signal().wireName());
+            }
+            if (feedback.status() != 0) {
+                fields.put("status", Integer.toString(feedback.status()));
+            }
+            if (feedback.error() != null) {
+                fields.put("error", feedback.error());
+            }
+            if (feedback.body() != null) {
+                fields.put("body", feedback.body());
+            }
+            if (feedback.retryAfterMs() >= 0) {
+                fields.put("retry_after_ms", Long.toString(feedback.retryAfterMs()));
+            }
         }
         return new RedisStreamEntry(streamOf(entry.url()), fields);
     }

@@ -5,6 +5,7 @@ import io.streamcrawl.job.control.ControlPlane;
 import io.streamcrawl.job.control.EtcdKv;
 import io.streamcrawl.job.control.PageBudget;
 import io.streamcrawl.job.control.TaskEvent;
+import io.streamcrawl.job.fetch.FetchPurpose;
 import io.streamcrawl.job.fetch.FetchRequest;
 import io.streamcrawl.job.stats.DistinctUrls;
 import io.streamcrawl.job.stats.TaskCounters;
@@ -12,16 +13,17 @@ import io.streamcrawl.job.stats.TaskStatsConfig;
 import io.streamcrawl.job.stats.TaskStatsPublisher;
 import io.streamcrawl.job.url.UrlFingerprint;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
@@ -30,6 +32,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -39,8 +42,26 @@ import org.apache.flink.util.Collector;
 /**
  * Keyed by host: deduplicates the host's URLs exactly (per task, by 128-bit fingerprint), queues
  * them per task in RocksDB, and releases them to the fetcher from one processing-time timer per
- * host, honouring the task's delay, its enabled flag and its page budget ({@link TaskBudgets}). URLs of a disabled task, or of a task
- * whose spec has not arrived yet, stay queued; those of a deleted task are dropped.
+ * host. URLs of a disabled task, or of a task whose spec has not arrived yet, stay queued; those
+ * of a deleted task are dropped. A task with {@code maxPages} releases no more than its page
+ * budget, shared by all subtasks through etcd ({@link TaskBudgets}); distinct URLs per task are
+ * counted in sketches merged into etcd after each checkpoint ({@link DistinctUrls}).
+ *
+ * <p>Releases of one host are spaced by max(task delay, robots.txt crawl-delay up to the task's
+ * cap). A task that obeys robots.txt first gets its origin's robots.txt (one request, whose
+ * answer is kept in keyed state for a TTL, see {@link HostRobots}); its URLs wait meanwhile, and
+ * while the robots.txt is unreachable; disallowed URLs are dropped.
+ *
+ * <p>A task with a {@code recrawlAfter} interval fetches its URLs again: each released URL gets
+ * its next fetch time in keyed state, and the host's timer puts the due ones back in their queue
+ * ({@link HostRecrawl}); there is no timer per URL.
+ *
+ * <p>Feedback from the fetch side arrives through the frontier like URLs: an entry marked
+ * {@code retry} goes back to the front of its queue without deduplication, a {@code robots}
+ * entry answers a robots.txt request, a {@link HostSignal#BUSY} signal pauses the host briefly,
+ * and {@link HostSignal#FAILED} signals pause it for their Retry-After and, from a number of
+ * failures in a row on, open its circuit breaker ({@link HostBackoff}, {@link BackoffSettings})
+ * until a {@link HostSignal#OK} closes it.
  */
 public final class HostScheduler extends KeyedBroadcastProcessFunction<String, FrontierEntry, TaskEvent, FetchRequest>
         implements CheckpointedFunction, CheckpointListener {
@@ -49,19 +70,26 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     public static final MapStateDescriptor<String, TaskState> TASKS =
             new MapStateDescriptor<>("tasks", Types.STRING, TypeInformation.of(TaskState.class));
 
-    private final int releasesPerTick;
-    private final long waitPollMs;
+    private final SchedulerSettings settings;
+    private final RobotsSettings robotsSettings;
+    private final BackoffSettings backoffSettings;
     private final TaskStatsConfig stats;
     private final ControlPlane control;
     private final long budgetChunk;
 
     private transient MapState<UrlFingerprint, Long> seen;
-    private transient MapState<String, QueueBounds> bounds;
-    private transient MapState<QueueSlot, FrontierEntry> items;
-    private transient ValueState<Long> nextFetchAt;
+    private transient HostQueues queues;
+    private transient HostPacing pacing;
     private transient ValueState<Long> timerAt;
+    private transient HostRobots robots;
+    /** Pages released per task (and not come back as retries), kept only for tasks with a maxPagesPerHost. */
+    private transient MapState<String, Long> hostPages;
+    private transient HostRecrawl recrawl;
     private transient Map<String, TaskView> views;
     private transient TaskCounters counters;
+    /** Hosts of this subtask with queued URLs; read by the metric reporter's thread. */
+    private transient AtomicLong activeHosts;
+    private transient ListState<Long> activeHostsState;
     private transient Client etcd;
     private transient TaskBudgets budgets;
     private transient DistinctUrls distinctUrls;
@@ -69,11 +97,19 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     private transient Counter newUrls;
     private transient Counter duplicateUrls;
     private transient Counter droppedUrls;
+    private transient Counter retriedUrls;
+    private transient Counter robotsDenied;
+    private transient Counter robotsRequests;
+    private transient Counter hostCapped;
+    private transient Counter recrawled;
+    private transient Counter overBudget;
 
     /** Page budgets are reserved from etcd at {@code control}, at most {@code budgetChunk} pages at a time. */
-    public HostScheduler(int releasesPerTick, Duration waitPoll, TaskStatsConfig stats, ControlPlane control, long budgetChunk) {
-        this.releasesPerTick = releasesPerTick;
-        this.waitPollMs = waitPoll.toMillis();
+    public HostScheduler(SchedulerSettings settings, RobotsSettings robotsSettings, BackoffSettings backoffSettings,
+            TaskStatsConfig stats, ControlPlane control, long budgetChunk) {
+        this.settings = settings;
+        this.robotsSettings = robotsSettings;
+        this.backoffSettings = backoffSettings;
         this.stats = stats;
         this.control = control;
         this.budgetChunk = budgetChunk;
@@ -83,6 +119,15 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     public void initializeState(FunctionInitializationContext context) throws Exception {
         counters = new TaskCounters();
         counters.initialize(context, "host-scheduler-counters");
+        // Split among subtasks on a rescale like the keyed state: the sum over subtasks stays exact.
+        activeHostsState = context.getOperatorStateStore()
+                .getListState(new ListStateDescriptor<>("hosts-active", Types.LONG));
+        activeHosts = new AtomicLong();
+        if (context.isRestored()) {
+            for (Long count : activeHostsState.get()) {
+                activeHosts.addAndGet(count);
+            }
+        }
         etcd = control.connect();
         budgets = new TaskBudgets(new PageBudget(new EtcdKv(etcd), control.keys(), budgetChunk),
                 getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
@@ -94,6 +139,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         counters.snapshot();
+        activeHostsState.update(List.of(activeHosts.get()));
         budgets.snapshot();
         distinctUrls.snapshot();
     }
@@ -106,14 +152,36 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     @Override
     public void open(OpenContext openContext) {
         seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen", UrlFingerprint.class, Long.class));
-        bounds = getRuntimeContext().getMapState(new MapStateDescriptor<>("queue-bounds", String.class, QueueBounds.class));
-        items = getRuntimeContext().getMapState(new MapStateDescriptor<>("queue", QueueSlot.class, FrontierEntry.class));
-        nextFetchAt = getRuntimeContext().getState(new ValueStateDescriptor<>("next-fetch-at", Long.class));
+        queues = new HostQueues(
+                getRuntimeContext().getMapState(new MapStateDescriptor<>("queue-bounds", String.class, QueueBounds.class)),
+                getRuntimeContext().getMapState(new MapStateDescriptor<>("queue", QueueSlot.class, FrontierEntry.class)),
+                getRuntimeContext().getState(new ValueStateDescriptor<>("queue-size", Long.class)));
+        pacing = new HostPacing(
+                getRuntimeContext().getState(new ValueStateDescriptor<>("next-fetch-at", Long.class)),
+                getRuntimeContext().getState(new ValueStateDescriptor<>("backoff", HostBackoff.class)),
+                backoffSettings, settings.busyPause(), getRuntimeContext().getMetricGroup());
         timerAt = getRuntimeContext().getState(new ValueStateDescriptor<>("timer-at", Long.class));
+        robots = new HostRobots(
+                getRuntimeContext().getMapState(new MapStateDescriptor<>("robots", String.class, RobotsRecord.class)),
+                new RobotsPolicy(robotsSettings));
+        hostPages = getRuntimeContext().getMapState(new MapStateDescriptor<>("host-pages", String.class, Long.class));
+        recrawl = new HostRecrawl(
+                getRuntimeContext().getMapState(new MapStateDescriptor<>("recrawl", UrlFingerprint.class, RecrawlEntry.class)),
+                getRuntimeContext().getState(new ValueStateDescriptor<>("recrawl-next-scan", Long.class)),
+                settings.recrawlScan().toMillis());
         views = new HashMap<>();
         newUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_new_total");
         duplicateUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_duplicate_total");
         droppedUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_dropped_total");
+        retriedUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_requeued_total");
+        robotsDenied = getRuntimeContext().getMetricGroup().counter("crawler_robots_denied_total");
+        robotsRequests = getRuntimeContext().getMetricGroup().counter("crawler_robots_requests_total");
+        hostCapped = getRuntimeContext().getMetricGroup().counter("crawler_urls_host_capped_total");
+        recrawled = getRuntimeContext().getMetricGroup().counter("crawler_urls_recrawled_total");
+        overBudget = getRuntimeContext().getMetricGroup().counter("crawler_urls_over_budget_total");
+        getRuntimeContext().getMetricGroup().gauge("crawler_hosts_active", (Gauge<Long>) activeHosts::get);
+        getRuntimeContext().getMetricGroup().gauge("crawler_queue_urls",
+                (Gauge<Long>) () -> counters.total(TaskCounters.QUEUED));
         publisher = stats.startPublishing(
                 counters, Set.of(TaskCounters.QUEUED, TaskCounters.RELEASED), getRuntimeContext().getTaskInfo());
     }
@@ -133,18 +201,40 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
 
     @Override
     public void processElement(FrontierEntry entry, ReadOnlyContext ctx, Collector<FetchRequest> out) throws Exception {
-        UrlFingerprint fingerprint = entry.fingerprint();
-        if (seen.contains(fingerprint)) {
-            duplicateUrls.inc();
-            return;
-        }
         long now = ctx.timerService().currentProcessingTime();
-        seen.put(fingerprint, now);
-        push(entry);
-        newUrls.inc();
-        distinctUrls.add(entry.task(), fingerprint.high());
-        Long next = nextFetchAt.value();
-        scheduleAt(ctx, next == null ? now : Math.max(now, next));
+        switch (entry.kind()) {
+            case URL, SITEMAP -> {
+                if (entry.retry()) {
+                    // It was counted as released (and against the host's page cap and the task's
+                    // budget); now it is queued again.
+                    counters.add(entry.task(), TaskCounters.RELEASED, -1);
+                    budgets.refund(entry.task());
+                    Long pages = hostPages.get(entry.task());
+                    if (pages != null && pages > 0) {
+                        hostPages.put(entry.task(), pages - 1);
+                    }
+                    enqueue(entry.queued(), true);
+                    retriedUrls.inc();
+                    pacing.apply(ctx.getCurrentKey(), entry.feedback(), now);
+                } else {
+                    UrlFingerprint fingerprint = entry.fingerprint();
+                    if (seen.contains(fingerprint)) {
+                        duplicateUrls.inc();
+                        return;
+                    }
+                    seen.put(fingerprint, now);
+                    push(entry);
+                    newUrls.inc();
+                    distinctUrls.add(entry.task(), fingerprint.high());
+                }
+            }
+            case ROBOTS -> {
+                robots.answer(entry.url(), entry.feedback(), now);
+                pacing.apply(ctx.getCurrentKey(), entry.feedback(), now);
+            }
+            case HOST -> pacing.apply(ctx.getCurrentKey(), entry.feedback(), now);
+        }
+        scheduleNext(ctx, now, false);
     }
 
     @Override
@@ -152,12 +242,18 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         timerAt.clear();
         long now = ctx.timerService().currentProcessingTime();
         ReadOnlyBroadcastState<String, TaskState> tasks = ctx.getBroadcastState(TASKS);
+        requeueRecrawls(tasks, now);
+        Long pausedUntil = pacing.nextFetchAt();
+        if (pausedUntil != null && pausedUntil > now) {
+            scheduleNext(ctx, now, false);
+            return;
+        }
         int released = 0;
         boolean progress = true;
         boolean politenessWait = false;
-        while (progress && !politenessWait && released < releasesPerTick) {
+        while (progress && !politenessWait && released < settings.releasesPerTick()) {
             progress = false;
-            for (String task : queuedTasks()) {
+            for (String task : queues.tasks()) {
                 TaskState state = tasks.get(task);
                 if (state != null && state.deleted()) {
                     dropQueue(task);
@@ -166,31 +262,97 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                 if (state == null || !state.enabled() || state.specJson() == null) {
                     continue;
                 }
-                FrontierEntry entry = pop(task);
-                progress = true;
                 TaskView view = views.computeIfAbsent(state.specJson(), TaskView::of);
-                if (entry.depth() > view.spec().maxDepth() || !view.scope().allows(entry.url())
-                        || !budgets.take(task, view.spec().maxPages())) {
+                FrontierEntry head = queues.peek(task);
+                if (!inScope(head, view)) {
+                    dequeue(task);
                     droppedUrls.inc();
+                    progress = true;
                     continue;
                 }
-                out.collect(new FetchRequest(entry.url(), task, entry.depth(), entry.priority(),
-                        entry.depth() < view.spec().maxDepth(), view.scope(), view.fetch()));
-                counters.add(task, TaskCounters.RELEASED, 1);
-                released++;
-                long delay = view.spec().politeness().delayMs();
-                if (delay > 0) {
-                    nextFetchAt.update(now + delay);
+                HostRobots.Admission admission =
+                        robots.admit(head.url(), view.spec(), view.fetch().allowsPrivate(ctx.getCurrentKey()), now);
+                if (admission.verdict() == HostRobots.Verdict.WAIT) {
+                    continue;
+                }
+                progress = true;
+                long spacing = Math.max(view.spec().politeness().delayMs(), admission.crawlDelayMs());
+                if (admission.verdict() == HostRobots.Verdict.FETCH_ROBOTS) {
+                    out.collect(new FetchRequest(admission.robotsUrl(), task, 0, head.priority(), false, view.scope(),
+                            view.robotsFetch(), null, spacing, FetchPurpose.ROBOTS, 0, 0, false));
+                    robotsRequests.inc();
+                } else {
+                    dequeue(task);
+                    if (admission.verdict() == HostRobots.Verdict.DENIED) {
+                        robotsDenied.inc();
+                        continue;
+                    }
+                    if (!release(head, view, spacing, now, out)) {
+                        continue;
+                    }
+                    released++;
+                }
+                if (spacing > 0) {
+                    pacing.released(now, spacing);
                     politenessWait = true;
                     break;
                 }
             }
         }
-        if (!bounds.isEmpty()) {
-            Long next = nextFetchAt.value();
-            boolean onlyWaiting = !progress && !politenessWait && released < releasesPerTick;
-            scheduleAt(ctx, onlyWaiting ? now + waitPollMs : Math.max(now, next == null ? now : next));
+        scheduleNext(ctx, now, !progress && !politenessWait && released < settings.releasesPerTick());
+    }
+
+    /** Puts the URLs due for a recrawl back in their queues, unless their task is gone or no longer recrawls. */
+    private void requeueRecrawls(ReadOnlyBroadcastState<String, TaskState> tasks, long now) throws Exception {
+        for (FrontierEntry entry : recrawl.takeDue(now)) {
+            TaskState state = tasks.get(entry.task());
+            if (state == null || state.deleted()
+                    || (state.specJson() != null && views.computeIfAbsent(state.specJson(), TaskView::of).recrawlAfterMs() == 0)) {
+                continue;
+            }
+            push(entry);
+            recrawled.inc();
         }
+    }
+
+    /** Whether a queued entry is within its task's depth and scope (the spec may have changed since it was queued). */
+    private static boolean inScope(FrontierEntry entry, TaskView view) {
+        return entry.depth() <= view.spec().maxDepth() && view.scope().allows(entry.url());
+    }
+
+    /**
+     * The release path: an entry popped from its task's queue, in scope and allowed by robots.txt,
+     * goes to the fetcher unless the task's page cap for this host is reached or its page budget
+     * is spent (then it is dropped). Returns whether it was released.
+     */
+    private boolean release(FrontierEntry entry, TaskView view, long spacingMs, long now, Collector<FetchRequest> out)
+            throws Exception {
+        boolean sitemap = entry.kind() == EntryKind.SITEMAP;
+        long cap = sitemap ? 0 : view.spec().maxPagesPerHost();
+        Long pages = cap > 0 ? hostPages.get(entry.task()) : null;
+        long releasedToHost = pages == null ? 0 : pages;
+        if (cap > 0 && releasedToHost >= cap) {
+            hostCapped.inc();
+            return false;
+        }
+        if (!sitemap && !budgets.take(entry.task(), view.spec().maxPages())) {
+            overBudget.inc();
+            return false;
+        }
+        if (cap > 0) {
+            hostPages.put(entry.task(), releasedToHost + 1);
+        }
+        // While the host has recent failures, a success must come back to close its breaker.
+        boolean reportOutcome = pacing.failing();
+        out.collect(new FetchRequest(entry.url(), entry.task(), entry.depth(), entry.priority(),
+                !sitemap && entry.depth() < view.spec().maxDepth(), view.scope(),
+                sitemap ? view.sitemapFetch() : view.fetch(), entry.parent(), spacingMs,
+                sitemap ? FetchPurpose.SITEMAP : FetchPurpose.PAGE, entry.redirects(), entry.attempt(), reportOutcome));
+        counters.add(entry.task(), TaskCounters.RELEASED, 1);
+        if (view.recrawlAfterMs() > 0) {
+            recrawl.schedule(entry.fingerprint(), entry.recrawl(), now + view.recrawlAfterMs());
+        }
+        return true;
     }
 
     @Override
@@ -205,51 +367,60 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
             case ENABLED -> new TaskState(current.specJson(), event.enabled(), current.deleted());
             case DELETED -> new TaskState(null, false, true);
         };
+        tasks.put(event.task(), updated);
         if (event.kind() == TaskEvent.Kind.DELETED) {
             budgets.forget(event.task());
         }
-        tasks.put(event.task(), updated);
-    }
-
-    private List<String> queuedTasks() throws Exception {
-        List<String> tasks = new ArrayList<>();
-        for (String task : bounds.keys()) {
-            tasks.add(task);
-        }
-        return tasks;
     }
 
     private void push(FrontierEntry entry) throws Exception {
-        QueueBounds queue = bounds.get(entry.task());
-        long tail = queue == null ? 0 : queue.tail();
-        items.put(new QueueSlot(entry.task(), tail), entry);
-        bounds.put(entry.task(), new QueueBounds(queue == null ? 0 : queue.head(), tail + 1));
+        enqueue(entry, false);
+    }
+
+    /** Queues an entry, at the back of its task's queue or at the front, and counts it. */
+    private void enqueue(FrontierEntry entry, boolean front) throws Exception {
+        if (queues.isEmpty()) {
+            activeHosts.incrementAndGet();
+        }
+        if (front) {
+            queues.pushFront(entry);
+        } else {
+            queues.push(entry);
+        }
         counters.add(entry.task(), TaskCounters.QUEUED, 1);
     }
 
-    /** Pops the head of a task's queue, which must not be empty. */
-    private FrontierEntry pop(String task) throws Exception {
-        QueueBounds queue = bounds.get(task);
-        QueueSlot slot = new QueueSlot(task, queue.head());
-        FrontierEntry entry = items.get(slot);
-        items.remove(slot);
-        if (queue.size() == 1) {
-            bounds.remove(task);
-        } else {
-            bounds.put(task, new QueueBounds(queue.head() + 1, queue.tail()));
-        }
+    /** Removes the head of a task's queue, which must not be empty, and counts it. */
+    private void dequeue(String task) throws Exception {
+        queues.pop(task);
         counters.add(task, TaskCounters.QUEUED, -1);
-        return entry;
+        if (queues.isEmpty()) {
+            activeHosts.decrementAndGet();
+        }
     }
 
     private void dropQueue(String task) throws Exception {
-        QueueBounds queue = bounds.get(task);
-        for (long seq = queue.head(); seq < queue.tail(); seq++) {
-            items.remove(new QueueSlot(task, seq));
+        long dropped = queues.drop(task);
+        counters.add(task, TaskCounters.QUEUED, -dropped);
+        droppedUrls.inc(dropped);
+        if (queues.isEmpty()) {
+            activeHosts.decrementAndGet();
         }
-        bounds.remove(task);
-        counters.add(task, TaskCounters.QUEUED, -queue.size());
-        droppedUrls.inc(queue.size());
+    }
+
+    /**
+     * Sets the host's timer for what comes next: the next release while URLs are queued (a poll
+     * when they all wait for their task), and the next recrawl scan.
+     */
+    private void scheduleNext(ReadOnlyContext ctx, long now, boolean onlyWaiting) throws Exception {
+        if (!queues.isEmpty()) {
+            Long next = pacing.nextFetchAt();
+            scheduleAt(ctx, onlyWaiting ? now + settings.waitPoll().toMillis() : Math.max(now, next == null ? now : next));
+        }
+        Long scan = recrawl.nextScanAt();
+        if (scan != null) {
+            scheduleAt(ctx, Math.max(now, scan));
+        }
     }
 
     /** Keeps one timer per host: moves it earlier when needed, never adds a second. */

@@ -55,6 +55,11 @@ public final class TaskBudgets {
         return true;
     }
 
+    /** Gives back a page whose fetch did not happen (the fetcher deferred it: it comes back to be released again). */
+    public void refund(String task) {
+        unspent.computeIfPresent(task, (t, pages) -> pages + 1);
+    }
+
     /** Forgets a deleted task: a task put again under its name starts with a new budget. */
     public void forget(String task) {
         unspent.remove(task);

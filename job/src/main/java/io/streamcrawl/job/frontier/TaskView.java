@@ -5,8 +5,22 @@ import io.streamcrawl.job.config.TaskSpecParser;
 import io.streamcrawl.job.fetch.FetchSettings;
 import io.streamcrawl.job.url.TaskScope;
 
-/** A task's accepted spec with what the scheduler derives from it once: the scope and the fetch settings. */
-record TaskView(TaskSpec spec, TaskScope scope, FetchSettings fetch) {
+import java.time.Duration;
+
+/**
+ * A task's accepted spec with what the scheduler derives from it once: the scope and the fetch
+ * settings of its pages, of robots.txt files (any media type, at most {@link RobotsPolicy#MAX_BYTES})
+ * and of sitemaps (any media type), and its recrawl interval in ms (0: none).
+ */
+record TaskView(
+        TaskSpec spec,
+        TaskScope scope,
+        FetchSettings fetch,
+        FetchSettings robotsFetch,
+        FetchSettings sitemapFetch,
+        long recrawlAfterMs) {
+    private static final String[] ANY_TYPE = new String[0];
+
     static TaskView of(String specJson) {
         TaskSpec spec = TaskSpecParser.parse(specJson).spec();
         if (spec == null) {
@@ -17,11 +31,17 @@ record TaskView(TaskSpec spec, TaskScope scope, FetchSettings fetch) {
                 : spec.scope().hosts().toArray(String[]::new);
         TaskScope scope = new TaskScope(hosts, spec.scope().include().toArray(String[]::new),
                 spec.scope().exclude().toArray(String[]::new), spec.maxUrlLength());
-        FetchSettings fetch = new FetchSettings(
-                spec.fetch().userAgent(),
-                spec.fetch().timeoutMs(),
-                spec.fetch().maxBytes(),
-                spec.fetch().contentTypes().toArray(String[]::new));
-        return new TaskView(spec, scope, fetch);
+        return new TaskView(spec, scope,
+                settings(spec, spec.fetch().maxBytes(), spec.fetch().contentTypes().toArray(String[]::new)),
+                settings(spec, RobotsPolicy.MAX_BYTES, ANY_TYPE),
+                settings(spec, spec.fetch().maxBytes(), ANY_TYPE),
+                spec.recrawlAfter() == null ? 0 : Duration.parse(spec.recrawlAfter()).toMillis());
+    }
+
+    private static FetchSettings settings(TaskSpec spec, long maxBytes, String[] contentTypes) {
+        TaskSpec.Fetch fetch = spec.fetch();
+        return new FetchSettings(fetch.userAgent(), fetch.timeoutMs(), maxBytes, contentTypes,
+                spec.politeness().maxInFlightPerHost(), spec.robots().sitemaps(), fetch.maxRedirects(),
+                spec.scope().allowPrivate(), spec.scope().allowPrivateHosts().toArray(String[]::new));
     }
 }

@@ -16,12 +16,13 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Extracts the title, the links, the visible text and the language attribute of an HTML body
- * with jsoup. The charset comes from a byte order mark, else the Content-Type header, else a
- * {@code <meta>} tag, else UTF-8; links are the {@code a[href]} of the page resolved against its
- * URL (or its {@code <base href>}), normalized with {@link UrlNormalizer} (so only http/https),
- * de-duplicated and capped. The text is that of the body without scripts and styles, as jsoup's
- * {@code text()} normalizes it, cut at a bound. Never throws on bad HTML: jsoup repairs any markup.
+ * Extracts the title, the links, the canonical URL, the visible text and the language attribute
+ * of an HTML body with jsoup. The charset comes from a byte order mark, else the Content-Type
+ * header, else a {@code <meta>} tag, else UTF-8; links are the {@code a[href]} of the page
+ * resolved against its URL (or its {@code <base href>}), normalized with {@link UrlNormalizer}
+ * (so only http/https), de-duplicated and capped. The text is that of the body without scripts
+ * and styles, as jsoup's {@code text()} normalizes it, cut at a bound. Never throws on bad HTML:
+ * jsoup repairs any markup.
  */
 final class HtmlExtractor {
     private static final int MAX_TITLE_CHARS = 1024;
@@ -63,9 +64,13 @@ final class HtmlExtractor {
             // baseUri() is the <base href> when the page has one, else the page's URL.
             UrlNormalizer.resolve(anchor.baseUri(), anchor.attr("href")).filter(keep).ifPresent(links::add);
         }
+        Element canonical = document.selectFirst("link[rel=canonical][href]");
+        String canonicalUrl = canonical == null
+                ? null : UrlNormalizer.resolve(canonical.baseUri(), canonical.attr("href")).orElse(null);
         Element html = document.selectFirst("html");
         String lang = html == null || !html.hasAttr("lang") ? null : html.attr("lang");
-        return new HtmlContent(title.isEmpty() ? null : title, new ArrayList<>(links), text(document, maxTextChars), lang);
+        return new HtmlContent(title.isEmpty() ? null : title, new ArrayList<>(links), canonicalUrl,
+                text(document, maxTextChars), lang);
     }
 
     private static String text(Document document, int maxChars) {

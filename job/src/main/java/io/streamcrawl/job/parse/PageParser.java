@@ -123,6 +123,8 @@ public class PageParser extends ProcessFunction<FetchResult, PageRecord> {
                 Instant.ofEpochMilli(result.fetchedAtMillis()).toString(),
                 result.fetchMs(),
                 result.error(),
+                result.location(),
+                html.canonical(),
                 Language.of(html.lang(), contentLanguage),
                 body.length == 0 ? null : PayloadDigest.of(body).toString(),
                 simhash.isPresent() ? simhash.getAsLong() : null,

@@ -13,6 +13,8 @@ import java.util.Map;
  * @param simhash the 64-bit SimHash of the page's text (see {@link SimHash})
  * @param nearDuplicateOf the URL of an earlier page of the same host whose text is nearly the same
  * @param text the page's visible text, only when the configuration keeps it
+ * @param location the target of a redirect (status 3xx), which the crawl follows as a new URL
+ * @param canonical the page's canonical URL ({@code <link rel="canonical">}), when it names one
  */
 public record PageRecord(
         String url,
@@ -27,6 +29,8 @@ public record PageRecord(
         String fetchedAt,
         long fetchMs,
         String error,
+        String location,
+        String canonical,
         String lang,
         String contentHash,
         Long simhash,
@@ -40,7 +44,7 @@ public record PageRecord(
 
     public PageRecord withNearDuplicateOf(String earlierUrl) {
         return new PageRecord(url, finalUrl, task, depth, status, contentType, contentLength, title, links, fetchedAt,
-                fetchMs, error, lang, contentHash, simhash, earlierUrl, text);
+                fetchMs, error, location, canonical, lang, contentHash, simhash, earlierUrl, text);
     }
 
     /**
@@ -61,6 +65,8 @@ public record PageRecord(
         put(fields, "fetched_at", fetchedAt);
         put(fields, "fetch_ms", fetchMs);
         put(fields, "error", error);
+        put(fields, "location", location);
+        put(fields, "canonical", canonical);
         put(fields, "lang", lang);
         put(fields, "content_hash", contentHash);
         put(fields, "simhash", simhash == null ? null : SimHash.hex(simhash));

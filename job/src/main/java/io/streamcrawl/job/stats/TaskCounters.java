@@ -46,6 +46,17 @@ public final class TaskCounters {
         return value == null ? 0 : value.get();
     }
 
+    /** The sum of a counter over all tasks. */
+    public long total(String counter) {
+        long total = 0;
+        for (Map.Entry<Key, AtomicLong> entry : values.entrySet()) {
+            if (entry.getKey().counter().equals(counter)) {
+                total += entry.getValue().get();
+            }
+        }
+        return total;
+    }
+
     /** The current values: task -> counter -> value. */
     public Map<String, Map<String, Long>> view() {
         Map<String, Map<String, Long>> view = new TreeMap<>();

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The host of a URL and the frontier shard a host belongs to. */
+/** The host and origin of a URL, and the frontier shard a host belongs to. */
 public final class Hosts {
     private static final long SHARD_SEED = 0L;
 
@@ -18,6 +18,33 @@ public final class Hosts {
      * its brackets); empty when the URL has no authority or an empty host.
      */
     public static Optional<String> hostOf(String url) {
+        return authorityOf(url).flatMap(authority -> {
+            String host;
+            if (authority.startsWith("[")) {
+                int close = authority.indexOf(']');
+                host = close < 0 ? "" : authority.substring(0, close + 1);
+            } else {
+                int colon = authority.lastIndexOf(':');
+                host = colon < 0 ? authority : authority.substring(0, colon);
+            }
+            return host.isEmpty() ? Optional.empty() : Optional.of(host.toLowerCase(Locale.ROOT));
+        });
+    }
+
+    /**
+     * The origin of an absolute http(s) URL ({@code scheme://host[:port]}, as written in the URL,
+     * without user info): what a robots.txt applies to. Empty when the URL has no host.
+     */
+    public static Optional<String> originOf(String url) {
+        if (hostOf(url).isEmpty()) {
+            return Optional.empty();
+        }
+        String scheme = url.substring(0, url.indexOf("://")).toLowerCase(Locale.ROOT);
+        return authorityOf(url).map(authority -> scheme + "://" + authority.toLowerCase(Locale.ROOT));
+    }
+
+    /** The authority of an absolute URL without its user info; empty when the URL has no {@code ://}. */
+    private static Optional<String> authorityOf(String url) {
         if (url == null) {
             return Optional.empty();
         }
@@ -31,16 +58,7 @@ public final class Hosts {
             end++;
         }
         String authority = url.substring(start, end);
-        authority = authority.substring(authority.lastIndexOf('@') + 1);
-        String host;
-        if (authority.startsWith("[")) {
-            int close = authority.indexOf(']');
-            host = close < 0 ? "" : authority.substring(0, close + 1);
-        } else {
-            int colon = authority.lastIndexOf(':');
-            host = colon < 0 ? authority : authority.substring(0, colon);
-        }
-        return host.isEmpty() ? Optional.empty() : Optional.of(host.toLowerCase(Locale.ROOT));
+        return Optional.of(authority.substring(authority.lastIndexOf('@') + 1));
     }
 
     /**

@@ -21,6 +21,8 @@ class TaskSpecParserTest {
         assertThat(spec.fetch().maxBytes()).isEqualTo(10_485_760L);
         assertThat(spec.fetch().contentTypes()).containsExactly("text/html", "application/xhtml+xml");
         assertThat(spec.scope().hosts()).isEmpty();
+        assertThat(spec.scope().allowPrivate()).isFalse();
+        assertThat(spec.scope().allowPrivateHosts()).isEmpty();
     }
 
     @Test
@@ -28,7 +30,7 @@ class TaskSpecParserTest {
         String json = """
                 {"seeds": ["https://example.org/"],
                  "scope": {"hosts": ["example.org", "*.example.org"], "include": ["/docs/"], "exclude": ["\\\\.pdf$"],
-                           "allowPrivate": false},
+                           "allowPrivate": false, "allowPrivateHosts": ["127.0.0.1", "intranet.local"]},
                  "maxDepth": 3, "maxPages": 100, "maxPagesPerHost": 10, "maxUrlLength": 512,
                  "politeness": {"delayMs": 0, "maxInFlightPerHost": 4, "maxCrawlDelayMs": 5000},
                  "robots": {"obey": false, "sitemaps": true},
@@ -41,6 +43,7 @@ class TaskSpecParserTest {
 
         assertThat(spec.maxDepth()).isEqualTo(3);
         assertThat(spec.scope().exclude()).containsExactly("\\.pdf$");
+        assertThat(spec.scope().allowPrivateHosts()).containsExactly("127.0.0.1", "intranet.local");
         assertThat(spec.politeness().maxInFlightPerHost()).isEqualTo(4);
         assertThat(spec.fetch().userAgent()).isEqualTo("bot/1");
         assertThat(spec.priority()).isEqualTo(5);
@@ -64,6 +67,8 @@ class TaskSpecParserTest {
                 .isEqualTo("scope.include: '(' is not a regular expression");
         assertThat(TaskSpecParser.parse("{\"seeds\": [\"https://a.org/\"], \"recrawlAfter\": \"weekly\"}").rejection())
                 .contains("recrawlAfter");
+        assertThat(TaskSpecParser.parse("{\"seeds\": [\"https://a.org/\"], \"scope\": {\"allowPrivateHosts\": [\"*.lan\"]}}")
+                .rejection()).isEqualTo("scope.allowPrivateHosts: '*.lan' is not a host");
         assertThat(TaskSpecParser.parse("{\"seeds\": ").rejection()).startsWith("invalid JSON");
         assertThat(TaskSpecParser.parse("{\"seeds\": [\"https://a.org/\"], \"maxDepth\": \"x\"}").rejection()).startsWith("invalid JSON");
     }

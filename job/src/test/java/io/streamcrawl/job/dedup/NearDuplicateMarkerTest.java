@@ -125,7 +125,7 @@ class NearDuplicateMarkerTest {
 
     private static PageRecord page(String url, Long simhash) {
         return new PageRecord(url, null, "t", 0, 200, "text/html", 10, null, 0, "2023-11-14T22:13:20.123Z", 1, null,
-                null, null, simhash, null, null);
+                null, null, null, null, simhash, null, null);
     }
 
     private static org.assertj.core.groups.Tuple tuple(Object... values) {

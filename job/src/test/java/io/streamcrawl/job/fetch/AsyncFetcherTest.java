@@ -24,6 +24,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -32,6 +33,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -39,7 +41,7 @@ import static org.awaitility.Awaitility.await;
 
 class AsyncFetcherTest {
     private static final FetcherOptions OPTIONS =
-            new FetcherOptions(16, 4, Duration.ofSeconds(2), Duration.ofSeconds(5));
+            new FetcherOptions(16, 4, Duration.ofSeconds(2), Duration.ofSeconds(5), 8, Duration.ofSeconds(5), Duration.ofMinutes(1));
     private static final String[] HTML = {"text/html", "application/xhtml+xml"};
     private static final String USER_AGENT = "streamcrawl-test/1.0 (+https://example.org/bot)";
 
@@ -95,42 +97,33 @@ class AsyncFetcherTest {
     }
 
     @Test
-    void sendsTheTasksUserAgentAndFollowsRedirects() throws Exception {
+    void sendsTheTasksUserAgentAndReportsRedirectsOfPagesButFollowsThoseOfRobotsTxt() throws Exception {
         site.route("/ua", exchange -> TestSite.send(
                 exchange, 200, "text/html", "<p>" + exchange.getRequestHeaders().getFirst("User-Agent") + "</p>"));
         site.route("/moved", exchange -> {
             exchange.getResponseHeaders().set("Location", "/pages/3.html");
             exchange.sendResponseHeaders(301, -1);
         });
+        site.route("/robots-moved/robots.txt", exchange -> {
+            exchange.getResponseHeaders().set("Location", "/robots.txt");
+            exchange.sendResponseHeaders(302, -1);
+        });
 
         FetchResult ua = fetch(request(site.baseUrl() + "/ua", settings(5_000, 10_000)));
         FetchResult moved = fetch(request(site.baseUrl() + "/moved", settings(5_000, 1_000_000)));
+        FetchRequest robots = request(site.baseUrl() + "/robots-moved/robots.txt", settings(5_000, 10_000));
+        FetchResult robotsMoved = fetch(FetchFixtures.request(robots.url(), FetchPurpose.ROBOTS, robots.scope(),
+                FetchFixtures.settings(USER_AGENT, 5_000, 10_000, new String[0], 1), 0, 0, false));
 
         assertThat(new String(ua.body(), StandardCharsets.UTF_8)).isEqualTo("<p>" + USER_AGENT + "</p>");
-        assertThat(moved.status()).isEqualTo(200);
-        assertThat(moved.finalUrl()).isEqualTo(site.urlOf(3));
-        assertThat(moved.request().url()).isEqualTo(site.baseUrl() + "/moved");
-        assertThat(new String(moved.body(), StandardCharsets.UTF_8)).contains("<title>Page 3</title>");
-    }
-
-    @Test
-    void keepsTheHttpMessagesAsSentAndReceivedForArchiving() throws Exception {
-        FetchResult page = fetch(request(site.urlOf(7), settings(5_000, 1_000_000)));
-        FetchResult missing = fetch(request(site.baseUrl() + "/missing.html", settings(5_000, 1_000_000)));
-
-        HttpMessages http = page.http();
-        assertThat(http.protocol()).isEqualTo("http/1.1");
-        assertThat(http.method()).isEqualTo("GET");
-        assertThat(headers(http.requestHeaders())).containsEntry("User-Agent", USER_AGENT)
-                .containsEntry("Host", site.baseUrl().substring("http://".length()))
-                .containsEntry("Accept-Encoding", "gzip");
-        assertThat(http.reason()).isEqualTo("OK");
-        assertThat(headers(http.responseHeaders())).containsEntry("Content-type", "text/html; charset=utf-8")
-                .containsEntry("Content-length", Integer.toString(page.body().length));
-        assertThat(http.bodyRead()).isTrue();
-        assertThat(missing.http().bodyRead()).isFalse();
-        assertThat(missing.http().reason()).isEqualTo("Not Found");
-        assertThat(FetchResult.failed(page.request(), 0, 0, "boom").http()).isNull();
+        assertThat(moved.status()).isEqualTo(301);
+        assertThat(moved.location()).isEqualTo(site.urlOf(3));
+        assertThat(moved.finalUrl()).isEqualTo(site.baseUrl() + "/moved");
+        assertThat(moved.body()).isEmpty();
+        assertThat(site.requestCount(TestSite.pathOf(3))).isZero();
+        assertThat(robotsMoved.status()).isEqualTo(200);
+        assertThat(robotsMoved.finalUrl()).isEqualTo(site.baseUrl() + "/robots.txt");
+        assertThat(new String(robotsMoved.body(), StandardCharsets.UTF_8)).contains("User-agent");
     }
 
     @Test
@@ -173,7 +166,7 @@ class AsyncFetcherTest {
         FetchResult upper = fetch(request(site.baseUrl() + "/upper", settings(5_000, 1_000)));
         FetchResult untyped = fetch(request(site.baseUrl() + "/untyped", settings(5_000, 1_000)));
         FetchResult anyType = fetch(request(site.baseUrl() + "/untyped",
-                new FetchSettings(USER_AGENT, 5_000, 1_000, new String[0])));
+                FetchFixtures.settings(USER_AGENT, 5_000, 1_000, new String[0], 4)));
 
         assertThat(pdf.status()).isEqualTo(200);
         assertThat(pdf.contentType()).isEqualTo("application/pdf");
@@ -262,12 +255,144 @@ class AsyncFetcherTest {
     }
 
     @Test
+    void readsTheRetryAfterOf429And503AndHoldsTheHostThatLong() throws Exception {
+        site.route("/slow-down", exchange -> {
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            TestSite.send(exchange, 429, "text/plain", "slow down");
+        });
+        site.route("/maintenance", exchange -> {
+            exchange.getResponseHeaders().set("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT");
+            TestSite.send(exchange, 503, "text/plain", "back soon");
+        });
+
+        FetchResult tooMany = fetch(request(site.baseUrl() + "/slow-down", settings(5_000, 1_000)));
+        long pausedAt = System.nanoTime();
+        FetchResult next = fetch(request(site.urlOf(9), settings(5_000, 1_000)));
+        long waitedMs = (System.nanoTime() - pausedAt) / 1_000_000;
+        FetchResult maintenance = fetch(request(site.baseUrl() + "/maintenance", settings(5_000, 1_000)));
+
+        assertThat(tooMany.status()).isEqualTo(429);
+        assertThat(tooMany.retryAfterMs()).isEqualTo(1_000);
+        assertThat(tooMany.transientFailure()).isTrue();
+        assertThat(next.status()).isEqualTo(200);
+        assertThat(waitedMs).as("the next request to the host waits for the Retry-After").isGreaterThanOrEqualTo(900);
+        assertThat(maintenance.retryAfterMs()).as("a date in the past").isZero();
+    }
+
+    @Test
+    void refusesPrivateAddressesUnlessTheTaskAllowsTheHost() throws Exception {
+        int port = Integer.parseInt(site.baseUrl().substring(site.baseUrl().lastIndexOf(':') + 1));
+        FetchSettings guarded = FetchFixtures.guarded(USER_AGENT);
+        site.route("/to-loopback", exchange -> {
+            exchange.getResponseHeaders().set("Location", "http://127.0.0.1:" + port + "/refused-target");
+            exchange.sendResponseHeaders(302, -1);
+        });
+
+        FetchResult literal = fetch(request(site.baseUrl() + "/refused-literal", guarded));
+        FetchResult name = fetch(request("http://localhost:" + port + "/refused-name", guarded));
+        FetchResult metadata = fetch(request("http://169.254.169.254/latest/meta-data/", guarded));
+        FetchResult allowedHost = fetch(request(site.urlOf(6), FetchFixtures.guarded(USER_AGENT, "127.0.0.1")));
+        FetchResult robotsRedirect = fetch(FetchFixtures.request("http://localhost:" + port + "/to-loopback",
+                FetchPurpose.ROBOTS, TaskScope.ofSeeds(List.of(site.baseUrl())), FetchFixtures.guarded(USER_AGENT, "localhost"),
+                0, 0, false));
+
+        assertThat(List.of(literal, name, metadata, robotsRedirect)).allSatisfy(result -> {
+            assertThat(result.failure()).isEqualTo(FetchFailure.REFUSED);
+            assertThat(result.status()).isZero();
+            assertThat(result.error()).startsWith("refused: ");
+        });
+        assertThat(name.error()).contains("localhost resolves to private addresses only");
+        assertThat(allowedHost.status()).isEqualTo(200);
+        assertThat(site.requestCount("/refused-literal") + site.requestCount("/refused-name")
+                + site.requestCount("/refused-target")).isZero();
+        assertThat(site.requestCount("/to-loopback")).as("allowed by name, the redirect to a literal is not").isEqualTo(1);
+        assertThat(counter("crawler_fetch_refused_total")).isEqualTo(4);
+        assertThat(counter("crawler_fetch_errors_total")).isZero();
+    }
+
+    @Test
+    void runsAtMostTheTasksLimitPerHostAndCountsNoWaitAsFetchTime() throws Exception {
+        site.route("/hold", exchange -> {
+            awaitRelease();
+            TestSite.send(exchange, 200, "text/html", "<p>held</p>");
+        });
+        FetchSettings oneAtATime = FetchFixtures.settings(USER_AGENT, 10_000, 1_000, HTML, 1);
+        CompletableFuture<Collection<FetchResult>> held = new CompletableFuture<>();
+        CompletableFuture<Collection<FetchResult>> next = new CompletableFuture<>();
+
+        fetcher.asyncInvoke(request(site.baseUrl() + "/hold", oneAtATime), resultFuture(held));
+        fetcher.asyncInvoke(request(site.urlOf(5), oneAtATime), resultFuture(next));
+        await().atMost(Duration.ofSeconds(5)).until(() -> site.requestCount("/hold") == 1);
+        Thread.sleep(500);
+        assertThat(site.requestCount(TestSite.pathOf(5))).as("waits for the host's only slot").isZero();
+        release.countDown();
+
+        assertThat(single(held.get(10, TimeUnit.SECONDS)).status()).isEqualTo(200);
+        FetchResult page = single(next.get(10, TimeUnit.SECONDS));
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.fetchMs()).as("the 500 ms spent waiting for the host are not fetch time").isLessThan(500);
+    }
+
+    @Test
+    void defersAtOnceWhatCannotWaitForABusyHost() throws Exception {
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger maxRunning = new AtomicInteger();
+        site.route("/hold", exchange -> {
+            maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+            awaitRelease();
+            running.decrementAndGet();
+            TestSite.send(exchange, 200, "text/html", "<p>held</p>");
+        });
+        FetchSettings oneAtATime = FetchFixtures.settings(USER_AGENT, 10_000, 1_000, HTML, 1);
+        List<CompletableFuture<Collection<FetchResult>>> futures = new ArrayList<>();
+        // One runs, the host queue holds OPTIONS.hostQueueLength(), the last is deferred.
+        for (int i = 0; i < 2 + OPTIONS.hostQueueLength(); i++) {
+            CompletableFuture<Collection<FetchResult>> future = new CompletableFuture<>();
+            futures.add(future);
+            fetcher.asyncInvoke(request(site.baseUrl() + "/hold?n=" + i, oneAtATime), resultFuture(future));
+        }
+
+        FetchResult deferred = single(futures.get(futures.size() - 1).get(1, TimeUnit.SECONDS));
+        assertThat(deferred.failure()).isEqualTo(FetchFailure.DEFERRED);
+        assertThat(deferred.status()).isZero();
+        assertThat(counter("crawler_fetch_deferred_total")).isEqualTo(1);
+        release.countDown();
+        for (CompletableFuture<Collection<FetchResult>> future : futures.subList(0, futures.size() - 1)) {
+            assertThat(single(future.get(10, TimeUnit.SECONDS)).status()).isEqualTo(200);
+        }
+        assertThat(maxRunning.get()).isEqualTo(1);
+        assertThat(site.requestCount("/hold?n=" + (futures.size() - 1))).isZero();
+        assertThat(counter("crawler_fetch_errors_total")).isZero();
+    }
+
+    @Test
+    void keepsTheHttpMessagesAsSentAndReceivedForArchiving() throws Exception {
+        FetchResult page = fetch(request(site.urlOf(7), settings(5_000, 1_000_000)));
+        FetchResult missing = fetch(request(site.baseUrl() + "/missing.html", settings(5_000, 1_000_000)));
+
+        HttpMessages http = page.http();
+        assertThat(http.protocol()).isEqualTo("http/1.1");
+        assertThat(http.method()).isEqualTo("GET");
+        assertThat(headers(http.requestHeaders())).containsEntry("User-Agent", USER_AGENT)
+                .containsEntry("Host", site.baseUrl().substring("http://".length()))
+                .containsEntry("Accept-Encoding", "gzip");
+        assertThat(http.reason()).isEqualTo("OK");
+        assertThat(headers(http.responseHeaders())).containsEntry("Content-type", "text/html; charset=utf-8")
+                .containsEntry("Content-length", Integer.toString(page.body().length));
+        assertThat(http.bodyRead()).isTrue();
+        assertThat(missing.http().bodyRead()).isFalse();
+        assertThat(missing.http().reason()).isEqualTo("Not Found");
+        assertThat(FetchResult.failed(page.request(), FetchFailure.NETWORK, 0, 0, "boom").http()).isNull();
+    }
+
+    @Test
     void closeStopsTheClientsThreads() throws Exception {
         fetch(request(site.urlOf(1), settings(5_000, 1_000_000)));
         fetcher.close();
-        // A dispatcher thread may take a moment to run out after its executor is shut down.
+        // A pool reports termination a moment before its last thread has exited.
         await().atMost(Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces().keySet().stream()
-                .noneMatch(thread -> thread.getName().startsWith("OkHttp") && !thread.getName().contains("TaskRunner")));
+                .noneMatch(thread -> (thread.getName().startsWith("OkHttp") && !thread.getName().contains("TaskRunner"))
+                        || thread.getName().equals("fetch-host-gate")));
     }
 
     private FetchResult fetch(FetchRequest request) throws Exception {
@@ -306,19 +431,11 @@ class AsyncFetcherTest {
     }
 
     private static FetchRequest request(String url, FetchSettings settings) {
-        return new FetchRequest(url, "test", 0, 0, true, TaskScope.ofSeeds(List.of(site.baseUrl() + "/")), settings);
+        return FetchFixtures.page(url, "test", 0, 0, true, TaskScope.ofSeeds(List.of(site.baseUrl() + "/")), settings);
     }
 
     private static FetchSettings settings(int timeoutMs, long maxBytes) {
-        return new FetchSettings(USER_AGENT, timeoutMs, maxBytes, HTML);
-    }
-
-    private static Map<String, String> headers(String[] pairs) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            headers.put(pairs[i], pairs[i + 1]);
-        }
-        return headers;
+        return FetchFixtures.settings(USER_AGENT, timeoutMs, maxBytes, HTML, 4);
     }
 
     private long counter(String name) {
@@ -347,6 +464,14 @@ class AsyncFetcherTest {
         } catch (IOException e) {
             // the fetcher stopped reading: expected
         }
+    }
+
+    private static Map<String, String> headers(String[] pairs) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            headers.put(pairs[i], pairs[i + 1]);
+        }
+        return headers;
     }
 
     private static long elapsedMs(long startNanos) {

@@ -20,11 +20,11 @@ class FetchTypesSerializationTest {
 
     @Test
     void fetchResultsRoundTripWithoutGenericTypes() throws IOException {
-        FetchRequest request = new FetchRequest("https://example.org/a", "news", 2, 1, true,
+        FetchRequest request = FetchFixtures.page("https://example.org/a", "news", 2, 1, true,
                 new TaskScope(new String[] {"*.example.org"}, new String[] {"/news/"}, new String[0], 2048),
-                new FetchSettings("ua", 30_000, 10_485_760, new String[] {"text/html"}));
+                FetchFixtures.settings("ua", 30_000, 10_485_760, new String[] {"text/html"}, 1));
         FetchResult result = new FetchResult(request, 200, "https://example.org/b", "text/html",
-                new byte[] {'<', 'p', '>'}, true, 1_700_000_000_000L, 12, null,
+                new byte[] {'<', 'p', '>'}, true, 1_700_000_000_000L, 12, null, FetchFailure.NONE, "https://example.org/c", 1_000,
                 new HttpMessages("h2", "GET", new String[] {"user-agent", "ua"}, "", new String[] {"content-type", "text/html"}, true));
 
         FetchResult copy = roundTrip(FetchResult.class, result);
@@ -34,15 +34,15 @@ class FetchTypesSerializationTest {
         assertThat(copy.body()).containsExactly('<', 'p', '>');
         assertThat(copy.http().responseHeaders()).containsExactly("content-type", "text/html");
         assertThat(copy).usingRecursiveComparison().isEqualTo(result);
-        assertThat(roundTrip(FetchResult.class, FetchResult.failed(request, 1L, 2L, "boom")).error()).isEqualTo("boom");
+        assertThat(roundTrip(FetchResult.class, FetchResult.failed(request, FetchFailure.NETWORK, 1L, 2L, "boom")).error()).isEqualTo("boom");
     }
 
     @Test
     void pageRecordsAndLinksRoundTripWithoutGenericTypes() throws IOException {
         PageRecord record = new PageRecord("https://example.org/a", null, "news", 2, 0, null, 0, null, 0,
-                "2023-11-14T22:13:20.123Z", 5, "timeout", null, null, null, null, null);
+                "2023-11-14T22:13:20.123Z", 5, "timeout", null, "https://example.org/canonical", null, null, null, null, null);
         PageRecord parsed = new PageRecord("https://example.org/a", null, "news", 2, 200, "text/html", 3, "A", 1,
-                "2023-11-14T22:13:20.123Z", 5, null, "en", "sha1:ABC", -42L, "https://example.org/", "text");
+                "2023-11-14T22:13:20.123Z", 5, null, null, null, "en", "sha1:ABC", -42L, "https://example.org/", "text");
         FrontierEntry link = new FrontierEntry("https://example.org/b", "news", 3, 0, "https://example.org/a");
 
         assertThat(roundTrip(PageRecord.class, record)).isEqualTo(record);

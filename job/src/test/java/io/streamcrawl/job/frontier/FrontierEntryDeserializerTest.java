@@ -42,7 +42,38 @@ class FrontierEntryDeserializerTest {
         assertThatThrownBy(() -> decode(Map.of("url", "https://a.org/", "task", "t", "depth", "x")))
                 .hasMessage("field 'depth' is not an integer: 'x'");
         assertThatThrownBy(() -> decode(Map.of("url", "https://a.org/", "task", "t/x"))).hasMessageContaining("invalid task name");
-        assertThatThrownBy(() -> decode(Map.of("url", "https://a.org/", "task", "t", "kind", "robots")))
-                .hasMessage("unsupported kind 'robots'");
+        assertThatThrownBy(() -> decode(Map.of("url", "https://a.org/", "task", "t", "kind", "bogus")))
+                .hasMessage("unsupported kind 'bogus'");
+        assertThatThrownBy(() -> decode(Map.of("url", "https://a.org/", "task", "t", "kind", "host")))
+                .hasMessage("missing field 'signal'");
+        assertThatThrownBy(() -> decode(Map.of("url", "https://a.org/", "task", "t", "kind", "host", "signal", "x")))
+                .hasMessage("unsupported signal 'x'");
+    }
+
+    @Test
+    void feedbackEntriesRoundTripThroughTheWireFormat() {
+        FrontierEntrySerializer serializer = new FrontierEntrySerializer("f:", 4);
+        FrontierEntry url = new FrontierEntry("https://a.org/x", "t", 2, 1, "https://a.org/");
+        FrontierEntry retry = url.retry(HostFeedback.of(HostSignal.BUSY, 0, "deferred: host busy"));
+        FrontierEntry sitemap = url.as(EntryKind.SITEMAP);
+        FrontierEntry robots = FrontierEntry.feedback("https://a.org/robots.txt", "t", EntryKind.ROBOTS,
+                HostFeedback.robots(200, null, "User-agent: *\nDisallow: /x\n"));
+        FrontierEntry failed = new FrontierEntry("https://a.org/y", "t", 1, 0, null).redirectTo("https://a.org/z")
+                .retryAfterFailure(new HostFeedback(HostSignal.FAILED, 429, null, null, 5_000));
+
+        Map<String, String> fields = serializer.serialize(retry).fields();
+
+        assertThat(fields).containsEntry("retry", "true").containsEntry("signal", "busy")
+                .doesNotContainKeys("kind", "status");
+        assertThat(serializer.serialize(url).fields()).doesNotContainKeys("kind", "signal", "retry");
+        assertThat(serializer.serialize(robots).fields()).containsEntry("kind", "robots").containsEntry("status", "200")
+                .doesNotContainKey("signal");
+        assertThat(decode(fields)).containsExactly(retry);
+        assertThat(decode(serializer.serialize(sitemap).fields())).containsExactly(sitemap);
+        assertThat(decode(serializer.serialize(robots).fields())).containsExactly(robots);
+        assertThat(serializer.serialize(failed).fields()).containsEntry("attempt", "1").containsEntry("redirects", "1")
+                .containsEntry("retry_after_ms", "5000").containsEntry("signal", "failed");
+        assertThat(decode(serializer.serialize(failed).fields())).containsExactly(failed);
+        assertThat(retry.queued()).isEqualTo(url);
     }
 }

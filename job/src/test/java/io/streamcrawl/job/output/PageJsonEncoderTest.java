@@ -17,10 +17,10 @@ class PageJsonEncoderTest {
     @Test
     void writesOneJsonObjectPerLineWithThePublicFieldNamesAndTheTextWhenKept() throws Exception {
         PageRecord page = new PageRecord("https://example.org/a", "https://example.org/b", "news", 2, 200,
-                "text/html", 1234, "Caf\u00e9 \"A\"", 7, "2023-11-14T22:13:20.123Z", 42, null,
+                "text/html", 1234, "Caf\u00e9 \"A\"", 7, "2023-11-14T22:13:20.123Z", 42, null, null, null,
                 "en-US", "sha1:VGMT4NSHA2AWVOR6EVYXQUGCNSONBWE5", 0x8000_0000_0000_001fL, "https://example.org/", "line one\nline two");
         PageRecord failed = new PageRecord("https://example.org/c", null, "news", 0, 0, null, 0, null, 0,
-                "2023-11-14T22:13:20.123Z", 30_000, "timeout", null, null, null, null, null);
+                "2023-11-14T22:13:20.123Z", 30_000, "timeout", null, null, null, null, null, null, null);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
         new PageJsonEncoder().encode(page, out);

@@ -1,5 +1,7 @@
 package io.streamcrawl.job.output;
 
+import io.streamcrawl.job.fetch.FetchFailure;
+import io.streamcrawl.job.fetch.FetchPurpose;
 import io.streamcrawl.job.fetch.FetchRequest;
 import io.streamcrawl.job.fetch.FetchResult;
 import io.streamcrawl.job.fetch.FetchSettings;
@@ -107,7 +109,7 @@ class WarcEncoderTest {
 
     @Test
     void onlyFetchesWithAnHttpResponseAreArchivable() {
-        FetchResult failed = FetchResult.failed(result("https://example.org/", 200, new byte[0], false, null).request(), 1, 1, "boom");
+        FetchResult failed = FetchResult.failed(result("https://example.org/", 200, new byte[0], false, null).request(), FetchFailure.NETWORK, 1, 1, "boom");
 
         assertThat(WarcEncoder.archivable(failed)).isFalse();
         assertThat(WarcEncoder.archivable(result("https://example.org/", 200, new byte[0], false, null))).isFalse();
@@ -153,7 +155,9 @@ class WarcEncoderTest {
 
     private static FetchResult result(String url, int status, byte[] body, boolean truncated, HttpMessages http) {
         FetchRequest request = new FetchRequest(url, "news", 0, 0, true, TaskScope.ofSeeds(List.of(url)),
-                new FetchSettings("streamcrawl-test/1.0", 5_000, 1_000_000, new String[] {"text/html"}));
-        return new FetchResult(request, status, url, "text/html", body, truncated, FETCHED_AT, 5, null, http);
+                new FetchSettings("streamcrawl-test/1.0", 5_000, 1_000_000, new String[] {"text/html"}, 1, false, 5, true,
+                        new String[0]),
+                null, 0, FetchPurpose.PAGE, 0, 0, false);
+        return new FetchResult(request, status, url, "text/html", body, truncated, FETCHED_AT, 5, null, FetchFailure.NONE, null, -1, http);
     }
 }

@@ -1,5 +1,7 @@
 package io.streamcrawl.job.parse;
 
+import io.streamcrawl.job.fetch.FetchFailure;
+import io.streamcrawl.job.fetch.FetchFixtures;
 import io.streamcrawl.job.fetch.FetchRequest;
 import io.streamcrawl.job.fetch.FetchResult;
 import io.streamcrawl.job.fetch.FetchSettings;
@@ -36,10 +38,11 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class PageParserTest {
     private static final String[] NONE = {};
-    private static final FetchSettings FETCH = new FetchSettings("test", 5_000, 1_000_000, new String[] {"text/html"});
+    private static final FetchSettings FETCH = FetchFixtures.settings("test", 5_000, 1_000_000, new String[] {"text/html"}, 1);
     private static final long FETCHED_AT = 1_700_000_000_123L;
 
     private static TestSite site;
@@ -69,7 +72,7 @@ class PageParserTest {
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 6, 23, 49})
     void findsExactlyTheLinksOfTheTestSitesPages(int page) throws Exception {
-        FetchRequest request = new FetchRequest(
+        FetchRequest request = FetchFixtures.page(
                 site.urlOf(page), "site", 2, 5, true, TaskScope.ofSeeds(List.of(site.urlOf(0))), FETCH);
 
         harness.processElement(ok(request, site.urlOf(page), "text/html; charset=utf-8", get(site.urlOf(page))), 0);
@@ -170,7 +173,7 @@ class PageParserTest {
 
     @Test
     void emitsNoLinksWhenTheRequestSaysNotToFollowThem() throws Exception {
-        FetchRequest request = new FetchRequest(
+        FetchRequest request = FetchFixtures.page(
                 site.urlOf(0), "site", 3, 0, false, TaskScope.ofSeeds(List.of(site.urlOf(0))), FETCH);
 
         harness.processElement(ok(request, site.urlOf(0), "text/html; charset=utf-8", get(site.urlOf(0))), 0);
@@ -189,7 +192,7 @@ class PageParserTest {
         harness.processElement(ok(request, pageUrl, "application/pdf", html), 0);
         harness.processElement(ok(request, pageUrl, null, html), 0);
         harness.processElement(ok(request, pageUrl, "text/html", new byte[0]), 0);
-        harness.processElement(new FetchResult(request, 404, pageUrl, "text/html", html, false, FETCHED_AT, 3, null), 0);
+        harness.processElement(FetchFixtures.response(request, 404, pageUrl, "text/html", html, false, FETCHED_AT, 3), 0);
 
         assertThat(harness.getSideOutput(PageParser.LINKS)).isNullOrEmpty();
         assertThat(harness.extractOutputValues()).hasSize(4).allSatisfy(record -> {
@@ -200,20 +203,20 @@ class PageParserTest {
 
     @Test
     void writesTheWireFormatOfFetchedAndFailedPages() throws Exception {
-        FetchRequest request = new FetchRequest(
+        FetchRequest request = FetchFixtures.page(
                 "http://example.org/a", "news", 4, 0, true, TaskScope.ofSeeds(List.of("http://example.org/")), FETCH);
         byte[] body = utf8("<title>A</title><a href='/b'>b</a><a href='/b#again'>b</a>");
 
-        harness.processElement(new FetchResult(request, 200, "http://example.org/a2", "text/html", body, true, FETCHED_AT, 42, null), 0);
-        harness.processElement(FetchResult.failed(request, FETCHED_AT, 5_000, "timeout: no complete response within 5000 ms"), 0);
+        harness.processElement(FetchFixtures.response(request, 200, "http://example.org/a2", "text/html", body, true, FETCHED_AT, 42), 0);
+        harness.processElement(FetchResult.failed(request, FetchFailure.TIMEOUT, FETCHED_AT, 5_000, "timeout: no complete response within 5000 ms"), 0);
 
         assertThat(harness.extractOutputValues()).containsExactly(
                 new PageRecord("http://example.org/a", "http://example.org/a2", "news", 4, 200, "text/html",
                         body.length, "A", 1, "2023-11-14T22:13:20.123Z", 42, null,
-                        null, PayloadDigest.of(body).toString(), SimHash.of("bb").getAsLong(), null, null),
+                        null, null, null, PayloadDigest.of(body).toString(), SimHash.of("bb").getAsLong(), null, null),
                 new PageRecord("http://example.org/a", null, "news", 4, 0, null,
                         0, null, 0, "2023-11-14T22:13:20.123Z", 5_000, "timeout: no complete response within 5000 ms",
-                        null, null, null, null, null));
+                        null, null, null, null, null, null, null));
         assertThat(links()).containsExactly(new FrontierEntry("http://example.org/b", "news", 5, 0, "http://example.org/a2"));
     }
 
@@ -265,6 +268,19 @@ class PageParserTest {
     }
 
     @Test
+    void recordsTheCanonicalUrlAndARedirectsTarget() throws Exception {
+        String pageUrl = "http://example.org/a?b=1&a=2";
+        FetchRequest request = request(pageUrl, TaskScope.ofSeeds(List.of(pageUrl)), true);
+        byte[] html = utf8("<head><link rel='canonical' href='/a#top'></head><a href='/b'>b</a>");
+
+        harness.processElement(ok(request, pageUrl, "text/html", html), 0);
+        harness.processElement(FetchFixtures.redirect(request, 301, "http://example.org/moved"), 0);
+
+        assertThat(harness.extractOutputValues()).extracting(PageRecord::canonical, PageRecord::location, PageRecord::status)
+                .containsExactly(tuple("http://example.org/a", null, 200), tuple(null, "http://example.org/moved", 301));
+    }
+
+    @Test
     void capsTheLinksOfOnePage() throws Exception {
         harness.close();
         harness = ProcessFunctionTestHarnesses.forProcessFunction(new PageParser(5));
@@ -289,11 +305,11 @@ class PageParserTest {
     }
 
     private static FetchRequest request(String url, TaskScope scope, boolean followLinks) {
-        return new FetchRequest(url, "test", 0, 0, followLinks, scope, FETCH);
+        return FetchFixtures.page(url, "test", 0, 0, followLinks, scope, FETCH);
     }
 
     private static FetchResult ok(FetchRequest request, String finalUrl, String contentType, byte[] body) {
-        return new FetchResult(request, 200, finalUrl, contentType, body, false, FETCHED_AT, 10, null);
+        return FetchFixtures.response(request, 200, finalUrl, contentType, body, false, FETCHED_AT, 10);
     }
 
     private static PageRecord parse(PageParser parser, FetchResult result) throws Exception {
@@ -304,7 +320,7 @@ class PageParserTest {
     }
 
     private static FetchResult withHttp(FetchRequest request, String html, HttpMessages http) {
-        return new FetchResult(request, 200, request.url(), "text/html", utf8(html), false, FETCHED_AT, 10, null, http);
+        return new FetchResult(request, 200, request.url(), "text/html", utf8(html), false, FETCHED_AT, 10, null, FetchFailure.NONE, null, -1, http);
     }
 
     private static byte[] get(String url) throws IOException, InterruptedException {

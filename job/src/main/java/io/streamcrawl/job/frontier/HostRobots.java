@@ -1,0 +1,93 @@
+package io.streamcrawl.job.frontier;
+
+import crawlercommons.robots.BaseRobotRules;
+import io.streamcrawl.job.config.TaskSpec;
+import io.streamcrawl.job.url.Hosts;
+
+import org.apache.flink.api.common.state.MapState;
+
+/**
+ * The current host's robots.txt knowledge, one {@link RobotsRecord} per origin in keyed state,
+ * and what it lets a task fetch: a URL waits while its origin's robots.txt is unknown (the first
+ * URL to find it so asks for it) or unreachable, and is allowed or denied by the rules for the
+ * task's user agent once it is known. Valid only for the key the state is scoped to when called.
+ */
+final class HostRobots {
+    /** What may happen to a URL now. */
+    enum Verdict {
+        /** Fetch it, no sooner than the crawl-delay after the host's previous request. */
+        ALLOWED,
+        /** robots.txt disallows it: drop it. */
+        DENIED,
+        /** Its origin's robots.txt is awaited or unreachable: leave it queued. */
+        WAIT,
+        /** Its origin's robots.txt is unknown and was asked for just now: fetch {@link Admission#robotsUrl()} first. */
+        FETCH_ROBOTS
+    }
+
+    record Admission(Verdict verdict, long crawlDelayMs, String robotsUrl) {
+        static final Admission WAIT = new Admission(Verdict.WAIT, 0, null);
+        static final Admission DENIED = new Admission(Verdict.DENIED, 0, null);
+        static final Admission ALLOWED = new Admission(Verdict.ALLOWED, 0, null);
+    }
+
+    private final MapState<String, RobotsRecord> records;
+    private final RobotsPolicy policy;
+
+    HostRobots(MapState<String, RobotsRecord> records, RobotsPolicy policy) {
+        this.records = records;
+        this.policy = policy;
+    }
+
+    /**
+     * What robots.txt lets the task do with a normalized URL of this host at {@code now}.
+     * {@code privateAllowed} says whether the task may reach this host at a private address: a
+     * robots.txt the SSRF guard refused to another task is asked for again for it, while a task
+     * that may not reach the host lets its URLs go to the fetcher, which refuses each one.
+     */
+    Admission admit(String url, TaskSpec spec, boolean privateAllowed, long now) throws Exception {
+        if (!spec.robots().obey()) {
+            return Admission.ALLOWED;
+        }
+        String origin = Hosts.originOf(url).orElseThrow(() -> new IllegalArgumentException("no origin in " + url));
+        RobotsRecord record = recordOf(origin);
+        if (record.refused() && !privateAllowed && policy.current(record, now)) {
+            return Admission.ALLOWED;
+        }
+        if (!policy.current(record, now) || record.refused()) {
+            if (policy.pending(record, now)) {
+                return Admission.WAIT;
+            }
+            records.put(origin, record.requested(now));
+            return new Admission(Verdict.FETCH_ROBOTS, 0, origin + "/robots.txt");
+        }
+        if (record.unreachable()) {
+            return Admission.WAIT;
+        }
+        BaseRobotRules rules = policy.rules(origin, record, spec.fetch().userAgent());
+        if (!rules.isAllowed(url)) {
+            return Admission.DENIED;
+        }
+        long crawlDelay = RobotsPolicy.crawlDelayMs(rules, spec.politeness().maxCrawlDelayMs());
+        return crawlDelay == 0 ? Admission.ALLOWED : new Admission(Verdict.ALLOWED, crawlDelay, null);
+    }
+
+    /**
+     * Records the answer to a robots.txt request. A request the fetcher deferred (its host was
+     * busy) is forgotten, so the next URL asks again.
+     */
+    void answer(String robotsUrl, HostFeedback answer, long now) throws Exception {
+        String origin = Hosts.originOf(robotsUrl).orElseThrow(() -> new IllegalArgumentException("no origin in " + robotsUrl));
+        if (answer.signal() == HostSignal.BUSY) {
+            records.put(origin, recordOf(origin).cancelled());
+        } else {
+            records.put(origin, new RobotsRecord(answer.status(), answer.body(), answer.error(), now, 0,
+                    answer.signal() == HostSignal.REFUSED));
+        }
+    }
+
+    private RobotsRecord recordOf(String origin) throws Exception {
+        RobotsRecord record = records.get(origin);
+        return record == null ? RobotsRecord.NONE : record;
+    }
+}

@@ -1,0 +1,23 @@
+package io.streamcrawl.job.frontier;
+
+import org.apache.flink.util.Preconditions;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * How long the host schedulers keep robots.txt answers, from the job's configuration.
+ *
+ * @param cacheTtl how long a robots.txt (or its absence, a 4xx) is used before it is fetched again
+ * @param errorTtl how long a host stays closed after its robots.txt was unreachable (5xx, 429, no answer)
+ * @param requestTimeout how long a host waits for the robots.txt it asked for before asking again
+ */
+public record RobotsSettings(Duration cacheTtl, Duration errorTtl, Duration requestTimeout) implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public RobotsSettings {
+        Preconditions.checkArgument(cacheTtl.toMillis() > 0, "cacheTtl must be positive, was %s", cacheTtl);
+        Preconditions.checkArgument(errorTtl.toMillis() > 0, "errorTtl must be positive, was %s", errorTtl);
+        Preconditions.checkArgument(requestTimeout.toMillis() > 0, "requestTimeout must be positive, was %s", requestTimeout);
+    }
+}

@@ -1,0 +1,197 @@
+package io.streamcrawl.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.streamcrawl.job.config.CrawlerConfig;
+import io.streamcrawl.job.control.CrawlProgress;
+import io.streamcrawl.job.control.TaskRegistry;
+import io.streamcrawl.testing.EtcdServerExtension;
+import io.streamcrawl.testing.RedisServerExtension;
+import io.streamcrawl.testing.TestSite;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.TestInfo;
+
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * One crawl of a pipeline test: its own task, key namespace in Redis and etcd, and job on the
+ * test class's MiniCluster, crawling a {@link TestSite}. Closing it cancels the job and stops the site.
+ */
+final class TestCrawl implements AutoCloseable {
+    static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final TestSite site;
+    final String ns;
+    final String task;
+    final Configuration config;
+    final TaskRegistry registry;
+    private final RedisServerExtension redis;
+    private final EtcdServerExtension etcd;
+    JobClient job;
+
+    /** A crawl of {@code site} (started here) with the test configuration plus {@code overrides}. */
+    TestCrawl(TestInfo test, RedisServerExtension redis, EtcdServerExtension etcd, TestSite site,
+            Map<String, String> overrides) {
+        this.site = site.start();
+        this.redis = redis;
+        this.etcd = etcd;
+        String method = test.getTestMethod().orElseThrow().getName();
+        ns = method.substring(0, Math.min(12, method.length()));
+        task = "task-" + ns;
+        Map<String, String> values = new HashMap<>();
+        values.put("redis.port", Integer.toString(redis.port()));
+        values.put("etcd.endpoints", etcd.endpoint());
+        values.put("etcd.prefix", "/" + ns + "/");
+        values.put("frontier.stream-prefix", ns + ":frontier:");
+        values.put("frontier.group", ns);
+        values.put("pages.stream", ns + ":pages");
+        values.put("stats.key-prefix", ns + ":stats:");
+        values.put("stats.interval", "200 ms");
+        values.put("job.checkpoint-interval", "1 s");
+        values.put("job.parallelism", "2");
+        values.putAll(overrides);
+        config = CrawlerConfig.of(values);
+        registry = new TaskRegistry(etcd.endpoint(), "/" + ns + "/");
+    }
+
+    TestCrawl(TestInfo test, RedisServerExtension redis, EtcdServerExtension etcd, TestSite site) {
+        this(test, redis, etcd, site, Map.of());
+    }
+
+    /**
+     * Puts and enables the task's spec and submits the job, which seeds the spec's seeds. The test site
+     * is on loopback, so a spec that says nothing of private addresses gets what scripts/crawl.sh
+     * gives a seed on its command line: {@code "scope": {"allowPrivateHosts": ["127.0.0.1"]}}.
+     */
+    void start(String spec) throws Exception {
+        ObjectNode json = (ObjectNode) JSON.readTree(spec);
+        ObjectNode scope = json.has("scope") ? (ObjectNode) json.get("scope") : json.putObject("scope");
+        if (!scope.has("allowPrivate") && !scope.has("allowPrivateHosts")) {
+            scope.putArray("allowPrivateHosts").add("127.0.0.1");
+        }
+        registry.putSpec(task, JSON.writeValueAsString(json));
+        registry.setEnabled(task, true);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        CrawlerJob.build(env, config);
+        job = env.executeAsync(ns);
+    }
+
+    /** Waits until the task has nothing queued, in flight or unread, and stays so. */
+    void awaitIdle() {
+        List<String> streams = IntStream.range(0, 4).mapToObj(i -> ns + ":frontier:" + i).toList();
+        try (RedisClient client = redisClient()) {
+            await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(300))
+                    .until(() -> CrawlProgress.read(client, ns + ":stats:" + task, streams, ns).idle()
+                            && !site.requestCounts().isEmpty());
+            // Idle must hold, not flicker: links may still sit in a sink's buffer for a moment.
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30))
+                    .until(() -> CrawlProgress.read(client, ns + ":stats:" + task, streams, ns).idle());
+        }
+    }
+
+    /** The page stream's records, in order. */
+    List<Map<String, String>> pages() {
+        try (RedisClient client = redisClient()) {
+            return client.xrange(ns + ":pages", (StreamEntryID) null, (StreamEntryID) null).stream()
+                    .map(StreamEntry::getFields)
+                    .peek(fields -> assertThat(fields).containsEntry("task", task))
+                    .toList();
+        }
+    }
+
+    /** The URLs of the page stream's records. */
+    List<String> pageUrls() {
+        return pages().stream().map(fields -> fields.get("url")).toList();
+    }
+
+    RedisClient redisClient() {
+        return RedisClient.create(redis.host(), redis.port());
+    }
+
+    /** The site's URLs of {@code paths}. */
+    Set<String> urls(Set<String> paths) {
+        return paths.stream().map(p -> site.baseUrl() + p).collect(Collectors.toSet());
+    }
+
+    static Map<String, Integer> everyPathOnce(Set<String> paths) {
+        return paths.stream().collect(Collectors.toMap(Function.identity(), p -> 1));
+    }
+
+    /** The MiniCluster of a pipeline test class, reporting metrics to {@code metrics}. */
+    static MiniClusterExtension miniCluster(InMemoryReporter metrics) {
+        return new MiniClusterExtension(() -> {
+            Configuration conf = new Configuration();
+            conf.setString("state.backend.type", "rocksdb");
+            conf.setString("restart-strategy.type", "fixed-delay");
+            conf.setString("restart-strategy.fixed-delay.attempts", "5");
+            conf.setString("restart-strategy.fixed-delay.delay", "1 s");
+            metrics.addToConfiguration(conf);
+            return new MiniClusterResourceConfiguration.Builder()
+                    .setConfiguration(conf)
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(4)
+                    .build();
+        });
+    }
+
+    /** The sum over subtasks of a counter of a job's operators, as an in-memory reporter holds it. */
+    static long counter(InMemoryReporter metrics, JobClient job, String name) {
+        return metrics(metrics, job, name).filter(metric -> metric instanceof Counter)
+                .mapToLong(metric -> ((Counter) metric).getCount())
+                .sum();
+    }
+
+    /** The sum over subtasks of a numeric gauge of a job's operators. */
+    static long gauge(InMemoryReporter metrics, JobClient job, String name) {
+        return metrics(metrics, job, name).filter(metric -> metric instanceof Gauge)
+                .mapToLong(metric -> ((Number) ((Gauge<?>) metric).getValue()).longValue())
+                .sum();
+    }
+
+    private static Stream<Metric> metrics(InMemoryReporter metrics, JobClient job, String name) {
+        String jobId = job.getJobID().toString();
+        return metrics.getMetricsByGroup().entrySet().stream()
+                .filter(group -> jobId.equals(group.getKey().getAllVariables().get("<job_id>")))
+                .map(group -> group.getValue().get(name))
+                .filter(Objects::nonNull);
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (job != null) {
+                job.cancel().get();
+            }
+        } finally {
+            registry.close();
+            site.close();
+        }
+    }
+}

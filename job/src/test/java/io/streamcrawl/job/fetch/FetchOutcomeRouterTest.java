@@ -1,0 +1,128 @@
+package io.streamcrawl.job.fetch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.streamcrawl.job.frontier.EntryKind;
+import io.streamcrawl.job.frontier.FrontierEntry;
+import io.streamcrawl.job.frontier.HostFeedback;
+import io.streamcrawl.job.frontier.HostSignal;
+import io.streamcrawl.job.url.TaskScope;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class FetchOutcomeRouterTest {
+    private static final TaskScope SCOPE = TaskScope.ofSeeds(List.of("http://a.org/"));
+    private static final FetchSettings SETTINGS = FetchFixtures.settings("ua", 5_000, 1_000, new String[0], 1);
+
+    private OneInputStreamOperatorTestHarness<FetchResult, FetchResult> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = ProcessFunctionTestHarnesses.forProcessFunction(new FetchOutcomeRouter(2));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void sendsADeferredPageBackToTheFrontOfItsQueueAndMakesNoPage() throws Exception {
+        FetchRequest request = page("http://a.org/x", 0);
+
+        harness.processElement(FetchResult.deferred(request), 0);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(feedback()).containsExactly(new FrontierEntry("http://a.org/x", "t", 2, 0, null)
+                .retry(HostFeedback.of(HostSignal.BUSY, 0, "deferred: host busy")));
+    }
+
+    @Test
+    void followsARedirectAsAnEntryOneStepDownTheChainUntilTheLimit() throws Exception {
+        FetchRequest first = page("http://a.org/r0", 0);
+        FetchRequest last = page("http://a.org/r5", 5);
+
+        harness.processElement(FetchFixtures.redirect(first, 301, "http://a.org/r1"), 0);
+        harness.processElement(FetchFixtures.redirect(last, 302, "http://a.org/r6"), 0);
+        harness.processElement(FetchFixtures.redirect(first, 302, "http://elsewhere.org/"), 0);
+
+        assertThat(harness.extractOutputValues()).hasSize(3);
+        assertThat(feedback()).singleElement().satisfies(entry -> {
+            assertThat(entry.url()).isEqualTo("http://a.org/r1");
+            assertThat(entry.kind()).isEqualTo(EntryKind.URL);
+            assertThat(entry.redirects()).isEqualTo(1);
+            assertThat(entry.depth()).isEqualTo(2);
+            assertThat(entry.parent()).isEqualTo("http://a.org/r0");
+        });
+    }
+
+    @Test
+    void sendsTheAnswerToARobotsRequestToItsOriginsScheduler() throws Exception {
+        FetchRequest robots = FetchFixtures.request("http://a.org/robots.txt", FetchPurpose.ROBOTS, SCOPE, SETTINGS, 0, 0,
+                false);
+        byte[] body = "User-agent: *\nDisallow: /x\n".getBytes(StandardCharsets.UTF_8);
+
+        harness.processElement(FetchFixtures.response(robots, 200, robots.url(), "text/plain", body, false, 0, 3), 0);
+        harness.processElement(FetchResult.failed(robots, FetchFailure.TIMEOUT, 0, 5_000, "timeout"), 0);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(feedback()).extracting(FrontierEntry::kind, FrontierEntry::feedback).containsExactly(
+                tuple(EntryKind.ROBOTS, HostFeedback.robots(200, null, "User-agent: *\nDisallow: /x\n")),
+                tuple(EntryKind.ROBOTS, HostFeedback.robots(0, "timeout", null)));
+    }
+
+    @Test
+    void retriesATransientFailureTwiceThenRecordsItAndSignalsEveryFailureToTheHost() throws Exception {
+        HostFeedback tooMany = new HostFeedback(HostSignal.FAILED, 429, null, null, 2_000);
+
+        harness.processElement(FetchFixtures.status(attempt("http://a.org/x", 0), 429, 2_000), 0);
+        harness.processElement(FetchFixtures.status(attempt("http://a.org/x", 1), 503, -1), 0);
+        harness.processElement(FetchResult.failed(attempt("http://a.org/x", 2), FetchFailure.TIMEOUT, 0, 5_000, "timeout"), 0);
+        harness.processElement(FetchFixtures.status(attempt("http://a.org/gone", 0), 404, -1), 0);
+
+        assertThat(harness.extractOutputValues()).extracting(FetchResult::status).containsExactly(0, 404);
+        FrontierEntry x = new FrontierEntry("http://a.org/x", "t", 2, 0, null);
+        assertThat(feedback()).containsExactly(
+                x.retryAfterFailure(tooMany),
+                attemptEntry(x, 1).retryAfterFailure(HostFeedback.of(HostSignal.FAILED, 503, null)),
+                FrontierEntry.feedback("http://a.org/x", "t", EntryKind.HOST, HostFeedback.of(HostSignal.FAILED, 0, "timeout")));
+    }
+
+    @Test
+    void reportsASuccessOnlyWhenTheSchedulerAsks() throws Exception {
+        harness.processElement(FetchFixtures.status(FetchFixtures.request(
+                "http://a.org/a", FetchPurpose.PAGE, SCOPE, SETTINGS, 0, 0, true), 404, -1), 0);
+        harness.processElement(FetchFixtures.status(page("http://a.org/b", 0), 200, -1), 0);
+
+        assertThat(feedback()).containsExactly(FrontierEntry.feedback("http://a.org/a", "t", EntryKind.HOST,
+                HostFeedback.of(HostSignal.OK, 404, null)));
+        assertThat(harness.extractOutputValues()).hasSize(2);
+    }
+
+    private static FetchRequest page(String url, int redirects) {
+        return FetchFixtures.request(url, FetchPurpose.PAGE, SCOPE, SETTINGS, redirects, 0, false);
+    }
+
+    private static FetchRequest attempt(String url, int attempt) {
+        return FetchFixtures.request(url, FetchPurpose.PAGE, SCOPE, SETTINGS, 0, attempt, false);
+    }
+
+    private static FrontierEntry attemptEntry(FrontierEntry entry, int attempt) {
+        return new FrontierEntry(entry.url(), entry.task(), entry.depth(), entry.priority(), entry.parent(), entry.kind(),
+                false, null, 0, attempt);
+    }
+
+    private List<FrontierEntry> feedback() {
+        return harness.getSideOutput(FetchOutcomeRouter.FEEDBACK) == null ? List.of()
+                : harness.getSideOutput(FetchOutcomeRouter.FEEDBACK).stream().map(StreamRecord::getValue).toList();
+    }
+}

@@ -1,0 +1,98 @@
+package io.streamcrawl.job.frontier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamcrawl.job.control.ControlPlane;
+import io.streamcrawl.job.control.TaskEvent;
+import io.streamcrawl.job.fetch.FetchRequest;
+import io.streamcrawl.job.stats.TaskStatsConfig;
+import io.streamcrawl.job.url.Hosts;
+import io.streamcrawl.testing.EtcdServerExtension;
+import io.streamcrawl.testing.RedisServerExtension;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import redis.clients.jedis.RedisClient;
+
+/**
+ * The host scheduler's keyed state through a snapshot and a restore: robots.txt rules, the
+ * seen-set and the queues carry over (the real redis-server only receives the task counters).
+ */
+class HostSchedulerITCase {
+    @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
+    @RegisterExtension static final EtcdServerExtension ETCD = new EtcdServerExtension();
+
+    private static final String SPEC = "{\"seeds\": [\"http://a.org/\"], \"politeness\": {\"delayMs\": 0}}";
+
+    @Test
+    void robotsRulesTheSeenSetAndTheQueuesSurviveARestore() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> first = harness(null)) {
+            first.processBroadcastElement(TaskEvent.spec("t", SPEC), 0);
+            first.processBroadcastElement(TaskEvent.enabled("t", true), 0);
+            first.processElement(url("http://a.org/x"), 0);
+            first.setProcessingTime(1);
+            assertThat(released(first)).containsExactly("ROBOTS http://a.org/robots.txt");
+
+            first.processElement(FrontierEntry.feedback("http://a.org/robots.txt", "t", EntryKind.ROBOTS,
+                    HostFeedback.robots(200, null, "User-agent: *\nDisallow: /private\n")), 1);
+            first.setProcessingTime(2);
+            assertThat(released(first)).containsExactly("PAGE http://a.org/x");
+
+            first.processElement(url("http://a.org/queued"), 2);
+            snapshot = first.snapshot(1, 2);
+        }
+
+        try (KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> second = harness(snapshot)) {
+            second.processElement(url("http://a.org/x"), 3);
+            second.processElement(url("http://a.org/private/secret"), 3);
+            second.processElement(url("http://a.org/y"), 3);
+            second.setProcessingTime(10);
+
+            assertThat(released(second)).as("no robots.txt request, no duplicate, no disallowed URL")
+                    .containsExactly("PAGE http://a.org/queued", "PAGE http://a.org/y");
+        }
+    }
+
+    private static KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness(
+            OperatorSubtaskState restoreFrom) throws Exception {
+        String host = REDIS.host();
+        int port = REDIS.port();
+        HostScheduler scheduler = new HostScheduler(
+                new SchedulerSettings(50, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(1)),
+                new RobotsSettings(Duration.ofHours(24), Duration.ofMinutes(10), Duration.ofMinutes(3)),
+                new BackoffSettings(3, Duration.ofSeconds(10), Duration.ofMinutes(10), Duration.ofHours(1)),
+                new TaskStatsConfig(() -> RedisClient.create(host, port), "scheduler-test:", Duration.ofMinutes(1)),
+                new ControlPlane(ETCD.endpoint(), "/scheduler-test/"), 100);
+        KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness =
+                new KeyedBroadcastOperatorTestHarness<>(
+                        new CoBroadcastWithKeyedOperator<>(scheduler, List.of(HostScheduler.TASKS)),
+                        entry -> Hosts.hostOf(entry.url()).orElse(""), Types.STRING, 128, 1, 0);
+        harness.setup();
+        if (restoreFrom != null) {
+            harness.initializeState(restoreFrom);
+        }
+        harness.open();
+        return harness;
+    }
+
+    private static FrontierEntry url(String url) {
+        return new FrontierEntry(url, "t", 0, 0, null);
+    }
+
+    /** The requests released since the last call, as "PURPOSE url". */
+    private static List<String> released(KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness) {
+        List<String> released = harness.extractOutputValues().stream()
+                .map(request -> request.purpose() + " " + request.url()).toList();
+        harness.getOutput().clear();
+        return released;
+    }
+}
