@@ -140,23 +140,50 @@ submit_job() {
   local out
   # Word splitting of BENCH_JOB_ARGS is intended: it holds --key value pairs.
   # shellcheck disable=SC2086
-  out="$(scripts/flink run -d "$JAR" --job.checkpoint-interval 10s ${BENCH_JOB_ARGS:-} 2>&1)" || die "flink run failed: $out"
-  log "job arguments: --job.checkpoint-interval 10s ${BENCH_JOB_ARGS:-}"
+  local args="--job.checkpoint-interval 10s${PARALLELISM:+ --job.parallelism $PARALLELISM} ${BENCH_JOB_ARGS:-}"
+  out="$(scripts/flink run -d "$JAR" $args 2>&1)" || die "flink run failed: $out"
+  log "job arguments: $args (jar ${JAR#"$ROOT"/})"
   JOB_ID="$(grep -oE 'JobID [0-9a-f]{32}' <<<"$out" | head -1 | cut -d' ' -f2)"
   [[ -n $JOB_ID ]] || die "no job id in: $out"
   all_running() { [[ "$(job_json | jq -r '[.vertices[].status] | unique | join(",")')" == RUNNING ]]; }
   wait_until 60 "job $JOB_ID to run" all_running || die "job $JOB_ID did not start: $(job_json | head -c 1000)"
   log "job $JOB_ID running"
+  printf 'bench: job parallelism=%s args="%s"\n' "$(job_json | jq -r '[.vertices[].parallelism] | max')" "$args"
 }
 
-# cpu_snapshot: "name ticks" of utime+stime for the processes of the pipeline (and nginx with its workers).
+# bench_spec PORT: the task spec of a crawl of the site at 127.0.0.1:PORT (one local host: no delay).
+bench_spec() {
+  printf '{"seeds": ["http://127.0.0.1:%s/"], "scope": {"allowPrivate": true},
+ "politeness": {"delayMs": 0, "maxInFlightPerHost": 64}}\n' "$1"
+}
+
+# warm_up: crawls the site at the ceiling port (another origin: its URLs are new to the measured
+# crawl, and nginx does not log them) as task "warmup", until idle.
+warm_up() {
+  local start=$SECONDS
+  bench_spec "$CEILING_PORT" >"$RUN/warmup-spec.json"
+  log "warming up: crawling http://127.0.0.1:$CEILING_PORT/ as task warmup"
+  timeout "$TIMEOUT" scripts/crawl.sh --task warmup --spec "$RUN/warmup-spec.json" --until-idle \
+    "http://127.0.0.1:$CEILING_PORT/" >"$RUN/warmup.out" || die "the warm-up crawl did not end idle within ${TIMEOUT}s"
+  printf 'bench: warmup %s (%ss)\n' "$(grep '^crawl summary:' "$RUN/warmup.out" | tail -1)" "$((SECONDS - start))"
+}
+
+# cpu_snapshot: "name ticks" of utime+stime for the processes of the pipeline (and nginx with its
+# workers), then the TaskManager's JIT compiler and GC threads (tm-jit, tm-gc) by thread name.
 cpu_snapshot() {
-  local name pid
+  local name pid t
   for name in flink-taskmanager-1 redis etcd flink-jobmanager bench-nginx; do
     pid="$(pid_of "$name")" || continue
     printf '%s %s\n' "$name" "$(for p in $pid $(pgrep -P "$pid"); do
       awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null; done | awk '{s += $1} END {print s + 0}')"
   done
+  pid="$(pid_of flink-taskmanager-1)" || return 0
+  # A thread's name is in /proc/.../comm; its stat fields count from after the name's ')'.
+  for t in /proc/"$pid"/task/*; do
+    printf '%s\t%s\n' "$(cat "$t/comm" 2>/dev/null)" "$(sed 's/.*) //' "$t/stat" 2>/dev/null | cut -d' ' -f12,13)"
+  done | awk -F'\t' '{ split($2, f, " "); v = f[1] + f[2] }
+    $1 ~ /^C[12] CompilerThre/ { jit += v } $1 ~ /^(GC Thread|G1 )/ { gc += v }
+    END { print "tm-jit", jit + 0; print "tm-gc", gc + 0 }'
 }
 
 taskmanager_id() { curl -sf --max-time 5 "$REST/taskmanagers" | jq -r '.taskmanagers[0].id'; }
@@ -248,13 +275,15 @@ report() {
     FNR == NR { before[$1] = $2; next }
     { d = ($2 - before[$1]) / tck; s[$1] = d; if ($1 ~ /taskmanager|redis|etcd/) pipe += d }
     END {
-      printf "cpu_s_per_page=%.5f cpu_s=%.1f (taskmanager=%.1f redis=%.1f etcd=%.1f); outside: jobmanager=%.1f nginx=%.1f\n",
-        pipe / pages, pipe, s["flink-taskmanager-1"], s["redis"], s["etcd"], s["flink-jobmanager"], s["bench-nginx"]
+      printf "cpu_s_per_page=%.5f cpu_s=%.1f (taskmanager=%.1f redis=%.1f etcd=%.1f); taskmanager threads: jit_compiler=%.1f gc=%.1f (threads alive at the end); outside: jobmanager=%.1f nginx=%.1f\n",
+        pipe / pages, pipe, s["flink-taskmanager-1"], s["redis"], s["etcd"], s["tm-jit"], s["tm-gc"], s["flink-jobmanager"], s["bench-nginx"]
     }' "$RUN/cpu.before" "$RUN/cpu.after")"
   echo "bench: $cpu"
 
   # Fetch latency as the job saw it (fetch_ms of every page record), and as nginx served it.
-  "${REDIS[@]}" --raw XRANGE streamcrawl:pages - + | awk 'prev == "fetch_ms" {print} {prev = $0}' >"$RUN/fetch_ms"
+  # A page record's task field comes before its fetch_ms (PageRecord's field order).
+  "${REDIS[@]}" --raw XRANGE streamcrawl:pages - + \
+    | awk -v t="$TASK" 'prev == "task" {task = $0} prev == "fetch_ms" && task == t {print} {prev = $0}' >"$RUN/fetch_ms"
   read -r f50 f99 <<<"$(percentiles "$RUN/fetch_ms")"
   read -r n50 n99 <<<"$(percentiles "$RUN/request_time")"
   printf 'bench: fetch_ms p50=%s p99=%s (job, %s page records); nginx request_ms p50=%s p99=%s\n' \
