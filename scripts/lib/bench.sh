@@ -1,5 +1,5 @@
 # The steps of scripts/bench.sh (the crawl benchmark). Source after common.sh and flink.sh;
-# uses the variables bench.sh sets (ROOT, BENCH, RUN, JAR, TASK, PORT, PAGES, SEED).
+# uses the variables bench.sh sets (ROOT, BENCH, RUN, JAR, TASK, PORT, HOSTS, ORIGINS, PAGES, SEED).
 
 JOB_ID="" SAMPLER_PID="" STARTED_SERVICES=0 STARTED_CLUSTER=0
 REDIS=(redis-cli -p "${REDIS_PORT:-16379}")
@@ -73,7 +73,8 @@ machine_line() {
 }
 
 # start_nginx SITE PORT CEILING_PORT: one worker (the crawl needs the other core), sendfile,
-# keep-alive; PORT logs every request for the exactly-once check, CEILING_PORT is for wrk.
+# keep-alive; PORT (on each of the HOSTS loopback addresses) logs every request for the
+# exactly-once check, CEILING_PORT (127.0.0.1) is for wrk and the warm-up.
 start_nginx() {
   local site="$1" port="$2" ceiling="$3" dir="$RUN/nginx" temp
   mkdir -p "$dir/temp"
@@ -94,9 +95,9 @@ http {
   keepalive_timeout 120s;
   open_file_cache max=50000 inactive=120s;
 $temp
-  log_format bench '\$msec \$status \$body_bytes_sent \$request_time \$request_uri';
+  log_format bench '\$msec \$status \$body_bytes_sent \$request_time \$request_uri \$host';
   server {
-    listen 127.0.0.1:$port;
+$(for ((i = 1; i <= HOSTS; i++)); do printf '    listen 127.0.0.%s:%s;\n' "$i" "$port"; done)
     root $site;
     access_log $dir/access.log bench buffer=256k flush=1s;
   }
@@ -107,7 +108,7 @@ $temp
   }
 }
 EOF
-  log "serving ${site#"$ROOT"/} with nginx on http://127.0.0.1:$port/"
+  log "serving ${site#"$ROOT"/} with nginx on ${ORIGINS[*]}"
   spawn bench-nginx "$dir/nginx.out" "$(nginx_bin)" -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf"
   wait_until 10 "nginx" port_open "$port" || die "nginx did not start: $(cat "$dir/error.log" "$dir/nginx.out" 2>/dev/null)"
 }
@@ -151,17 +152,17 @@ submit_job() {
   printf 'bench: job parallelism=%s args="%s"\n' "$(job_json | jq -r '[.vertices[].parallelism] | max')" "$args"
 }
 
-# bench_spec PORT: the task spec of a crawl of the site at 127.0.0.1:PORT (one local host: no delay).
+# bench_spec ORIGIN...: the task spec of a crawl of the site at these local origins (no delay).
 bench_spec() {
-  printf '{"seeds": ["http://127.0.0.1:%s/"], "scope": {"allowPrivate": true},
- "politeness": {"delayMs": 0, "maxInFlightPerHost": 64}}\n' "$1"
+  printf '{"seeds": [%s], "scope": {"allowPrivate": true},
+ "politeness": {"delayMs": 0, "maxInFlightPerHost": 64}}\n' "$(printf '"%s", ' "$@" | sed 's/, $//')"
 }
 
 # warm_up: crawls the site at the ceiling port (another origin: its URLs are new to the measured
 # crawl, and nginx does not log them) as task "warmup", until idle.
 warm_up() {
   local start=$SECONDS
-  bench_spec "$CEILING_PORT" >"$RUN/warmup-spec.json"
+  bench_spec "http://127.0.0.1:$CEILING_PORT/" >"$RUN/warmup-spec.json"
   log "warming up: crawling http://127.0.0.1:$CEILING_PORT/ as task warmup"
   timeout "$TIMEOUT" scripts/crawl.sh --task warmup --spec "$RUN/warmup-spec.json" --until-idle \
     "http://127.0.0.1:$CEILING_PORT/" >"$RUN/warmup.out" || die "the warm-up crawl did not end idle within ${TIMEOUT}s"
@@ -248,11 +249,12 @@ report() {
   grep '^crawl summary:' "$RUN/crawl.out" | tail -1 | sed 's/^/bench: /' || true
 
   # Exactly once, throughput and server-side latency, from nginx's access log.
-  analysis="$(awk -v rt="$RUN/request_time" '
-    FNR == NR { want[$1] = 1; n++; next }
+  analysis="$(awk -v rt="$RUN/request_time" -v hosts="$HOSTS" '
+    FNR == NR { for (h = 1; h <= hosts; h++) { want["127.0.0." h " " $1] = 1; n++ } next }
     {
-      if ($5 in want) {
-        c[$5]++; if (first == "" || $1 < first) first = $1; if ($1 > last) last = $1
+      page = $6 " " $5
+      if (page in want) {
+        c[page]++; if (first == "" || $1 < first) first = $1; if ($1 > last) last = $1
         bytes += $3; print $4 * 1000 > rt
       } else other++
     }
