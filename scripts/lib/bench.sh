@@ -307,6 +307,10 @@ report() {
   awk -F'[:=,]' -v p="$per_page" -v top="$top" '/^cmdstat_/ {t += $3}
     END {printf "bench: redis commands_per_page=%.2f commands=%d (%s)\n", t / p, t, top}' "$RUN/commandstats"
 
+  # Redis memory: the frontier streams are acknowledged and trimmed, so the peak follows the backlog.
+  "${REDIS[@]}" INFO memory | tr -d '\r' | awk -F: '/^used_memory:/ {u = $2} /^used_memory_peak:/ {p = $2}
+    END {printf "bench: redis used_memory_mib=%.1f used_memory_peak_mib=%.1f\n", u / 1048576, p / 1048576}'
+
   # RocksDB state per seen URL: the host scheduler's full state size in a checkpoint taken after
   # the crawl went idle, and the RocksDB files on disk.
   local cp vertex state seen db_bytes
