@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * Brings URLs to the one normal form the crawl deduplicates, fingerprints and shards on, with
  * crawler-commons' {@link BasicURLNormalizer}: fragment dropped, scheme and host lower-cased,
  * IDN hosts in punycode, default port removed, dot segments resolved, percent-encoding
- * normalized, query parameters sorted.
+ * normalized, query parameters sorted. URLs already in that form, most links once resolved, are
+ * recognized in one pass ({@link NormalForm}) instead of being parsed several times over.
  *
  * <p>Only absolute {@code http} and {@code https} URLs with a host are valid; anything else
  * (mailto, javascript, relative, garbage) yields an empty result. Thread-safe: the underlying
