@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark of the whole crawl on this machine, and the JMH benchmarks of its hot paths.
-#   scripts/bench.sh [--pages N] [--seed S] [--build]   crawl a generated site end to end
+#   scripts/bench.sh [--pages N] [--seed S] [-p N] [--hosts N] [--warmup] [--build]   crawl a generated site
 #   scripts/bench.sh jmh [JMH options...]               JMH benchmarks (e.g. jmh -f 1 Serialization)
 # The crawl benchmark generates a documentation-like site (default 10,000 pages, cached in
 # .local/bench/), serves it with nginx on 127.0.0.1:BENCH_PORT (default 18090), measures the
@@ -10,7 +10,14 @@
 # Everything it started is stopped at the end. It refuses to run while the local cluster or
 # services are up. nginx, wrk and jq are installed with apt-get when missing.
 # BENCH_TIMEOUT (default 420) bounds the crawl in seconds; BENCH_JOB_ARGS adds job arguments for
-# before/after comparisons, e.g. BENCH_JOB_ARGS="--frontier.recent-links 0".
+# before/after comparisons, e.g. BENCH_JOB_ARGS="--frontier.recent-links 0"; BENCH_JAR runs another
+# build of the job jar (e.g. one built from an older commit). -p sets the job's parallelism
+# (default: parallelism.default of config/flink/config.yaml, 2). --warmup first crawls the same site
+# under another origin (the ceiling port), so that the measured crawl runs JIT-compiled code: the
+# figures of a long-running crawl rather than of a job's first seconds. --hosts N serves the site
+# under N hosts (127.0.0.1 .. 127.0.0.N, each a full copy: N x pages), for the scaling run: the
+# scheduler is keyed by host, so one host is crawled by one subtask whatever the parallelism
+# (127.0.0.1 and 127.0.0.2 fall on different subtasks at parallelism 2).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/lib/common.sh"
@@ -26,24 +33,30 @@ if [[ ${1:-} == jmh ]]; then
   exit
 fi
 
-PAGES=10000 SEED=42 BUILD=0
+PAGES=10000 SEED=42 BUILD=0 PARALLELISM="" WARMUP=0 HOSTS=1
 while (($#)); do
   case "$1" in
     --pages) [[ $# -ge 2 ]] || usage; PAGES="$2"; shift 2 ;;
     --seed) [[ $# -ge 2 ]] || usage; SEED="$2"; shift 2 ;;
+    -p|--parallelism) [[ $# -ge 2 ]] || usage; PARALLELISM="$2"; shift 2 ;;
+    --hosts) [[ $# -ge 2 ]] || usage; HOSTS="$2"; shift 2 ;;
+    --warmup) WARMUP=1; shift ;;
     --build) BUILD=1; shift ;;
     *) usage ;;
   esac
 done
-[[ $PAGES =~ ^[1-9][0-9]*$ && $SEED =~ ^[0-9]+$ ]] || usage
+[[ $PAGES =~ ^[1-9][0-9]*$ && $SEED =~ ^[0-9]+$ && $PARALLELISM =~ ^([1-9][0-9]*)?$ && $HOSTS =~ ^[1-9][0-9]?$ ]] || usage
 
 PORT="${BENCH_PORT:-18090}"
 CEILING_PORT=$((PORT + 1))         # same site, no access log: for wrk only
 TIMEOUT="${BENCH_TIMEOUT:-420}"
 BENCH="$LOCAL/bench"
 RUN="$BENCH/run"                   # this run's logs, nginx prefix, services data, samples
-JAR="$ROOT/job/target/crawler-job.jar"
+JAR="${BENCH_JAR:-$ROOT/job/target/crawler-job.jar}"
+[[ -z ${BENCH_JAR:-} || -f $JAR ]] || die "BENCH_JAR: no such file: $JAR"
 TASK=bench
+ORIGINS=()
+for ((i = 1; i <= HOSTS; i++)); do ORIGINS+=("http://127.0.0.$i:$PORT/"); done
 T0=$SECONDS
 
 source "$ROOT/scripts/lib/bench.sh"
@@ -70,17 +83,17 @@ STARTED_CLUSTER=1
 scripts/flink-cluster.sh start
 REST="$(flink_rest_url)"
 submit_job
+((WARMUP)) && warm_up
 
 redis-cli -p "${REDIS_PORT:-16379}" CONFIG RESETSTAT >/dev/null
 cpu_snapshot >"$RUN/cpu.before"
 start_sampler
 
-printf '{"seeds": ["http://127.0.0.1:%s/"], "scope": {"allowPrivate": true},
- "politeness": {"delayMs": 0, "maxInFlightPerHost": 64}}\n' "$PORT" >"$RUN/spec.json"
-log "crawling http://127.0.0.1:$PORT/ until idle (at most ${TIMEOUT}s)"
+bench_spec "${ORIGINS[@]}" >"$RUN/spec.json"
+log "crawling ${ORIGINS[*]} until idle (at most ${TIMEOUT}s)"
 crawl_status=0
 timeout "$TIMEOUT" scripts/crawl.sh --task "$TASK" --spec "$RUN/spec.json" --until-idle \
-  "http://127.0.0.1:$PORT/" | tee "$RUN/crawl.out" || crawl_status=$?
+  "${ORIGINS[@]}" | tee "$RUN/crawl.out" || crawl_status=$?
 
 cpu_snapshot >"$RUN/cpu.after"
 redis-cli -p "${REDIS_PORT:-16379}" INFO commandstats >"$RUN/commandstats"

@@ -1,5 +1,5 @@
 # The steps of scripts/bench.sh (the crawl benchmark). Source after common.sh and flink.sh;
-# uses the variables bench.sh sets (ROOT, BENCH, RUN, JAR, TASK, PORT, PAGES, SEED).
+# uses the variables bench.sh sets (ROOT, BENCH, RUN, JAR, TASK, PORT, HOSTS, ORIGINS, PAGES, SEED).
 
 JOB_ID="" SAMPLER_PID="" STARTED_SERVICES=0 STARTED_CLUSTER=0
 REDIS=(redis-cli -p "${REDIS_PORT:-16379}")
@@ -73,7 +73,8 @@ machine_line() {
 }
 
 # start_nginx SITE PORT CEILING_PORT: one worker (the crawl needs the other core), sendfile,
-# keep-alive; PORT logs every request for the exactly-once check, CEILING_PORT is for wrk.
+# keep-alive; PORT (on each of the HOSTS loopback addresses) logs every request for the
+# exactly-once check, CEILING_PORT (127.0.0.1) is for wrk and the warm-up.
 start_nginx() {
   local site="$1" port="$2" ceiling="$3" dir="$RUN/nginx" temp
   mkdir -p "$dir/temp"
@@ -94,9 +95,9 @@ http {
   keepalive_timeout 120s;
   open_file_cache max=50000 inactive=120s;
 $temp
-  log_format bench '\$msec \$status \$body_bytes_sent \$request_time \$request_uri';
+  log_format bench '\$msec \$status \$body_bytes_sent \$request_time \$request_uri \$host';
   server {
-    listen 127.0.0.1:$port;
+$(for ((i = 1; i <= HOSTS; i++)); do printf '    listen 127.0.0.%s:%s;\n' "$i" "$port"; done)
     root $site;
     access_log $dir/access.log bench buffer=256k flush=1s;
   }
@@ -107,7 +108,7 @@ $temp
   }
 }
 EOF
-  log "serving ${site#"$ROOT"/} with nginx on http://127.0.0.1:$port/"
+  log "serving ${site#"$ROOT"/} with nginx on ${ORIGINS[*]}"
   spawn bench-nginx "$dir/nginx.out" "$(nginx_bin)" -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf"
   wait_until 10 "nginx" port_open "$port" || die "nginx did not start: $(cat "$dir/error.log" "$dir/nginx.out" 2>/dev/null)"
 }
@@ -140,23 +141,50 @@ submit_job() {
   local out
   # Word splitting of BENCH_JOB_ARGS is intended: it holds --key value pairs.
   # shellcheck disable=SC2086
-  out="$(scripts/flink run -d "$JAR" --job.checkpoint-interval 10s ${BENCH_JOB_ARGS:-} 2>&1)" || die "flink run failed: $out"
-  log "job arguments: --job.checkpoint-interval 10s ${BENCH_JOB_ARGS:-}"
+  local args="--job.checkpoint-interval 10s${PARALLELISM:+ --job.parallelism $PARALLELISM} ${BENCH_JOB_ARGS:-}"
+  out="$(scripts/flink run -d "$JAR" $args 2>&1)" || die "flink run failed: $out"
+  log "job arguments: $args (jar ${JAR#"$ROOT"/})"
   JOB_ID="$(grep -oE 'JobID [0-9a-f]{32}' <<<"$out" | head -1 | cut -d' ' -f2)"
   [[ -n $JOB_ID ]] || die "no job id in: $out"
   all_running() { [[ "$(job_json | jq -r '[.vertices[].status] | unique | join(",")')" == RUNNING ]]; }
   wait_until 60 "job $JOB_ID to run" all_running || die "job $JOB_ID did not start: $(job_json | head -c 1000)"
   log "job $JOB_ID running"
+  printf 'bench: job parallelism=%s args="%s"\n' "$(job_json | jq -r '[.vertices[].parallelism] | max')" "$args"
 }
 
-# cpu_snapshot: "name ticks" of utime+stime for the processes of the pipeline (and nginx with its workers).
+# bench_spec ORIGIN...: the task spec of a crawl of the site at these local origins (no delay).
+bench_spec() {
+  printf '{"seeds": [%s], "scope": {"allowPrivate": true},
+ "politeness": {"delayMs": 0, "maxInFlightPerHost": 64}}\n' "$(printf '"%s", ' "$@" | sed 's/, $//')"
+}
+
+# warm_up: crawls the site at the ceiling port (another origin: its URLs are new to the measured
+# crawl, and nginx does not log them) as task "warmup", until idle.
+warm_up() {
+  local start=$SECONDS
+  bench_spec "http://127.0.0.1:$CEILING_PORT/" >"$RUN/warmup-spec.json"
+  log "warming up: crawling http://127.0.0.1:$CEILING_PORT/ as task warmup"
+  timeout "$TIMEOUT" scripts/crawl.sh --task warmup --spec "$RUN/warmup-spec.json" --until-idle \
+    "http://127.0.0.1:$CEILING_PORT/" >"$RUN/warmup.out" || die "the warm-up crawl did not end idle within ${TIMEOUT}s"
+  printf 'bench: warmup %s (%ss)\n' "$(grep '^crawl summary:' "$RUN/warmup.out" | tail -1)" "$((SECONDS - start))"
+}
+
+# cpu_snapshot: "name ticks" of utime+stime for the processes of the pipeline (and nginx with its
+# workers), then the TaskManager's JIT compiler and GC threads (tm-jit, tm-gc) by thread name.
 cpu_snapshot() {
-  local name pid
+  local name pid t
   for name in flink-taskmanager-1 redis etcd flink-jobmanager bench-nginx; do
     pid="$(pid_of "$name")" || continue
     printf '%s %s\n' "$name" "$(for p in $pid $(pgrep -P "$pid"); do
       awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null; done | awk '{s += $1} END {print s + 0}')"
   done
+  pid="$(pid_of flink-taskmanager-1)" || return 0
+  # A thread's name is in /proc/.../comm; its stat fields count from after the name's ')'.
+  for t in /proc/"$pid"/task/*; do
+    printf '%s\t%s\n' "$(cat "$t/comm" 2>/dev/null)" "$(sed 's/.*) //' "$t/stat" 2>/dev/null | cut -d' ' -f12,13)"
+  done | awk -F'\t' '{ split($2, f, " "); v = f[1] + f[2] }
+    $1 ~ /^C[12] CompilerThre/ { jit += v } $1 ~ /^(GC Thread|G1 )/ { gc += v }
+    END { print "tm-jit", jit + 0; print "tm-gc", gc + 0 }'
 }
 
 taskmanager_id() { curl -sf --max-time 5 "$REST/taskmanagers" | jq -r '.taskmanagers[0].id'; }
@@ -221,11 +249,12 @@ report() {
   grep '^crawl summary:' "$RUN/crawl.out" | tail -1 | sed 's/^/bench: /' || true
 
   # Exactly once, throughput and server-side latency, from nginx's access log.
-  analysis="$(awk -v rt="$RUN/request_time" '
-    FNR == NR { want[$1] = 1; n++; next }
+  analysis="$(awk -v rt="$RUN/request_time" -v hosts="$HOSTS" '
+    FNR == NR { for (h = 1; h <= hosts; h++) { want["127.0.0." h " " $1] = 1; n++ } next }
     {
-      if ($5 in want) {
-        c[$5]++; if (first == "" || $1 < first) first = $1; if ($1 > last) last = $1
+      page = $6 " " $5
+      if (page in want) {
+        c[page]++; if (first == "" || $1 < first) first = $1; if ($1 > last) last = $1
         bytes += $3; print $4 * 1000 > rt
       } else other++
     }
@@ -248,13 +277,15 @@ report() {
     FNR == NR { before[$1] = $2; next }
     { d = ($2 - before[$1]) / tck; s[$1] = d; if ($1 ~ /taskmanager|redis|etcd/) pipe += d }
     END {
-      printf "cpu_s_per_page=%.5f cpu_s=%.1f (taskmanager=%.1f redis=%.1f etcd=%.1f); outside: jobmanager=%.1f nginx=%.1f\n",
-        pipe / pages, pipe, s["flink-taskmanager-1"], s["redis"], s["etcd"], s["flink-jobmanager"], s["bench-nginx"]
+      printf "cpu_s_per_page=%.5f cpu_s=%.1f (taskmanager=%.1f redis=%.1f etcd=%.1f); taskmanager threads: jit_compiler=%.1f gc=%.1f (threads alive at the end); outside: jobmanager=%.1f nginx=%.1f\n",
+        pipe / pages, pipe, s["flink-taskmanager-1"], s["redis"], s["etcd"], s["tm-jit"], s["tm-gc"], s["flink-jobmanager"], s["bench-nginx"]
     }' "$RUN/cpu.before" "$RUN/cpu.after")"
   echo "bench: $cpu"
 
   # Fetch latency as the job saw it (fetch_ms of every page record), and as nginx served it.
-  "${REDIS[@]}" --raw XRANGE streamcrawl:pages - + | awk 'prev == "fetch_ms" {print} {prev = $0}' >"$RUN/fetch_ms"
+  # A page record's task field comes before its fetch_ms (PageRecord's field order).
+  "${REDIS[@]}" --raw XRANGE streamcrawl:pages - + \
+    | awk -v t="$TASK" 'prev == "task" {task = $0} prev == "fetch_ms" && task == t {print} {prev = $0}' >"$RUN/fetch_ms"
   read -r f50 f99 <<<"$(percentiles "$RUN/fetch_ms")"
   read -r n50 n99 <<<"$(percentiles "$RUN/request_time")"
   printf 'bench: fetch_ms p50=%s p99=%s (job, %s page records); nginx request_ms p50=%s p99=%s\n' \
@@ -275,6 +306,10 @@ report() {
     | awk -v p="$per_page" 'NR <= 6 {printf "%s%s=%.2f", (NR > 1 ? " " : ""), $1, $2 / p}')"
   awk -F'[:=,]' -v p="$per_page" -v top="$top" '/^cmdstat_/ {t += $3}
     END {printf "bench: redis commands_per_page=%.2f commands=%d (%s)\n", t / p, t, top}' "$RUN/commandstats"
+
+  # Redis memory: the frontier streams are acknowledged and trimmed, so the peak follows the backlog.
+  "${REDIS[@]}" INFO memory | tr -d '\r' | awk -F: '/^used_memory:/ {u = $2} /^used_memory_peak:/ {p = $2}
+    END {printf "bench: redis used_memory_mib=%.1f used_memory_peak_mib=%.1f\n", u / 1048576, p / 1048576}'
 
   # RocksDB state per seen URL: the host scheduler's full state size in a checkpoint taken after
   # the crawl went idle, and the RocksDB files on disk.

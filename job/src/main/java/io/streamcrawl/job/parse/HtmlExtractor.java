@@ -1,5 +1,6 @@
 package io.streamcrawl.job.parse;
 
+import io.streamcrawl.job.url.LinkResolver;
 import io.streamcrawl.job.url.UrlNormalizer;
 import okhttp3.MediaType;
 import org.jsoup.Jsoup;
@@ -57,12 +58,13 @@ final class HtmlExtractor {
             title = title.substring(0, MAX_TITLE_CHARS);
         }
         Set<String> links = new LinkedHashSet<>();
+        LinkResolver resolver = new LinkResolver();
         for (Element anchor : document.select("a[href]")) {
             if (links.size() >= maxLinks) {
                 break;
             }
             // baseUri() is the <base href> when the page has one, else the page's URL.
-            UrlNormalizer.resolve(anchor.baseUri(), anchor.attr("href")).filter(keep).ifPresent(links::add);
+            resolver.resolve(anchor.baseUri(), anchor.attr("href")).filter(keep).ifPresent(links::add);
         }
         Element canonical = document.selectFirst("link[rel=canonical][href]");
         String canonicalUrl = canonical == null

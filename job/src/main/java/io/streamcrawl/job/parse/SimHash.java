@@ -27,19 +27,17 @@ public final class SimHash {
         if (words.length == 0) {
             return OptionalLong.empty();
         }
-        int[] weights = new int[Long.SIZE];
+        // A bit of the fingerprint is set when more features have it set than not: count the ones.
+        BitCounts ones = new BitCounts();
         int width = Math.min(SHINGLE, words.length);
-        long[] shingle = new long[width];
-        for (int start = 0; start + width <= words.length; start++) {
-            System.arraycopy(words, start, shingle, 0, width);
-            long feature = MurmurHash3.hash(shingle, SEED)[0];
-            for (int bit = 0; bit < Long.SIZE; bit++) {
-                weights[bit] += ((feature >>> bit) & 1L) == 1L ? 1 : -1;
-            }
+        int features = words.length - width + 1;
+        for (int start = 0; start < features; start++) {
+            ones.add(MurmurHash3.hash(words, start, width, SEED)[0]);
         }
+        int[] counts = ones.counts();
         long fingerprint = 0;
         for (int bit = 0; bit < Long.SIZE; bit++) {
-            if (weights[bit] > 0) {
+            if (2 * counts[bit] > features) {
                 fingerprint |= 1L << bit;
             }
         }
@@ -58,9 +56,30 @@ public final class SimHash {
 
     private static long[] wordHashes(String text) {
         long[] hashes = new long[16];
+        char[] lowerCase = new char[32];
         int count = 0;
         int i = 0;
         while (i < text.length()) {
+            if (count == hashes.length) {
+                hashes = Arrays.copyOf(hashes, count * 2);
+            }
+            // Most text is ASCII: lower-case its words into one buffer instead of a String each.
+            int asciiEnd = i;
+            while (asciiEnd < text.length() && isAsciiLetterOrDigit(text.charAt(asciiEnd))) {
+                asciiEnd++;
+            }
+            if (asciiEnd > i && (asciiEnd == text.length() || text.charAt(asciiEnd) < 128)) {
+                if (asciiEnd - i > lowerCase.length) {
+                    lowerCase = new char[asciiEnd - i];
+                }
+                for (int k = i; k < asciiEnd; k++) {
+                    char c = text.charAt(k);
+                    lowerCase[k - i] = c <= 'Z' && c >= 'A' ? (char) (c + ('a' - 'A')) : c;
+                }
+                hashes[count++] = MurmurHash3.hash(lowerCase, 0, asciiEnd - i, SEED)[0];
+                i = asciiEnd;
+                continue;
+            }
             int codePoint = text.codePointAt(i);
             if (!Character.isLetterOrDigit(codePoint)) {
                 i += Character.charCount(codePoint);
@@ -76,12 +95,63 @@ public final class SimHash {
                     end += Character.charCount(next);
                 }
             }
-            if (count == hashes.length) {
-                hashes = Arrays.copyOf(hashes, count * 2);
-            }
             hashes[count++] = MurmurHash3.hash(text.substring(i, end).toLowerCase(Locale.ROOT).toCharArray(), SEED)[0];
             i = end;
         }
         return Arrays.copyOf(hashes, count);
+    }
+
+    private static boolean isAsciiLetterOrDigit(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
+    }
+
+    /**
+     * How many of the added values have each of the 64 bits set, counted eight bits at a time: a
+     * byte of a value is spread into eight byte-wide counters of one long by a table lookup, and
+     * the counters are emptied into ints before they can overflow. A bit at a time costs 64 steps
+     * per value, and that was most of the fingerprint's cost.
+     */
+    private static final class BitCounts {
+        private static final long[] SPREAD = new long[256];
+        private static final int FLUSH_EVERY = 255;
+
+        static {
+            for (int b = 0; b < 256; b++) {
+                for (int bit = 0; bit < 8; bit++) {
+                    if ((b >>> bit & 1) == 1) {
+                        SPREAD[b] |= 1L << (8 * bit);
+                    }
+                }
+            }
+        }
+
+        private final long[] counters = new long[8];
+        private final int[] counts = new int[Long.SIZE];
+        private int pending;
+
+        void add(long value) {
+            for (int b = 0; b < 8; b++) {
+                counters[b] += SPREAD[(int) (value >>> (8 * b)) & 0xff];
+            }
+            if (++pending == FLUSH_EVERY) {
+                flush();
+            }
+        }
+
+        /** The count of each bit, lowest first. */
+        int[] counts() {
+            flush();
+            return counts;
+        }
+
+        private void flush() {
+            for (int b = 0; b < 8; b++) {
+                for (int bit = 0; bit < 8; bit++) {
+                    counts[8 * b + bit] += (int) (counters[b] >>> (8 * bit)) & 0xff;
+                }
+                counters[b] = 0;
+            }
+            pending = 0;
+        }
     }
 }

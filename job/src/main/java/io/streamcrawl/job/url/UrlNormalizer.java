@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * Brings URLs to the one normal form the crawl deduplicates, fingerprints and shards on, with
  * crawler-commons' {@link BasicURLNormalizer}: fragment dropped, scheme and host lower-cased,
  * IDN hosts in punycode, default port removed, dot segments resolved, percent-encoding
- * normalized, query parameters sorted.
+ * normalized, query parameters sorted. URLs already in that form, most links once resolved, are
+ * recognized in one pass ({@link NormalForm}) instead of being parsed several times over.
  *
  * <p>Only absolute {@code http} and {@code https} URLs with a host are valid; anything else
  * (mailto, javascript, relative, garbage) yields an empty result. Thread-safe: the underlying
@@ -33,11 +34,18 @@ public final class UrlNormalizer {
         if (url == null) {
             return Optional.empty();
         }
-        String candidate = TAB_OR_NEWLINE.matcher(url).replaceAll("").strip();
+        String candidate = withoutTabsAndNewlines(url).strip();
         // BasicURLNormalizer prefixes http:// to scheme-less input; here that input is invalid.
         if (!HTTP_SCHEME.matcher(candidate).find()) {
             return Optional.empty();
         }
+        int fragment = candidate.indexOf('#');
+        String withoutFragment = fragment < 0 ? candidate : candidate.substring(0, fragment);
+        return NormalForm.isNormal(withoutFragment) ? Optional.of(withoutFragment) : normalizeFully(candidate);
+    }
+
+    /** What {@link #normalize} gives for a stripped URL with an http(s) scheme, without the shortcut. */
+    static Optional<String> normalizeFully(String candidate) {
         String normalized;
         try {
             normalized = NORMALIZER.filter(candidate);
@@ -53,22 +61,77 @@ public final class UrlNormalizer {
     /**
      * Resolves {@code href} against the absolute URL {@code base} (as a browser does for a link
      * on the page at {@code base}) and normalizes the result; empty when either is invalid or the
-     * result is not an http(s) URL.
+     * result is not an http(s) URL. {@link LinkResolver} does the same for the many links of a page.
      */
     public static Optional<String> resolve(String base, String href) {
         if (base == null || href == null) {
             return Optional.empty();
         }
-        String relative = TAB_OR_NEWLINE.matcher(href).replaceAll("").strip();
+        return parseBase(base).flatMap(baseUrl -> resolveAgainst(baseUrl, href));
+    }
+
+    /** The base URL links are resolved against; empty when it is not a URL. */
+    static Optional<URL> parseBase(String base) {
         try {
-            URL baseUrl = new URL(base);
+            return Optional.of(new URL(base));
+        } catch (MalformedURLException e) {
+            return Optional.empty();
+        }
+    }
+
+    static Optional<String> resolveAgainst(URL base, String href) {
+        String relative = withoutTabsAndNewlines(href).strip();
+        if (hasOtherScheme(relative)) {
+            return Optional.empty();
+        }
+        try {
             // java.net.URL resolves "?q" against the base's directory (RFC 2396); RFC 3986 keeps the path.
             if (relative.startsWith("?")) {
-                relative = baseUrl.getPath() + relative;
+                relative = base.getPath() + relative;
             }
-            return normalize(new URL(baseUrl, relative).toExternalForm());
+            return normalize(new URL(base, relative).toExternalForm());
         } catch (MalformedURLException | IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Whether an href starts with a scheme other than http and https (mailto:, javascript:, tel:,
+     * ...), which java.net.URL would either refuse with an exception or give a URL normalize()
+     * refuses: skipping them early saves both. The scheme is what java.net.URL takes for one: the
+     * text before the first ':' that comes before any '/', when it is a valid scheme name.
+     */
+    private static boolean hasOtherScheme(String href) {
+        if (href.regionMatches(true, 0, "url:", 0, 4)) {
+            return false; // java.net.URL drops this prefix: leave such links to it
+        }
+        int colon = href.indexOf(':');
+        if (colon <= 0 || !isLetter(href.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < colon; i++) {
+            char c = href.charAt(i);
+            if (c == '/') {
+                return false;
+            }
+            if (!isLetter(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.') {
+                return false;
+            }
+        }
+        String scheme = href.substring(0, colon);
+        return !scheme.equalsIgnoreCase("http") && !scheme.equalsIgnoreCase("https");
+    }
+
+    private static boolean isLetter(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+    }
+
+    private static String withoutTabsAndNewlines(String s) {
+        boolean any = false;
+        for (int i = 0; i < s.length() && !any; i++) {
+            char c = s.charAt(i);
+            any = c == '\t' || c == '\n' || c == '\r';
+        }
+        return any ? TAB_OR_NEWLINE.matcher(s).replaceAll("") : s;
     }
 }

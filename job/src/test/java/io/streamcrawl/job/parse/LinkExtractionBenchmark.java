@@ -20,12 +20,14 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
  * JMH: parsing one page of the benchmark site of about 25 KB with about 100 links, as the page
  * parser does it ({@link HtmlExtractor}: jsoup parse, title, every {@code a[href]} resolved,
- * normalized, scope-filtered and de-duplicated), and jsoup's parse alone for comparison.
+ * normalized, scope-filtered and de-duplicated), and jsoup's parse alone for comparison; and the
+ * SimHash the page parser computes of the page's text for near-duplicate detection.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,6 +42,7 @@ public class LinkExtractionBenchmark {
     private byte[] body;
     private String pageUrl;
     private TaskScope scope;
+    private String text;
 
     @Setup
     public void setUp() {
@@ -54,7 +57,9 @@ public class LinkExtractionBenchmark {
         pageUrl = ORIGIN + graph.pathOf(page);
         scope = TaskScope.ofSeeds(List.of(ORIGIN + "/"));
         HtmlContent content = HtmlExtractor.extract(body, "text/html; charset=utf-8", pageUrl, scope::allows, 10_000, 100_000);
-        System.out.printf("%npage %s: %d bytes, %d distinct in-scope links%n", pageUrl, body.length, content.links().size());
+        text = content.text();
+        System.out.printf("%npage %s: %d bytes, %d distinct in-scope links, %d characters of text%n",
+                pageUrl, body.length, content.links().size(), text.length());
     }
 
     @Benchmark
@@ -65,5 +70,10 @@ public class LinkExtractionBenchmark {
     @Benchmark
     public Document jsoupParseOnly() throws IOException {
         return Jsoup.parse(new ByteArrayInputStream(body), "UTF-8", pageUrl);
+    }
+
+    @Benchmark
+    public OptionalLong simHashOfText() {
+        return SimHash.of(text);
     }
 }

@@ -1,6 +1,8 @@
 package io.streamcrawl.job.parse;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +39,34 @@ class SimHashTest {
 
         assertThat(SimHash.of(text)).isNotEqualTo(SimHash.of("\u722c\u866b\u6293"));
         assertThat(SimHash.of(text)).isEqualTo(SimHash.of(String.join(" ", text.split(""))));
+    }
+
+    /** Fingerprints are published in page records and compared across crawls: they must never change. */
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', value = {
+        "f3bcfdcb851ba533 | Hello, World! Streams of pages.",
+        "65de8a50a507b732 | one",
+        "9008622847401098 | ΟΔΟΣ ΣΟΦΟΣ Σ ὈΔΥΣΣΕΎΣ",
+        "08e93257df1e98ba | İstanbul DİYARBAKIR ısparta",
+        "653791af71f33327 | Café Crème brûlée 2024 naïve",
+        "0da0400404421003 | 爬虫抓取网页",
+        "288c6f37ecdd8e87 | MiXeD CaSe ASCII text_with-punctuation 42",
+    })
+    void keepsItsFingerprints(String hex, String text) {
+        assertThat(SimHash.hex(SimHash.of(text).getAsLong())).isEqualTo(hex);
+    }
+
+    @Test
+    void keepsTheFingerprintOfALongMixedText() {
+        Random random = new Random(3);
+        String[] unusual = {"Ærø", "ΣΟΦΟΣ", "İzmir", "straße", "x²", "٣٤", "ǅemal", "𝔘𝔫𝔦", "中文", "ﬁne"};
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 3_000; i++) {
+            int kind = random.nextInt(20);
+            String word = kind == 0 ? unusual[random.nextInt(unusual.length)] : (kind < 4 ? "Word" : "w") + random.nextInt(700);
+            text.append(word).append(kind % 5 == 0 ? ", " : kind % 7 == 0 ? ".\n" : " ");
+        }
+        assertThat(SimHash.hex(SimHash.of(text.toString()).getAsLong())).isEqualTo("98c37c8b8d628667");
     }
 
     @Test
