@@ -323,8 +323,9 @@ class AsyncFetcherTest {
         fetcher.asyncInvoke(request(site.baseUrl() + "/hold", oneAtATime), resultFuture(held));
         fetcher.asyncInvoke(request(site.urlOf(5), oneAtATime), resultFuture(next));
         await().atMost(Duration.ofSeconds(5)).until(() -> site.requestCount("/hold") == 1);
-        Thread.sleep(500);
-        assertThat(site.requestCount(TestSite.pathOf(5))).as("waits for the host's only slot").isZero();
+        // Waits for the host's only slot.
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                .until(() -> site.requestCount(TestSite.pathOf(5)) == 0);
         release.countDown();
 
         assertThat(single(held.get(10, TimeUnit.SECONDS)).status()).isEqualTo(200);
