@@ -37,6 +37,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -56,8 +57,9 @@ import static org.apache.flink.util.Preconditions.checkState;
  * closed and re-created from the last revision handed to Flink, after a doubling back-off
  * ({@link EtcdWatchSourceOptions#RETRY_INITIAL_BACKOFF}). If etcd can no longer replay that history
  * (compaction, or a cluster restored to an older revision), the prefix is read again and the watch
- * continues from there; that read emits PUTs for current keys only, never DELETEs, so a consumer
- * must treat PUTs as authoritative state rather than deltas.
+ * continues from there. That read is compared with the {@link KnownKeys} (restored from the
+ * split): it emits a PUT for each key that is new or has another mod revision, a DELETE for each
+ * known key that is gone, and nothing for unchanged keys.
  */
 @Internal
 public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord, EtcdPrefixSplit> {
@@ -96,6 +98,7 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
     private long readKeys;
     @Nullable private Watch.Watcher watcher;
     private int failuresInARow;
+    private KnownKeys known = new KnownKeys(Map.of());
 
     public EtcdPrefixSplitReader(Configuration config, EtcdSourceReaderMetrics metrics) {
         this.metrics = metrics;
@@ -153,6 +156,7 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
             splitId = split.splitId();
             prefix = utf8(split.prefix());
             handedOverThrough = split.revision();
+            known = new KnownKeys(split.knownKeys());
             metrics.handedOverThrough(handedOverThrough);
             if (split.hasRevision()) {
                 LOG.info("Resuming etcd prefix '{}' from revision {}", split.prefix(), split.revision() + 1);
@@ -234,9 +238,10 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
     private void onPage(GetResponse response, List<EtcdSourceRecord> out) {
         if (readRevision == NO_REVISION) {
             readRevision = response.getHeader().getRevision();
+            known.startRead();
         }
         List<KeyValue> kvs = response.getKvs();
-        out.addAll(EtcdRecords.fromRead(kvs));
+        out.addAll(EtcdRecords.fromRead(kvs, known));
         readKeys += kvs.size();
         failuresInARow = 0;
         if (response.isMore() && !kvs.isEmpty()) {
@@ -244,6 +249,7 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
             requestPage();
             return;
         }
+        out.addAll(EtcdRecords.deletedBefore(known.endRead(), readRevision));
         out.add(EtcdSourceRecord.position(readRevision));
         LOG.info("Read {} keys under etcd prefix '{}' at revision {}", readKeys, splitId, readRevision);
         metrics.prefixRead();
@@ -272,6 +278,7 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
                             + " was restored or replaced. Reading the prefix again.",
                     headerRevision, handedOverThrough, splitId);
             metrics.resync();
+            known.forgetRevisions();
             readAgain();
             return;
         }
@@ -287,6 +294,11 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
     private void onWatchEvents(List<WatchEvent> events, List<EtcdSourceRecord> out) {
         List<EtcdSourceRecord> records = EtcdRecords.fromWatch(events, handedOverThrough);
         if (!records.isEmpty()) {
+            for (EtcdSourceRecord record : records) {
+                if (record.event() != null) {
+                    known.apply(record.event());
+                }
+            }
             out.addAll(records);
             setHandedOverThrough(records.get(records.size() - 1).positionAfter());
         }
@@ -304,8 +316,8 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
                         + " current revision", readRevision, splitId);
             } else {
                 LOG.warn("etcd compacted the history of prefix '{}' after revision {} ({}): changes since then"
-                                + " cannot be replayed. Reading the prefix again: current keys are emitted as PUT,"
-                                + " keys deleted meanwhile get no DELETE.",
+                                + " cannot be replayed. Reading the prefix again: changed keys are emitted as PUT,"
+                                + " keys deleted meanwhile as DELETE at the read's revision.",
                         splitId, handedOverThrough, cause.getMessage());
             }
             readAgain();

@@ -2,6 +2,7 @@ package io.streamcrawl.connectors.etcd.reader;
 
 import static io.streamcrawl.connectors.etcd.reader.EtcdSourceRecord.KEEP_POSITION;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 import static org.awaitility.Awaitility.await;
 
 import io.etcd.jetcd.ByteSequence;
@@ -14,6 +15,8 @@ import io.streamcrawl.connectors.etcd.EtcdKeyEvent;
 import io.streamcrawl.connectors.etcd.EtcdWatchSourceOptions;
 import io.streamcrawl.connectors.etcd.metrics.EtcdSourceReaderMetrics;
 import io.streamcrawl.connectors.etcd.split.EtcdPrefixSplit;
+import io.streamcrawl.connectors.etcd.split.EtcdPrefixSplitSerializer;
+import io.streamcrawl.connectors.etcd.split.EtcdPrefixSplitState;
 import io.streamcrawl.testing.EtcdServerExtension;
 
 import java.nio.charset.StandardCharsets;
@@ -28,6 +31,7 @@ import java.util.function.Predicate;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.apache.flink.connector.testutils.source.reader.TestingReaderOutput;
 import org.apache.flink.metrics.testutils.MetricListener;
 import org.apache.flink.runtime.metrics.groups.InternalSourceReaderMetricGroup;
 import org.junit.jupiter.api.AfterAll;
@@ -119,6 +123,7 @@ class EtcdPrefixSplitReaderITCase {
         long c = put("/compact/c", "3");
         long now = put("/elsewhere", "x");
         kv.compact(now).get();
+        // As restored from a version 1 checkpoint: no known keys, so every key is a PUT and no DELETE.
         EtcdPrefixSplitReader reader = reader(new EtcdPrefixSplit("/compact/", checkpointed));
 
         List<EtcdSourceRecord> records = fetchUntil(reader, r -> !positions(r).isEmpty());
@@ -130,6 +135,45 @@ class EtcdPrefixSplitReaderITCase {
         long d = put("/compact/d", "4");
         assertThat(fetchUntil(reader, r -> !r.isEmpty()))
                 .containsExactly(EtcdSourceRecord.event(EtcdKeyEvent.put("/compact/d", "4", d), d));
+    }
+
+    @Test
+    void afterACompactionGapReportsDeletedAndChangedKeysButNotUnchangedOnes() throws Exception {
+        long a = put("/gap/a", "1");
+        long b = put("/gap/b", "2");
+        long c = put("/gap/c", "3");
+        EtcdPrefixSplitReader first = reader(EtcdPrefixSplit.unread("/gap/"));
+        EtcdPrefixSplitState state = new EtcdPrefixSplitState(EtcdPrefixSplit.unread("/gap/"));
+        emit(fetchUntil(first, r -> !positions(r).isEmpty()), state);
+        long d = put("/gap/d", "4");
+        emit(fetchUntil(first, r -> !r.isEmpty()), state);
+        first.close();
+        // The checkpoint the next reader restores, through the serializer like Flink's.
+        EtcdPrefixSplit checkpointed = EtcdPrefixSplitSerializer.INSTANCE.deserialize(
+                EtcdPrefixSplitSerializer.INSTANCE.getVersion(),
+                EtcdPrefixSplitSerializer.INSTANCE.serialize(state.toSplit()));
+        assertThat(checkpointed.knownKeys()).containsExactly(
+                entry("/gap/a", a), entry("/gap/b", b), entry("/gap/c", c), entry("/gap/d", d));
+
+        long aGone = delete("/gap/a");
+        long b2 = put("/gap/b", "2'");
+        put("/gap/e", "short-lived");
+        delete("/gap/e");
+        long compacted = put("/elsewhere", "x");
+        kv.compact(compacted).get();
+        EtcdPrefixSplitReader second = reader(checkpointed);
+
+        List<EtcdSourceRecord> records = fetchUntil(second, r -> !positions(r).isEmpty());
+
+        assertThat(records).containsExactly(
+                EtcdSourceRecord.event(EtcdKeyEvent.put("/gap/b", "2'", b2), KEEP_POSITION),
+                EtcdSourceRecord.event(EtcdKeyEvent.delete("/gap/a", compacted), KEEP_POSITION),
+                EtcdSourceRecord.position(compacted));
+        assertThat(aGone).isLessThan(compacted);
+
+        long c2 = put("/gap/c", "3'");
+        assertThat(fetchUntil(second, r -> !r.isEmpty()))
+                .containsExactly(EtcdSourceRecord.event(EtcdKeyEvent.put("/gap/c", "3'", c2), c2));
     }
 
     @Test
@@ -217,6 +261,11 @@ class EtcdPrefixSplitReaderITCase {
             return done.test(all);
         });
         return all;
+    }
+
+    private static void emit(List<EtcdSourceRecord> records, EtcdPrefixSplitState state) {
+        EtcdRecordEmitter emitter = new EtcdRecordEmitter();
+        records.forEach(record -> emitter.emitRecord(record, new TestingReaderOutput<>(), state));
     }
 
     private static List<EtcdSourceRecord> drain(RecordsWithSplitIds<EtcdSourceRecord> batch) {
