@@ -13,7 +13,6 @@ import java.util.stream.IntStream;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -36,9 +35,7 @@ import redis.clients.jedis.resps.StreamEntry;
 class RedisClusterITCase {
     @RegisterExtension static final RedisClusterExtension CLUSTER = new RedisClusterExtension();
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    @RegisterExtension static final MiniClusterExtension FLINK = RedisTestJobs.miniCluster();
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final int SHARDS = 4;
@@ -54,10 +51,7 @@ class RedisClusterITCase {
 
     @AfterEach
     void stop() throws Exception {
-        if (job != null) {
-            job.cancel().get();
-            await().atMost(TIMEOUT).until(() -> job.getJobStatus().get().isGloballyTerminalState());
-        }
+        RedisTestJobs.cancel(job, TIMEOUT);
         redis.close();
     }
 
@@ -74,9 +68,7 @@ class RedisClusterITCase {
             }
         }
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        env.enableCheckpointing(100);
+        StreamExecutionEnvironment env = RedisTestJobs.checkpointing(2);
         env.fromSource(RedisStreamSource.<Map<String, String>>builder()
                                 .setConnection(connection())
                                 .setStreams(in)

@@ -19,7 +19,6 @@ import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -32,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.streamcrawl.connectors.redis.CollectingSink;
 import io.streamcrawl.connectors.redis.RedisConnectionConfig;
 import io.streamcrawl.connectors.redis.RedisRetryOptions;
+import io.streamcrawl.connectors.redis.RedisTestJobs;
 import io.streamcrawl.connectors.redis.source.SourceTestFunctions.CountPerKey;
 import io.streamcrawl.connectors.redis.source.SourceTestFunctions.StreamAndId;
 import io.streamcrawl.testing.RedisServerExtension;
@@ -44,9 +44,7 @@ import redis.clients.jedis.StreamEntryID;
 class RedisStreamSourceRescaleITCase {
     @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    @RegisterExtension static final MiniClusterExtension FLINK = RedisTestJobs.miniCluster();
 
     private static final Duration TIMEOUT = Duration.ofSeconds(25);
     private static final String GROUP = "rescale";
@@ -107,10 +105,8 @@ class RedisStreamSourceRescaleITCase {
     }
 
     private JobID submit(int parallelism, @Nullable String savepoint, CollectingSink sink) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(parallelism);
+        StreamExecutionEnvironment env = RedisTestJobs.checkpointing(parallelism);
         env.setMaxParallelism(8);
-        env.enableCheckpointing(100);
         RedisStreamSource<String> source = RedisStreamSource.<String>builder()
                 .setConnection(RedisConnectionConfig.builder().host(REDIS.host()).port(REDIS.port()).build())
                 .setStreams(STREAMS)
