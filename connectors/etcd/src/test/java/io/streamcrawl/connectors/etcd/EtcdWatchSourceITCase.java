@@ -2,6 +2,7 @@ package io.streamcrawl.connectors.etcd;
 
 import static io.streamcrawl.connectors.etcd.EtcdKeyEvent.delete;
 import static io.streamcrawl.connectors.etcd.EtcdKeyEvent.put;
+import static io.streamcrawl.connectors.etcd.EtcdTestJobs.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,43 +12,18 @@ import java.time.Duration;
 import java.util.List;
 
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.datastream.DataStreamSource;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The source in a running job against a real etcd: prefix read, live changes, etcd restarts. */
 class EtcdWatchSourceITCase {
-    private static final Duration TIMEOUT = Duration.ofSeconds(20);
-
     @RegisterExtension static final EtcdServerExtension ETCD = new EtcdServerExtension();
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
-
-    private static EtcdTestClient etcd;
-
-    @BeforeAll
-    static void connect() {
-        etcd = new EtcdTestClient(ETCD.endpoint());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        etcd.close();
-    }
+    @RegisterExtension static final EtcdTestClient etcd = new EtcdTestClient(ETCD);
+    @RegisterExtension static final MiniClusterExtension FLINK = EtcdTestJobs.miniCluster();
 
     @Test
     void emitsExistingKeysThenLiveChangesInOrderAndNothingOutsideThePrefix() throws Exception {
@@ -107,17 +83,9 @@ class EtcdWatchSourceITCase {
     }
 
     private static JobClient start(String prefix, String sinkName) throws Exception {
-        Configuration config = new Configuration();
-        config.set(PipelineOptions.GENERIC_TYPES, false);
-        config.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(500));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
-        env.setParallelism(2);
-        EtcdWatchSource source = EtcdWatchSource.builder()
-                .setEndpoints(ETCD.endpoint())
-                .setPrefix(prefix)
-                .build();
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "etcd source")
-                .sinkTo(CollectingSink.into(sinkName));
-        return env.executeAsync("etcd watch source " + sinkName);
+        DataStreamSource<EtcdKeyEvent> events =
+                EtcdTestJobs.sourceOf(ETCD.endpoint(), prefix, Duration.ofMillis(500), new Configuration());
+        events.sinkTo(CollectingSink.into(sinkName));
+        return events.getExecutionEnvironment().executeAsync("etcd watch source " + sinkName);
     }
 }

@@ -2,6 +2,7 @@ package io.streamcrawl.connectors.etcd;
 
 import static io.streamcrawl.connectors.etcd.EtcdKeyEvent.delete;
 import static io.streamcrawl.connectors.etcd.EtcdKeyEvent.put;
+import static io.streamcrawl.connectors.etcd.EtcdTestJobs.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,24 +16,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,30 +36,11 @@ import org.junit.jupiter.api.io.TempDir;
  * after etcd compacted the checkpointed revision away.
  */
 class EtcdWatchSourceRestoreITCase {
-    private static final Duration TIMEOUT = Duration.ofSeconds(20);
-
     @RegisterExtension static final EtcdServerExtension ETCD = new EtcdServerExtension();
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
-
-    private static EtcdTestClient etcd;
+    @RegisterExtension static final EtcdTestClient etcd = new EtcdTestClient(ETCD);
+    @RegisterExtension static final MiniClusterExtension FLINK = EtcdTestJobs.miniCluster();
 
     @TempDir Path savepoints;
-
-    @BeforeAll
-    static void connect() {
-        etcd = new EtcdTestClient(ETCD.endpoint());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        etcd.close();
-    }
 
     @Test
     void resumesFromSavepointWithoutRepeatingOrMissingChanges() throws Exception {
@@ -161,26 +136,18 @@ class EtcdWatchSourceRestoreITCase {
     private static JobClient start(String prefix, String sinkName, String savepoint, boolean failOnce)
             throws Exception {
         Configuration config = new Configuration();
-        config.set(PipelineOptions.GENERIC_TYPES, false);
-        config.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(200));
         config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
         if (savepoint != null) {
             config.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
-        env.setParallelism(2);
-        EtcdWatchSource source = EtcdWatchSource.builder()
-                .setEndpoints(ETCD.endpoint())
-                .setPrefix(prefix)
-                .build();
-        var events = env.fromSource(source, WatermarkStrategy.noWatermarks(), "etcd source").uid("etcd-source");
+        var events = EtcdTestJobs.sourceOf(ETCD.endpoint(), prefix, Duration.ofMillis(200), config).uid("etcd-source");
         if (failOnce) {
             events = events.map(new FailOnce()).uid("fail-once");
         }
         events.sinkTo(CollectingSink.into(sinkName)).uid("collect");
-        return env.executeAsync("etcd watch source restore " + sinkName);
+        return events.getExecutionEnvironment().executeAsync("etcd watch source restore " + sinkName);
     }
 
     /**
