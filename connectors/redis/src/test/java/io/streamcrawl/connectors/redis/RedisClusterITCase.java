@@ -1,10 +1,10 @@
 package io.streamcrawl.connectors.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.streamcrawl.connectors.redis.RedisTestStreams.values;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +29,6 @@ import io.streamcrawl.testing.RedisClusterExtension;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.resps.StreamEntry;
 
 /** Source and sink on a local Redis Cluster of three masters, with one hash-tagged stream key per shard. */
 class RedisClusterITCase {
@@ -87,7 +86,7 @@ class RedisClusterITCase {
         await().atMost(TIMEOUT).until(() -> out.stream().mapToLong(redis::xlen).sum() >= SHARDS * PER_SHARD
                 && in.stream().mapToLong(s -> redis.xpending(s, "copy").getTotal() + redis.xlen(s)).sum() == 0);
         for (int shard = 0; shard < SHARDS; shard++) {
-            assertThat(values(out.get(shard))).as("stream %s", out.get(shard))
+            assertThat(values(redis, out.get(shard))).as("stream %s", out.get(shard))
                     .containsExactlyInAnyOrderElementsOf(IntStream.range(0, PER_SHARD).boxed().toList());
         }
         Set<String> consumers = new HashSet<>();
@@ -102,13 +101,5 @@ class RedisClusterITCase {
     private static RedisConnectionConfig connection() {
         // One seed is enough: the client learns the other nodes from it.
         return RedisConnectionConfig.builder().clusterNodes(CLUSTER.nodes().subList(0, 1)).build();
-    }
-
-    private List<Integer> values(String stream) {
-        List<Integer> values = new ArrayList<>();
-        for (StreamEntry entry : redis.xrange(stream, "-", "+")) {
-            values.add(Integer.parseInt(entry.getFields().get("i")));
-        }
-        return values;
     }
 }

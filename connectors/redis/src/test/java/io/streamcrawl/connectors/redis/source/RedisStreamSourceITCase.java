@@ -1,11 +1,11 @@
 package io.streamcrawl.connectors.redis.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.streamcrawl.connectors.redis.source.SourceTestFunctions.distinctIds;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -29,6 +29,7 @@ import io.streamcrawl.connectors.redis.CollectingSink;
 import io.streamcrawl.connectors.redis.RedisConnectionConfig;
 import io.streamcrawl.connectors.redis.RedisRetryOptions;
 import io.streamcrawl.connectors.redis.RedisTestJobs;
+import io.streamcrawl.connectors.redis.RedisTestStreams;
 import io.streamcrawl.connectors.redis.source.SourceTestFunctions.CountPerKey;
 import io.streamcrawl.connectors.redis.source.SourceTestFunctions.FailOnce;
 import io.streamcrawl.connectors.redis.source.SourceTestFunctions.Gate;
@@ -36,7 +37,6 @@ import io.streamcrawl.connectors.redis.source.SourceTestFunctions.RequireUrl;
 import io.streamcrawl.connectors.redis.source.SourceTestFunctions.StreamAndId;
 import io.streamcrawl.connectors.redis.source.metrics.RedisStreamSourceReaderMetrics;
 import io.streamcrawl.testing.RedisServerExtension;
-import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
@@ -301,34 +301,12 @@ class RedisStreamSourceITCase {
                 .setOption(RedisRetryOptions.MAX_BACKOFF, Duration.ofMillis(200));
     }
 
-    /** Adds {@code perStream} entries to each stream; returns "stream/id" of each. */
     private List<String> add(List<String> streams, int perStream) {
-        List<String> written = new ArrayList<>();
-        List<Response<StreamEntryID>> ids = new ArrayList<>();
-        List<String> keys = new ArrayList<>();
-        try (AbstractPipeline pipeline = redis.pipelined()) {
-            for (int i = 0; i < perStream; i++) {
-                for (String stream : streams) {
-                    ids.add(pipeline.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("n", String.valueOf(i))));
-                    keys.add(stream);
-                }
-            }
-            pipeline.sync();
-        }
-        for (int i = 0; i < ids.size(); i++) {
-            written.add(keys.get(i) + "/" + ids.get(i).get());
-        }
-        return written;
+        return RedisTestStreams.addEntries(redis, streams, perStream);
     }
 
     private long pending(List<String> streams) {
-        return streams.stream().mapToLong(s -> redis.xpending(s, GROUP).getTotal()).sum();
-    }
-
-    private static HashSet<String> distinctIds(String sink) {
-        HashSet<String> ids = new HashSet<>();
-        CollectingSink.results(sink).forEach(r -> ids.add(r.substring(0, r.indexOf('#'))));
-        return ids;
+        return RedisTestStreams.pending(redis, GROUP, streams);
     }
 
     /** The gauge of the split of {@code stream}; -1 before it is registered. */
