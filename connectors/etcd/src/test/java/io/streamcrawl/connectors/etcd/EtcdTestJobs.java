@@ -26,21 +26,22 @@ final class EtcdTestJobs {
                 .build());
     }
 
+    /** The builder of a source of {@code prefix} in the etcd at {@code endpoint}. */
+    static EtcdWatchSourceBuilder source(String endpoint, String prefix) {
+        return EtcdWatchSource.builder().setEndpoints(endpoint).setPrefix(prefix);
+    }
+
     /**
-     * The source of {@code prefix} in a new environment at parallelism 2, without Kryo fallback,
-     * checkpointing every {@code checkpointInterval}; {@code config} adds to that.
+     * The source in a new environment at parallelism 2, without Kryo fallback, checkpointing
+     * every {@code checkpointInterval}; {@code config} adds to that.
      */
     static DataStreamSource<EtcdKeyEvent> sourceOf(
-            String endpoint, String prefix, Duration checkpointInterval, Configuration config) {
+            EtcdWatchSourceBuilder source, Duration checkpointInterval, Configuration config) {
         Configuration jobConfig = new Configuration(config);
         jobConfig.set(PipelineOptions.GENERIC_TYPES, false);
         jobConfig.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConfig);
         env.setParallelism(2);
-        EtcdWatchSource source = EtcdWatchSource.builder()
-                .setEndpoints(endpoint)
-                .setPrefix(prefix)
-                .build();
-        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "etcd source");
+        return env.fromSource(source.build(), WatermarkStrategy.noWatermarks(), "etcd source");
     }
 }

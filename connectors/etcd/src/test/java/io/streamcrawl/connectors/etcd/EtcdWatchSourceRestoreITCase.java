@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -129,8 +131,14 @@ class EtcdWatchSourceRestoreITCase {
         }
     }
 
-    private String stopWithSavepoint(JobClient job) throws Exception {
-        return job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get();
+    /**
+     * Stops the job with a savepoint, trying again while it is declined: the subtask without the
+     * split may still be starting or finishing ("tasks not ready"), which a savepoint cannot wait for.
+     */
+    private String stopWithSavepoint(JobClient job) {
+        return await().atMost(TIMEOUT).ignoreExceptionsInstanceOf(ExecutionException.class).until(
+                () -> job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get(),
+                Objects::nonNull);
     }
 
     private static JobClient start(String prefix, String sinkName, String savepoint, boolean failOnce)
@@ -142,7 +150,7 @@ class EtcdWatchSourceRestoreITCase {
         if (savepoint != null) {
             config.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         }
-        var events = EtcdTestJobs.sourceOf(ETCD.endpoint(), prefix, Duration.ofMillis(200), config).uid("etcd-source");
+        var events = EtcdTestJobs.sourceOf(EtcdTestJobs.source(ETCD.endpoint(), prefix), Duration.ofMillis(200), config).uid("etcd-source");
         if (failOnce) {
             events = events.map(new FailOnce()).uid("fail-once");
         }

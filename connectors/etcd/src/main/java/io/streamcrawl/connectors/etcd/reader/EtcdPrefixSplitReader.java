@@ -60,6 +60,10 @@ import static org.apache.flink.util.Preconditions.checkState;
  * continues from there. That read is compared with the {@link KnownKeys} (restored from the
  * split): it emits a PUT for each key that is new or has another mod revision, a DELETE for each
  * known key that is gone, and nothing for unchanged keys.
+ *
+ * <p>An outage (failures with no page read and no watch established since the first of them) that
+ * lasts longer than {@link EtcdWatchSourceOptions#RETRY_TIMEOUT} fails {@link #fetch()}, and so
+ * the job.
  */
 @Internal
 public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord, EtcdPrefixSplit> {
@@ -83,6 +87,8 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
     private final Duration requestTimeout;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
+    private final Duration retryTimeout;
+    private final List<String> endpoints;
     /** Bumped whenever requests are abandoned; read by jetcd threads to drop late responses early. */
     private final AtomicLong generation = new AtomicLong();
 
@@ -98,6 +104,9 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
     private long readKeys;
     @Nullable private Watch.Watcher watcher;
     private int failuresInARow;
+    /** When the current outage began: the first of {@link #failuresInARow}. */
+    private long outageStartNanos;
+    @Nullable private Throwable lastFailure;
     private KnownKeys known = new KnownKeys(Map.of());
 
     public EtcdPrefixSplitReader(Configuration config, EtcdSourceReaderMetrics metrics) {
@@ -106,9 +115,11 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
         this.requestTimeout = config.get(EtcdWatchSourceOptions.REQUEST_TIMEOUT);
         this.initialBackoff = config.get(EtcdWatchSourceOptions.RETRY_INITIAL_BACKOFF);
         this.maxBackoff = config.get(EtcdWatchSourceOptions.RETRY_MAX_BACKOFF);
+        this.retryTimeout = config.get(EtcdWatchSourceOptions.RETRY_TIMEOUT);
+        this.endpoints = config.get(EtcdWatchSourceOptions.ENDPOINTS);
         this.handover = new Handover<>(config.get(EtcdWatchSourceOptions.HANDOVER_CAPACITY));
         this.client = Client.builder()
-                .endpoints(config.get(EtcdWatchSourceOptions.ENDPOINTS).toArray(String[]::new))
+                .endpoints(endpoints.toArray(String[]::new))
                 .connectTimeout(config.get(EtcdWatchSourceOptions.CONNECT_TIMEOUT))
                 .build();
     }
@@ -130,11 +141,25 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
                 handle(response, records);
             }
         }
+        failIfUnreachableTooLong();
         RecordsBySplits.Builder<EtcdSourceRecord> batch = new RecordsBySplits.Builder<>();
         if (!records.isEmpty()) {
             batch.addAll(splitId, records);
         }
         return batch.build();
+    }
+
+    /** Fails once etcd has been unreachable longer than the retry timeout; the job fails over. */
+    private void failIfUnreachableTooLong() throws IOException {
+        if (failuresInARow == 0) {
+            return;
+        }
+        Duration down = Duration.ofNanos(System.nanoTime() - outageStartNanos);
+        if (down.compareTo(retryTimeout) > 0) {
+            throw new IOException("etcd watch source of prefix '" + splitId + "' " + endpoints + ": etcd unreachable for "
+                    + down.toMillis() + " ms after " + failuresInARow + " failed attempt(s) ("
+                    + EtcdWatchSourceOptions.RETRY_TIMEOUT.key() + " = " + retryTimeout + ")", lastFailure);
+        }
     }
 
     @Override
@@ -190,11 +215,16 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
     }
 
     private Duration timeToWait() {
+        long now = System.nanoTime();
+        long nanos = MAX_WAIT.toNanos();
         if (phase == Phase.READ_DUE || phase == Phase.WATCH_DUE) {
-            long nanos = Math.max(0, dueAtNanos - System.nanoTime());
-            return nanos < MAX_WAIT.toNanos() ? Duration.ofNanos(nanos) : MAX_WAIT;
+            nanos = Math.min(nanos, dueAtNanos - now);
         }
-        return MAX_WAIT;
+        if (failuresInARow > 0) {
+            // A watch that is never established reports nothing: wake up at the deadline regardless.
+            nanos = Math.min(nanos, outageStartNanos + retryTimeout.toNanos() + 1 - now);
+        }
+        return Duration.ofNanos(Math.max(0, nanos));
     }
 
     private void handle(EtcdResponse response, List<EtcdSourceRecord> out) {
@@ -323,7 +353,10 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
             readAgain();
             return;
         }
-        failuresInARow++;
+        if (failuresInARow++ == 0) {
+            outageStartNanos = System.nanoTime();
+        }
+        lastFailure = cause;
         Duration delay = backoff(failuresInARow);
         if (failed == Phase.READING) {
             LOG.warn("Reading etcd prefix '{}' failed (attempt {}), retrying in {}: {}",
