@@ -85,9 +85,7 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
     private final EtcdSourceReaderMetrics metrics;
     private final int pageSize;
     private final Duration requestTimeout;
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
-    private final Duration retryTimeout;
+    private final EtcdRetry retry;
     private final List<String> endpoints;
     /** Bumped whenever requests are abandoned; read by jetcd threads to drop late responses early. */
     private final AtomicLong generation = new AtomicLong();
@@ -103,19 +101,13 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
     @Nullable private ByteSequence readNextKey;
     private long readKeys;
     @Nullable private Watch.Watcher watcher;
-    private int failuresInARow;
-    /** When the current outage began: the first of {@link #failuresInARow}. */
-    private long outageStartNanos;
-    @Nullable private Throwable lastFailure;
     private KnownKeys known = new KnownKeys(Map.of());
 
     public EtcdPrefixSplitReader(Configuration config, EtcdSourceReaderMetrics metrics) {
         this.metrics = metrics;
         this.pageSize = config.get(EtcdWatchSourceOptions.SNAPSHOT_PAGE_SIZE);
         this.requestTimeout = config.get(EtcdWatchSourceOptions.REQUEST_TIMEOUT);
-        this.initialBackoff = config.get(EtcdWatchSourceOptions.RETRY_INITIAL_BACKOFF);
-        this.maxBackoff = config.get(EtcdWatchSourceOptions.RETRY_MAX_BACKOFF);
-        this.retryTimeout = config.get(EtcdWatchSourceOptions.RETRY_TIMEOUT);
+        this.retry = new EtcdRetry(config);
         this.endpoints = config.get(EtcdWatchSourceOptions.ENDPOINTS);
         this.handover = new Handover<>(config.get(EtcdWatchSourceOptions.HANDOVER_CAPACITY));
         this.client = Client.builder()
@@ -141,7 +133,8 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
                 handle(response, records);
             }
         }
-        failIfUnreachableTooLong();
+        // Fails the job over once etcd has been unreachable too long.
+        retry.failIfPastDeadline("etcd watch source of prefix '" + splitId + "' " + endpoints);
         RecordsBySplits.Builder<EtcdSourceRecord> batch = new RecordsBySplits.Builder<>();
         if (!records.isEmpty()) {
             batch.addAll(splitId, records);
@@ -149,18 +142,6 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
         return batch.build();
     }
 
-    /** Fails once etcd has been unreachable longer than the retry timeout; the job fails over. */
-    private void failIfUnreachableTooLong() throws IOException {
-        if (failuresInARow == 0) {
-            return;
-        }
-        Duration down = Duration.ofNanos(System.nanoTime() - outageStartNanos);
-        if (down.compareTo(retryTimeout) > 0) {
-            throw new IOException("etcd watch source of prefix '" + splitId + "' " + endpoints + ": etcd unreachable for "
-                    + down.toMillis() + " ms after " + failuresInARow + " failed attempt(s) ("
-                    + EtcdWatchSourceOptions.RETRY_TIMEOUT.key() + " = " + retryTimeout + ")", lastFailure);
-        }
-    }
 
     @Override
     public void handleSplitsChanges(SplitsChange<EtcdPrefixSplit> change) {
@@ -215,16 +196,13 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
     }
 
     private Duration timeToWait() {
-        long now = System.nanoTime();
-        long nanos = MAX_WAIT.toNanos();
+        // A watch that is never established reports nothing: wake up at the retry deadline regardless.
+        Duration wait = retry.timeToDeadline(MAX_WAIT);
         if (phase == Phase.READ_DUE || phase == Phase.WATCH_DUE) {
-            nanos = Math.min(nanos, dueAtNanos - now);
+            long nanos = Math.max(0, dueAtNanos - System.nanoTime());
+            return nanos < wait.toNanos() ? Duration.ofNanos(nanos) : wait;
         }
-        if (failuresInARow > 0) {
-            // A watch that is never established reports nothing: wake up at the deadline regardless.
-            nanos = Math.min(nanos, outageStartNanos + retryTimeout.toNanos() + 1 - now);
-        }
-        return Duration.ofNanos(Math.max(0, nanos));
+        return wait;
     }
 
     private void handle(EtcdResponse response, List<EtcdSourceRecord> out) {
@@ -273,7 +251,7 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
         List<KeyValue> kvs = response.getKvs();
         out.addAll(EtcdRecords.fromRead(kvs, known));
         readKeys += kvs.size();
-        failuresInARow = 0;
+        retry.onSuccess();
         if (response.isMore() && !kvs.isEmpty()) {
             readNextKey = kvs.get(kvs.size() - 1).getKey().concat(ZERO_BYTE);
             requestPage();
@@ -312,13 +290,13 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
             readAgain();
             return;
         }
-        if (failuresInARow > 0) {
+        int failed = retry.onSuccess();
+        if (failed > 0) {
             LOG.info("Watch on etcd prefix '{}' re-established from revision {} after {} failed attempt(s)",
-                    splitId, handedOverThrough + 1, failuresInARow);
+                    splitId, handedOverThrough + 1, failed);
         } else {
             LOG.info("Watching etcd prefix '{}' from revision {}", splitId, handedOverThrough + 1);
         }
-        failuresInARow = 0;
     }
 
     private void onWatchEvents(List<WatchEvent> events, List<EtcdSourceRecord> out) {
@@ -353,19 +331,15 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
             readAgain();
             return;
         }
-        if (failuresInARow++ == 0) {
-            outageStartNanos = System.nanoTime();
-        }
-        lastFailure = cause;
-        Duration delay = backoff(failuresInARow);
+        Duration delay = retry.onFailure(cause);
         if (failed == Phase.READING) {
             LOG.warn("Reading etcd prefix '{}' failed (attempt {}), retrying in {}: {}",
-                    splitId, failuresInARow, delay, cause.toString());
+                    splitId, retry.failuresInARow(), delay, cause.toString());
             schedule(Phase.READ_DUE, delay);
         } else {
             metrics.watchRestarted();
             LOG.warn("Watch on etcd prefix '{}' interrupted (attempt {}), resuming from revision {} in {}: {}",
-                    splitId, failuresInARow, handedOverThrough + 1, delay, cause.toString());
+                    splitId, retry.failuresInARow(), handedOverThrough + 1, delay, cause.toString());
             schedule(Phase.WATCH_DUE, delay);
         }
         LOG.debug("etcd failure on prefix '{}'", splitId, cause);
@@ -377,12 +351,6 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
         readNextKey = null;
         readKeys = 0;
         schedule(Phase.READ_DUE, Duration.ZERO);
-    }
-
-    private Duration backoff(int attempt) {
-        long factor = 1L << Math.min(attempt - 1, 20);
-        Duration delay = initialBackoff.multipliedBy(factor);
-        return delay.compareTo(maxBackoff) > 0 ? maxBackoff : delay;
     }
 
     // ---------------------------------------------------------------- plumbing
