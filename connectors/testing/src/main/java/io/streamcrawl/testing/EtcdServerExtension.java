@@ -47,11 +47,17 @@ public final class EtcdServerExtension implements BeforeAllCallback, AfterAllCal
 
     /** Stops etcd gracefully and starts it again on the same ports and data. */
     public void restart() {
-        server.stop();
+        stop();
         start();
     }
 
-    private void start() {
+    /** Stops etcd gracefully; {@link #start()} brings it back on the same ports and data. */
+    public void stop() {
+        server.stop();
+    }
+
+    /** Starts the stopped etcd again and waits until it is healthy. */
+    public void start() {
         String peer = "http://" + HOST + ":" + peerPort;
         server.start(
                 List.of(

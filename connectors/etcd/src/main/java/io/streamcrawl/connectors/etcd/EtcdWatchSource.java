@@ -34,9 +34,11 @@ import org.slf4j.LoggerFactory;
  * repeated across a restore (changes after the last checkpoint are replayed, as for any source).
  *
  * <p>If etcd compacted that history (or the cluster went back to an older revision), the source
- * reads the prefix again and watches from there: it emits a PUT for every current key and no
- * DELETE for keys deleted meanwhile. Consumers must therefore apply events as state (a PUT sets
- * the key's value, a DELETE removes it) and not rely on seeing every delete after such a gap.
+ * reads the prefix again and watches from there. The state also holds the keys emitted as present
+ * (key and mod revision), so that read emits only the difference: a PUT for each new or changed
+ * key, a DELETE (at the read's revision) for each key gone meanwhile. Intermediate values and
+ * keys created and deleted within the lost history are not seen; consumers apply events as state
+ * (a PUT sets the key's value, a DELETE removes it).
  *
  * <p>The source has a single split, read by one subtask; other subtasks finish at once.
  */

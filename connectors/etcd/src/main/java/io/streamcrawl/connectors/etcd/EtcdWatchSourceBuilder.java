@@ -76,6 +76,7 @@ public final class EtcdWatchSourceBuilder {
         checkPositive(EtcdWatchSourceOptions.REQUEST_TIMEOUT);
         checkPositive(EtcdWatchSourceOptions.RETRY_INITIAL_BACKOFF);
         checkPositive(EtcdWatchSourceOptions.RETRY_MAX_BACKOFF);
+        checkPositive(EtcdWatchSourceOptions.RETRY_TIMEOUT);
         Duration initial = config.get(EtcdWatchSourceOptions.RETRY_INITIAL_BACKOFF);
         Duration max = config.get(EtcdWatchSourceOptions.RETRY_MAX_BACKOFF);
         checkArgument(max.compareTo(initial) >= 0, "%s (%s) must not be below %s (%s)",

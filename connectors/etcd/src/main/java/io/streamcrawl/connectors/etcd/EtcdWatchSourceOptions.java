@@ -67,5 +67,13 @@ public final class EtcdWatchSourceOptions {
                     .defaultValue(Duration.ofSeconds(10))
                     .withDescription("Upper bound of the doubling retry delay.");
 
+    public static final ConfigOption<Duration> RETRY_TIMEOUT =
+            key("etcd.retry.timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(5))
+                    .withDescription(
+                            "How long etcd may stay unreachable (reads or watches failing, or not re-established)"
+                                    + " before the source fails and the job fails over. Compaction is not an outage.");
+
     private EtcdWatchSourceOptions() {}
 }

@@ -63,5 +63,11 @@ class EtcdWatchSourceBuilderTest {
                         .set(EtcdWatchSourceOptions.RETRY_MAX_BACKOFF, Duration.ofMillis(10))
                         .build())
                 .hasMessageContaining("etcd.retry.max-backoff");
+        assertThatThrownBy(() -> EtcdWatchSource.builder()
+                        .setEndpoints("http://127.0.0.1:2379")
+                        .setPrefix("/p/")
+                        .set(EtcdWatchSourceOptions.RETRY_TIMEOUT, Duration.ZERO)
+                        .build())
+                .hasMessageContaining("etcd.retry.timeout");
     }
 }

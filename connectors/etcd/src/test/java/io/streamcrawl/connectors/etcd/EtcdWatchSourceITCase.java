@@ -2,52 +2,32 @@ package io.streamcrawl.connectors.etcd;
 
 import static io.streamcrawl.connectors.etcd.EtcdKeyEvent.delete;
 import static io.streamcrawl.connectors.etcd.EtcdKeyEvent.put;
+import static io.streamcrawl.connectors.etcd.EtcdTestJobs.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.streamcrawl.testing.EtcdServerExtension;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.datastream.DataStreamSource;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.apache.flink.util.ExceptionUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The source in a running job against a real etcd: prefix read, live changes, etcd restarts. */
 class EtcdWatchSourceITCase {
-    private static final Duration TIMEOUT = Duration.ofSeconds(20);
-
     @RegisterExtension static final EtcdServerExtension ETCD = new EtcdServerExtension();
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
-
-    private static EtcdTestClient etcd;
-
-    @BeforeAll
-    static void connect() {
-        etcd = new EtcdTestClient(ETCD.endpoint());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        etcd.close();
-    }
+    @RegisterExtension static final EtcdTestClient etcd = new EtcdTestClient(ETCD);
+    @RegisterExtension static final MiniClusterExtension FLINK = EtcdTestJobs.miniCluster();
 
     @Test
     void emitsExistingKeysThenLiveChangesInOrderAndNothingOutsideThePrefix() throws Exception {
@@ -106,18 +86,40 @@ class EtcdWatchSourceITCase {
         }
     }
 
+    @Test
+    void failsTheJobOnlyOnceEtcdStayedDownPastTheRetryTimeout() throws Exception {
+        Duration retryTimeout = Duration.ofSeconds(2);
+        long a = etcd.put("/down/a", "1");
+        Configuration noRestarts = new Configuration();
+        noRestarts.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        JobClient job = start(EtcdTestJobs.source(ETCD.endpoint(), "/down/")
+                .set(EtcdWatchSourceOptions.RETRY_TIMEOUT, retryTimeout), noRestarts, "down");
+        List<EtcdKeyEvent> events = CollectingSink.events("down");
+        await().atMost(TIMEOUT).until(() -> events.size() >= 1);
+
+        long start = System.nanoTime();
+        ETCD.stop();
+        try {
+            assertThatThrownBy(() -> job.getJobExecutionResult().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
+                    .satisfies(e -> assertThat(ExceptionUtils.findThrowableWithMessage(e, "etcd.retry.timeout = PT2S"))
+                            .as("a cause naming the retry timeout in %s", ExceptionUtils.stringifyException(e))
+                            .hasValueSatisfying(cause -> assertThat(cause.getMessage())
+                                    .contains("prefix '/down/'", ETCD.endpoint(), "unreachable")));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(retryTimeout);
+            assertThat(events).containsExactly(put("/down/a", "1", a));
+        } finally {
+            ETCD.start();
+        }
+    }
+
     private static JobClient start(String prefix, String sinkName) throws Exception {
-        Configuration config = new Configuration();
-        config.set(PipelineOptions.GENERIC_TYPES, false);
-        config.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(500));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
-        env.setParallelism(2);
-        EtcdWatchSource source = EtcdWatchSource.builder()
-                .setEndpoints(ETCD.endpoint())
-                .setPrefix(prefix)
-                .build();
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "etcd source")
-                .sinkTo(CollectingSink.into(sinkName));
-        return env.executeAsync("etcd watch source " + sinkName);
+        return start(EtcdTestJobs.source(ETCD.endpoint(), prefix), new Configuration(), sinkName);
+    }
+
+    private static JobClient start(EtcdWatchSourceBuilder source, Configuration config, String sinkName)
+            throws Exception {
+        DataStreamSource<EtcdKeyEvent> events = EtcdTestJobs.sourceOf(source, Duration.ofMillis(500), config);
+        events.sinkTo(CollectingSink.into(sinkName));
+        return events.getExecutionEnvironment().executeAsync("etcd watch source " + sinkName);
     }
 }

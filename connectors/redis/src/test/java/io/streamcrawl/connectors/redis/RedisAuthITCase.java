@@ -1,23 +1,17 @@
 package io.streamcrawl.connectors.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.util.ExceptionUtils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,7 +19,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.streamcrawl.connectors.redis.sink.RedisStreamEntry;
 import io.streamcrawl.connectors.redis.sink.RedisStreamSink;
-import io.streamcrawl.connectors.redis.source.RedisStreamDeserializer;
 import io.streamcrawl.connectors.redis.source.RedisStreamSource;
 import io.streamcrawl.testing.RedisServerExtension;
 import redis.clients.jedis.Protocol;
@@ -36,9 +29,7 @@ import redis.clients.jedis.StreamEntryID;
 class RedisAuthITCase {
     @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    @RegisterExtension static final MiniClusterExtension FLINK = RedisTestJobs.miniCluster();
 
     private static final Duration TIMEOUT = Duration.ofSeconds(25);
     private static final String USER = "crawler";
@@ -56,10 +47,7 @@ class RedisAuthITCase {
 
     @AfterEach
     void stop() throws Exception {
-        if (job != null) {
-            job.cancel().get();
-            await().atMost(TIMEOUT).until(() -> job.getJobStatus().get().isGloballyTerminalState());
-        }
+        RedisTestJobs.cancel(job, TIMEOUT);
     }
 
     @Test
@@ -68,9 +56,7 @@ class RedisAuthITCase {
             for (int i = 0; i < 20; i++) {
                 redis.xadd("auth:in", StreamEntryID.NEW_ENTRY, Map.of("i", String.valueOf(i)));
             }
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            env.setParallelism(1);
-            env.enableCheckpointing(100);
+            StreamExecutionEnvironment env = RedisTestJobs.checkpointing(1);
             env.fromSource(source(connection(PASSWORD)), WatermarkStrategy.noWatermarks(), "redis source")
                     .sinkTo(RedisStreamSink.<Map<String, String>>builder()
                             .setConnection(connection(PASSWORD))
@@ -85,7 +71,7 @@ class RedisAuthITCase {
 
     @Test
     void aWrongPasswordFailsTheSourceWithAnErrorNamingTheServerAndAuthentication() {
-        StreamExecutionEnvironment env = withoutRestarts();
+        StreamExecutionEnvironment env = RedisTestJobs.withoutRestarts();
         env.fromSource(source(connection(WRONG_PASSWORD)), WatermarkStrategy.noWatermarks(), "redis source")
                 .map(Map::toString)
                 .sinkTo(new CollectingSink("auth-source"));
@@ -95,7 +81,7 @@ class RedisAuthITCase {
 
     @Test
     void aWrongPasswordFailsTheSinkWithAnErrorNamingTheServerAndAuthentication() {
-        StreamExecutionEnvironment env = withoutRestarts();
+        StreamExecutionEnvironment env = RedisTestJobs.withoutRestarts();
         env.fromData(IntStream.range(0, 10).boxed().collect(Collectors.toList()))
                 .sinkTo(RedisStreamSink.<Integer>builder()
                         .setConnection(connection(WRONG_PASSWORD))
@@ -105,35 +91,16 @@ class RedisAuthITCase {
         assertFailsWithAuthenticationError(env);
     }
 
+    /** An authentication error is not a lost connection: it is not retried until redis.retry.timeout (5 minutes). */
     private static void assertFailsWithAuthenticationError(StreamExecutionEnvironment env) {
-        long start = System.nanoTime();
-        assertThatThrownBy(() -> env.execute("wrong password"))
-                .satisfies(e -> assertThat(ExceptionUtils.findThrowableWithMessage(e, "authentication"))
-                        .as("a cause mentioning authentication in %s", ExceptionUtils.stringifyException(e))
-                        .hasValueSatisfying(cause -> assertThat(cause.getMessage())
-                                .contains(connection(WRONG_PASSWORD).address())
-                                .contains(USER)
-                                .doesNotContain(WRONG_PASSWORD)));
-        // Not retried until redis.retry.timeout (5 minutes): an authentication error is not a lost connection.
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT);
-    }
-
-    private static StreamExecutionEnvironment withoutRestarts() {
-        Configuration config = new Configuration();
-        config.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
-        env.setParallelism(1);
-        env.enableCheckpointing(100);
-        return env;
+        RedisTestJobs.assertFailsAtOnce(env, "authentication", TIMEOUT, message -> assertThat(message)
+                .contains(connection(WRONG_PASSWORD).address())
+                .contains(USER)
+                .doesNotContain(WRONG_PASSWORD));
     }
 
     private static RedisStreamSource<Map<String, String>> source(RedisConnectionConfig connection) {
-        return RedisStreamSource.<Map<String, String>>builder()
-                .setConnection(connection)
-                .setStreams(List.of("auth:in"))
-                .setGroup("g")
-                .setDeserializer(RedisStreamDeserializer.fieldMap())
-                .build();
+        return RedisTestJobs.fieldMapSource(connection, "auth:in").build();
     }
 
     private static RedisConnectionConfig connection(String password) {

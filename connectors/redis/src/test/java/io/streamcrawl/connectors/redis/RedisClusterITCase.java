@@ -1,10 +1,10 @@
 package io.streamcrawl.connectors.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.streamcrawl.connectors.redis.RedisTestStreams.values;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +13,6 @@ import java.util.stream.IntStream;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -30,15 +29,12 @@ import io.streamcrawl.testing.RedisClusterExtension;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.resps.StreamEntry;
 
 /** Source and sink on a local Redis Cluster of three masters, with one hash-tagged stream key per shard. */
 class RedisClusterITCase {
     @RegisterExtension static final RedisClusterExtension CLUSTER = new RedisClusterExtension();
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    @RegisterExtension static final MiniClusterExtension FLINK = RedisTestJobs.miniCluster();
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final int SHARDS = 4;
@@ -54,10 +50,7 @@ class RedisClusterITCase {
 
     @AfterEach
     void stop() throws Exception {
-        if (job != null) {
-            job.cancel().get();
-            await().atMost(TIMEOUT).until(() -> job.getJobStatus().get().isGloballyTerminalState());
-        }
+        RedisTestJobs.cancel(job, TIMEOUT);
         redis.close();
     }
 
@@ -74,9 +67,7 @@ class RedisClusterITCase {
             }
         }
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        env.enableCheckpointing(100);
+        StreamExecutionEnvironment env = RedisTestJobs.checkpointing(2);
         env.fromSource(RedisStreamSource.<Map<String, String>>builder()
                                 .setConnection(connection())
                                 .setStreams(in)
@@ -95,7 +86,7 @@ class RedisClusterITCase {
         await().atMost(TIMEOUT).until(() -> out.stream().mapToLong(redis::xlen).sum() >= SHARDS * PER_SHARD
                 && in.stream().mapToLong(s -> redis.xpending(s, "copy").getTotal() + redis.xlen(s)).sum() == 0);
         for (int shard = 0; shard < SHARDS; shard++) {
-            assertThat(values(out.get(shard))).as("stream %s", out.get(shard))
+            assertThat(values(redis, out.get(shard))).as("stream %s", out.get(shard))
                     .containsExactlyInAnyOrderElementsOf(IntStream.range(0, PER_SHARD).boxed().toList());
         }
         Set<String> consumers = new HashSet<>();
@@ -110,13 +101,5 @@ class RedisClusterITCase {
     private static RedisConnectionConfig connection() {
         // One seed is enough: the client learns the other nodes from it.
         return RedisConnectionConfig.builder().clusterNodes(CLUSTER.nodes().subList(0, 1)).build();
-    }
-
-    private List<Integer> values(String stream) {
-        List<Integer> values = new ArrayList<>();
-        for (StreamEntry entry : redis.xrange(stream, "-", "+")) {
-            values.add(Integer.parseInt(entry.getFields().get("i")));
-        }
-        return values;
     }
 }

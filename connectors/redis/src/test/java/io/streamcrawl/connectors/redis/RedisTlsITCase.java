@@ -1,23 +1,17 @@
 package io.streamcrawl.connectors.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.util.ExceptionUtils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +19,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.streamcrawl.connectors.redis.sink.RedisStreamEntry;
 import io.streamcrawl.connectors.redis.sink.RedisStreamSink;
-import io.streamcrawl.connectors.redis.source.RedisStreamDeserializer;
 import io.streamcrawl.connectors.redis.source.RedisStreamSource;
 import io.streamcrawl.testing.RedisServerExtension;
 import io.streamcrawl.testing.TlsCertificates;
@@ -39,9 +32,7 @@ import redis.clients.jedis.StreamEntryID;
 class RedisTlsITCase {
     @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.withTls();
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    @RegisterExtension static final MiniClusterExtension FLINK = RedisTestJobs.miniCluster();
 
     private static final Duration TIMEOUT = Duration.ofSeconds(25);
 
@@ -56,10 +47,7 @@ class RedisTlsITCase {
 
     @AfterEach
     void stop() throws Exception {
-        if (job != null) {
-            job.cancel().get();
-            await().atMost(TIMEOUT).until(() -> job.getJobStatus().get().isGloballyTerminalState());
-        }
+        RedisTestJobs.cancel(job, TIMEOUT);
         redis.close();
     }
 
@@ -73,9 +61,7 @@ class RedisTlsITCase {
                 .trustStore(certs.trustStore().toString(), TlsCertificates.PASSWORD)
                 .keyStore(certs.clientKeyStore().toString(), TlsCertificates.PASSWORD)
                 .build());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(1);
-        env.enableCheckpointing(100);
+        StreamExecutionEnvironment env = RedisTestJobs.checkpointing(1);
         env.fromSource(source(connection), WatermarkStrategy.noWatermarks(), "redis source")
                 .sinkTo(RedisStreamSink.<Map<String, String>>builder()
                         .setConnection(connection)
@@ -96,7 +82,7 @@ class RedisTlsITCase {
                 .clientCertificate(certs.clientCertificate().toString(), certs.clientKey().toString())
                 .verifyHostname(false)
                 .build());
-        StreamExecutionEnvironment env = withoutRestarts();
+        StreamExecutionEnvironment env = RedisTestJobs.withoutRestarts();
         env.fromData(IntStream.range(0, 30).boxed().collect(Collectors.toList()))
                 .sinkTo(RedisStreamSink.<Integer>builder()
                         .setConnection(connection)
@@ -115,7 +101,7 @@ class RedisTlsITCase {
                 .caCertificates(certs.caCertificate().toString())
                 .clientCertificate(certs.clientCertificate().toString(), certs.clientKey().toString())
                 .build());
-        StreamExecutionEnvironment env = withoutRestarts();
+        StreamExecutionEnvironment env = RedisTestJobs.withoutRestarts();
         env.fromSource(source(connection), WatermarkStrategy.noWatermarks(), "redis source")
                 .map(Map::toString)
                 .sinkTo(new CollectingSink("tls-host"));
@@ -142,7 +128,7 @@ class RedisTlsITCase {
     }
 
     private static StreamExecutionEnvironment sinkJob(RedisConnectionConfig connection) {
-        StreamExecutionEnvironment env = withoutRestarts();
+        StreamExecutionEnvironment env = RedisTestJobs.withoutRestarts();
         env.fromData(IntStream.range(0, 10).boxed().collect(Collectors.toList()))
                 .sinkTo(RedisStreamSink.<Integer>builder()
                         .setConnection(connection)
@@ -151,32 +137,13 @@ class RedisTlsITCase {
         return env;
     }
 
+    /** Not retried until redis.retry.timeout (5 minutes): a retry cannot fix a TLS failure. */
     private static void assertFailsAtOnceWith(StreamExecutionEnvironment env, String message, String detail) {
-        long start = System.nanoTime();
-        assertThatThrownBy(() -> env.execute("tls failure"))
-                .satisfies(e -> assertThat(ExceptionUtils.findThrowableWithMessage(e, message))
-                        .as("a cause with '%s' in %s", message, ExceptionUtils.stringifyException(e))
-                        .hasValueSatisfying(cause -> assertThat(cause.getMessage()).contains(detail)));
-        // Not retried until redis.retry.timeout (5 minutes): a retry cannot fix it.
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT);
-    }
-
-    private static StreamExecutionEnvironment withoutRestarts() {
-        Configuration config = new Configuration();
-        config.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
-        env.setParallelism(1);
-        env.enableCheckpointing(100);
-        return env;
+        RedisTestJobs.assertFailsAtOnce(env, message, TIMEOUT, found -> assertThat(found).contains(detail));
     }
 
     private static RedisStreamSource<Map<String, String>> source(RedisConnectionConfig connection) {
-        return RedisStreamSource.<Map<String, String>>builder()
-                .setConnection(connection)
-                .setStreams(List.of("tls:in"))
-                .setGroup("g")
-                .setDeserializer(RedisStreamDeserializer.fieldMap())
-                .build();
+        return RedisTestJobs.fieldMapSource(connection, "tls:in").build();
     }
 
     private static RedisConnectionConfig tlsConnection(String host, RedisTlsConfig tls) {

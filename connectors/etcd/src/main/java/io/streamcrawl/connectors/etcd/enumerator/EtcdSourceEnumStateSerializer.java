@@ -4,6 +4,7 @@ import io.streamcrawl.connectors.etcd.split.EtcdPrefixSplit;
 import io.streamcrawl.connectors.etcd.split.EtcdPrefixSplitSerializer;
 
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.core.io.SimpleVersionedSerialization;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
@@ -14,8 +15,9 @@ import java.io.IOException;
  * Versioned serializer of {@link EtcdSourceEnumState}.
  *
  * <p>Version 1: a boolean "has an unassigned split"; if true, the split serializer's version
- * (int), the length of the split's bytes (int) and the bytes. Embedding the split's own version
- * lets the split format evolve without a new version here. Old decoders are kept forever.
+ * (int), the length of the split's bytes (int) and the bytes (Flink's
+ * {@link SimpleVersionedSerialization} layout). Embedding the split's own version lets the split
+ * format evolve without a new version here. Old decoders are kept forever.
  */
 @Internal
 public final class EtcdSourceEnumStateSerializer implements SimpleVersionedSerializer<EtcdSourceEnumState> {
@@ -37,10 +39,7 @@ public final class EtcdSourceEnumStateSerializer implements SimpleVersionedSeria
         EtcdPrefixSplit split = state.unassignedSplit();
         out.writeBoolean(split != null);
         if (split != null) {
-            byte[] bytes = splitSerializer.serialize(split);
-            out.writeInt(splitSerializer.getVersion());
-            out.writeInt(bytes.length);
-            out.write(bytes);
+            SimpleVersionedSerialization.writeVersionAndSerialize(splitSerializer, split, out);
         }
         return out.getCopyOfBuffer();
     }
@@ -58,10 +57,7 @@ public final class EtcdSourceEnumStateSerializer implements SimpleVersionedSeria
         DataInputDeserializer in = new DataInputDeserializer(serialized);
         EtcdPrefixSplit split = null;
         if (in.readBoolean()) {
-            int splitVersion = in.readInt();
-            byte[] bytes = new byte[in.readInt()];
-            in.readFully(bytes);
-            split = splitSerializer.deserialize(splitVersion, bytes);
+            split = SimpleVersionedSerialization.readVersionAndDeSerialize(splitSerializer, in);
         }
         if (in.available() != 0) {
             throw new IOException("etcd source enumerator state v1 has " + in.available() + " trailing bytes");

@@ -37,6 +37,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -56,8 +57,13 @@ import static org.apache.flink.util.Preconditions.checkState;
  * closed and re-created from the last revision handed to Flink, after a doubling back-off
  * ({@link EtcdWatchSourceOptions#RETRY_INITIAL_BACKOFF}). If etcd can no longer replay that history
  * (compaction, or a cluster restored to an older revision), the prefix is read again and the watch
- * continues from there; that read emits PUTs for current keys only, never DELETEs, so a consumer
- * must treat PUTs as authoritative state rather than deltas.
+ * continues from there. That read is compared with the {@link KnownKeys} (restored from the
+ * split): it emits a PUT for each key that is new or has another mod revision, a DELETE for each
+ * known key that is gone, and nothing for unchanged keys.
+ *
+ * <p>An outage (failures with no page read and no watch established since the first of them) that
+ * lasts longer than {@link EtcdWatchSourceOptions#RETRY_TIMEOUT} fails {@link #fetch()}, and so
+ * the job.
  */
 @Internal
 public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord, EtcdPrefixSplit> {
@@ -79,8 +85,8 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
     private final EtcdSourceReaderMetrics metrics;
     private final int pageSize;
     private final Duration requestTimeout;
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
+    private final EtcdRetry retry;
+    private final List<String> endpoints;
     /** Bumped whenever requests are abandoned; read by jetcd threads to drop late responses early. */
     private final AtomicLong generation = new AtomicLong();
 
@@ -95,17 +101,17 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
     @Nullable private ByteSequence readNextKey;
     private long readKeys;
     @Nullable private Watch.Watcher watcher;
-    private int failuresInARow;
+    private KnownKeys known = new KnownKeys(Map.of());
 
     public EtcdPrefixSplitReader(Configuration config, EtcdSourceReaderMetrics metrics) {
         this.metrics = metrics;
         this.pageSize = config.get(EtcdWatchSourceOptions.SNAPSHOT_PAGE_SIZE);
         this.requestTimeout = config.get(EtcdWatchSourceOptions.REQUEST_TIMEOUT);
-        this.initialBackoff = config.get(EtcdWatchSourceOptions.RETRY_INITIAL_BACKOFF);
-        this.maxBackoff = config.get(EtcdWatchSourceOptions.RETRY_MAX_BACKOFF);
+        this.retry = new EtcdRetry(config);
+        this.endpoints = config.get(EtcdWatchSourceOptions.ENDPOINTS);
         this.handover = new Handover<>(config.get(EtcdWatchSourceOptions.HANDOVER_CAPACITY));
         this.client = Client.builder()
-                .endpoints(config.get(EtcdWatchSourceOptions.ENDPOINTS).toArray(String[]::new))
+                .endpoints(endpoints.toArray(String[]::new))
                 .connectTimeout(config.get(EtcdWatchSourceOptions.CONNECT_TIMEOUT))
                 .build();
     }
@@ -127,12 +133,15 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
                 handle(response, records);
             }
         }
+        // Fails the job over once etcd has been unreachable too long.
+        retry.failIfPastDeadline("etcd watch source of prefix '" + splitId + "' " + endpoints);
         RecordsBySplits.Builder<EtcdSourceRecord> batch = new RecordsBySplits.Builder<>();
         if (!records.isEmpty()) {
             batch.addAll(splitId, records);
         }
         return batch.build();
     }
+
 
     @Override
     public void handleSplitsChanges(SplitsChange<EtcdPrefixSplit> change) {
@@ -153,6 +162,7 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
             splitId = split.splitId();
             prefix = utf8(split.prefix());
             handedOverThrough = split.revision();
+            known = new KnownKeys(split.knownKeys());
             metrics.handedOverThrough(handedOverThrough);
             if (split.hasRevision()) {
                 LOG.info("Resuming etcd prefix '{}' from revision {}", split.prefix(), split.revision() + 1);
@@ -186,11 +196,13 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
     }
 
     private Duration timeToWait() {
+        // A watch that is never established reports nothing: wake up at the retry deadline regardless.
+        Duration wait = retry.timeToDeadline(MAX_WAIT);
         if (phase == Phase.READ_DUE || phase == Phase.WATCH_DUE) {
             long nanos = Math.max(0, dueAtNanos - System.nanoTime());
-            return nanos < MAX_WAIT.toNanos() ? Duration.ofNanos(nanos) : MAX_WAIT;
+            return nanos < wait.toNanos() ? Duration.ofNanos(nanos) : wait;
         }
-        return MAX_WAIT;
+        return wait;
     }
 
     private void handle(EtcdResponse response, List<EtcdSourceRecord> out) {
@@ -234,16 +246,18 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
     private void onPage(GetResponse response, List<EtcdSourceRecord> out) {
         if (readRevision == NO_REVISION) {
             readRevision = response.getHeader().getRevision();
+            known.startRead();
         }
         List<KeyValue> kvs = response.getKvs();
-        out.addAll(EtcdRecords.fromRead(kvs));
+        out.addAll(EtcdRecords.fromRead(kvs, known));
         readKeys += kvs.size();
-        failuresInARow = 0;
+        retry.onSuccess();
         if (response.isMore() && !kvs.isEmpty()) {
             readNextKey = kvs.get(kvs.size() - 1).getKey().concat(ZERO_BYTE);
             requestPage();
             return;
         }
+        out.addAll(EtcdRecords.deletedBefore(known.endRead(), readRevision));
         out.add(EtcdSourceRecord.position(readRevision));
         LOG.info("Read {} keys under etcd prefix '{}' at revision {}", readKeys, splitId, readRevision);
         metrics.prefixRead();
@@ -272,21 +286,27 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
                             + " was restored or replaced. Reading the prefix again.",
                     headerRevision, handedOverThrough, splitId);
             metrics.resync();
+            known.forgetRevisions();
             readAgain();
             return;
         }
-        if (failuresInARow > 0) {
+        int failed = retry.onSuccess();
+        if (failed > 0) {
             LOG.info("Watch on etcd prefix '{}' re-established from revision {} after {} failed attempt(s)",
-                    splitId, handedOverThrough + 1, failuresInARow);
+                    splitId, handedOverThrough + 1, failed);
         } else {
             LOG.info("Watching etcd prefix '{}' from revision {}", splitId, handedOverThrough + 1);
         }
-        failuresInARow = 0;
     }
 
     private void onWatchEvents(List<WatchEvent> events, List<EtcdSourceRecord> out) {
         List<EtcdSourceRecord> records = EtcdRecords.fromWatch(events, handedOverThrough);
         if (!records.isEmpty()) {
+            for (EtcdSourceRecord record : records) {
+                if (record.event() != null) {
+                    known.apply(record.event());
+                }
+            }
             out.addAll(records);
             setHandedOverThrough(records.get(records.size() - 1).positionAfter());
         }
@@ -304,23 +324,22 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
                         + " current revision", readRevision, splitId);
             } else {
                 LOG.warn("etcd compacted the history of prefix '{}' after revision {} ({}): changes since then"
-                                + " cannot be replayed. Reading the prefix again: current keys are emitted as PUT,"
-                                + " keys deleted meanwhile get no DELETE.",
+                                + " cannot be replayed. Reading the prefix again: changed keys are emitted as PUT,"
+                                + " keys deleted meanwhile as DELETE at the read's revision.",
                         splitId, handedOverThrough, cause.getMessage());
             }
             readAgain();
             return;
         }
-        failuresInARow++;
-        Duration delay = backoff(failuresInARow);
+        Duration delay = retry.onFailure(cause);
         if (failed == Phase.READING) {
             LOG.warn("Reading etcd prefix '{}' failed (attempt {}), retrying in {}: {}",
-                    splitId, failuresInARow, delay, cause.toString());
+                    splitId, retry.failuresInARow(), delay, cause.toString());
             schedule(Phase.READ_DUE, delay);
         } else {
             metrics.watchRestarted();
             LOG.warn("Watch on etcd prefix '{}' interrupted (attempt {}), resuming from revision {} in {}: {}",
-                    splitId, failuresInARow, handedOverThrough + 1, delay, cause.toString());
+                    splitId, retry.failuresInARow(), handedOverThrough + 1, delay, cause.toString());
             schedule(Phase.WATCH_DUE, delay);
         }
         LOG.debug("etcd failure on prefix '{}'", splitId, cause);
@@ -332,12 +351,6 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
         readNextKey = null;
         readKeys = 0;
         schedule(Phase.READ_DUE, Duration.ZERO);
-    }
-
-    private Duration backoff(int attempt) {
-        long factor = 1L << Math.min(attempt - 1, 20);
-        Duration delay = initialBackoff.multipliedBy(factor);
-        return delay.compareTo(maxBackoff) > 0 ? maxBackoff : delay;
     }
 
     // ---------------------------------------------------------------- plumbing

@@ -19,14 +19,31 @@ final class EtcdRecords {
 
     private EtcdRecords() {}
 
-    /** One PUT per key of a prefix-read page; the position moves only when the read completes. */
-    static List<EtcdSourceRecord> fromRead(List<KeyValue> kvs) {
+    /**
+     * One PUT per key of a prefix-read page that {@code known} does not hold at that mod revision;
+     * the position moves only when the read completes.
+     */
+    static List<EtcdSourceRecord> fromRead(List<KeyValue> kvs, KnownKeys known) {
         List<EtcdSourceRecord> records = new ArrayList<>(kvs.size());
         for (KeyValue kv : kvs) {
-            EtcdKeyEvent event = EtcdKeyEvent.put(string(kv.getKey()), string(kv.getValue()), kv.getModRevision());
-            records.add(EtcdSourceRecord.event(event, EtcdSourceRecord.KEEP_POSITION));
+            String key = string(kv.getKey());
+            if (known.found(key, kv.getModRevision())) {
+                EtcdKeyEvent event = EtcdKeyEvent.put(key, string(kv.getValue()), kv.getModRevision());
+                records.add(EtcdSourceRecord.event(event, EtcdSourceRecord.KEEP_POSITION));
+            }
         }
         return records;
+    }
+
+    /**
+     * One DELETE per key a prefix read at {@code readRevision} no longer found. The real revision
+     * of the delete is lost with the compacted history; {@code readRevision} is the first one known
+     * to lack the key.
+     */
+    static List<EtcdSourceRecord> deletedBefore(List<String> keys, long readRevision) {
+        return keys.stream()
+                .map(key -> EtcdSourceRecord.event(EtcdKeyEvent.delete(key, readRevision), EtcdSourceRecord.KEEP_POSITION))
+                .toList();
     }
 
     /**

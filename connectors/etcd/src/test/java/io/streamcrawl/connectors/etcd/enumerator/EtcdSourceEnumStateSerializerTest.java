@@ -29,16 +29,24 @@ class EtcdSourceEnumStateSerializerTest {
         assertThat(copy.unassignedSplit()).isNull();
     }
 
-    /** Pins version 1's bytes: changing them breaks every savepoint written so far. */
+    /**
+     * Pins version 1's bytes: changing them breaks every savepoint written so far. The embedded
+     * split carries its own version, so a version 1 state holds version 1 and version 2 splits.
+     */
     @Test
     void version1FormatIsStable() throws IOException {
         byte[] assigned = HexFormat.of().parseHex("00");
-        byte[] unassigned = HexFormat.of().parseHex("01" + "00000001" + "0000000f" + "000000032f742f000000000000002a");
+        byte[] withSplitV1 = HexFormat.of().parseHex("01" + "00000001" + "0000000f" + "000000032f742f000000000000002a");
+        byte[] withSplitV2 = HexFormat.of().parseHex(
+                "01" + "00000002" + "00000013" + "000000032f742f000000000000002a" + "00000000");
 
         assertThat(serializer.deserialize(1, assigned)).isEqualTo(new EtcdSourceEnumState(null));
-        assertThat(serializer.deserialize(1, unassigned))
+        assertThat(serializer.deserialize(1, withSplitV1))
                 .isEqualTo(new EtcdSourceEnumState(new EtcdPrefixSplit("/t/", 42L)));
-        assertThat(serializer.serialize(new EtcdSourceEnumState(new EtcdPrefixSplit("/t/", 42L)))).isEqualTo(unassigned);
+        assertThat(serializer.deserialize(1, withSplitV2))
+                .isEqualTo(new EtcdSourceEnumState(new EtcdPrefixSplit("/t/", 42L)));
+        assertThat(serializer.serialize(new EtcdSourceEnumState(new EtcdPrefixSplit("/t/", 42L))))
+                .isEqualTo(withSplitV2);
     }
 
     @Test

@@ -2,21 +2,21 @@ package io.streamcrawl.connectors.etcd.reader;
 
 import static io.streamcrawl.connectors.etcd.reader.EtcdSourceRecord.KEEP_POSITION;
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.streamcrawl.connectors.etcd.EtcdTestClient.bytes;
+import static org.assertj.core.api.Assertions.entry;
 import static org.awaitility.Awaitility.await;
 
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
-import io.etcd.jetcd.KV;
 import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.PutOption;
 import io.streamcrawl.connectors.etcd.EtcdKeyEvent;
+import io.streamcrawl.connectors.etcd.EtcdTestClient;
 import io.streamcrawl.connectors.etcd.EtcdWatchSourceOptions;
 import io.streamcrawl.connectors.etcd.metrics.EtcdSourceReaderMetrics;
 import io.streamcrawl.connectors.etcd.split.EtcdPrefixSplit;
+import io.streamcrawl.connectors.etcd.split.EtcdPrefixSplitSerializer;
+import io.streamcrawl.connectors.etcd.split.EtcdPrefixSplitState;
 import io.streamcrawl.testing.EtcdServerExtension;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,32 +28,19 @@ import java.util.function.Predicate;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.apache.flink.connector.testutils.source.reader.TestingReaderOutput;
 import org.apache.flink.metrics.testutils.MetricListener;
 import org.apache.flink.runtime.metrics.groups.InternalSourceReaderMetricGroup;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The split reader against a real etcd: prefix read, watch, resume, compaction, wake-up. */
 class EtcdPrefixSplitReaderITCase {
     @RegisterExtension static final EtcdServerExtension ETCD = new EtcdServerExtension();
+    @RegisterExtension static final EtcdTestClient etcd = new EtcdTestClient(ETCD);
 
-    private static Client client;
-    private static KV kv;
     private final List<EtcdPrefixSplitReader> readers = new ArrayList<>();
-
-    @BeforeAll
-    static void connect() {
-        client = Client.builder().endpoints(ETCD.endpoint()).build();
-        kv = client.getKVClient();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        client.close();
-    }
 
     @AfterEach
     void closeReaders() throws Exception {
@@ -64,11 +51,11 @@ class EtcdPrefixSplitReaderITCase {
 
     @Test
     void readsThePrefixInPagesThenWatchesItsChangesInOrder() throws Exception {
-        long a = put("/read/a", "1");
-        long b = put("/read/b", "2");
-        long c = put("/read/c", "3");
-        put("/read", "outside");
-        put("/readx", "outside");
+        long a = etcd.put("/read/a", "1");
+        long b = etcd.put("/read/b", "2");
+        long c = etcd.put("/read/c", "3");
+        etcd.put("/read", "outside");
+        etcd.put("/readx", "outside");
         EtcdPrefixSplitReader reader = reader(EtcdPrefixSplit.unread("/read/"));
 
         List<EtcdSourceRecord> snapshot = fetchUntil(reader, records -> !positions(records).isEmpty());
@@ -79,10 +66,10 @@ class EtcdPrefixSplitReaderITCase {
         assertThat(positions(snapshot)).hasSize(1).allSatisfy(p -> assertThat(p).isGreaterThan(c));
         assertThat(snapshot.get(snapshot.size() - 1).event()).isNull();
 
-        long a2 = put("/read/a", "10");
-        put("/other/a", "outside");
-        long deleted = delete("/read/b");
-        long txn = kv.txn()
+        long a2 = etcd.put("/read/a", "10");
+        etcd.put("/other/a", "outside");
+        long deleted = etcd.delete("/read/b");
+        long txn = etcd.kv().txn()
                 .Then(Op.put(bytes("/read/d"), bytes("4"), PutOption.DEFAULT),
                         Op.put(bytes("/read/e"), bytes("5"), PutOption.DEFAULT))
                 .commit().get().getHeader().getRevision();
@@ -98,10 +85,10 @@ class EtcdPrefixSplitReaderITCase {
 
     @Test
     void resumesFromTheSplitRevisionWithoutReadingThePrefix() throws Exception {
-        put("/resume/a", "1");
-        long checkpointed = put("/resume/b", "2");
-        long later = put("/resume/c", "3");
-        long deleted = delete("/resume/a");
+        etcd.put("/resume/a", "1");
+        long checkpointed = etcd.put("/resume/b", "2");
+        long later = etcd.put("/resume/c", "3");
+        long deleted = etcd.delete("/resume/a");
         EtcdPrefixSplitReader reader = reader(new EtcdPrefixSplit("/resume/", checkpointed));
 
         List<EtcdSourceRecord> records = fetchUntil(reader, r -> events(r).size() == 2);
@@ -113,12 +100,13 @@ class EtcdPrefixSplitReaderITCase {
 
     @Test
     void readsThePrefixAgainWhenTheRevisionWasCompacted() throws Exception {
-        long checkpointed = put("/compact/a", "1");
-        long b = put("/compact/b", "2");
-        delete("/compact/a");
-        long c = put("/compact/c", "3");
-        long now = put("/elsewhere", "x");
-        kv.compact(now).get();
+        long checkpointed = etcd.put("/compact/a", "1");
+        long b = etcd.put("/compact/b", "2");
+        etcd.delete("/compact/a");
+        long c = etcd.put("/compact/c", "3");
+        long now = etcd.put("/elsewhere", "x");
+        etcd.kv().compact(now).get();
+        // As restored from a version 1 checkpoint: no known keys, so every key is a PUT and no DELETE.
         EtcdPrefixSplitReader reader = reader(new EtcdPrefixSplit("/compact/", checkpointed));
 
         List<EtcdSourceRecord> records = fetchUntil(reader, r -> !positions(r).isEmpty());
@@ -127,23 +115,62 @@ class EtcdPrefixSplitReaderITCase {
                 EtcdKeyEvent.put("/compact/b", "2", b), EtcdKeyEvent.put("/compact/c", "3", c));
         assertThat(positions(records)).containsExactly(now);
 
-        long d = put("/compact/d", "4");
+        long d = etcd.put("/compact/d", "4");
         assertThat(fetchUntil(reader, r -> !r.isEmpty()))
                 .containsExactly(EtcdSourceRecord.event(EtcdKeyEvent.put("/compact/d", "4", d), d));
+    }
+
+    @Test
+    void afterACompactionGapReportsDeletedAndChangedKeysButNotUnchangedOnes() throws Exception {
+        long a = etcd.put("/gap/a", "1");
+        long b = etcd.put("/gap/b", "2");
+        long c = etcd.put("/gap/c", "3");
+        EtcdPrefixSplitReader first = reader(EtcdPrefixSplit.unread("/gap/"));
+        EtcdPrefixSplitState state = new EtcdPrefixSplitState(EtcdPrefixSplit.unread("/gap/"));
+        emit(fetchUntil(first, r -> !positions(r).isEmpty()), state);
+        long d = etcd.put("/gap/d", "4");
+        emit(fetchUntil(first, r -> !r.isEmpty()), state);
+        first.close();
+        // The checkpoint the next reader restores, through the serializer like Flink's.
+        EtcdPrefixSplit checkpointed = EtcdPrefixSplitSerializer.INSTANCE.deserialize(
+                EtcdPrefixSplitSerializer.INSTANCE.getVersion(),
+                EtcdPrefixSplitSerializer.INSTANCE.serialize(state.toSplit()));
+        assertThat(checkpointed.knownKeys()).containsExactly(
+                entry("/gap/a", a), entry("/gap/b", b), entry("/gap/c", c), entry("/gap/d", d));
+
+        long aGone = etcd.delete("/gap/a");
+        long b2 = etcd.put("/gap/b", "2'");
+        etcd.put("/gap/e", "short-lived");
+        etcd.delete("/gap/e");
+        long compacted = etcd.put("/elsewhere", "x");
+        etcd.kv().compact(compacted).get();
+        EtcdPrefixSplitReader second = reader(checkpointed);
+
+        List<EtcdSourceRecord> records = fetchUntil(second, r -> !positions(r).isEmpty());
+
+        assertThat(records).containsExactly(
+                EtcdSourceRecord.event(EtcdKeyEvent.put("/gap/b", "2'", b2), KEEP_POSITION),
+                EtcdSourceRecord.event(EtcdKeyEvent.delete("/gap/a", compacted), KEEP_POSITION),
+                EtcdSourceRecord.position(compacted));
+        assertThat(aGone).isLessThan(compacted);
+
+        long c2 = etcd.put("/gap/c", "3'");
+        assertThat(fetchUntil(second, r -> !r.isEmpty()))
+                .containsExactly(EtcdSourceRecord.event(EtcdKeyEvent.put("/gap/c", "3'", c2), c2));
     }
 
     @Test
     void watchThatOutrunsTheHandoverRestartsWithoutLosingEvents() throws Exception {
         MetricListener metrics = new MetricListener();
         EtcdPrefixSplitReader reader = reader(EtcdPrefixSplit.unread("/burst/"), 1, metrics);
-        long first = put("/burst/first", "0");
+        long first = etcd.put("/burst/first", "0");
         assertThat(fetchUntil(reader, r -> !events(r).isEmpty())).isNotEmpty();
 
         // Not fetching while etcd pushes one response per put: the one-slot handover overflows.
         List<EtcdKeyEvent> expected = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             String key = String.format("/burst/%02d", i);
-            expected.add(EtcdKeyEvent.put(key, "v" + i, put(key, "v" + i)));
+            expected.add(EtcdKeyEvent.put(key, "v" + i, etcd.put(key, "v" + i)));
         }
         List<EtcdSourceRecord> records = fetchUntil(reader, r -> events(r).size() >= 50);
 
@@ -160,7 +187,7 @@ class EtcdPrefixSplitReaderITCase {
     void closeStopsTheThreadsOfItsEtcdClient() throws Exception {
         Set<Thread> before = Thread.getAllStackTraces().keySet();
         EtcdPrefixSplitReader reader = reader(EtcdPrefixSplit.unread("/threads/"));
-        long revision = put("/threads/a", "1");
+        long revision = etcd.put("/threads/a", "1");
         assertThat(events(fetchUntil(reader, r -> !events(r).isEmpty())))
                 .containsExactly(EtcdKeyEvent.put("/threads/a", "1", revision));
 
@@ -219,6 +246,11 @@ class EtcdPrefixSplitReaderITCase {
         return all;
     }
 
+    private static void emit(List<EtcdSourceRecord> records, EtcdPrefixSplitState state) {
+        EtcdRecordEmitter emitter = new EtcdRecordEmitter();
+        records.forEach(record -> emitter.emitRecord(record, new TestingReaderOutput<>(), state));
+    }
+
     private static List<EtcdSourceRecord> drain(RecordsWithSplitIds<EtcdSourceRecord> batch) {
         List<EtcdSourceRecord> records = new ArrayList<>();
         while (batch.nextSplit() != null) {
@@ -236,17 +268,5 @@ class EtcdPrefixSplitReaderITCase {
 
     private static List<Long> positions(List<EtcdSourceRecord> records) {
         return records.stream().filter(r -> r.event() == null).map(EtcdSourceRecord::positionAfter).toList();
-    }
-
-    private static long put(String key, String value) throws Exception {
-        return kv.put(bytes(key), bytes(value)).get().getHeader().getRevision();
-    }
-
-    private static long delete(String key) throws Exception {
-        return kv.delete(bytes(key), DeleteOption.DEFAULT).get().getHeader().getRevision();
-    }
-
-    private static ByteSequence bytes(String s) {
-        return ByteSequence.from(s, StandardCharsets.UTF_8);
     }
 }

@@ -6,6 +6,8 @@ import io.streamcrawl.connectors.etcd.EtcdKeyEvent;
 import io.streamcrawl.connectors.etcd.split.EtcdPrefixSplit;
 import io.streamcrawl.connectors.etcd.split.EtcdPrefixSplitState;
 
+import java.util.Map;
+
 import org.apache.flink.connector.testutils.source.reader.TestingReaderOutput;
 import org.junit.jupiter.api.Test;
 
@@ -35,5 +37,15 @@ class EtcdRecordEmitterTest {
 
         assertThat(state.revision()).isEqualTo(13L);
         assertThat(output.getEmittedRecords()).containsExactly(EtcdKeyEvent.delete("/p/a", 13L));
+    }
+
+    @Test
+    void emittedPutsAndDeletesAreTheKnownKeysOfTheCheckpoint() {
+        emitter.emitRecord(EtcdSourceRecord.event(EtcdKeyEvent.put("/p/a", "1", 3L), 3L), output, state);
+        emitter.emitRecord(EtcdSourceRecord.event(EtcdKeyEvent.put("/p/b", "2", 4L), 4L), output, state);
+        emitter.emitRecord(EtcdSourceRecord.event(EtcdKeyEvent.put("/p/a", "1'", 5L), 5L), output, state);
+        emitter.emitRecord(EtcdSourceRecord.event(EtcdKeyEvent.delete("/p/b", 6L), 6L), output, state);
+
+        assertThat(state.toSplit()).isEqualTo(new EtcdPrefixSplit("/p/", 6L, Map.of("/p/a", 5L)));
     }
 }

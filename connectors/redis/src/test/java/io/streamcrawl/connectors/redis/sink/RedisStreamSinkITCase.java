@@ -1,10 +1,10 @@
 package io.streamcrawl.connectors.redis.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.streamcrawl.connectors.redis.RedisTestStreams.values;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +17,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -26,13 +25,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.streamcrawl.connectors.redis.RedisConnectionConfig;
+import io.streamcrawl.connectors.redis.RedisTestJobs;
 import io.streamcrawl.connectors.redis.source.RedisStreamDeserializer;
 import io.streamcrawl.connectors.redis.source.RedisStreamSource;
 import io.streamcrawl.testing.RedisServerExtension;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
-import redis.clients.jedis.resps.StreamEntry;
 
 /** The sink in Flink jobs on a MiniCluster, against a real redis-server. */
 class RedisStreamSinkITCase {
@@ -41,12 +40,7 @@ class RedisStreamSinkITCase {
     private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .setConfiguration(REPORTER.addToConfiguration(new Configuration()))
-                    .build());
+    static final MiniClusterExtension FLINK = RedisTestJobs.miniCluster(REPORTER.addToConfiguration(new Configuration()));
 
     private static final Duration TIMEOUT = Duration.ofSeconds(25);
     /** Large enough that only a checkpoint or the end of input flushes. */
@@ -63,10 +57,7 @@ class RedisStreamSinkITCase {
     @AfterEach
     void stop() throws Exception {
         redis.sendCommand(Protocol.Command.CLIENT, "UNPAUSE");
-        if (job != null) {
-            job.cancel().get();
-            await().atMost(TIMEOUT).until(() -> job.getJobStatus().get().isGloballyTerminalState());
-        }
+        RedisTestJobs.cancel(job, TIMEOUT);
         redis.close();
     }
 
@@ -89,7 +80,7 @@ class RedisStreamSinkITCase {
         for (int k = 0; k < 3; k++) {
             int shard = k;
             List<Integer> expected = IntStream.range(0, 1000).filter(i -> i % 3 == shard).boxed().toList();
-            assertThat(values("out:" + k)).as("stream out:%s", k).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(values(redis, "out:" + k)).as("stream out:%s", k).containsExactlyInAnyOrderElementsOf(expected);
         }
     }
 
@@ -98,7 +89,7 @@ class RedisStreamSinkITCase {
         job = startCopy("in", "copy", 100, NEVER);
 
         await().atMost(TIMEOUT).until(() -> redis.xlen("copy") >= 100);
-        assertThat(values("copy")).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 100).boxed().toList());
+        assertThat(values(redis, "copy")).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 100).boxed().toList());
     }
 
     @Test
@@ -106,7 +97,7 @@ class RedisStreamSinkITCase {
         job = startCopy("in2", "copy2", 10, Duration.ofMillis(50));
 
         await().atMost(TIMEOUT).until(() -> redis.xlen("copy2") >= 10);
-        assertThat(values("copy2")).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 10).boxed().toList());
+        assertThat(values(redis, "copy2")).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 10).boxed().toList());
     }
 
     /**
@@ -173,7 +164,7 @@ class RedisStreamSinkITCase {
 
         job.getJobExecutionResult().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         job = null;
-        assertThat(values("paused")).containsExactlyInAnyOrderElementsOf(IntStream.range(0, total).boxed().toList());
+        assertThat(values(redis, "paused")).containsExactlyInAnyOrderElementsOf(IntStream.range(0, total).boxed().toList());
     }
 
     private long writerGauge(String name) {
@@ -198,19 +189,11 @@ class RedisStreamSinkITCase {
 
         // MAXLEN ~ trims whole radix-tree nodes (100 entries each by default): a little over 100 stay.
         assertThat(redis.xlen("trimmed")).isBetween(100L, 300L);
-        List<Integer> kept = values("trimmed");
+        List<Integer> kept = values(redis, "trimmed");
         assertThat(kept.get(kept.size() - 1)).isEqualTo(2999);
     }
 
     private static RedisConnectionConfig connection() {
         return RedisConnectionConfig.builder().host(REDIS.host()).port(REDIS.port()).build();
-    }
-
-    private List<Integer> values(String stream) {
-        List<Integer> values = new ArrayList<>();
-        for (StreamEntry entry : redis.xrange(stream, "-", "+")) {
-            values.add(Integer.parseInt(entry.getFields().get("i")));
-        }
-        return values;
     }
 }

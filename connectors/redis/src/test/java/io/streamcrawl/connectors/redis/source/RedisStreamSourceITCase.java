@@ -1,25 +1,23 @@
 package io.streamcrawl.connectors.redis.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.streamcrawl.connectors.redis.source.SourceTestFunctions.distinctIds;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -30,6 +28,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.streamcrawl.connectors.redis.CollectingSink;
 import io.streamcrawl.connectors.redis.RedisConnectionConfig;
 import io.streamcrawl.connectors.redis.RedisRetryOptions;
+import io.streamcrawl.connectors.redis.RedisTestJobs;
+import io.streamcrawl.connectors.redis.RedisTestStreams;
 import io.streamcrawl.connectors.redis.source.SourceTestFunctions.CountPerKey;
 import io.streamcrawl.connectors.redis.source.SourceTestFunctions.FailOnce;
 import io.streamcrawl.connectors.redis.source.SourceTestFunctions.Gate;
@@ -37,7 +37,6 @@ import io.streamcrawl.connectors.redis.source.SourceTestFunctions.RequireUrl;
 import io.streamcrawl.connectors.redis.source.SourceTestFunctions.StreamAndId;
 import io.streamcrawl.connectors.redis.source.metrics.RedisStreamSourceReaderMetrics;
 import io.streamcrawl.testing.RedisServerExtension;
-import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
@@ -51,12 +50,7 @@ class RedisStreamSourceITCase {
     private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .setConfiguration(REPORTER.addToConfiguration(new Configuration()))
-                    .build());
+    static final MiniClusterExtension FLINK = RedisTestJobs.miniCluster(REPORTER.addToConfiguration(new Configuration()));
 
     private static final Duration TIMEOUT = Duration.ofSeconds(25);
     private static final String GROUP = "streamcrawl";
@@ -74,10 +68,7 @@ class RedisStreamSourceITCase {
     @AfterEach
     void stop() throws Exception {
         Gate.open();
-        if (job != null) {
-            job.cancel().get();
-            await().atMost(TIMEOUT).until(() -> job.getJobStatus().get().isGloballyTerminalState());
-        }
+        RedisTestJobs.cancel(job, TIMEOUT);
         redis.close();
     }
 
@@ -86,7 +77,7 @@ class RedisStreamSourceITCase {
         List<String> streams = List.of("t1:0", "t1:1");
         List<String> written = add(streams, 500);
 
-        StreamExecutionEnvironment env = environment(2);
+        StreamExecutionEnvironment env = RedisTestJobs.checkpointing(2);
         env.fromSource(source(streams, new StreamAndId()), WatermarkStrategy.noWatermarks(), "redis source")
                 .sinkTo(new CollectingSink("t1"));
         job = env.executeAsync("t1");
@@ -102,13 +93,7 @@ class RedisStreamSourceITCase {
     void afterAFailureTheRestoredJobLosesNoEntryAndAppliesNoneTwice() throws Exception {
         List<String> streams = List.of("t2:0", "t2:1");
         FailOnce.reset();
-        Configuration config = new Configuration();
-        config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-        config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
-        env.setParallelism(2);
-        env.enableCheckpointing(100);
+        StreamExecutionEnvironment env = RedisTestJobs.restartingThrice(2);
         env.fromSource(source(streams, new StreamAndId()), WatermarkStrategy.noWatermarks(), "redis source")
                 .map(new FailOnce())
                 .keyBy(id -> id)
@@ -142,7 +127,7 @@ class RedisStreamSourceITCase {
         }
         redis.xadd("t3", StreamEntryID.NEW_ENTRY, Map.of("task", "last entry, malformed"));
 
-        StreamExecutionEnvironment env = environment(1);
+        StreamExecutionEnvironment env = RedisTestJobs.checkpointing(1);
         env.fromSource(source(List.of("t3"), new RequireUrl()), WatermarkStrategy.noWatermarks(), "redis source")
                 .sinkTo(new CollectingSink("t3"));
         job = env.executeAsync("t3");
@@ -156,7 +141,7 @@ class RedisStreamSourceITCase {
     @Test
     void keepsReadingAcrossARedisRestart() throws Exception {
         List<String> written = new ArrayList<>(add(List.of("t4"), 50));
-        StreamExecutionEnvironment env = environment(1);
+        StreamExecutionEnvironment env = RedisTestJobs.checkpointing(1);
         env.fromSource(source(List.of("t4"), new StreamAndId()), WatermarkStrategy.noWatermarks(), "redis source")
                 .sinkTo(new CollectingSink("t4"));
         job = env.executeAsync("t4");
@@ -178,7 +163,7 @@ class RedisStreamSourceITCase {
         assertThat(redis.xreadGroup(GROUP, "ghost", XReadGroupParams.xReadGroupParams().count(40),
                 Map.of("t5", StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY)).get(0).getValue()).hasSize(40);
 
-        StreamExecutionEnvironment env = environment(1);
+        StreamExecutionEnvironment env = RedisTestJobs.checkpointing(1);
         env.fromSource(builder(List.of("t5"), new StreamAndId())
                         .setOption(RedisStreamSourceOptions.CLAIM_MIN_IDLE_TIME, Duration.ZERO).build(),
                         WatermarkStrategy.noWatermarks(), "redis source")
@@ -197,13 +182,7 @@ class RedisStreamSourceITCase {
     void entriesAStrayConsumerTakesWhileTheJobReadsAreClaimedAndReachTheStateOnceAcrossAFailure() throws Exception {
         List<String> streams = List.of("t8");
         FailOnce.reset();
-        Configuration config = new Configuration();
-        config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-        config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
-        env.setParallelism(1);
-        env.enableCheckpointing(100);
+        StreamExecutionEnvironment env = RedisTestJobs.restartingThrice(1);
         env.fromSource(builder(streams, new StreamAndId())
                                 .setOption(RedisStreamSourceOptions.CLAIM_MIN_IDLE_TIME, Duration.ofMillis(300)).build(),
                         WatermarkStrategy.noWatermarks(), "redis source")
@@ -247,7 +226,7 @@ class RedisStreamSourceITCase {
         List<String> written = add(List.of("t6"), 1000);
         long bytes = IntStream.range(0, 1000).mapToLong(i -> "n".length() + String.valueOf(i).length()).sum();
         Gate.close();
-        StreamExecutionEnvironment env = environment(1);
+        StreamExecutionEnvironment env = RedisTestJobs.checkpointing(1);
         env.fromSource(builder(List.of("t6"), new StreamAndId())
                         .setOption(RedisStreamSourceOptions.FETCH_COUNT, 100).build(),
                         WatermarkStrategy.noWatermarks(), "redis source")
@@ -278,7 +257,7 @@ class RedisStreamSourceITCase {
 
     @Test
     void theStreamLengthFollowsTheBacklogWhileEntriesArriveContinuously() throws Exception {
-        StreamExecutionEnvironment env = environment(1);
+        StreamExecutionEnvironment env = RedisTestJobs.checkpointing(1);
         env.fromSource(source(List.of("t7"), new StreamAndId()), WatermarkStrategy.noWatermarks(), "redis source")
                 .sinkTo(new CollectingSink("t7"));
         job = env.executeAsync("t7");
@@ -308,13 +287,6 @@ class RedisStreamSourceITCase {
         assertThat(CollectingSink.results("t7")).hasSize(total).doesNotHaveDuplicates();
     }
 
-    private static StreamExecutionEnvironment environment(int parallelism) {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(parallelism);
-        env.enableCheckpointing(100);
-        return env;
-    }
-
     private static <T> RedisStreamSource<T> source(List<String> streams, RedisStreamDeserializer<T> deserializer) {
         return builder(streams, deserializer).build();
     }
@@ -329,34 +301,12 @@ class RedisStreamSourceITCase {
                 .setOption(RedisRetryOptions.MAX_BACKOFF, Duration.ofMillis(200));
     }
 
-    /** Adds {@code perStream} entries to each stream; returns "stream/id" of each. */
     private List<String> add(List<String> streams, int perStream) {
-        List<String> written = new ArrayList<>();
-        List<Response<StreamEntryID>> ids = new ArrayList<>();
-        List<String> keys = new ArrayList<>();
-        try (AbstractPipeline pipeline = redis.pipelined()) {
-            for (int i = 0; i < perStream; i++) {
-                for (String stream : streams) {
-                    ids.add(pipeline.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("n", String.valueOf(i))));
-                    keys.add(stream);
-                }
-            }
-            pipeline.sync();
-        }
-        for (int i = 0; i < ids.size(); i++) {
-            written.add(keys.get(i) + "/" + ids.get(i).get());
-        }
-        return written;
+        return RedisTestStreams.addEntries(redis, streams, perStream);
     }
 
     private long pending(List<String> streams) {
-        return streams.stream().mapToLong(s -> redis.xpending(s, GROUP).getTotal()).sum();
-    }
-
-    private static HashSet<String> distinctIds(String sink) {
-        HashSet<String> ids = new HashSet<>();
-        CollectingSink.results(sink).forEach(r -> ids.add(r.substring(0, r.indexOf('#'))));
-        return ids;
+        return RedisTestStreams.pending(redis, GROUP, streams);
     }
 
     /** The gauge of the split of {@code stream}; -1 before it is registered. */

@@ -6,9 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import javax.annotation.Nullable;
@@ -19,7 +17,6 @@ import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -32,21 +29,18 @@ import org.junit.jupiter.api.io.TempDir;
 import io.streamcrawl.connectors.redis.CollectingSink;
 import io.streamcrawl.connectors.redis.RedisConnectionConfig;
 import io.streamcrawl.connectors.redis.RedisRetryOptions;
+import io.streamcrawl.connectors.redis.RedisTestJobs;
+import io.streamcrawl.connectors.redis.RedisTestStreams;
 import io.streamcrawl.connectors.redis.source.SourceTestFunctions.CountPerKey;
 import io.streamcrawl.connectors.redis.source.SourceTestFunctions.StreamAndId;
 import io.streamcrawl.testing.RedisServerExtension;
-import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.Response;
-import redis.clients.jedis.StreamEntryID;
 
 /** Stop-with-savepoint and resume at another parallelism: every entry reaches the keyed state once. */
 class RedisStreamSourceRescaleITCase {
     @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    @RegisterExtension static final MiniClusterExtension FLINK = RedisTestJobs.miniCluster();
 
     private static final Duration TIMEOUT = Duration.ofSeconds(25);
     private static final String GROUP = "rescale";
@@ -107,10 +101,8 @@ class RedisStreamSourceRescaleITCase {
     }
 
     private JobID submit(int parallelism, @Nullable String savepoint, CollectingSink sink) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(parallelism);
+        StreamExecutionEnvironment env = RedisTestJobs.checkpointing(parallelism);
         env.setMaxParallelism(8);
-        env.enableCheckpointing(100);
         RedisStreamSource<String> source = RedisStreamSource.<String>builder()
                 .setConnection(RedisConnectionConfig.builder().host(REDIS.host()).port(REDIS.port()).build())
                 .setStreams(STREAMS)
@@ -131,33 +123,15 @@ class RedisStreamSourceRescaleITCase {
         return client.submitJob(graph).get();
     }
 
-    /** Adds {@code perStream} entries to each stream; returns "stream/id" of each. */
     private List<String> add(int perStream) {
-        List<Response<StreamEntryID>> ids = new ArrayList<>();
-        List<String> keys = new ArrayList<>();
-        try (AbstractPipeline pipeline = redis.pipelined()) {
-            for (int i = 0; i < perStream; i++) {
-                for (String stream : STREAMS) {
-                    ids.add(pipeline.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("n", String.valueOf(i))));
-                    keys.add(stream);
-                }
-            }
-            pipeline.sync();
-        }
-        List<String> written = new ArrayList<>();
-        for (int i = 0; i < ids.size(); i++) {
-            written.add(keys.get(i) + "/" + ids.get(i).get());
-        }
-        return written;
+        return RedisTestStreams.addEntries(redis, STREAMS, perStream);
     }
 
     private long pending() {
-        return STREAMS.stream().mapToLong(s -> redis.xpending(s, GROUP).getTotal()).sum();
+        return RedisTestStreams.pending(redis, GROUP, STREAMS);
     }
 
     private static Set<String> distinctIds() {
-        Set<String> ids = new HashSet<>();
-        CollectingSink.results("rescale").forEach(r -> ids.add(r.substring(0, r.indexOf('#'))));
-        return ids;
+        return SourceTestFunctions.distinctIds("rescale");
     }
 }

@@ -1,6 +1,8 @@
 package io.streamcrawl.connectors.redis.source;
 
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -13,9 +15,18 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
+import io.streamcrawl.connectors.redis.CollectingSink;
+
 /** Deserializers and functions the source's job tests share; static state works as the MiniCluster runs in the test JVM. */
 public final class SourceTestFunctions {
     private SourceTestFunctions() {}
+
+    /** The "stream/id" of each result "stream/id#count" of {@link CountPerKey} the sink named {@code sink} received. */
+    static Set<String> distinctIds(String sink) {
+        Set<String> ids = new HashSet<>();
+        CollectingSink.results(sink).forEach(r -> ids.add(r.substring(0, r.indexOf('#'))));
+        return ids;
+    }
 
     /** Emits "stream/id". */
     static final class StreamAndId implements RedisStreamDeserializer<String> {

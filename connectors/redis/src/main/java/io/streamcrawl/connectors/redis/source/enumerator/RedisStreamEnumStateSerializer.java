@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.core.io.SimpleVersionedSerialization;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
@@ -18,7 +19,8 @@ import io.streamcrawl.connectors.redis.source.split.RedisStreamSplitSerializer;
  * Serializes {@link RedisStreamEnumState} into checkpoints and savepoints.
  *
  * <p>Version 1: the count and keys of the assigned streams (modified UTF-8), then the count of the
- * unassigned splits, each as its split serializer version, byte length and bytes. A new layout gets
+ * unassigned splits, each as its split serializer version, byte length and bytes (Flink's
+ * {@link SimpleVersionedSerialization} layout). A new layout gets
  * a new version; the decoder of every old version stays.
  */
 @Internal
@@ -42,10 +44,7 @@ public final class RedisStreamEnumStateSerializer implements SimpleVersionedSeri
         }
         out.writeInt(state.unassignedSplits().size());
         for (RedisStreamSplit split : state.unassignedSplits()) {
-            byte[] bytes = splitSerializer.serialize(split);
-            out.writeInt(splitSerializer.getVersion());
-            out.writeInt(bytes.length);
-            out.write(bytes);
+            SimpleVersionedSerialization.writeVersionAndSerialize(splitSerializer, split, out);
         }
         return out.getCopyOfBuffer();
     }
@@ -65,10 +64,7 @@ public final class RedisStreamEnumStateSerializer implements SimpleVersionedSeri
         int unassignedCount = in.readInt();
         List<RedisStreamSplit> unassigned = new ArrayList<>(unassignedCount);
         for (int i = 0; i < unassignedCount; i++) {
-            int splitVersion = in.readInt();
-            byte[] bytes = new byte[in.readInt()];
-            in.readFully(bytes);
-            unassigned.add(splitSerializer.deserialize(splitVersion, bytes));
+            unassigned.add(SimpleVersionedSerialization.readVersionAndDeSerialize(splitSerializer, in));
         }
         return new RedisStreamEnumState(assigned, unassigned);
     }

@@ -7,9 +7,11 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Set;
 
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
 import io.streamcrawl.connectors.redis.source.split.RedisStreamSplit;
+import io.streamcrawl.connectors.redis.source.split.RedisStreamSplitSerializer;
 
 class RedisStreamEnumStateSerializerTest {
     private final RedisStreamEnumStateSerializer serializer = new RedisStreamEnumStateSerializer();
@@ -29,6 +31,24 @@ class RedisStreamEnumStateSerializerTest {
     void roundTripsTheEmptyState() throws IOException {
         assertThat(serializer.deserialize(1, serializer.serialize(RedisStreamEnumState.empty())))
                 .isEqualTo(RedisStreamEnumState.empty());
+    }
+
+    /** Pins version 1's layout around the embedded split bytes: changing it breaks every savepoint. */
+    @Test
+    void version1LayoutIsStable() throws IOException {
+        RedisStreamSplit split = new RedisStreamSplit("f:3", "9-9");
+        byte[] splitBytes = RedisStreamSplitSerializer.INSTANCE.serialize(split);
+        DataOutputSerializer v1 = new DataOutputSerializer(64);
+        v1.writeInt(1);
+        v1.writeUTF("f:0");
+        v1.writeInt(1);
+        v1.writeInt(RedisStreamSplitSerializer.INSTANCE.getVersion());
+        v1.writeInt(splitBytes.length);
+        v1.write(splitBytes);
+        RedisStreamEnumState state = new RedisStreamEnumState(Set.of("f:0"), List.of(split));
+
+        assertThat(serializer.serialize(state)).isEqualTo(v1.getCopyOfBuffer());
+        assertThat(serializer.deserialize(1, v1.getCopyOfBuffer())).isEqualTo(state);
     }
 
     @Test
