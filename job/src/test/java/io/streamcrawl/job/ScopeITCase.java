@@ -1,6 +1,7 @@
 package io.streamcrawl.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 
@@ -85,6 +86,31 @@ class ScopeITCase {
                 .hasEntrySatisfying("error", error -> assertThat(error).startsWith("refused: ")));
         // Each lured host's robots.txt and its page.
         assertThat(TestCrawl.counter(METRICS, crawl.job, "crawler_fetch_refused_total")).isEqualTo(6);
+    }
+
+    @Test
+    void crawlsASiteOnTheIpv6LoopbackAndRefusesPrivateIpv6Literals(TestInfo test) throws Exception {
+        assumeTrue(TestSite.ipv6LoopbackAvailable(), "this machine has no IPv6 loopback ::1 to serve the site on");
+        TestSite site = TestSite.builder().pages(6).address("::1").build();
+        crawl = new TestCrawl(test, REDIS, ETCD, site);
+        List<String> lures = List.of("http://[fc00::1]/lured", "http://[fe80::1]/lured", "http://[::ffff:169.254.169.254]/latest/");
+        site.route("/lure.html", exchange -> TestSite.send(exchange, 200, "text/html", lures.stream()
+                .map(url -> "<a href=\"" + url + "\">x</a>").collect(Collectors.joining())));
+        crawl.start("{\"seeds\": [\"" + site.baseUrl() + "/\", \"" + site.baseUrl() + "/lure.html\"],"
+                + " \"scope\": {\"hosts\": [\"*\"], \"allowPrivateHosts\": [\"::1\"]}, " + FAST + "}");
+
+        crawl.awaitIdle();
+
+        Set<String> paths = new HashSet<>(site.pagePaths());
+        // The pages' "elsewhere" link leaves a site on 127.0.0.1 (for localhost); on [::1] it stays.
+        paths.addAll(Set.of("/robots.txt", "/lure.html", "/offsite.html"));
+        assertThat(site.requestCounts()).isEqualTo(TestCrawl.everyPathOnce(paths));
+        assertThat(site.baseUrl()).startsWith("http://[::1]:");
+        List<String> refused = List.of("http://[fc00::1]/lured", "http://[fe80::1]/lured", "http://169.254.169.254/latest/");
+        assertThat(crawl.pageUrls()).containsExactlyInAnyOrderElementsOf(
+                Stream.concat(crawl.urls(paths).stream().filter(url -> !url.endsWith("/robots.txt")), refused.stream()).toList());
+        assertThat(crawl.pages()).filteredOn(page -> refused.contains(page.get("url")))
+                .hasSize(3).allSatisfy(page -> assertThat(page.get("error")).startsWith("refused: "));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamcrawl.job.fetch.FetchRequest;
 import io.streamcrawl.job.frontier.FrontierEntry;
 import io.streamcrawl.job.frontier.QueueBounds;
+import io.streamcrawl.job.frontier.QueueLane;
 import io.streamcrawl.job.frontier.QueueSlot;
 import io.streamcrawl.job.frontier.TaskState;
 import io.streamcrawl.job.stats.TaskCounters;
@@ -24,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class StateTypesTest {
     @ParameterizedTest
-    @ValueSource(classes = {UrlFingerprint.class, QueueSlot.class, QueueBounds.class, FrontierEntry.class,
+    @ValueSource(classes = {UrlFingerprint.class, QueueSlot.class, QueueLane.class, QueueBounds.class, FrontierEntry.class,
             TaskState.class, TaskCounters.Count.class, FetchRequest.class})
     void hasAPojoSerializerWithoutGenericTypes(Class<?> type) {
         TypeInformation<?> info = TypeInformation.of(type);

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,6 +89,15 @@ public final class TestSite implements AutoCloseable {
         return new Builder();
     }
 
+    /** Whether this machine can serve on the IPv6 loopback {@code ::1} (a site on it is a test's assumption). */
+    public static boolean ipv6LoopbackAvailable() {
+        try (ServerSocket probe = new java.net.ServerSocket(0, 1, InetAddress.getByName("::1"))) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Binds the server on its loopback address (a free port unless the builder named one) and starts serving. */
     public TestSite start() {
         try {
@@ -114,9 +124,10 @@ public final class TestSite implements AutoCloseable {
         return graph;
     }
 
-    /** {@code http://<address>:<port>}, without a trailing slash. */
+    /** {@code http://<address>:<port>} (an IPv6 address in brackets), without a trailing slash. */
     public String baseUrl() {
-        return "http://" + address + ":" + server.getAddress().getPort();
+        String host = address.contains(":") ? "[" + address + "]" : address;
+        return "http://" + host + ":" + server.getAddress().getPort();
     }
 
     public static String pathOf(int page) {
@@ -365,8 +376,8 @@ public final class TestSite implements AutoCloseable {
         }
 
         /**
-         * The loopback address to serve on (any of 127.0.0.0/8 on Linux): sites on different
-         * addresses are different hosts to the crawler.
+         * The loopback address to serve on (any of 127.0.0.0/8 on Linux, or {@code ::1}): sites on
+         * different addresses are different hosts to the crawler.
          */
         public Builder address(String address) {
             this.address = address;

@@ -1,5 +1,7 @@
 package io.streamcrawl.job.fetch;
 
+import io.streamcrawl.job.url.Hosts;
+
 /**
  * How to fetch the URLs of one task, taken from the task's spec.
  *
@@ -9,7 +11,8 @@ package io.streamcrawl.job.fetch;
  * @param maxRedirects the longest chain of redirects followed from a URL
  * @param allowPrivate whether any host may be a private address (the SSRF guard is off)
  * @param privateHosts hosts that may be private addresses all the same (a seed's host given on
- *     the command line): names or IP literals as in URLs, case-insensitive
+ *     the command line): names or IP literals as in URLs, case-insensitive, IPv6 with or without
+ *     brackets
  */
 public record FetchSettings(
         String userAgent,
@@ -22,7 +25,10 @@ public record FetchSettings(
         boolean allowPrivate,
         String[] privateHosts) {
 
-    /** Whether the task may reach {@code host} (as {@link io.streamcrawl.job.url.Hosts#hostOf} gives it) at a private address. */
+    /**
+     * Whether the task may reach {@code host} (as {@link Hosts#hostOf} gives it, or okhttp's
+     * {@code HttpUrl.host()}: IPv6 without brackets) at a private address.
+     */
     public boolean allowsPrivate(String host) {
         if (allowPrivate) {
             return true;
@@ -30,16 +36,12 @@ public record FetchSettings(
         if (privateHosts == null || host == null) {
             return false;
         }
-        String bare = unbracketed(host);
+        String canonical = Hosts.canonical(host);
         for (String allowed : privateHosts) {
-            if (allowed != null && unbracketed(allowed).equalsIgnoreCase(bare)) {
+            if (allowed != null && Hosts.canonical(allowed).equals(canonical)) {
                 return true;
             }
         }
         return false;
-    }
-
-    private static String unbracketed(String host) {
-        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 }

@@ -9,7 +9,10 @@ import io.streamcrawl.job.url.UrlFingerprint;
  * @param url the URL; normalized once it has passed the frontier decoder
  * @param task the crawl task it belongs to
  * @param depth link distance from the task's seeds
- * @param priority higher is fetched first
+ * @param priority higher is fetched first among its task's URLs on its host (then lower depth,
+ *     then arrival: {@link HostQueues}); a producer writes it to the stream (default 0, also for
+ *     the seeds of a task spec), and every entry made from this one (its links, redirect target,
+ *     sitemap URLs, retries) inherits it
  * @param parent the URL of the page it was found on, or null for a seed
  * @param kind what the entry is
  * @param retry whether the entry had its turn already and goes back to the front of its queue

@@ -2,104 +2,108 @@ package io.streamcrawl.job.frontier;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 
 /**
- * The queues of the current host, one FIFO per task, in keyed MapState: each entry sits under a
- * sequence number, and the task's bounds say which numbers are queued, so a push or a pop touches
- * one entry in RocksDB. The host's total is kept beside them, so "is the host idle" costs one
- * value. Valid only for the key the state is scoped to when called.
+ * The queues of the current host in keyed MapState, one per task, each made of FIFO lanes
+ * ({@link QueueLane}: one per priority and depth) so that a task releases its entries by
+ * priority (higher first), then depth (lower first), then arrival. Each entry sits under its
+ * lane and a sequence number, and the lane's bounds say which numbers are queued, so a push or a
+ * pop touches one entry in RocksDB. A host has few lanes (a task's depths are bounded by its
+ * maxDepth, priorities are few), so finding each task's best lane is one scan of the bounds, done
+ * by the release loop that lists the tasks anyway; it compares the lanes' fields, never RocksDB's
+ * key bytes (signed numbers do not sort as bytes). The host's total is kept beside them, so "is
+ * the host idle" costs one value. Valid only for the key the state is scoped to when called.
  */
 final class HostQueues {
-    private final MapState<String, QueueBounds> bounds;
+    private final MapState<QueueLane, QueueBounds> bounds;
     private final MapState<QueueSlot, FrontierEntry> items;
     private final ValueState<Long> size;
 
-    HostQueues(MapState<String, QueueBounds> bounds, MapState<QueueSlot, FrontierEntry> items, ValueState<Long> size) {
+    HostQueues(MapState<QueueLane, QueueBounds> bounds, MapState<QueueSlot, FrontierEntry> items, ValueState<Long> size) {
         this.bounds = bounds;
         this.items = items;
         this.size = size;
     }
 
-    /** Queues an entry behind the task's others. */
+    /** Queues an entry behind the others of its lane. */
     void push(FrontierEntry entry) throws Exception {
-        long total = size();
-        QueueBounds queue = bounds.get(entry.task());
+        QueueLane lane = QueueLane.of(entry);
+        QueueBounds queue = bounds.get(lane);
         long tail = queue == null ? 0 : queue.tail();
-        items.put(new QueueSlot(entry.task(), tail), entry);
-        bounds.put(entry.task(), new QueueBounds(queue == null ? 0 : queue.head(), tail + 1));
-        size.update(total + 1);
+        items.put(new QueueSlot(lane, tail), entry);
+        bounds.put(lane, new QueueBounds(queue == null ? 0 : queue.head(), tail + 1));
+        size.update(size() + 1);
     }
 
-    /** Queues an entry before the task's others: one that had its turn already and comes back. */
+    /** Queues an entry before the others of its lane: one that had its turn already and comes back. */
     void pushFront(FrontierEntry entry) throws Exception {
-        long total = size();
-        QueueBounds queue = bounds.get(entry.task());
+        QueueLane lane = QueueLane.of(entry);
+        QueueBounds queue = bounds.get(lane);
         long head = queue == null ? 0 : queue.head() - 1;
-        items.put(new QueueSlot(entry.task(), head), entry);
-        bounds.put(entry.task(), new QueueBounds(head, queue == null ? 1 : queue.tail()));
-        size.update(total + 1);
+        items.put(new QueueSlot(lane, head), entry);
+        bounds.put(lane, new QueueBounds(head, queue == null ? 1 : queue.tail()));
+        size.update(size() + 1);
     }
 
-    /** The head of a task's queue, which must not be empty. */
-    FrontierEntry peek(String task) throws Exception {
-        return items.get(new QueueSlot(task, bounds.get(task).head()));
+    /** The head of a lane, which must not be empty. */
+    FrontierEntry peek(QueueLane lane) throws Exception {
+        return items.get(new QueueSlot(lane, bounds.get(lane).head()));
     }
 
-    /** Removes and returns the head of a task's queue, which must not be empty. */
-    FrontierEntry pop(String task) throws Exception {
-        long total = size();
-        QueueBounds queue = bounds.get(task);
-        QueueSlot slot = new QueueSlot(task, queue.head());
+    /** Removes and returns the head of a lane, which must not be empty. */
+    FrontierEntry pop(QueueLane lane) throws Exception {
+        QueueBounds queue = bounds.get(lane);
+        QueueSlot slot = new QueueSlot(lane, queue.head());
         FrontierEntry entry = items.get(slot);
         items.remove(slot);
         if (queue.size() == 1) {
-            bounds.remove(task);
+            bounds.remove(lane);
         } else {
-            bounds.put(task, new QueueBounds(queue.head() + 1, queue.tail()));
+            bounds.put(lane, new QueueBounds(queue.head() + 1, queue.tail()));
         }
-        size.update(total - 1);
+        size.update(size() - 1);
         return entry;
     }
 
-    /** Removes a task's whole queue; returns how many entries it held. */
+    /** Removes all lanes of a task; returns how many entries they held. */
     long drop(String task) throws Exception {
-        long total = size();
-        QueueBounds queue = bounds.get(task);
-        if (queue == null) {
-            return 0;
+        List<Map.Entry<QueueLane, QueueBounds>> lanes = new ArrayList<>();
+        for (Map.Entry<QueueLane, QueueBounds> lane : bounds.entries()) {
+            if (lane.getKey().task().equals(task)) {
+                lanes.add(Map.entry(lane.getKey(), lane.getValue()));
+            }
         }
-        for (long seq = queue.head(); seq < queue.tail(); seq++) {
-            items.remove(new QueueSlot(task, seq));
+        long dropped = 0;
+        for (Map.Entry<QueueLane, QueueBounds> lane : lanes) {
+            QueueBounds queue = lane.getValue();
+            for (long seq = queue.head(); seq < queue.tail(); seq++) {
+                items.remove(new QueueSlot(lane.getKey(), seq));
+            }
+            bounds.remove(lane.getKey());
+            dropped += queue.size();
         }
-        bounds.remove(task);
-        size.update(total - queue.size());
-        return queue.size();
+        size.update(size() - dropped);
+        return dropped;
     }
 
-    /** The tasks with queued entries. */
-    List<String> tasks() throws Exception {
-        List<String> tasks = new ArrayList<>();
-        for (String task : bounds.keys()) {
-            tasks.add(task);
+    /** The best non-empty lane of each task with queued entries, in the order of the tasks' names. */
+    List<QueueLane> bestLanes() throws Exception {
+        Map<String, QueueLane> best = new TreeMap<>();
+        for (QueueLane lane : bounds.keys()) {
+            best.merge(lane.task(), lane, (a, b) -> QueueLane.BEST_FIRST.compare(a, b) <= 0 ? a : b);
         }
-        return tasks;
+        return new ArrayList<>(best.values());
     }
 
     /** The entries queued for all tasks of the host. */
     long size() throws Exception {
         Long known = size.value();
-        if (known != null) {
-            return known;
-        }
-        // State written before the total was kept: count once.
-        long total = 0;
-        for (QueueBounds queue : bounds.values()) {
-            total += queue.size();
-        }
-        return total;
+        return known == null ? 0 : known;
     }
 
     boolean isEmpty() throws Exception {

@@ -42,7 +42,8 @@ import org.apache.flink.util.Collector;
 /**
  * Keyed by host: deduplicates the host's URLs exactly (per task, by 128-bit fingerprint), queues
  * them per task in RocksDB, and releases them to the fetcher from one processing-time timer per
- * host. URLs of a disabled task, or of a task whose spec has not arrived yet, stay queued; those
+ * host, taking the tasks in turn and each task's URLs by priority, then depth, then arrival
+ * ({@link HostQueues}). URLs of a disabled task, or of a task whose spec has not arrived yet, stay queued; those
  * of a deleted task are dropped. A task with {@code maxPages} releases no more than its page
  * budget, shared by all subtasks through etcd ({@link TaskBudgets}); distinct URLs per task are
  * counted in sketches merged into etcd after each checkpoint ({@link DistinctUrls}).
@@ -153,7 +154,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     public void open(OpenContext openContext) {
         seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen", UrlFingerprint.class, Long.class));
         queues = new HostQueues(
-                getRuntimeContext().getMapState(new MapStateDescriptor<>("queue-bounds", String.class, QueueBounds.class)),
+                getRuntimeContext().getMapState(new MapStateDescriptor<>("queue-bounds", QueueLane.class, QueueBounds.class)),
                 getRuntimeContext().getMapState(new MapStateDescriptor<>("queue", QueueSlot.class, FrontierEntry.class)),
                 getRuntimeContext().getState(new ValueStateDescriptor<>("queue-size", Long.class)));
         pacing = new HostPacing(
@@ -253,7 +254,8 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         boolean politenessWait = false;
         while (progress && !politenessWait && released < settings.releasesPerTick()) {
             progress = false;
-            for (String task : queues.tasks()) {
+            for (QueueLane lane : queues.bestLanes()) {
+                String task = lane.task();
                 TaskState state = tasks.get(task);
                 if (state != null && state.deleted()) {
                     dropQueue(task);
@@ -263,9 +265,9 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                     continue;
                 }
                 TaskView view = views.computeIfAbsent(state.specJson(), TaskView::of);
-                FrontierEntry head = queues.peek(task);
+                FrontierEntry head = queues.peek(lane);
                 if (!inScope(head, view)) {
-                    dequeue(task);
+                    dequeue(lane);
                     droppedUrls.inc();
                     progress = true;
                     continue;
@@ -282,7 +284,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                             view.robotsFetch(), null, spacing, FetchPurpose.ROBOTS, 0, 0, false));
                     robotsRequests.inc();
                 } else {
-                    dequeue(task);
+                    dequeue(lane);
                     if (admission.verdict() == HostRobots.Verdict.DENIED) {
                         robotsDenied.inc();
                         continue;
@@ -377,7 +379,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         enqueue(entry, false);
     }
 
-    /** Queues an entry, at the back of its task's queue or at the front, and counts it. */
+    /** Queues an entry, at the back of its lane or at the front, and counts it. */
     private void enqueue(FrontierEntry entry, boolean front) throws Exception {
         if (queues.isEmpty()) {
             activeHosts.incrementAndGet();
@@ -390,10 +392,10 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         counters.add(entry.task(), TaskCounters.QUEUED, 1);
     }
 
-    /** Removes the head of a task's queue, which must not be empty, and counts it. */
-    private void dequeue(String task) throws Exception {
-        queues.pop(task);
-        counters.add(task, TaskCounters.QUEUED, -1);
+    /** Removes the head of a lane, which must not be empty, and counts it. */
+    private void dequeue(QueueLane lane) throws Exception {
+        queues.pop(lane);
+        counters.add(lane.task(), TaskCounters.QUEUED, -1);
         if (queues.isEmpty()) {
             activeHosts.decrementAndGet();
         }

@@ -1,4 +1,4 @@
 package io.streamcrawl.job.frontier;
 
-/** The key of one queued URL in a host's queue: the task's queue and the URL's sequence number in it. */
-public record QueueSlot(String task, long seq) {}
+/** The key of one queued URL in a host's queue: its lane and its sequence number in the lane. */
+public record QueueSlot(QueueLane lane, long seq) {}

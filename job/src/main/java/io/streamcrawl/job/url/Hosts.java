@@ -14,8 +14,9 @@ public final class Hosts {
     private Hosts() {}
 
     /**
-     * The lower-cased host of an absolute URL, without user info and port (an IPv6 literal keeps
-     * its brackets); empty when the URL has no authority or an empty host.
+     * The lower-cased host of an absolute URL, without user info and port; empty when the URL has
+     * no authority or an empty host. An IPv6 literal keeps its brackets: {@code [2001:db8::1]} is
+     * the host key (scheduler key, shard hash, scope patterns) of {@code http://[2001:db8::1]/}.
      */
     public static Optional<String> hostOf(String url) {
         return authorityOf(url).flatMap(authority -> {
@@ -45,20 +46,41 @@ public final class Hosts {
 
     /** The authority of an absolute URL without its user info; empty when the URL has no {@code ://}. */
     private static Optional<String> authorityOf(String url) {
+        HostSpan span = hostSpan(url);
+        return span == null ? Optional.empty() : Optional.of(url.substring(span.start(), span.authorityEnd()));
+    }
+
+    /**
+     * Where the host of an absolute URL starts (after {@code ://} and any user info) and where its
+     * authority ends (at the first '/', '?' or '#', or the end); null when the URL has no {@code ://}.
+     */
+    static HostSpan hostSpan(String url) {
         if (url == null) {
-            return Optional.empty();
+            return null;
         }
         int schemeEnd = url.indexOf("://");
         if (schemeEnd <= 0) {
-            return Optional.empty();
+            return null;
         }
         int start = schemeEnd + 3;
         int end = start;
         while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
             end++;
         }
-        String authority = url.substring(start, end);
-        return Optional.of(authority.substring(authority.lastIndexOf('@') + 1));
+        return new HostSpan(Math.max(start, url.lastIndexOf('@', end - 1) + 1), end);
+    }
+
+    /** The positions {@link #hostSpan} gives. */
+    record HostSpan(int start, int authorityEnd) {}
+
+    /**
+     * A host as a task spec names it (in a scope's hosts or its private hosts) in the form
+     * {@link #hostOf} gives for the normalized URLs of that host: lower-case, and an IPv6 literal,
+     * given with or without brackets, compressed in brackets ({@link Ipv6Literals#canonical}).
+     */
+    public static String canonical(String host) {
+        String lower = host.strip().toLowerCase(Locale.ROOT);
+        return lower.indexOf(':') < 0 ? lower : Ipv6Literals.canonical(lower).orElse(lower);
     }
 
     /**

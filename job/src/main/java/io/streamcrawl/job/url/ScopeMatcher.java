@@ -3,7 +3,6 @@ package io.streamcrawl.job.url;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,7 +53,7 @@ final class ScopeMatcher {
         if (scope.hosts() != null) {
             for (String host : scope.hosts()) {
                 if (!validHostPattern(host)) {
-                    return Optional.of("invalid host pattern '" + host + "': use host, *.domain or *");
+                    return Optional.of("invalid host pattern '" + host + "': use host, *.domain, * or an IPv6 address as [2001:db8::1]");
                 }
             }
         }
@@ -80,6 +79,9 @@ final class ScopeMatcher {
         if (pattern.equals("*")) {
             return true;
         }
+        if (pattern.indexOf(':') >= 0 || pattern.indexOf('[') >= 0) {
+            return Ipv6Literals.canonical(pattern.strip()).isPresent();
+        }
         return pattern.startsWith("*.") ? pattern.length() > 2 && pattern.indexOf('*', 1) < 0 : !pattern.contains("*");
     }
 
@@ -91,7 +93,7 @@ final class ScopeMatcher {
             if (raw == null) {
                 continue;
             }
-            String pattern = raw.strip().toLowerCase(Locale.ROOT);
+            String pattern = Hosts.canonical(raw);
             if (pattern.equals("*") || pattern.equals(host)) {
                 return true;
             }

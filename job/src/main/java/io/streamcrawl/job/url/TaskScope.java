@@ -38,8 +38,8 @@ public record TaskScope(String[] hosts, String[] include, String[] exclude, int 
     /**
      * Whether a normalized URL belongs to the task: not longer than {@code maxUrlLength} (when
      * positive), its host matches one of {@code hosts} (an exact host; {@code *.example.org} for
-     * example.org and all its subdomains; {@code *} for any host; no host patterns match no
-     * host), no {@code exclude} regex finds it, and one {@code include} regex finds it when there
+     * example.org and all its subdomains; {@code *} for any host; an IPv6 address in any of its
+     * text forms, with or without brackets; no host patterns match no host), no {@code exclude} regex finds it, and one {@code include} regex finds it when there
      * are any. A regex that does not compile matches nothing.
      */
     public boolean allows(String normalizedUrl) {

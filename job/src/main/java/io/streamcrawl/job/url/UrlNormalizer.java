@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * Brings URLs to the one normal form the crawl deduplicates, fingerprints and shards on, with
  * crawler-commons' {@link BasicURLNormalizer}: fragment dropped, scheme and host lower-cased,
  * IDN hosts in punycode, default port removed, dot segments resolved, percent-encoding
- * normalized, query parameters sorted. URLs already in that form, most links once resolved, are
+ * normalized, query parameters sorted; an IPv6 literal host compressed in brackets
+ * ({@link Ipv6Literals}). URLs already in that form, most links once resolved, are
  * recognized in one pass ({@link NormalForm}) instead of being parsed several times over.
  *
  * <p>Only absolute {@code http} and {@code https} URLs with a host are valid; anything else
@@ -46,6 +47,15 @@ public final class UrlNormalizer {
 
     /** What {@link #normalize} gives for a stripped URL with an http(s) scheme, without the shortcut. */
     static Optional<String> normalizeFully(String candidate) {
+        Hosts.HostSpan span = Hosts.hostSpan(candidate);
+        if (span.start() < candidate.length() && candidate.charAt(span.start()) == '[') {
+            return Ipv6Literals.normalize(candidate, span, UrlNormalizer::normalizeNamed);
+        }
+        return normalizeNamed(candidate);
+    }
+
+    /** {@link #normalizeFully} of a URL whose host is a name or an IPv4 address. */
+    private static Optional<String> normalizeNamed(String candidate) {
         String normalized;
         try {
             normalized = NORMALIZER.filter(candidate);

@@ -311,6 +311,26 @@ class AsyncFetcherTest {
     }
 
     @Test
+    void refusesPrivateIpv6LiteralsByDefault() throws Exception {
+        int port = Integer.parseInt(site.baseUrl().substring(site.baseUrl().lastIndexOf(':') + 1));
+        FetchSettings guarded = FetchFixtures.guarded(USER_AGENT);
+        List<String> urls = List.of("http://[::1]:" + port + "/v6-loopback", "http://[fe80::1]/", "http://[fc00::1]/",
+                "http://[fd00:ec2::254]/latest/meta-data/", "http://[::ffff:127.0.0.1]:" + port + "/v6-mapped");
+
+        List<FetchResult> results = new ArrayList<>();
+        for (String url : urls) {
+            results.add(fetch(request(url, guarded)));
+        }
+
+        assertThat(results).allSatisfy(result -> {
+            assertThat(result.failure()).isEqualTo(FetchFailure.REFUSED);
+            assertThat(result.error()).startsWith("refused: ").endsWith(" is a private address");
+        });
+        assertThat(site.requestCount("/v6-mapped")).isZero();
+        assertThat(counter("crawler_fetch_refused_total")).isEqualTo(urls.size());
+    }
+
+    @Test
     void runsAtMostTheTasksLimitPerHostAndCountsNoWaitAsFetchTime() throws Exception {
         site.route("/hold", exchange -> {
             awaitRelease();

@@ -1,6 +1,7 @@
 package io.streamcrawl.job.frontier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamcrawl.job.control.ControlPlane;
 import io.streamcrawl.job.control.TaskEvent;
@@ -11,26 +12,46 @@ import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.RedisServerExtension;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.StateMigrationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import redis.clients.jedis.RedisClient;
 
 /**
- * The host scheduler's keyed state through a snapshot and a restore: robots.txt rules, the
- * seen-set and the queues carry over (the real redis-server only receives the task counters).
+ * The host scheduler on RocksDB, as in the job: the order in which a host's queue releases its
+ * URLs, and its keyed state through a snapshot and a restore (robots.txt rules, the seen-set and
+ * the queues carry over). The real redis-server only receives the task counters, published when
+ * the operator closes.
  */
 class HostSchedulerITCase {
     @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
     @RegisterExtension static final EtcdServerExtension ETCD = new EtcdServerExtension();
 
     private static final String SPEC = "{\"seeds\": [\"http://a.org/\"], \"politeness\": {\"delayMs\": 0}}";
+    private static final String NO_ROBOTS =
+            "{\"seeds\": [\"http://a.org/\", \"http://b.org/\"], \"politeness\": {\"delayMs\": 0}, \"robots\": {\"obey\": false}}";
 
     @Test
     void robotsRulesTheSeenSetAndTheQueuesSurviveARestore() throws Exception {
@@ -62,6 +83,110 @@ class HostSchedulerITCase {
         }
     }
 
+    @Test
+    void aTaskReleasesItsUrlsByPriorityThenDepthThenArrivalAndARetryFirstInItsLane() throws Exception {
+        try (KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness = harness(null)) {
+            harness.processBroadcastElement(TaskEvent.spec("order", NO_ROBOTS), 0);
+            harness.processBroadcastElement(TaskEvent.enabled("order", true), 0);
+            FrontierEntry retried = url("order", "http://a.org/p0-d1-retried", 1, 0);
+            harness.processElement(retried, 0);
+            harness.setProcessingTime(1);
+            assertThat(released(harness)).containsExactly("PAGE http://a.org/p0-d1-retried");
+
+            harness.processElement(url("order", "http://a.org/p0-d2-a", 2, 0), 1);
+            harness.processElement(url("order", "http://a.org/p0-d1-a", 1, 0), 1);
+            harness.processElement(url("order", "http://a.org/p5-d3", 3, 5), 1);
+            harness.processElement(url("order", "http://a.org/m1-d0", 0, -1), 1);
+            harness.processElement(url("order", "http://a.org/p0-d1-b", 1, 0), 1);
+            harness.processElement(url("order", "http://a.org/p5-d1", 1, 5), 1);
+            harness.processElement(url("order", "http://a.org/p0-d2-b", 2, 0), 1);
+            harness.processElement(url("order", "http://a.org/m300-d0", 0, -300), 1);
+            harness.processElement(retried.retry(null), 1);
+            harness.setProcessingTime(2);
+
+            assertThat(released(harness)).containsExactly(
+                    "PAGE http://a.org/p5-d1", "PAGE http://a.org/p5-d3",
+                    "PAGE http://a.org/p0-d1-retried", "PAGE http://a.org/p0-d1-a", "PAGE http://a.org/p0-d1-b",
+                    "PAGE http://a.org/p0-d2-a", "PAGE http://a.org/p0-d2-b",
+                    "PAGE http://a.org/m1-d0", "PAGE http://a.org/m300-d0");
+            assertThat(queueSize(harness, "a.org")).isZero();
+        }
+        assertThat(counters("order")).isEqualTo(Map.of("queued.0", "0", "released.0", "9"));
+    }
+
+    @Test
+    void deletingATaskDropsEveryLaneOfItsQueueAndKeepsTheCountsExact() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness = harness(null)) {
+            harness.processBroadcastElement(TaskEvent.spec("gone", NO_ROBOTS), 0);
+            harness.processBroadcastElement(TaskEvent.spec("kept", NO_ROBOTS), 0);
+            harness.processElement(url("gone", "http://a.org/g1", 1, 0), 0);
+            harness.processElement(url("gone", "http://a.org/g2", 2, 0), 0);
+            harness.processElement(url("gone", "http://a.org/g3", 2, 0), 0);
+            harness.processElement(url("gone", "http://a.org/g4", 1, 7), 0);
+            harness.processElement(url("gone", "http://b.org/g5", 1, 0), 0);
+            harness.processElement(url("kept", "http://a.org/k1", 3, 0), 0);
+            harness.processElement(url("kept", "http://a.org/k2", 1, 0), 0);
+            harness.setProcessingTime(1);
+            assertThat(released(harness)).as("both tasks are disabled").isEmpty();
+
+            harness.processBroadcastElement(TaskEvent.deleted("gone"), 1);
+            harness.setProcessingTime(5_000);
+            assertThat(released(harness)).isEmpty();
+            assertThat(queueSize(harness, "a.org")).isEqualTo(2);
+            assertThat(queueSize(harness, "b.org")).isZero();
+            snapshot = harness.snapshot(1, 5_000);
+            assertThat(activeHosts(harness)).as("b.org has nothing queued any more").containsExactly(1L);
+        }
+        assertThat(counters("gone")).isEqualTo(Map.of("queued.0", "0"));
+        assertThat(counters("kept")).isEqualTo(Map.of("queued.0", "2"));
+
+        try (KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> restored = harness(snapshot)) {
+            restored.processBroadcastElement(TaskEvent.enabled("kept", true), 5_000);
+            restored.setProcessingTime(10_000);
+            assertThat(released(restored)).containsExactly("PAGE http://a.org/k2", "PAGE http://a.org/k1");
+            restored.snapshot(2, 10_000);
+            assertThat(activeHosts(restored)).containsExactly(0L);
+        }
+        assertThat(counters("kept")).isEqualTo(Map.of("queued.0", "0", "released.0", "2"));
+    }
+
+    /**
+     * Builds before the queue lanes kept one FIFO per task: "queue-bounds" was keyed by the task's
+     * name. Flink refuses the changed key serializer when the scheduler registers the state, so a
+     * restore from such a savepoint fails instead of losing the queued URLs.
+     */
+    @Test
+    void theQueuesOfABuildWithoutLanesAreRefusedAtRestore() throws Exception {
+        OperatorSubtaskState oldSavepoint;
+        try (KeyedOneInputStreamOperatorTestHarness<String, String, Void> old = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new FifoQueuePerTask()), host -> host, Types.STRING, 128, 1, 0)) {
+            old.setStateBackend(new EmbeddedRocksDBStateBackend());
+            old.open();
+            old.processElement("a.org", 0);
+            oldSavepoint = old.snapshot(1, 0);
+        }
+
+        assertThatThrownBy(() -> harness(oldSavepoint).close())
+                .rootCause().isInstanceOf(StateMigrationException.class)
+                .hasMessageContaining("must not be incompatible");
+    }
+
+    /** The queue state as the builds before the lanes declared it, with one queued URL's bounds. */
+    private static final class FifoQueuePerTask extends KeyedProcessFunction<String, String, Void> {
+        private transient MapState<String, QueueBounds> bounds;
+
+        @Override
+        public void open(OpenContext openContext) {
+            bounds = getRuntimeContext().getMapState(new MapStateDescriptor<>("queue-bounds", String.class, QueueBounds.class));
+        }
+
+        @Override
+        public void processElement(String host, Context ctx, Collector<Void> out) throws Exception {
+            bounds.put("t", new QueueBounds(0, 1));
+        }
+    }
+
     private static KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness(
             OperatorSubtaskState restoreFrom) throws Exception {
         String host = REDIS.host();
@@ -76,6 +201,7 @@ class HostSchedulerITCase {
                 new KeyedBroadcastOperatorTestHarness<>(
                         new CoBroadcastWithKeyedOperator<>(scheduler, List.of(HostScheduler.TASKS)),
                         entry -> Hosts.hostOf(entry.url()).orElse(""), Types.STRING, 128, 1, 0);
+        harness.setStateBackend(new EmbeddedRocksDBStateBackend());
         harness.setup();
         if (restoreFrom != null) {
             harness.initializeState(restoreFrom);
@@ -85,7 +211,37 @@ class HostSchedulerITCase {
     }
 
     private static FrontierEntry url(String url) {
-        return new FrontierEntry(url, "t", 0, 0, null);
+        return url("t", url, 0, 0);
+    }
+
+    private static FrontierEntry url(String task, String url, int depth, int priority) {
+        return new FrontierEntry(url, task, depth, priority, null);
+    }
+
+    /** The host's "queue-size" state, which must equal the entries in its lanes. */
+    private static long queueSize(KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness,
+            String host) throws Exception {
+        KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
+        backend.setCurrentKey(host);
+        Long size = backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                new ValueStateDescriptor<>("queue-size", Long.class)).value();
+        return size == null ? 0 : size;
+    }
+
+    /** What the last snapshot recorded as the subtask's hosts with queued URLs (the crawler_hosts_active gauge). */
+    private static List<Long> activeHosts(KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness)
+            throws Exception {
+        List<Long> counts = new ArrayList<>();
+        harness.getOperator().getOperatorStateBackend()
+                .getListState(new ListStateDescriptor<>("hosts-active", Types.LONG)).get().forEach(counts::add);
+        return counts;
+    }
+
+    /** The task's counters as the scheduler published them to Redis when it closed. */
+    private static Map<String, String> counters(String task) {
+        try (RedisClient redis = RedisClient.create(REDIS.host(), REDIS.port())) {
+            return redis.hgetAll("scheduler-test:" + task);
+        }
     }
 
     /** The requests released since the last call, as "PURPOSE url". */

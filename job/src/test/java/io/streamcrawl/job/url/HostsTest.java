@@ -28,6 +28,19 @@ class HostsTest {
         assertThat(Hosts.hostOf(url)).contains(host);
     }
 
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+        "Example.ORG          | example.org",
+        "127.0.0.1            | 127.0.0.1",
+        "[2001:DB8:0::1]      | [2001:db8::1]",
+        "2001:db8:0:0:0:0:0:1 | [2001:db8::1]",
+        "' [::1] '            | [::1]",
+        "::ffff:127.0.0.1     | 127.0.0.1",
+    })
+    void canonicalHostsAreWhatHostOfGivesForNormalizedUrls(String host, String canonical) {
+        assertThat(Hosts.canonical(host)).isEqualTo(canonical);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "example.org", "/path", "http://", "http:///a", "http://:80/", "mailto:a@b.org"})
     void hasNoHost(String url) {

@@ -79,9 +79,25 @@ class TaskScopeTest {
     @Test
     void reportsInvalidHostPatterns() {
         assertThat(new TaskScope(new String[] {"example.org", "*.example.org", "*"}, NONE, NONE, 0).firstInvalidPattern()).isEmpty();
-        for (String bad : new String[] {"", "www.*.org", "*example.org", "*.", "a*"}) {
+        assertThat(new TaskScope(new String[] {"[2001:db8::1]", "2001:DB8::2", "[::1]"}, NONE, NONE, 0).firstInvalidPattern())
+                .isEmpty();
+        for (String bad : new String[] {"", "www.*.org", "*example.org", "*.", "a*", "*.[::1]", "[::g]", "example.org:8080",
+                "[fe80::1%eth0]"}) {
             assertThat(new TaskScope(new String[] {bad}, NONE, NONE, 0).firstInvalidPattern()).as(bad).isPresent();
         }
+    }
+
+    @Test
+    void hostPatternsNameIpv6AddressesInAnyOfTheirForms() {
+        TaskScope scope = new TaskScope(new String[] {"[2001:DB8:0::1]", "::1"}, NONE, NONE, 0);
+        assertThat(scope.allows("http://[2001:db8::1]/x")).isTrue();
+        assertThat(scope.allows("http://[::1]:8080/x")).isTrue();
+        assertThat(scope.allows("http://[2001:db8::2]/x")).isFalse();
+        assertThat(scope.allows("http://127.0.0.1/x")).isFalse();
+
+        TaskScope ofSeeds = TaskScope.ofSeeds(List.of("http://[2001:DB8::1]:8080/start"));
+        assertThat(ofSeeds.hosts()).containsExactly("[2001:db8::1]");
+        assertThat(ofSeeds.allows(UrlNormalizer.normalize("http://[2001:db8:0::1]:8080/other").orElseThrow())).isTrue();
     }
 
     @Test

@@ -29,6 +29,12 @@ class UrlNormalizerTest {
         "http://bücher.example/                      | http://xn--bcher-kva.example/",
         "http://127.0.0.1:8080/pages/1.html          | http://127.0.0.1:8080/pages/1.html",
         "http://my_host.example.org/                 | http://my_host.example.org/",
+        "http://[::1]:8080/x                         | http://[::1]:8080/x",
+        "http://[2001:db8::1]/                       | http://[2001:db8::1]/",
+        "HTTP://[2001:DB8:0:0::0001]:80/a/../b?z=1&a=2#f | http://[2001:db8::1]/b?a=2&z=1",
+        "https://user:pw@[2001:db8::1]:443           | https://[2001:db8::1]/",
+        "http://[0:0:0:0:0:0:0:1]:8443/              | http://[::1]:8443/",
+        "http://[::ffff:127.0.0.1]/a                 | http://127.0.0.1/a",
     })
     void normalizes(String input, String expected) {
         assertThat(UrlNormalizer.normalize(input)).contains(expected);
@@ -39,7 +45,8 @@ class UrlNormalizerTest {
         "", "   ", "not a url", "example.org/a", "//example.org/a", "/relative/path", "relative.html",
         "mailto:web@example.org", "javascript:void(0)", "ftp://example.org/file", "file:///etc/passwd",
         "data:text/html,hi", "http://", "http:///path", "http://exa mple.org/", "http://[::1/", "http://%zz/",
-        "tel:+123456",
+        "tel:+123456", "http://[::g]/", "http://[1:2:3:4:5:6:7:8:9]/", "http://[fe80::1%25eth0]/", "http://[example.org]/",
+        "http://[]/", "http://[::1]x/",
     })
     void rejects(String input) {
         assertThat(UrlNormalizer.normalize(input)).isEmpty();
@@ -56,6 +63,8 @@ class UrlNormalizerTest {
     void isIdempotent() {
         String once = UrlNormalizer.normalize("HTTP://Example.org:80/a/../b/?z=1&a=2#x").orElseThrow();
         assertThat(UrlNormalizer.normalize(once)).contains(once);
+        String ipv6 = UrlNormalizer.normalize("http://[2001:DB8::0:1]:80/a/../b/?z=1&a=2#x").orElseThrow();
+        assertThat(UrlNormalizer.normalize(ipv6)).contains(ipv6);
     }
 
     @ParameterizedTest(name = "{0} + {1} -> {2}")
@@ -71,6 +80,8 @@ class UrlNormalizerTest {
         "http://example.org/a/b.html | HTTPS://Other.ORG:443/ | https://other.org/",
         "http://example.org/a/       | 'c d.html'             | http://example.org/a/c%20d.html",
         "http://example.org/../a/    | ../../x                | http://example.org/x",
+        "http://[::1]:8080/a/b.html  | ../c.html?y=1&x=2      | http://[::1]:8080/c.html?x=2&y=1",
+        "http://example.org/a/       | '//[2001:DB8::1]/z'    | http://[2001:db8::1]/z",
     })
     void resolvesRelativeLinks(String base, String href, String expected) {
         assertThat(UrlNormalizer.resolve(base, href)).contains(expected);
