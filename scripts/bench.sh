@@ -2,6 +2,7 @@
 # Benchmark of the whole crawl on this machine, and the JMH benchmarks of its hot paths.
 #   scripts/bench.sh [--pages N] [--seed S] [-p N] [--hosts N] [--warmup] [--profile] [--build]   crawl a generated site
 #   scripts/bench.sh jmh [JMH options...]               JMH benchmarks (e.g. jmh -f 1 Serialization)
+#   scripts/bench.sh frontier [--urls N] [--hosts N] [--backlog N]   memory of a 10M-URL frontier
 # The crawl benchmark generates a documentation-like site (default 10,000 pages, cached in
 # .local/bench/), serves it with nginx on 127.0.0.1:BENCH_PORT (default 18090), measures the
 # server's own ceiling with wrk, starts redis, etcd and a standalone Flink cluster on the local
@@ -26,12 +27,18 @@ source "$ROOT/scripts/lib/common.sh"
 source "$ROOT/scripts/lib/flink.sh"
 cd "$ROOT"
 
-usage() { sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 if [[ ${1:-} == jmh ]]; then
   shift
   source "$ROOT/scripts/lib/jmh.sh"
   run_jmh "$@"
+  exit
+fi
+if [[ ${1:-} == frontier ]]; then
+  shift
+  source "$ROOT/scripts/lib/jmh.sh"
+  run_frontier "$@"
   exit
 fi
 
