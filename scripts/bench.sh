@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark of the whole crawl on this machine, and the JMH benchmarks of its hot paths.
-#   scripts/bench.sh [--pages N] [--seed S] [-p N] [--hosts N] [--warmup] [--build]   crawl a generated site
+#   scripts/bench.sh [--pages N] [--seed S] [-p N] [--hosts N] [--warmup] [--profile] [--build]   crawl a generated site
 #   scripts/bench.sh jmh [JMH options...]               JMH benchmarks (e.g. jmh -f 1 Serialization)
+#   scripts/bench.sh frontier [--urls N] [--hosts N] [--backlog N]   memory of a 10M-URL frontier
 # The crawl benchmark generates a documentation-like site (default 10,000 pages, cached in
 # .local/bench/), serves it with nginx on 127.0.0.1:BENCH_PORT (default 18090), measures the
 # server's own ceiling with wrk, starts redis, etcd and a standalone Flink cluster on the local
@@ -17,14 +18,16 @@
 # figures of a long-running crawl rather than of a job's first seconds. --hosts N serves the site
 # under N hosts (127.0.0.1 .. 127.0.0.N, each a full copy: N x pages), for the scaling run: the
 # scheduler is keyed by host, so one host is crawled by one subtask whatever the parallelism
-# (127.0.0.1 and 127.0.0.2 fall on different subtasks at parallelism 2).
+# (127.0.0.1 and 127.0.0.2 fall on different subtasks at parallelism 2). --profile records the
+# TaskManager with JDK Flight Recorder during the measured crawl and prints where its CPU samples
+# fall (bench: profile lines; the recording stays in .local/bench/run/crawl.jfr).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/lib/common.sh"
 source "$ROOT/scripts/lib/flink.sh"
 cd "$ROOT"
 
-usage() { sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 if [[ ${1:-} == jmh ]]; then
   shift
@@ -32,8 +35,14 @@ if [[ ${1:-} == jmh ]]; then
   run_jmh "$@"
   exit
 fi
+if [[ ${1:-} == frontier ]]; then
+  shift
+  source "$ROOT/scripts/lib/jmh.sh"
+  run_frontier "$@"
+  exit
+fi
 
-PAGES=10000 SEED=42 BUILD=0 PARALLELISM="" WARMUP=0 HOSTS=1
+PAGES=10000 SEED=42 BUILD=0 PARALLELISM="" WARMUP=0 HOSTS=1 PROFILE=0
 while (($#)); do
   case "$1" in
     --pages) [[ $# -ge 2 ]] || usage; PAGES="$2"; shift 2 ;;
@@ -41,6 +50,7 @@ while (($#)); do
     -p|--parallelism) [[ $# -ge 2 ]] || usage; PARALLELISM="$2"; shift 2 ;;
     --hosts) [[ $# -ge 2 ]] || usage; HOSTS="$2"; shift 2 ;;
     --warmup) WARMUP=1; shift ;;
+    --profile) PROFILE=1; shift ;;
     --build) BUILD=1; shift ;;
     *) usage ;;
   esac
@@ -88,6 +98,7 @@ submit_job
 redis-cli -p "${REDIS_PORT:-16379}" CONFIG RESETSTAT >/dev/null
 cpu_snapshot >"$RUN/cpu.before"
 start_sampler
+((PROFILE)) && start_profile
 
 bench_spec "${ORIGINS[@]}" >"$RUN/spec.json"
 log "crawling ${ORIGINS[*]} until idle (at most ${TIMEOUT}s)"
@@ -96,8 +107,10 @@ timeout "$TIMEOUT" scripts/crawl.sh --task "$TASK" --spec "$RUN/spec.json" --unt
   "${ORIGINS[@]}" | tee "$RUN/crawl.out" || crawl_status=$?
 
 cpu_snapshot >"$RUN/cpu.after"
+((PROFILE)) && stop_profile
 redis-cli -p "${REDIS_PORT:-16379}" INFO commandstats >"$RUN/commandstats"
 stop_sampler
 ((crawl_status == 0)) || warn "the crawl did not end idle within ${TIMEOUT}s (status $crawl_status): figures are partial"
 
 report
+((PROFILE)) && profile_report

@@ -256,7 +256,7 @@ report() {
       if (page in want) {
         c[page]++; if (first == "" || $1 < first) first = $1; if ($1 > last) last = $1
         bytes += $3; print $4 * 1000 > rt
-      } else other++
+      } else if ($5 != "/robots.txt") other++   # the task obeys robots.txt: one request per host
     }
     END {
       for (p in want) { if (!(p in c)) missing++; else if (c[p] > 1) dup++; else once++ }
@@ -344,4 +344,88 @@ cleanup() {
   fi
   stop_pid bench-nginx 5 >/dev/null
   exit "$rc"
+}
+
+# The profiler of --profile: async-profiler from Maven Central (its jar carries the native agent).
+ASYNC_PROFILER_VERSION=2.9
+PROFILE_INTERVAL_US=1000
+
+# profiler_lib: the path of libasyncProfiler.so for this machine, fetched with Maven once.
+profiler_lib() {
+  local dir="$BENCH/async-profiler-$ASYNC_PROFILER_VERSION" arch
+  case "$(uname -m)" in x86_64) arch=linux-x64 ;; aarch64) arch=linux-arm64 ;; *) die "--profile: no async-profiler for $(uname -m)" ;; esac
+  if [[ ! -f $dir/libasyncProfiler.so ]]; then
+    mkdir -p "$dir"
+    mvn -B -q -Dstyle.color=never dependency:copy -Dartifact="tools.profiler:async-profiler:$ASYNC_PROFILER_VERSION" \
+      -DoutputDirectory="$dir" >&2 || die "cannot fetch async-profiler $ASYNC_PROFILER_VERSION with Maven"
+    unzip -q -o -j -d "$dir" "$dir/async-profiler-$ASYNC_PROFILER_VERSION.jar" "$arch/libasyncProfiler.so"
+  fi
+  echo "$dir/libasyncProfiler.so"
+}
+
+# profiler_command ARGS: one async-profiler command in the TaskManager (jcmd loads the agent,
+# which runs the command; the quotes keep jcmd from splitting it at '=').
+profiler_command() {
+  jcmd "$(pid_of flink-taskmanager-1)" JVMTI.agent_load "$(profiler_lib)" "\"$1\"" >>"$RUN/profiler.out" 2>&1 \
+    || die "async-profiler failed: $(cat "$RUN/profiler.out")"
+}
+
+# start_profile / stop_profile: CPU samples of every TaskManager thread (Java, native and kernel
+# frames: RocksDB, the JIT and GC included) during the measured crawl, as collapsed stacks.
+start_profile() {
+  # perf_events where the kernel allows it, else the interval timer.
+  profiler_command "start,event=cpu,interval=${PROFILE_INTERVAL_US}us,threads" \
+    || profiler_command "start,event=itimer,interval=${PROFILE_INTERVAL_US}us,threads"
+  log "profiling the TaskManager (async-profiler, a sample per ${PROFILE_INTERVAL_US} us of CPU)"
+}
+
+stop_profile() {
+  profiler_command "stop,file=$RUN/profile.collapsed,collapsed"
+}
+
+# profile_report: the TaskManager's CPU by activity, in microseconds per page and in shares. A
+# sample goes to the first activity of this list found anywhere in its stack (or thread name), so
+# that e.g. a serializer called by RocksDB state counts as RocksDB and one called by the Redis
+# sink as Redis; the activities' patterns match Java (a/b/C.m), native and thread names.
+profile_report() {
+  local pages=$(( $(grep -c . "$RUN/fetch_ms" 2>/dev/null || echo 0) ))
+  awk -v pages="$((pages > 0 ? pages : 1))" -v us="$PROFILE_INTERVAL_US" '
+    BEGIN {
+      n = split("jit|^\\[C[12] CompilerThre;" \
+        "gc|^\\[(GC Thread|G1 |VM Thread|VM Periodic)|SafepointSynchronize;" \
+        "checkpoint|snapshotState|performCheckpoint|runtime/checkpoint|AsyncCheckpointRunnable|asyncsnapshot|Checkpoint;" \
+        "metrics|flink/metrics|runtime/metrics|io/prometheus|MetricGroup;" \
+        "rocksdb|rocksdb;" \
+        "redis|redis/clients|connectors/redis;" \
+        "files|job/output|netpreserve|connector/file;" \
+        "okhttp|okhttp3|okio|\\[OkHttp;" \
+        "simhash|parse/SimHash;" \
+        "near_duplicates|job/dedup;" \
+        "links_urls|job/url|crawlercommons;" \
+        "jsoup|org/jsoup;" \
+        "parse_other|job/parse;" \
+        "fetch_other|job/fetch;" \
+        "scheduler|job/frontier|job/control|job/stats;" \
+        "serialization|typeutils|core/memory|streamrecord|io/network|runtime/io|plugable;" \
+        "flink_other|org/apache/flink;" \
+        "other|.", rules, ";")
+      for (i = 1; i <= n; i++) { p = index(rules[i], "|"); name[i] = substr(rules[i], 1, p - 1); re[i] = substr(rules[i], p + 1) }
+    }
+    {
+      count = $NF; stack = substr($0, 1, length($0) - length($NF) - 1); gsub(/\./, "/", stack)
+      for (i = 1; i <= n; i++) if (stack ~ re[i]) { s[i] += count; break }
+      total += count
+      thread = stack; sub(/;.*/, "", thread); gsub(/ tid=[0-9]+\]|\[|\(?[0-9]+\/[0-9]+\)?#?[0-9]*|[0-9#]+/, "", thread)
+      t[thread] += count
+    }
+    END {
+      printf "bench: profile taskmanager_cpu_us_per_page=%.0f samples=%d (async-profiler, %d us of CPU each)\n", total * us / pages, total, us
+      line = ""
+      for (i = 1; i <= n; i++) if (s[i]) line = line sprintf(" %s=%.0f(%.0f%%)", name[i], s[i] * us / pages, 100 * s[i] / total)
+      print "bench: profile us_per_page:" line
+      cmd = "sort -t= -k2,2nr | head -8 | tr \"\\n\" \" \""
+      printf "bench: profile threads:"
+      for (k in t) printf " %s=%.0f%%\n", k, 100 * t[k] / total | cmd
+      close(cmd); print ""
+    }' "$RUN/profile.collapsed"
 }

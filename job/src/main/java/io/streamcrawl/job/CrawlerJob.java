@@ -79,6 +79,9 @@ public final class CrawlerJob {
     public static void build(StreamExecutionEnvironment env, Configuration config, JobFence fence) {
         Configuration pipeline = new Configuration();
         pipeline.set(PipelineOptions.GENERIC_TYPES, false);
+        // Records between operators are immutable (Java records, Strings, a fetched body no one
+        // writes to) and no function keeps a mutable input: chained operators need not copy them.
+        pipeline.set(PipelineOptions.OBJECT_REUSE, true);
         env.configure(pipeline);
         if (config.get(PARALLELISM) > 0) {
             env.setParallelism(config.get(PARALLELISM));

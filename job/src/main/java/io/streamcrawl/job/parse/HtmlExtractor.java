@@ -59,20 +59,36 @@ final class HtmlExtractor {
         }
         Set<String> links = new LinkedHashSet<>();
         LinkResolver resolver = new LinkResolver();
-        for (Element anchor : document.select("a[href]")) {
-            if (links.size() >= maxLinks) {
-                break;
+        Element canonical = null;
+        // One walk over the elements finds what the selectors a[href] and link[rel=canonical][href]
+        // would, in document order: each selector would walk the whole tree again.
+        for (Element element : document) {
+            if (isAnchor(element)) {
+                if (links.size() < maxLinks) {
+                    // baseUri() is the <base href> when the page has one, else the page's URL.
+                    resolver.resolve(element.baseUri(), element.attr("href")).filter(keep).ifPresent(links::add);
+                }
+            } else if (canonical == null && isCanonical(element)) {
+                canonical = element;
             }
-            // baseUri() is the <base href> when the page has one, else the page's URL.
-            resolver.resolve(anchor.baseUri(), anchor.attr("href")).filter(keep).ifPresent(links::add);
         }
-        Element canonical = document.selectFirst("link[rel=canonical][href]");
         String canonicalUrl = canonical == null
                 ? null : UrlNormalizer.resolve(canonical.baseUri(), canonical.attr("href")).orElse(null);
         Element html = document.selectFirst("html");
         String lang = html == null || !html.hasAttr("lang") ? null : html.attr("lang");
         return new HtmlContent(title.isEmpty() ? null : title, new ArrayList<>(links), canonicalUrl,
                 text(document, maxTextChars), lang);
+    }
+
+    /** {@code a[href]}. */
+    private static boolean isAnchor(Element element) {
+        return element.nameIs("a") && element.hasAttr("href");
+    }
+
+    /** {@code link[rel=canonical][href]}: jsoup compares the attribute's value trimmed and ignoring case. */
+    private static boolean isCanonical(Element element) {
+        return element.nameIs("link") && element.hasAttr("href")
+                && element.attr("rel").trim().equalsIgnoreCase("canonical");
     }
 
     private static String text(Document document, int maxChars) {
