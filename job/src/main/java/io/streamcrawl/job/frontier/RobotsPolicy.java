@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * Reads a {@link RobotsRecord} as RFC 9309 says, with crawler-commons: a 2xx body is parsed for
  * the task's user-agent product token, a 4xx means no rules, and an unreachable robots.txt (5xx,
  * 429, no answer) closes the origin until the record expires; one that has stayed unreachable
- * for the give-up time makes its origin's URLs be dropped instead of waiting. Parsed rules are cached per origin,
- * answer and token in a bounded map (transient: after a restore they are parsed again from the
- * keyed state). Not thread-safe: one per operator instance.
+ * for the give-up time makes its origin's URLs be dropped instead of waiting. Parsed rules are
+ * cached per origin, answer and token in a bounded map (transient: after a restore they are
+ * parsed again from the keyed state). Not thread-safe: one per operator instance.
  */
 final class RobotsPolicy {
     private static final Logger LOG = LoggerFactory.getLogger(RobotsPolicy.class);
