@@ -132,12 +132,7 @@ public final class CrawlerJob {
                 .keyBy(entry -> Hosts.hostOf(entry.url()).orElse(""))
                 .connect(taskEvents)
                 .process(new HostScheduler(
-                        new SchedulerSettings(config.get(SCHEDULER_RELEASES_PER_TICK), config.get(SCHEDULER_WAIT_POLL),
-                                config.get(SCHEDULER_BUSY_PAUSE), config.get(SCHEDULER_RECRAWL_SCAN)),
-                        new RobotsSettings(config.get(ROBOTS_CACHE_TTL), config.get(ROBOTS_ERROR_TTL),
-                                config.get(ROBOTS_REQUEST_TIMEOUT)),
-                        new BackoffSettings(config.get(BACKOFF_FAILURES_TO_OPEN), config.get(BACKOFF_INITIAL_PAUSE),
-                                config.get(BACKOFF_MAX_PAUSE), config.get(BACKOFF_MAX_RETRY_AFTER)),
+                        SchedulerSettings.from(config), RobotsSettings.from(config), BackoffSettings.from(config),
                         stats, new ControlPlane(config.get(ETCD_ENDPOINTS), root), config.get(SCHEDULER_BUDGET_CHUNK)))
                 .name("host scheduler")
                 .uid("host-scheduler");

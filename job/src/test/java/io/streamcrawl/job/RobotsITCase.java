@@ -26,6 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+
 /** robots.txt as RFC 9309 asks, measured by what the test site was asked for. */
 class RobotsITCase {
     @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
@@ -89,6 +92,47 @@ class RobotsITCase {
         assertThat(counts).isEqualTo(TestCrawl.everyPathOnce(site.pagePaths()));
         assertThat(TestCrawl.gauge(METRICS, crawl.job, "crawler_queue_urls")).isZero();
         assertThat(TestCrawl.gauge(METRICS, crawl.job, "crawler_hosts_active")).isZero();
+    }
+
+    @Test
+    void anOriginWhoseRobotsTxtNeverAnswersIsGivenUpSoTheTaskGoesIdle(TestInfo test) throws Exception {
+        TestSite site = TestSite.builder().pages(30).linksPerPage(5).depth(2).build();
+        crawl = new TestCrawl(test, REDIS, ETCD, site, Map.of("robots.error-ttl", "1 s", "robots.unreachable-give-up", "2 s"));
+        try (TestSite dead = TestSite.builder().address("127.0.0.3").pages(10).build().start()) {
+            AtomicBoolean failing = new AtomicBoolean(true);
+            dead.route("/robots.txt", exchange -> {
+                if (failing.get()) {
+                    TestSite.send(exchange, 503, "text/plain", "busy");
+                } else {
+                    TestSite.send(exchange, 200, "text/plain", "User-agent: *\nAllow: /\n");
+                }
+            });
+            dead.route("/late.html", exchange -> TestSite.send(exchange, 200, "text/html", "<p>no links</p>"));
+            crawl.start("{\"seeds\": [\"" + site.urlOf(0) + "\", \"" + dead.urlOf(1) + "\", \"" + dead.urlOf(2) + "\", \""
+                    + dead.urlOf(3) + "\"], \"scope\": {\"allowPrivateHosts\": [\"127.0.0.1\", \"127.0.0.3\"]}, " + FAST + "}");
+
+            // Asked at 0 s, after 1 s and after 2 s: unreachable for 2 s at that answer, so its seeds are dropped.
+            crawl.awaitIdle();
+
+            assertThat(site.requestCounts()).isEqualTo(TestCrawl.everyPathOnce(withRobots(site.pagePaths())));
+            assertThat(dead.requestCounts().keySet()).containsExactly("/robots.txt");
+            assertThat(dead.requestCount("/robots.txt")).isGreaterThanOrEqualTo(3);
+            assertThat(TestCrawl.counter(METRICS, crawl.job, "crawler_urls_robots_unreachable_total")).isEqualTo(3);
+            assertThat(TestCrawl.gauge(METRICS, crawl.job, "crawler_queue_urls")).isZero();
+
+            // Once it answers again, the origin's new URLs are crawled (the given-up answer expired while idle held).
+            failing.set(false);
+            int robotsRequests = dead.requestCount("/robots.txt");
+            try (RedisClient redis = crawl.redisClient()) {
+                redis.xadd(crawl.ns + ":frontier:0", StreamEntryID.NEW_ENTRY,
+                        Map.of("url", dead.baseUrl() + "/late.html", "task", crawl.task));
+            }
+            await().atMost(TestCrawl.TIMEOUT).until(() -> dead.requestCount("/late.html") == 1);
+            crawl.awaitIdle();
+
+            assertThat(dead.requestCounts()).isEqualTo(Map.of("/robots.txt", robotsRequests + 1, "/late.html", 1));
+            assertThat(TestCrawl.counter(METRICS, crawl.job, "crawler_urls_robots_unreachable_total")).isEqualTo(3);
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.streamcrawl.job.frontier.FrontierEntry;
 import io.streamcrawl.job.frontier.QueueBounds;
 import io.streamcrawl.job.frontier.QueueLane;
 import io.streamcrawl.job.frontier.QueueSlot;
+import io.streamcrawl.job.frontier.RobotsRecord;
 import io.streamcrawl.job.frontier.TaskState;
 import io.streamcrawl.job.stats.TaskCounters;
 import io.streamcrawl.job.url.UrlFingerprint;
@@ -26,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class StateTypesTest {
     @ParameterizedTest
     @ValueSource(classes = {UrlFingerprint.class, QueueSlot.class, QueueLane.class, QueueBounds.class, FrontierEntry.class,
-            TaskState.class, TaskCounters.Count.class, FetchRequest.class})
+            TaskState.class, TaskCounters.Count.class, FetchRequest.class, RobotsRecord.class})
     void hasAPojoSerializerWithoutGenericTypes(Class<?> type) {
         TypeInformation<?> info = TypeInformation.of(type);
         SerializerConfigImpl noGenericTypes = new SerializerConfigImpl();

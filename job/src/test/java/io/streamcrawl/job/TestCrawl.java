@@ -86,33 +86,49 @@ final class TestCrawl implements AutoCloseable {
     }
 
     /**
-     * Puts and enables the task's spec and submits the job, which seeds the spec's seeds. The test site
-     * is on loopback, so a spec that says nothing of private addresses gets what scripts/crawl.sh
-     * gives a seed on its command line: {@code "scope": {"allowPrivateHosts": ["127.0.0.1"]}}.
+     * Puts and enables the task's spec and submits the job, which seeds the spec's seeds (see
+     * {@link #putTask}).
      */
     void start(String spec) throws Exception {
-        ObjectNode json = (ObjectNode) JSON.readTree(spec);
-        ObjectNode scope = json.has("scope") ? (ObjectNode) json.get("scope") : json.putObject("scope");
-        if (!scope.has("allowPrivate") && !scope.has("allowPrivateHosts")) {
-            scope.putArray("allowPrivateHosts").add("127.0.0.1");
-        }
-        registry.putSpec(task, JSON.writeValueAsString(json));
-        registry.setEnabled(task, true);
+        putTask(task, spec);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         CrawlerJob.build(env, config);
         job = env.executeAsync(ns);
     }
 
+    /**
+     * Puts and enables a task's spec, in this crawl's namespace. The test site is on loopback, so a
+     * spec that says nothing of private addresses gets what scripts/crawl.sh gives a seed on its
+     * command line: {@code "scope": {"allowPrivateHosts": ["127.0.0.1"]}}.
+     */
+    void putTask(String name, String spec) throws Exception {
+        ObjectNode json = (ObjectNode) JSON.readTree(spec);
+        ObjectNode scope = json.has("scope") ? (ObjectNode) json.get("scope") : json.putObject("scope");
+        if (!scope.has("allowPrivate") && !scope.has("allowPrivateHosts")) {
+            scope.putArray("allowPrivateHosts").add("127.0.0.1");
+        }
+        registry.putSpec(name, JSON.writeValueAsString(json));
+        registry.setEnabled(name, true);
+    }
+
     /** Waits until the task has nothing queued, in flight or unread, and stays so. */
     void awaitIdle() {
+        awaitIdle(task);
+    }
+
+    /** Waits until a task of this crawl has nothing queued, in flight or unread, and stays so. */
+    void awaitIdle(String name) {
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(300))
+                .until(() -> progress(name).idle() && !site.requestCounts().isEmpty());
+        // Idle must hold, not flicker: links may still sit in a sink's buffer for a moment.
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30)).until(() -> progress(name).idle());
+    }
+
+    /** A task's progress as the job publishes it, with the frontier's backlog. */
+    CrawlProgress progress(String name) {
         List<String> streams = IntStream.range(0, 4).mapToObj(i -> ns + ":frontier:" + i).toList();
         try (RedisClient client = redisClient()) {
-            await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(300))
-                    .until(() -> CrawlProgress.read(client, ns + ":stats:" + task, streams, ns).idle()
-                            && !site.requestCounts().isEmpty());
-            // Idle must hold, not flicker: links may still sit in a sink's buffer for a moment.
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30))
-                    .until(() -> CrawlProgress.read(client, ns + ":stats:" + task, streams, ns).idle());
+            return CrawlProgress.read(client, ns + ":stats:" + name, streams, ns);
         }
     }
 
@@ -129,6 +145,17 @@ final class TestCrawl implements AutoCloseable {
     /** The URLs of the page stream's records. */
     List<String> pageUrls() {
         return pages().stream().map(fields -> fields.get("url")).toList();
+    }
+
+    /** The URLs of the page stream's records of one task, when the crawl has several. */
+    List<String> pageUrls(String name) {
+        try (RedisClient client = redisClient()) {
+            return client.xrange(ns + ":pages", (StreamEntryID) null, (StreamEntryID) null).stream()
+                    .map(StreamEntry::getFields)
+                    .filter(fields -> name.equals(fields.get("task")))
+                    .map(fields -> fields.get("url"))
+                    .toList();
+        }
     }
 
     RedisClient redisClient() {

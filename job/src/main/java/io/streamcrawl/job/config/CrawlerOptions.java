@@ -165,6 +165,12 @@ public final class CrawlerOptions {
             .durationType().defaultValue(Duration.ofMinutes(3))
             .withDescription("How long a host waits for the robots.txt it asked for before asking again (the answer may be lost in a failure).");
 
+    public static final ConfigOption<Duration> ROBOTS_UNREACHABLE_GIVE_UP = ConfigOptions.key("robots.unreachable-give-up")
+            .durationType().defaultValue(Duration.ofMinutes(30))
+            .withDescription("How long an origin's robots.txt may stay unreachable (5xx, 429, no answer, asked again every "
+                    + "robots.error-ttl) before the origin's queued and new URLs are dropped instead of waiting, so that "
+                    + "the task can become idle; a later answer makes the origin normal again.");
+
     public static final ConfigOption<Duration> SCHEDULER_RECRAWL_SCAN = ConfigOptions.key("scheduler.recrawl-scan")
             .durationType().defaultValue(Duration.ofMinutes(1))
             .withDescription("Shortest time between two scans of a host's URLs due for a recrawl (tasks with recrawlAfter).");
@@ -255,6 +261,7 @@ public final class CrawlerOptions {
             FENCE_LEASE_TTL, FENCE_WAIT,
             FETCH_HOST_QUEUE_LENGTH, FETCH_HOST_QUEUE_WAIT, SCHEDULER_BUSY_PAUSE,
             ROBOTS_CACHE_TTL, ROBOTS_ERROR_TTL, ROBOTS_REQUEST_TIMEOUT, FETCH_MAX_RETRIES, BACKOFF_FAILURES_TO_OPEN,
-            BACKOFF_INITIAL_PAUSE, BACKOFF_MAX_PAUSE, BACKOFF_MAX_RETRY_AFTER, SCHEDULER_RECRAWL_SCAN), REDIS_SOURCE_OPTIONS, REDIS_SINK_OPTIONS)
+            BACKOFF_INITIAL_PAUSE, BACKOFF_MAX_PAUSE, BACKOFF_MAX_RETRY_AFTER, SCHEDULER_RECRAWL_SCAN,
+            ROBOTS_UNREACHABLE_GIVE_UP), REDIS_SOURCE_OPTIONS, REDIS_SINK_OPTIONS)
             .flatMap(List::stream).distinct().toList();
 }

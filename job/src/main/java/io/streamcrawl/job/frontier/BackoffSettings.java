@@ -1,5 +1,8 @@
 package io.streamcrawl.job.frontier;
 
+import static io.streamcrawl.job.config.CrawlerOptions.*;
+
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.util.Preconditions;
 
 import java.io.Serializable;
@@ -25,6 +28,12 @@ public record BackoffSettings(int failuresToOpen, Duration initialPause, Duratio
         Preconditions.checkArgument(maxPause.compareTo(initialPause) >= 0,
                 "maxPause (%s) must not be shorter than initialPause (%s)", maxPause, initialPause);
         Preconditions.checkArgument(!maxRetryAfter.isNegative(), "maxRetryAfter must not be negative, was %s", maxRetryAfter);
+    }
+
+    /** The settings of a job's configuration. */
+    public static BackoffSettings from(ReadableConfig config) {
+        return new BackoffSettings(config.get(BACKOFF_FAILURES_TO_OPEN), config.get(BACKOFF_INITIAL_PAUSE),
+                config.get(BACKOFF_MAX_PAUSE), config.get(BACKOFF_MAX_RETRY_AFTER));
     }
 
     /**

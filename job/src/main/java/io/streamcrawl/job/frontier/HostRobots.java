@@ -4,15 +4,24 @@ import crawlercommons.robots.BaseRobotRules;
 import io.streamcrawl.job.config.TaskSpec;
 import io.streamcrawl.job.url.Hosts;
 
+import java.time.Duration;
+import java.time.Instant;
+
 import org.apache.flink.api.common.state.MapState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The current host's robots.txt knowledge, one {@link RobotsRecord} per origin in keyed state,
  * and what it lets a task fetch: a URL waits while its origin's robots.txt is unknown (the first
  * URL to find it so asks for it) or unreachable, and is allowed or denied by the rules for the
- * task's user agent once it is known. Valid only for the key the state is scoped to when called.
+ * task's user agent once it is known. A robots.txt that has stayed unreachable for
+ * {@link RobotsSettings#unreachableGiveUp()} makes the origin's URLs be dropped until it answers
+ * again. Valid only for the key the state is scoped to when called.
  */
 final class HostRobots {
+    private static final Logger LOG = LoggerFactory.getLogger(HostRobots.class);
+
     /** What may happen to a URL now. */
     enum Verdict {
         /** Fetch it, no sooner than the crawl-delay after the host's previous request. */
@@ -22,13 +31,16 @@ final class HostRobots {
         /** Its origin's robots.txt is awaited or unreachable: leave it queued. */
         WAIT,
         /** Its origin's robots.txt is unknown and was asked for just now: fetch {@link Admission#robotsUrl()} first. */
-        FETCH_ROBOTS
+        FETCH_ROBOTS,
+        /** Its origin's robots.txt has been unreachable for longer than the give-up time: drop it. */
+        UNREACHABLE
     }
 
     record Admission(Verdict verdict, long crawlDelayMs, String robotsUrl) {
         static final Admission WAIT = new Admission(Verdict.WAIT, 0, null);
         static final Admission DENIED = new Admission(Verdict.DENIED, 0, null);
         static final Admission ALLOWED = new Admission(Verdict.ALLOWED, 0, null);
+        static final Admission UNREACHABLE = new Admission(Verdict.UNREACHABLE, 0, null);
     }
 
     private final MapState<String, RobotsRecord> records;
@@ -62,7 +74,7 @@ final class HostRobots {
             return new Admission(Verdict.FETCH_ROBOTS, 0, origin + "/robots.txt");
         }
         if (record.unreachable()) {
-            return Admission.WAIT;
+            return policy.givenUp(record) ? Admission.UNREACHABLE : Admission.WAIT;
         }
         BaseRobotRules rules = policy.rules(origin, record, spec.fetch().userAgent());
         if (!rules.isAllowed(url)) {
@@ -74,16 +86,31 @@ final class HostRobots {
 
     /**
      * Records the answer to a robots.txt request. A request the fetcher deferred (its host was
-     * busy) is forgotten, so the next URL asks again.
+     * busy) is forgotten, so the next URL asks again. The answer that makes the origin's
+     * robots.txt unreachable for the give-up time, and the first answer after it, are logged.
      */
     void answer(String robotsUrl, HostFeedback answer, long now) throws Exception {
         String origin = Hosts.originOf(robotsUrl).orElseThrow(() -> new IllegalArgumentException("no origin in " + robotsUrl));
+        RobotsRecord previous = recordOf(origin);
         if (answer.signal() == HostSignal.BUSY) {
-            records.put(origin, recordOf(origin).cancelled());
-        } else {
-            records.put(origin, new RobotsRecord(answer.status(), answer.body(), answer.error(), now, 0,
-                    answer.signal() == HostSignal.REFUSED));
+            records.put(origin, previous.cancelled());
+            return;
         }
+        RobotsRecord record = previous.answered(answer.status(), answer.body(), answer.error(), now,
+                answer.signal() == HostSignal.REFUSED);
+        records.put(origin, record);
+        boolean wasGivenUp = policy.givenUp(previous);
+        if (policy.givenUp(record) && !wasGivenUp) {
+            LOG.warn("robots.txt of {} unreachable since {} ({}): dropping the origin's URLs until it answers",
+                    origin, Instant.ofEpochMilli(record.unreachableSince()), describe(record));
+        } else if (wasGivenUp && !record.unreachable()) {
+            LOG.info("robots.txt of {} answers again ({}) after {}: crawling the origin's new URLs", origin,
+                    describe(record), Duration.ofMillis(previous.unreachableForMs()));
+        }
+    }
+
+    private static String describe(RobotsRecord record) {
+        return record.error() != null ? record.error() : "HTTP " + record.status();
     }
 
     private RobotsRecord recordOf(String origin) throws Exception {

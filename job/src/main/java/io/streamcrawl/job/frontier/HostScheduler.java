@@ -51,7 +51,8 @@ import org.apache.flink.util.Collector;
  * <p>Releases of one host are spaced by max(task delay, robots.txt crawl-delay up to the task's
  * cap). A task that obeys robots.txt first gets its origin's robots.txt (one request, whose
  * answer is kept in keyed state for a TTL, see {@link HostRobots}); its URLs wait meanwhile, and
- * while the robots.txt is unreachable; disallowed URLs are dropped.
+ * while the robots.txt is unreachable, up to a give-up time after which they are dropped;
+ * disallowed URLs are dropped.
  *
  * <p>A task with a {@code recrawlAfter} interval fetches its URLs again: each released URL gets
  * its next fetch time in keyed state, and the host's timer puts the due ones back in their queue
@@ -100,6 +101,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     private transient Counter droppedUrls;
     private transient Counter retriedUrls;
     private transient Counter robotsDenied;
+    private transient Counter robotsUnreachable;
     private transient Counter robotsRequests;
     private transient Counter hostCapped;
     private transient Counter recrawled;
@@ -176,6 +178,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         droppedUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_dropped_total");
         retriedUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_requeued_total");
         robotsDenied = getRuntimeContext().getMetricGroup().counter("crawler_robots_denied_total");
+        robotsUnreachable = getRuntimeContext().getMetricGroup().counter("crawler_urls_robots_unreachable_total");
         robotsRequests = getRuntimeContext().getMetricGroup().counter("crawler_robots_requests_total");
         hostCapped = getRuntimeContext().getMetricGroup().counter("crawler_urls_host_capped_total");
         recrawled = getRuntimeContext().getMetricGroup().counter("crawler_urls_recrawled_total");
@@ -287,6 +290,10 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                     dequeue(lane);
                     if (admission.verdict() == HostRobots.Verdict.DENIED) {
                         robotsDenied.inc();
+                        continue;
+                    }
+                    if (admission.verdict() == HostRobots.Verdict.UNREACHABLE) {
+                        robotsUnreachable.inc();
                         continue;
                     }
                     if (!release(head, view, spacing, now, out)) {

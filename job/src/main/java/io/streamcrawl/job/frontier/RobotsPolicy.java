@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads a {@link RobotsRecord} as RFC 9309 says, with crawler-commons: a 2xx body is parsed for
  * the task's user-agent product token, a 4xx means no rules, and an unreachable robots.txt (5xx,
- * 429, no answer) closes the origin until the record expires. Parsed rules are cached per origin,
- * answer and token in a bounded map (transient: after a restore they are parsed again from the
- * keyed state). Not thread-safe: one per operator instance.
+ * 429, no answer) closes the origin until the record expires; one that has stayed unreachable
+ * for the give-up time makes its origin's URLs be dropped instead of waiting. Parsed rules are
+ * cached per origin, answer and token in a bounded map (transient: after a restore they are
+ * parsed again from the keyed state). Not thread-safe: one per operator instance.
  */
 final class RobotsPolicy {
     private static final Logger LOG = LoggerFactory.getLogger(RobotsPolicy.class);
@@ -53,6 +54,15 @@ final class RobotsPolicy {
         }
         long ttl = (record.unreachable() || record.refused() ? settings.errorTtl() : settings.cacheTtl()).toMillis();
         return now < record.fetchedAt() + ttl;
+    }
+
+    /**
+     * Whether the origin's robots.txt had been unreachable for at least the give-up time at its
+     * last answer. Judged at answers, not at every look, so that it changes only when the record
+     * does (the scheduler logs the change once).
+     */
+    boolean givenUp(RobotsRecord record) {
+        return record.unreachable() && record.unreachableForMs() >= settings.unreachableGiveUp().toMillis();
     }
 
     /** Whether a request for the robots.txt is out and may still be answered. */

@@ -1,5 +1,8 @@
 package io.streamcrawl.job.frontier;
 
+import static io.streamcrawl.job.config.CrawlerOptions.*;
+
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.util.Preconditions;
 
 import java.io.Serializable;
@@ -23,5 +26,11 @@ public record SchedulerSettings(int releasesPerTick, Duration waitPoll, Duration
         Preconditions.checkArgument(waitPoll.toMillis() > 0, "waitPoll must be positive, was %s", waitPoll);
         Preconditions.checkArgument(!busyPause.isNegative(), "busyPause must not be negative, was %s", busyPause);
         Preconditions.checkArgument(recrawlScan.toMillis() > 0, "recrawlScan must be positive, was %s", recrawlScan);
+    }
+
+    /** The settings of a job's configuration. */
+    public static SchedulerSettings from(ReadableConfig config) {
+        return new SchedulerSettings(config.get(SCHEDULER_RELEASES_PER_TICK), config.get(SCHEDULER_WAIT_POLL),
+                config.get(SCHEDULER_BUSY_PAUSE), config.get(SCHEDULER_RECRAWL_SCAN));
     }
 }

@@ -92,14 +92,7 @@ public final class FrontierMemoryBenchmark {
         String redisHost = redis.host();
         int redisPort = redis.port();
         HostScheduler scheduler = new HostScheduler(
-                new SchedulerSettings(defaults.get(CrawlerOptions.SCHEDULER_RELEASES_PER_TICK),
-                        defaults.get(CrawlerOptions.SCHEDULER_WAIT_POLL), defaults.get(CrawlerOptions.SCHEDULER_BUSY_PAUSE),
-                        defaults.get(CrawlerOptions.SCHEDULER_RECRAWL_SCAN)),
-                new RobotsSettings(defaults.get(CrawlerOptions.ROBOTS_CACHE_TTL), defaults.get(CrawlerOptions.ROBOTS_ERROR_TTL),
-                        defaults.get(CrawlerOptions.ROBOTS_REQUEST_TIMEOUT)),
-                new BackoffSettings(defaults.get(CrawlerOptions.BACKOFF_FAILURES_TO_OPEN),
-                        defaults.get(CrawlerOptions.BACKOFF_INITIAL_PAUSE), defaults.get(CrawlerOptions.BACKOFF_MAX_PAUSE),
-                        defaults.get(CrawlerOptions.BACKOFF_MAX_RETRY_AFTER)),
+                SchedulerSettings.from(defaults), RobotsSettings.from(defaults), BackoffSettings.from(defaults),
                 new TaskStatsConfig(() -> RedisClient.create(redisHost, redisPort), "frontier-bench:",
                         defaults.get(CrawlerOptions.STATS_INTERVAL)),
                 new ControlPlane(etcd.endpoint(), "/frontier-bench/"), defaults.get(CrawlerOptions.SCHEDULER_BUDGET_CHUNK));

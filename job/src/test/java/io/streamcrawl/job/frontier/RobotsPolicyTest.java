@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import crawlercommons.robots.BaseRobotRules;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +23,7 @@ class RobotsPolicyTest {
             "Sitemap: https://a.org/sitemap.xml");
 
     private final RobotsPolicy policy = new RobotsPolicy(
-            new RobotsSettings(Duration.ofHours(24), Duration.ofMinutes(10), Duration.ofMinutes(2)));
+            new RobotsSettings(Duration.ofHours(24), Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofMinutes(30)));
 
     @Test
     void matchesTheProductTokenOfTheUserAgent() {
@@ -59,8 +60,8 @@ class RobotsPolicyTest {
         RobotsRecord forbidden = answer(403, null);
         RobotsRecord serverError = answer(503, null);
         RobotsRecord tooMany = answer(429, null);
-        RobotsRecord noAnswer = new RobotsRecord(0, null, "timeout", NOW, 0, false);
-        RobotsRecord refused = new RobotsRecord(0, null, "refused: a.org is a private address", NOW, 0, true);
+        RobotsRecord noAnswer = new RobotsRecord(0, null, "timeout", NOW, 0, false, NOW);
+        RobotsRecord refused = new RobotsRecord(0, null, "refused: a.org is a private address", NOW, 0, true, 0);
 
         assertThat(policy.rules(ORIGIN, notFound, "streamcrawl").isAllowed("https://a.org/anything")).isTrue();
         assertThat(policy.rules(ORIGIN, forbidden, "streamcrawl").isAllowed("https://a.org/anything")).isTrue();
@@ -87,7 +88,43 @@ class RobotsPolicyTest {
         assertThat(policy.pending(requested.cancelled(), NOW)).isFalse();
     }
 
+    @Test
+    void givesUpOnARobotsTxtUnreachableForTheGiveUpTimeAtItsLastAnswer() {
+        RobotsRecord first = RobotsRecord.NONE.answered(503, null, null, NOW, false);
+        RobotsRecord second = first.requested(NOW + minutes(10)).answered(0, null, "timeout", NOW + minutes(10), false);
+        RobotsRecord third = second.cancelled().answered(429, null, null, NOW + minutes(20), false);
+        RobotsRecord fourth = third.answered(500, null, null, NOW + minutes(30), false);
+
+        assertThat(List.of(first, second, third, fourth)).extracting(RobotsRecord::unreachableSince).containsOnly(NOW);
+        assertThat(List.of(first, second, third)).noneMatch(policy::givenUp);
+        assertThat(third.unreachableForMs()).isEqualTo(minutes(20));
+        // Judged at the answers: 20 minutes at the third, which stands until the fourth arrives.
+        assertThat(policy.givenUp(fourth)).isTrue();
+
+        RobotsRecord recovered = fourth.answered(200, "User-agent: *\nAllow: /\n", null, NOW + minutes(40), false);
+        assertThat(policy.givenUp(recovered)).isFalse();
+        assertThat(recovered.unreachableSince()).isZero();
+        RobotsRecord failingAgain = recovered.answered(503, null, null, NOW + minutes(50), false);
+        assertThat(failingAgain.unreachableSince()).isEqualTo(NOW + minutes(50));
+        assertThat(policy.givenUp(failingAgain)).isFalse();
+
+        assertThat(fourth.answered(404, null, null, NOW + minutes(40), false).unreachableForMs()).isZero();
+        assertThat(policy.givenUp(fourth.answered(0, null, "refused: private", NOW + minutes(40), true))).isFalse();
+    }
+
+    @Test
+    void aRecordKeptBeforeTheFirstFailureTimeExistedCountsFromItsLastAnswer() {
+        RobotsRecord legacy = new RobotsRecord(503, null, null, NOW, 0, false, 0);
+
+        assertThat(legacy.unreachableForMs()).isZero();
+        assertThat(policy.givenUp(legacy.answered(503, null, null, NOW + minutes(30), false))).isTrue();
+    }
+
+    private static long minutes(long minutes) {
+        return Duration.ofMinutes(minutes).toMillis();
+    }
+
     private static RobotsRecord answer(int status, String body) {
-        return new RobotsRecord(status, body, null, NOW, 0, false);
+        return RobotsRecord.NONE.answered(status, body, null, NOW, false);
     }
 }
