@@ -303,7 +303,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                     }
                     released++;
                 }
-                if (lanes.size() > 1) {
+                if (lanes.size() > 1) { // a task alone on its host has nobody to take turns with: no state write
                     turns.took(task, view.spec().priority());
                 }
                 if (spacing > 0) {
