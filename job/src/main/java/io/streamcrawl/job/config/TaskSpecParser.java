@@ -2,8 +2,13 @@ package io.streamcrawl.job.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.type.LogicalType;
 
 import io.streamcrawl.job.url.UrlNormalizer;
 
@@ -19,11 +24,19 @@ import java.util.regex.PatternSyntaxException;
  * exception: a rejected spec carries the reason the job writes to the task's status key.
  */
 public final class TaskSpecParser {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    private static final ObjectMapper JSON = strictMapper();
 
     private TaskSpecParser() {}
+
+    /** Numbers of the spec are JSON integers: Jackson would otherwise cut 1.5 to 1 and read "5" as 5. */
+    private static ObjectMapper strictMapper() {
+        ObjectMapper mapper = new ObjectMapper()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+        return mapper;
+    }
 
     /** A spec, or the reason it was rejected. */
     public record Result(TaskSpec spec, String rejection) {
@@ -37,7 +50,10 @@ public final class TaskSpecParser {
         try {
             spec = JSON.readValue(json, TaskSpec.class);
         } catch (UnrecognizedPropertyException e) {
-            return rejected("unknown field '" + e.getPropertyName() + "'" + at(e.getPath()));
+            String parent = path(e.getPath().subList(0, Math.max(0, e.getPath().size() - 1)));
+            return rejected("unknown field '" + e.getPropertyName() + "'" + (parent.isEmpty() ? "" : " in " + parent));
+        } catch (MismatchedInputException e) {
+            return rejected(path(e.getPath()) + ": " + expected(e.getTargetType()));
         } catch (JsonProcessingException e) {
             return rejected("invalid JSON: " + e.getOriginalMessage());
         }
@@ -123,15 +139,33 @@ public final class TaskSpecParser {
         }
     }
 
-    private static String at(List<com.fasterxml.jackson.databind.JsonMappingException.Reference> path) {
-        if (path.size() <= 1) {
-            return "";
-        }
+    /** A field's place in the spec as users write it: {@code politeness.delayMs}, {@code seeds[2]}. */
+    private static String path(List<JsonMappingException.Reference> path) {
         StringBuilder where = new StringBuilder();
-        for (int i = 0; i < path.size() - 1; i++) {
-            where.append(where.length() == 0 ? "" : ".").append(path.get(i).getFieldName());
+        for (JsonMappingException.Reference step : path) {
+            if (step.getFieldName() != null) {
+                where.append(where.length() == 0 ? "" : ".").append(step.getFieldName());
+            } else {
+                where.append('[').append(step.getIndex()).append(']');
+            }
         }
-        return " in " + where;
+        return where.toString();
+    }
+
+    private static String expected(Class<?> type) {
+        if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
+            return "must be an integer";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "must be true or false";
+        }
+        if (type == String.class) {
+            return "must be a string";
+        }
+        if (type != null && List.class.isAssignableFrom(type)) {
+            return "must be a list";
+        }
+        return "must be an object";
     }
 
     private static Result rejected(String reason) {

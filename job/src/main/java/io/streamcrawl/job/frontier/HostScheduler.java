@@ -42,9 +42,12 @@ import org.apache.flink.util.Collector;
 /**
  * Keyed by host: deduplicates the host's URLs exactly (per task, by 128-bit fingerprint), queues
  * them per task in RocksDB, and releases them to the fetcher from one processing-time timer per
- * host, taking the tasks in turn and each task's URLs by priority, then depth, then arrival
- * ({@link HostQueues}). URLs of a disabled task, or of a task whose spec has not arrived yet, stay queued; those
- * of a deleted task are dropped. A task with {@code maxPages} releases no more than its page
+ * host. Each release (and each robots.txt request) is one turn of the host: it goes to the task
+ * with the highest spec {@code priority} that has a URL ready, and tasks of equal spec priority
+ * take turns, one release each ({@link HostTurns}); a task's own URLs go by their entry priority,
+ * then depth, then arrival ({@link HostQueues}). URLs of a disabled task, or of a task whose spec
+ * has not arrived yet, stay queued and do not hold up the others; those of a deleted task are
+ * dropped. A task with {@code maxPages} releases no more than its page
  * budget, shared by all subtasks through etcd ({@link TaskBudgets}); distinct URLs per task are
  * counted in sketches merged into etcd after each checkpoint ({@link DistinctUrls}).
  *
@@ -82,6 +85,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     private transient MapState<UrlFingerprint, Long> seen;
     private transient HostQueues queues;
     private transient HostPacing pacing;
+    private transient HostTurns turns;
     private transient ValueState<Long> timerAt;
     private transient HostRobots robots;
     /** Pages released per task (and not come back as retries), kept only for tasks with a maxPagesPerHost. */
@@ -164,6 +168,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                 getRuntimeContext().getState(new ValueStateDescriptor<>("backoff", HostBackoff.class)),
                 backoffSettings, settings.busyPause(), getRuntimeContext().getMetricGroup());
         timerAt = getRuntimeContext().getState(new ValueStateDescriptor<>("timer-at", Long.class));
+        turns = new HostTurns(getRuntimeContext().getMapState(new MapStateDescriptor<>("turns", Integer.class, String.class)));
         robots = new HostRobots(
                 getRuntimeContext().getMapState(new MapStateDescriptor<>("robots", String.class, RobotsRecord.class)),
                 new RobotsPolicy(robotsSettings));
@@ -255,14 +260,18 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         int released = 0;
         boolean progress = true;
         boolean politenessWait = false;
+        // Each turn goes to the first task in turn order that can use it, and the order is taken
+        // again after anything changed the queues, so spec priority and turns hold inside a tick.
         while (progress && !politenessWait && released < settings.releasesPerTick()) {
             progress = false;
-            for (QueueLane lane : queues.bestLanes()) {
+            List<QueueLane> lanes = queues.bestLanes();
+            for (QueueLane lane : turns.order(lanes, task -> specPriority(tasks.get(task)))) {
                 String task = lane.task();
                 TaskState state = tasks.get(task);
                 if (state != null && state.deleted()) {
                     dropQueue(task);
-                    continue;
+                    progress = true;
+                    break;
                 }
                 if (state == null || !state.enabled() || state.specJson() == null) {
                     continue;
@@ -273,7 +282,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                     dequeue(lane);
                     droppedUrls.inc();
                     progress = true;
-                    continue;
+                    break;
                 }
                 HostRobots.Admission admission =
                         robots.admit(head.url(), view.spec(), view.fetch().allowsPrivate(ctx.getCurrentKey()), now);
@@ -290,25 +299,34 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                     dequeue(lane);
                     if (admission.verdict() == HostRobots.Verdict.DENIED) {
                         robotsDenied.inc();
-                        continue;
+                        break;
                     }
                     if (admission.verdict() == HostRobots.Verdict.UNREACHABLE) {
                         robotsUnreachable.inc();
                         continue;
                     }
                     if (!release(head, view, spacing, now, out)) {
-                        continue;
+                        break;
                     }
                     released++;
+                }
+                if (lanes.size() > 1) { // a task alone on its host has nobody to take turns with: no state write
+                    turns.took(task, view.spec().priority());
                 }
                 if (spacing > 0) {
                     pacing.released(now, spacing);
                     politenessWait = true;
-                    break;
                 }
+                break;
             }
         }
         scheduleNext(ctx, now, !progress && !politenessWait && released < settings.releasesPerTick());
+    }
+
+    /** A task's precedence on shared hosts: its spec's priority (0 until its spec arrives). */
+    private int specPriority(TaskState state) {
+        return state == null || state.specJson() == null ? 0
+                : views.computeIfAbsent(state.specJson(), TaskView::of).spec().priority();
     }
 
     /** Puts the URLs due for a recrawl back in their queues, unless their task is gone or no longer recrawls. */

@@ -70,6 +70,21 @@ class TaskSpecParserTest {
         assertThat(TaskSpecParser.parse("{\"seeds\": [\"https://a.org/\"], \"scope\": {\"allowPrivateHosts\": [\"*.lan\"]}}")
                 .rejection()).isEqualTo("scope.allowPrivateHosts: '*.lan' is not a host");
         assertThat(TaskSpecParser.parse("{\"seeds\": ").rejection()).startsWith("invalid JSON");
-        assertThat(TaskSpecParser.parse("{\"seeds\": [\"https://a.org/\"], \"maxDepth\": \"x\"}").rejection()).startsWith("invalid JSON");
+        assertThat(TaskSpecParser.parse("{\"seeds\": [\"https://a.org/\"], \"maxDepth\": \"x\"}").rejection())
+                .isEqualTo("maxDepth: must be an integer");
+    }
+
+    @Test
+    void aValueOfTheWrongTypeIsRejectedWithItsField() {
+        for (String notAnInteger : new String[] {"\"high\"", "\"5\"", "1.5", "2.0", "true", "[1]", "{}"}) {
+            assertThat(TaskSpecParser.parse("{\"seeds\": [\"https://a.org/\"], \"priority\": " + notAnInteger + "}").rejection())
+                    .as(notAnInteger).isEqualTo("priority: must be an integer");
+        }
+        assertThat(TaskSpecParser.parse("{\"seeds\": [\"https://a.org/\"], \"politeness\": {\"delayMs\": 0.5}}").rejection())
+                .isEqualTo("politeness.delayMs: must be an integer");
+        assertThat(TaskSpecParser.parse("{\"seeds\": [\"https://a.org/\"], \"robots\": {\"obey\": []}}").rejection())
+                .isEqualTo("robots.obey: must be true or false");
+        assertThat(TaskSpecParser.parse("{\"seeds\": \"https://a.org/\"}").rejection()).isEqualTo("seeds: must be a list");
+        assertThat(TaskSpecParser.parse("{\"seeds\": [\"https://a.org/\"], \"priority\": -3}").spec().priority()).isEqualTo(-3);
     }
 }

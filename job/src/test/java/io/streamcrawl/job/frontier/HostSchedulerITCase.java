@@ -41,7 +41,7 @@ import redis.clients.jedis.RedisClient;
 
 /**
  * The host scheduler on RocksDB, as in the job: the order in which a host's queue releases its
- * URLs, and its keyed state through a snapshot and a restore (robots.txt rules, the seen-set and
+ * URLs (within a task, and the turns of the tasks sharing the host), and its keyed state through a snapshot and a restore (robots.txt rules, the seen-set and
  * the queues carry over). The real redis-server only receives the task counters, published when
  * the operator closes.
  */
@@ -149,6 +149,85 @@ class HostSchedulerITCase {
             assertThat(activeHosts(restored)).containsExactly(0L);
         }
         assertThat(counters("kept")).isEqualTo(Map.of("queued.0", "0", "released.0", "2"));
+    }
+
+    @Test
+    void tasksOfEqualSpecPriorityTakeTurnsOnASharedHostAndANewTaskJoinsTheTurns() throws Exception {
+        try (KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness = harness(null)) {
+            start(harness, 0, "a", "b");
+            queue(harness, "a", 4);
+            queue(harness, "b", 4);
+            runUntil(harness, 250);
+            assertThat(released(harness)).as("one release per 100 ms, at 10, 110 and 210 ms")
+                    .containsExactly("PAGE http://a.org/a1", "PAGE http://a.org/b1", "PAGE http://a.org/a2");
+
+            start(harness, 0, "c");
+            queue(harness, "c", 2);
+            runUntil(harness, 10_000);
+            assertThat(released(harness)).containsExactly(
+                    "PAGE http://a.org/b2", "PAGE http://a.org/c1", "PAGE http://a.org/a3", "PAGE http://a.org/b3",
+                    "PAGE http://a.org/c2", "PAGE http://a.org/a4", "PAGE http://a.org/b4");
+        }
+    }
+
+    @Test
+    void aTaskOfHigherSpecPriorityReleasesAllItsReadyUrlsFirstAndTheOthersKeepTheirTurns() throws Exception {
+        try (KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness = harness(null)) {
+            start(harness, 0, "a", "b");
+            queue(harness, "a", 2);
+            queue(harness, "b", 2);
+            runUntil(harness, 50);
+            assertThat(released(harness)).containsExactly("PAGE http://a.org/a1");
+
+            start(harness, 5, "h");
+            queue(harness, "h", 3);
+            runUntil(harness, 10_000);
+            assertThat(released(harness)).as("after h, b has the turn a left it").containsExactly(
+                    "PAGE http://a.org/h1", "PAGE http://a.org/h2", "PAGE http://a.org/h3",
+                    "PAGE http://a.org/b1", "PAGE http://a.org/a2", "PAGE http://a.org/b2");
+        }
+    }
+
+    @Test
+    void aDisabledTaskIsSkippedWithoutStallingTheTurnsAndResumesWhenEnabled() throws Exception {
+        try (KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness = harness(null)) {
+            start(harness, 0, "a", "b", "c");
+            queue(harness, "a", 3);
+            queue(harness, "b", 3);
+            queue(harness, "c", 3);
+            runUntil(harness, 150);
+            assertThat(released(harness)).containsExactly("PAGE http://a.org/a1", "PAGE http://a.org/b1");
+
+            harness.processBroadcastElement(TaskEvent.enabled("b", false), 150);
+            runUntil(harness, 10_000);
+            assertThat(released(harness)).containsExactly(
+                    "PAGE http://a.org/c1", "PAGE http://a.org/a2", "PAGE http://a.org/c2",
+                    "PAGE http://a.org/a3", "PAGE http://a.org/c3");
+            assertThat(queueSize(harness, "a.org")).isEqualTo(2);
+
+            harness.processBroadcastElement(TaskEvent.enabled("b", true), 10_000);
+            runUntil(harness, 20_000);
+            assertThat(released(harness)).containsExactly("PAGE http://a.org/b2", "PAGE http://a.org/b3");
+        }
+    }
+
+    @Test
+    void theTurnsSurviveARestore() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> first = harness(null)) {
+            start(first, 0, "a", "b");
+            queue(first, "a", 3);
+            queue(first, "b", 3);
+            runUntil(first, 250);
+            assertThat(released(first)).containsExactly("PAGE http://a.org/a1", "PAGE http://a.org/b1", "PAGE http://a.org/a2");
+            snapshot = first.snapshot(1, 250);
+        }
+
+        try (KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> restored = harness(snapshot)) {
+            runUntil(restored, 10_000);
+            assertThat(released(restored)).as("b's turn, as before the restore").containsExactly(
+                    "PAGE http://a.org/b2", "PAGE http://a.org/a3", "PAGE http://a.org/b3");
+        }
     }
 
     /**
@@ -261,6 +340,34 @@ class HostSchedulerITCase {
         }
         harness.open();
         return harness;
+    }
+
+    /** Puts and enables the given tasks on a.org with a spacing of 100 ms and the given spec priority. */
+    private static void start(KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness,
+            int specPriority, String... tasks) throws Exception {
+        String spec = "{\"seeds\": [\"http://a.org/\"], \"politeness\": {\"delayMs\": 100}, \"robots\": {\"obey\": false},"
+                + " \"priority\": " + specPriority + "}";
+        for (String task : tasks) {
+            harness.processBroadcastElement(TaskEvent.spec(task, spec), 0);
+            harness.processBroadcastElement(TaskEvent.enabled(task, true), 0);
+        }
+    }
+
+    /** Advances processing time in steps of 10 ms, so that each timer set by a release fires at its time. */
+    private static void runUntil(KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness,
+            long end) throws Exception {
+        for (long time = harness.getProcessingTime() + 10; time < end; time += 10) {
+            harness.setProcessingTime(time);
+        }
+        harness.setProcessingTime(end);
+    }
+
+    /** Queues http://a.org/{task}1 .. {task}{count} for the task, all of entry priority 0 and depth 0. */
+    private static void queue(KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness,
+            String task, int count) throws Exception {
+        for (int i = 1; i <= count; i++) {
+            harness.processElement(url(task, "http://a.org/" + task + i, 0, 0), 0);
+        }
     }
 
     private static FrontierEntry url(String url) {
