@@ -303,7 +303,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                     }
                     if (admission.verdict() == HostRobots.Verdict.UNREACHABLE) {
                         robotsUnreachable.inc();
-                        continue;
+                        break;
                     }
                     if (!release(head, view, spacing, now, out)) {
                         break;
