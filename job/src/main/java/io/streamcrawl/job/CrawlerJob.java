@@ -113,6 +113,7 @@ public final class CrawlerJob {
                         EtcdWatchSource.builder()
                                 .setEndpoints(config.get(ETCD_ENDPOINTS))
                                 .setPrefix(new TaskKeys(root).tasksPrefix())
+                                .set(ETCD_RETRY_TIMEOUT, config.get(ETCD_RETRY_TIMEOUT))
                                 .build(),
                         WatermarkStrategy.noWatermarks(),
                         "task control source")

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
+import io.streamcrawl.connectors.etcd.EtcdWatchSourceOptions;
 import io.streamcrawl.connectors.redis.RedisRetryOptions;
 import io.streamcrawl.connectors.redis.sink.RedisStreamSinkOptions;
 import io.streamcrawl.connectors.redis.source.RedisStreamSourceOptions;
@@ -67,6 +68,9 @@ public final class CrawlerOptions {
 
     public static final ConfigOption<String> ETCD_PREFIX = ConfigOptions.key("etcd.prefix")
             .stringType().defaultValue("/streamcrawl/").withDescription("Root of the control keys in etcd.");
+
+    /** The etcd connector's option, handed to the task-control source (its default lives in the connector). */
+    public static final ConfigOption<Duration> ETCD_RETRY_TIMEOUT = EtcdWatchSourceOptions.RETRY_TIMEOUT;
 
     public static final ConfigOption<String> FRONTIER_STREAM_PREFIX = ConfigOptions.key("frontier.stream-prefix")
             .stringType().defaultValue("streamcrawl:frontier:").withDescription("Frontier stream key prefix; the shard number follows.");
@@ -247,7 +251,7 @@ public final class CrawlerOptions {
 
     /** Every option, for validation of keys and the documentation check. */
     public static final List<ConfigOption<?>> ALL = Stream.of(List.<ConfigOption<?>>of(
-            REDIS_HOST, REDIS_PORT, REDIS_USER, REDIS_PASSWORD, ETCD_ENDPOINTS, ETCD_PREFIX,
+            REDIS_HOST, REDIS_PORT, REDIS_USER, REDIS_PASSWORD, ETCD_ENDPOINTS, ETCD_PREFIX, ETCD_RETRY_TIMEOUT,
             REDIS_CLUSTER_NODES, REDIS_TLS_ENABLED, REDIS_TLS_CA_CERTIFICATES, REDIS_TLS_TRUSTSTORE,
             REDIS_TLS_TRUSTSTORE_PASSWORD, REDIS_TLS_CLIENT_CERTIFICATE, REDIS_TLS_CLIENT_KEY, REDIS_TLS_KEYSTORE,
             REDIS_TLS_KEYSTORE_PASSWORD, REDIS_TLS_VERIFY_HOSTNAME,

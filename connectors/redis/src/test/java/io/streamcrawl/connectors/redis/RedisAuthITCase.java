@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.core.execution.JobClient;
@@ -82,8 +80,8 @@ class RedisAuthITCase {
     @Test
     void aWrongPasswordFailsTheSinkWithAnErrorNamingTheServerAndAuthentication() {
         StreamExecutionEnvironment env = RedisTestJobs.withoutRestarts();
-        env.fromData(IntStream.range(0, 10).boxed().collect(Collectors.toList()))
-                .sinkTo(RedisStreamSink.<Integer>builder()
+        RedisTestJobs.endless(env)
+                .sinkTo(RedisStreamSink.<Long>builder()
                         .setConnection(connection(WRONG_PASSWORD))
                         .setSerializer(i -> new RedisStreamEntry("auth:never", Map.of("i", String.valueOf(i))))
                         .build());

@@ -94,7 +94,8 @@ class RedisFaultsITCase {
     void theSinkFailsTheJobOnlyOnceRedisStayedDownPastTheRetryTimeout() throws Exception {
         Gate.close();
         StreamExecutionEnvironment env = RedisTestJobs.withoutRestarts();
-        env.fromData("a", "b", "c")
+        RedisTestJobs.endless(env)
+                .map(String::valueOf)
                 .map(new Gate())
                 .sinkTo(RedisStreamSink.<String>builder()
                         .setConnection(connection())

@@ -129,8 +129,8 @@ class RedisTlsITCase {
 
     private static StreamExecutionEnvironment sinkJob(RedisConnectionConfig connection) {
         StreamExecutionEnvironment env = RedisTestJobs.withoutRestarts();
-        env.fromData(IntStream.range(0, 10).boxed().collect(Collectors.toList()))
-                .sinkTo(RedisStreamSink.<Integer>builder()
+        RedisTestJobs.endless(env)
+                .sinkTo(RedisStreamSink.<Long>builder()
                         .setConnection(connection)
                         .setSerializer(i -> new RedisStreamEntry("tls:never", Map.of("i", String.valueOf(i))))
                         .build());

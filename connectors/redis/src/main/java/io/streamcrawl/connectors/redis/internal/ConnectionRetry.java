@@ -2,13 +2,17 @@ package io.streamcrawl.connectors.redis.internal;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.util.ExceptionUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.streamcrawl.connectors.redis.RedisConnectionConfig;
 import io.streamcrawl.connectors.redis.RedisRetryOptions;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -28,6 +32,7 @@ public final class ConnectionRetry {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionRetry.class);
 
     private final String what;
+    private final RedisConnectionConfig connection;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final Duration timeout;
@@ -36,10 +41,12 @@ public final class ConnectionRetry {
     private long outageStartNanos;
     private int failures;
     private boolean wakeUp;
+    private boolean connected;
 
     /** {@code what} names the client in log lines, e.g. "source reader 0 of redis://host:6379". */
-    public ConnectionRetry(String what, ReadableConfig config) {
+    public ConnectionRetry(String what, RedisConnectionConfig connection, ReadableConfig config) {
         this.what = what;
+        this.connection = connection;
         this.initialBackoff = config.get(RedisRetryOptions.INITIAL_BACKOFF);
         this.maxBackoff = config.get(RedisRetryOptions.MAX_BACKOFF);
         this.timeout = config.get(RedisRetryOptions.TIMEOUT);
@@ -71,6 +78,32 @@ public final class ConnectionRetry {
     }
 
     /**
+     * The failure to judge with {@link #isTransient} and to report, for a failed call: {@code e},
+     * unless a TLS connection that has never worked broke as it was set up (a reset, a broken pipe,
+     * an end of stream) and the server, asked once more, refuses the handshake with a fatal alert
+     * (see {@link TlsRejectionProbe}); then a failure with that alert as its cause. So a client
+     * certificate the server refuses fails at once, with the server's reason, while a connection that
+     * breaks once the connector has worked is retried without a probe. A probe blocks for up to
+     * twice the connect timeout.
+     */
+    public RuntimeException explain(RuntimeException e) {
+        if (connected || !connection.ssl() || !(e instanceof JedisConnectionException) || !isTransient(e)
+                // The server was not reached, or did not answer: it gave no verdict to ask for.
+                || ExceptionUtils.findThrowable(e, ConnectException.class).isPresent()
+                || ExceptionUtils.findThrowable(e, SocketTimeoutException.class).isPresent()) {
+            return e;
+        }
+        return TlsRejectionProbe.rejection(connection)
+                .<RuntimeException>map(alert -> {
+                    JedisConnectionException refused = new JedisConnectionException(
+                            "the TLS handshake with " + connection.address() + " broke (" + e + "); the server refuses it", alert);
+                    refused.addSuppressed(e);
+                    return refused;
+                })
+                .orElse(e);
+    }
+
+    /**
      * Records a failed call, then waits the back-off (less if {@link #wakeUp()} is called).
      *
      * @throws IOException when Redis has been unreachable for longer than the retry timeout
@@ -96,6 +129,7 @@ public final class ConnectionRetry {
 
     /** Records a successful call; ends an outage if one was going on. */
     public void onSuccess() {
+        connected = true;
         if (failures > 0) {
             LOG.info("{}: Redis reachable again after {} ms and {} failed attempts",
                     what, Duration.ofNanos(System.nanoTime() - outageStartNanos).toMillis(), failures);

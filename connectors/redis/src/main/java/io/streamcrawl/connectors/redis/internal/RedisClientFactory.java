@@ -10,6 +10,8 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
+import javax.net.ssl.SSLContext;
+
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.util.concurrent.Executors;
 
@@ -49,7 +51,7 @@ public final class RedisClientFactory {
     public static UnifiedJedis create(RedisConnectionConfig config, Duration longestBlock, String clientName) {
         JedisClientConfig client = clientConfig(config, longestBlock, clientName);
         if (client.getSslOptions() != null) {
-            checkTlsFiles(config, client.getSslOptions());
+            sslContext(config, client.getSslOptions());
         }
         if (config.isCluster()) {
             Set<HostAndPort> seeds = new LinkedHashSet<>();
@@ -99,12 +101,13 @@ public final class RedisClientFactory {
         config.user().ifPresent(client::user);
         config.password().ifPresent(client::password);
         if (config.ssl()) {
-            client.sslOptions(sslOptions(config.tls().orElseGet(() -> RedisTlsConfig.builder().build())));
+            client.sslOptions(sslOptions(config));
         }
         return client.build();
     }
 
-    private static SslOptions sslOptions(RedisTlsConfig tls) {
+    private static SslOptions sslOptions(RedisConnectionConfig config) {
+        RedisTlsConfig tls = config.tls().orElseGet(() -> RedisTlsConfig.builder().build());
         SslOptions.Builder ssl = SslOptions.builder()
                 .sslVerifyMode(tls.verifyHostname() ? SslVerifyMode.FULL : SslVerifyMode.CA)
                 .trustStoreType(tls.trustStoreType())
@@ -120,14 +123,19 @@ public final class RedisClientFactory {
         return ssl.build();
     }
 
+    /** The TLS context the clients of a connection with {@link RedisConnectionConfig#ssl()} use. */
+    static SSLContext sslContext(RedisConnectionConfig config) {
+        return sslContext(config, sslOptions(config));
+    }
+
     /**
-     * Loads the TLS files once before any connection: a missing or unreadable file is a
+     * Loads the TLS files, once before any connection too: a missing or unreadable file is a
      * configuration error that fails at once, where Jedis would report it as a lost connection on
      * every attempt.
      */
-    private static void checkTlsFiles(RedisConnectionConfig config, SslOptions ssl) {
+    private static SSLContext sslContext(RedisConnectionConfig config, SslOptions ssl) {
         try {
-            ssl.createSslContext();
+            return ssl.createSslContext();
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException(
                     "TLS setup for " + config.address() + " failed (" + e.getMessage() + "): " + config.tls().orElse(null), e);

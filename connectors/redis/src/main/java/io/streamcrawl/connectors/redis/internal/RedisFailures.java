@@ -52,12 +52,21 @@ public final class RedisFailures {
                 return true;
             }
             String m = t.getMessage();
-            if (t instanceof SSLException && m != null
-                    && (m.contains("certificate") || m.contains("Unsupported or unrecognized SSL message"))) {
+            if (t instanceof SSLException && m != null && (m.contains("certificate")
+                    || m.contains("Unsupported or unrecognized SSL message") || isServerAlert(t))) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * Whether {@code e} is the server's fatal TLS alert (e.g. certificate_required, unknown_ca,
+     * handshake_failure): the server refused the handshake, where a reset or an end of stream may
+     * only mean that it went away.
+     */
+    static boolean isServerAlert(Throwable e) {
+        return e instanceof SSLException && e.getMessage() != null && e.getMessage().startsWith("Received fatal alert");
     }
 
     /**

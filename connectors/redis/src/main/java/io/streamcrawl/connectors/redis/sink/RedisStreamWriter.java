@@ -91,7 +91,7 @@ final class RedisStreamWriter<T> extends AsyncSinkWriter<T, RedisStreamEntry> {
         this.connection = connection;
         this.subtask = context.getTaskInfo().getIndexOfThisSubtask();
         this.maxLength = options.get(RedisStreamSinkOptions.MAX_LENGTH);
-        this.retry = new ConnectionRetry("Redis stream sink " + subtask + " (" + connection.address() + ")", options);
+        this.retry = new ConnectionRetry("Redis stream sink " + subtask + " (" + connection.address() + ")", connection, options);
         this.io = Executors.newSingleThreadExecutor(new ExecutorThreadFactory("redis-stream-sink-" + subtask));
         context.metricGroup().gauge(BUFFERED_ENTRIES, buffer::size);
         context.metricGroup().gauge(IN_FLIGHT_ENTRIES, inFlightEntries::get);
@@ -128,12 +128,13 @@ final class RedisStreamWriter<T> extends AsyncSinkWriter<T, RedisStreamEntry> {
                     retry.onSuccess();
                     break;
                 } catch (RuntimeException e) {
-                    if (!ConnectionRetry.isTransient(e)) {
+                    RuntimeException cause = retry.explain(e);
+                    if (!ConnectionRetry.isTransient(cause)) {
                         throw RedisFailures.nonRetryable(
-                                "Redis stream sink " + subtask + " failed to write " + batch.size() + " entries", connection, e);
+                                "Redis stream sink " + subtask + " failed to write " + batch.size() + " entries", connection, cause);
                     }
                     closeClient();
-                    retry.onFailure(e);
+                    retry.onFailure(cause);
                 }
             }
         } catch (IOException | RuntimeException e) {

@@ -21,13 +21,14 @@ import redis.clients.jedis.exceptions.JedisDataException;
 
 class ConnectionRetryTest {
     private static final JedisConnectionException LOST = new JedisConnectionException("connection reset");
+    private static final RedisConnectionConfig PLAIN = RedisConnectionConfig.builder().host("h").port(7000).build();
 
     @Test
     void backOffDoublesUpToTheMaximum() throws IOException {
         Configuration config = new Configuration();
         config.set(RedisRetryOptions.INITIAL_BACKOFF, Duration.ofMillis(1));
         config.set(RedisRetryOptions.MAX_BACKOFF, Duration.ofMillis(4));
-        ConnectionRetry retry = new ConnectionRetry("test", config);
+        ConnectionRetry retry = new ConnectionRetry("test", PLAIN, config);
 
         retry.onFailure(LOST);
         assertThat(retry.backoff()).isEqualTo(Duration.ofMillis(1));
@@ -49,7 +50,7 @@ class ConnectionRetryTest {
         config.set(RedisRetryOptions.INITIAL_BACKOFF, Duration.ofMillis(1));
         config.set(RedisRetryOptions.MAX_BACKOFF, Duration.ofMillis(1));
         config.set(RedisRetryOptions.TIMEOUT, Duration.ZERO);
-        ConnectionRetry retry = new ConnectionRetry("source 0", config);
+        ConnectionRetry retry = new ConnectionRetry("source 0", PLAIN, config);
 
         retry.onFailure(LOST);
 
@@ -65,7 +66,7 @@ class ConnectionRetryTest {
         Configuration config = new Configuration();
         config.set(RedisRetryOptions.INITIAL_BACKOFF, Duration.ofHours(1));
         config.set(RedisRetryOptions.MAX_BACKOFF, Duration.ofHours(1));
-        ConnectionRetry retry = new ConnectionRetry("test", config);
+        ConnectionRetry retry = new ConnectionRetry("test", PLAIN, config);
 
         retry.wakeUp();
         long start = System.nanoTime();
@@ -110,11 +111,14 @@ class ConnectionRetryTest {
                 new SSLHandshakeException("Received fatal alert: certificate_required"));
         JedisConnectionException plainPort = new JedisConnectionException(
                 new SSLException("Unsupported or unrecognized SSL message"));
+        JedisConnectionException unknownCa = new JedisConnectionException(
+                new SSLHandshakeException("Received fatal alert: unknown_ca"));
         JedisConnectionException reset = new JedisConnectionException(new SSLException("Connection reset"));
 
         assertThat(ConnectionRetry.isTransient(untrusted)).isFalse();
         assertThat(ConnectionRetry.isTransient(refused)).isFalse();
         assertThat(ConnectionRetry.isTransient(plainPort)).isFalse();
+        assertThat(ConnectionRetry.isTransient(unknownCa)).isFalse();
         assertThat(ConnectionRetry.isTransient(reset)).isTrue();
         RedisConnectionConfig conn = RedisConnectionConfig.builder().host("h").port(7000).ssl(true).build();
         assertThat(RedisFailures.nonRetryable("sink 0 failed to write", conn, untrusted))

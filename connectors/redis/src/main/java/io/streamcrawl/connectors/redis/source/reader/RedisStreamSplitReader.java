@@ -111,7 +111,7 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
         this.claimer = new PendingEntryClaimer(
                 group, config.get(RedisStreamSourceOptions.CLAIM_MIN_IDLE_TIME), ackBatchSize);
         this.metricsRefresher = new SplitMetricsRefresher(group, count);
-        this.retry = new ConnectionRetry("Redis stream source " + subtask + " (" + connection.address() + ")", config);
+        this.retry = new ConnectionRetry("Redis stream source " + subtask + " (" + connection.address() + ")", connection, config);
     }
 
     @Override
@@ -121,12 +121,13 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
             fetchInto(records);
             retry.onSuccess();
         } catch (RuntimeException e) {
-            if (!ConnectionRetry.isTransient(e)) {
+            RuntimeException failure = retry.explain(e);
+            if (!ConnectionRetry.isTransient(failure)) {
                 throw RedisFailures.nonRetryable("Redis stream source " + subtask + " failed to read "
-                        + cursors.keySet() + " as group " + group, connection, e);
+                        + cursors.keySet() + " as group " + group, connection, failure);
             }
             close();
-            retry.onFailure(e);
+            retry.onFailure(failure);
         }
         return new RecordsBySplits<>(records, Set.of());
     }
