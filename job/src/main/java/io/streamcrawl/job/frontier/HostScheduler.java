@@ -13,9 +13,7 @@ import io.streamcrawl.job.stats.TaskStatsConfig;
 import io.streamcrawl.job.stats.TaskStatsPublisher;
 import io.streamcrawl.job.url.UrlFingerprint;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -91,7 +89,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     /** Pages released per task (and not come back as retries), kept only for tasks with a maxPagesPerHost. */
     private transient MapState<String, Long> hostPages;
     private transient HostRecrawl recrawl;
-    private transient Map<String, TaskView> views;
+    private transient TaskViews views;
     private transient TaskCounters counters;
     /** Hosts of this subtask with queued URLs; read by the metric reporter's thread. */
     private transient AtomicLong activeHosts;
@@ -177,7 +175,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                 getRuntimeContext().getMapState(new MapStateDescriptor<>("recrawl", UrlFingerprint.class, RecrawlEntry.class)),
                 getRuntimeContext().getState(new ValueStateDescriptor<>("recrawl-next-scan", Long.class)),
                 settings.recrawlScan().toMillis());
-        views = new HashMap<>();
+        views = new TaskViews();
         newUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_new_total");
         duplicateUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_duplicate_total");
         droppedUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_dropped_total");
@@ -265,7 +263,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         while (progress && !politenessWait && released < settings.releasesPerTick()) {
             progress = false;
             List<QueueLane> lanes = queues.bestLanes();
-            for (QueueLane lane : turns.order(lanes, task -> specPriority(tasks.get(task)))) {
+            for (QueueLane lane : turns.order(lanes, task -> specPriority(task, tasks.get(task)))) {
                 String task = lane.task();
                 TaskState state = tasks.get(task);
                 if (state != null && state.deleted()) {
@@ -273,10 +271,10 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                     progress = true;
                     break;
                 }
-                if (state == null || !state.enabled() || state.specJson() == null) {
+                TaskView view = views.of(task, state);
+                if (view == null || !state.enabled()) {
                     continue;
                 }
-                TaskView view = views.computeIfAbsent(state.specJson(), TaskView::of);
                 FrontierEntry head = queues.peek(lane);
                 if (!inScope(head, view)) {
                     dequeue(lane);
@@ -324,17 +322,17 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     }
 
     /** A task's precedence on shared hosts: its spec's priority (0 until its spec arrives). */
-    private int specPriority(TaskState state) {
-        return state == null || state.specJson() == null ? 0
-                : views.computeIfAbsent(state.specJson(), TaskView::of).spec().priority();
+    private int specPriority(String task, TaskState state) {
+        TaskView view = views.of(task, state);
+        return view == null ? 0 : view.spec().priority();
     }
 
     /** Puts the URLs due for a recrawl back in their queues, unless their task is gone or no longer recrawls. */
     private void requeueRecrawls(ReadOnlyBroadcastState<String, TaskState> tasks, long now) throws Exception {
         for (FrontierEntry entry : recrawl.takeDue(now)) {
             TaskState state = tasks.get(entry.task());
-            if (state == null || state.deleted()
-                    || (state.specJson() != null && views.computeIfAbsent(state.specJson(), TaskView::of).recrawlAfterMs() == 0)) {
+            TaskView view = views.of(entry.task(), state);
+            if (state == null || state.deleted() || (view != null && view.recrawlAfterMs() == 0)) {
                 continue;
             }
             push(entry);

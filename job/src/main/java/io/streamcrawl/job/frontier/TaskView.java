@@ -1,7 +1,6 @@
 package io.streamcrawl.job.frontier;
 
 import io.streamcrawl.job.config.TaskSpec;
-import io.streamcrawl.job.config.TaskSpecParser;
 import io.streamcrawl.job.fetch.FetchSettings;
 import io.streamcrawl.job.url.TaskScope;
 
@@ -21,11 +20,7 @@ record TaskView(
         long recrawlAfterMs) {
     private static final String[] ANY_TYPE = new String[0];
 
-    static TaskView of(String specJson) {
-        TaskSpec spec = TaskSpecParser.parse(specJson).spec();
-        if (spec == null) {
-            throw new IllegalStateException("an accepted spec no longer parses: " + specJson);
-        }
+    static TaskView of(TaskSpec spec) {
         String[] hosts = spec.scope().hosts().isEmpty()
                 ? TaskScope.ofSeeds(spec.seeds()).hosts()
                 : spec.scope().hosts().toArray(String[]::new);

@@ -211,6 +211,30 @@ class HostSchedulerITCase {
         }
     }
 
+    /**
+     * A savepoint can carry a spec accepted by an older build into one whose validation is
+     * stricter (here: a depth that is not an integer): its task's URLs wait, the other tasks go on.
+     */
+    @Test
+    void aStoredSpecThatNoLongerParsesLeavesItsUrlsWaitingUntilTheSpecIsWrittenAgain() throws Exception {
+        try (KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness = harness(null)) {
+            String stale = "{\"seeds\": [\"http://a.org/\"], \"maxDepth\": 1.5, \"robots\": {\"obey\": false}}";
+            harness.processBroadcastElement(TaskEvent.spec("stale", stale), 0);
+            harness.processBroadcastElement(TaskEvent.enabled("stale", true), 0);
+            harness.processBroadcastElement(TaskEvent.spec("fine", NO_ROBOTS), 0);
+            harness.processBroadcastElement(TaskEvent.enabled("fine", true), 0);
+            harness.processElement(url("stale", "http://a.org/s", 0, 0), 0);
+            harness.processElement(url("fine", "http://a.org/f", 0, 0), 0);
+            harness.setProcessingTime(1);
+            assertThat(released(harness)).containsExactly("PAGE http://a.org/f");
+            assertThat(queueSize(harness, "a.org")).isEqualTo(1);
+
+            harness.processBroadcastElement(TaskEvent.spec("stale", NO_ROBOTS), 1);
+            harness.setProcessingTime(5_000);
+            assertThat(released(harness)).containsExactly("PAGE http://a.org/s");
+        }
+    }
+
     @Test
     void theTurnsSurviveARestore() throws Exception {
         OperatorSubtaskState snapshot;
