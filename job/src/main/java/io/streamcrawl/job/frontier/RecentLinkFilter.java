@@ -1,13 +1,9 @@
 package io.streamcrawl.job.frontier;
 
-import io.streamcrawl.job.url.UrlFingerprint;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFilterFunction;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Preconditions;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Drops the links this subtask has recently passed on to the frontier sink, so that the links
@@ -26,7 +22,7 @@ public final class RecentLinkFilter extends RichFilterFunction<FrontierEntry> {
 
     private final int capacity;
 
-    private transient Map<UrlFingerprint, Boolean> recent;
+    private transient RecentFingerprints recent;
     private transient Counter dropped;
 
     public RecentLinkFilter(int capacity) {
@@ -36,19 +32,14 @@ public final class RecentLinkFilter extends RichFilterFunction<FrontierEntry> {
 
     @Override
     public void open(OpenContext openContext) {
-        // Access order: a put of a present key makes it the most recent, so popular links stay.
-        recent = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<UrlFingerprint, Boolean> eldest) {
-                return size() > capacity;
-            }
-        };
+        // A repeat becomes the most recent again, so popular links stay.
+        recent = new RecentFingerprints(capacity);
         dropped = getRuntimeContext().getMetricGroup().counter("crawler_links_recent_dropped_total");
     }
 
     @Override
     public boolean filter(FrontierEntry link) {
-        boolean repeat = recent.put(link.fingerprint(), Boolean.TRUE) != null;
+        boolean repeat = recent.add(link.fingerprint());
         if (repeat) {
             dropped.inc();
         }

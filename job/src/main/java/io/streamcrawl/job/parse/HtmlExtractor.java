@@ -22,8 +22,8 @@ import java.util.function.Predicate;
  * header, else a {@code <meta>} tag, else UTF-8; links are the {@code a[href]} of the page
  * resolved against its URL (or its {@code <base href>}), normalized with {@link UrlNormalizer}
  * (so only http/https), de-duplicated and capped. The text is that of the body without scripts
- * and styles, as jsoup's {@code text()} normalizes it, cut at a bound. Never throws on bad HTML:
- * jsoup repairs any markup.
+ * and styles, as jsoup's {@code text()} normalizes it, cut at a bound ({@link VisibleText}). Never
+ * throws on bad HTML: jsoup repairs any markup.
  */
 final class HtmlExtractor {
     private static final int MAX_TITLE_CHARS = 1024;
@@ -77,7 +77,7 @@ final class HtmlExtractor {
         Element html = document.selectFirst("html");
         String lang = html == null || !html.hasAttr("lang") ? null : html.attr("lang");
         return new HtmlContent(title.isEmpty() ? null : title, new ArrayList<>(links), canonicalUrl,
-                text(document, maxTextChars), lang);
+                VisibleText.of(document.body(), maxTextChars, body.length), lang);
     }
 
     /** {@code a[href]}. */
@@ -89,16 +89,6 @@ final class HtmlExtractor {
     private static boolean isCanonical(Element element) {
         return element.nameIs("link") && element.hasAttr("href")
                 && element.attr("rel").trim().equalsIgnoreCase("canonical");
-    }
-
-    private static String text(Document document, int maxChars) {
-        String text = document.body().text();
-        if (text.length() <= maxChars) {
-            return text;
-        }
-        // Never split a surrogate pair.
-        int end = Character.isHighSurrogate(text.charAt(maxChars - 1)) ? maxChars - 1 : maxChars;
-        return text.substring(0, end);
     }
 
     private static Document parse(byte[] body, String contentType, String pageUrl) {

@@ -94,6 +94,10 @@ public final class UrlNormalizer {
         if (hasOtherScheme(relative)) {
             return Optional.empty();
         }
+        if (isPlainRootPath(relative) && base.getAuthority() != null && !base.getAuthority().isEmpty()) {
+            // What java.net.URL gives for it, without parsing: most links on a site are such paths.
+            return normalize(base.getProtocol() + "://" + base.getAuthority() + relative);
+        }
         try {
             // java.net.URL resolves "?q" against the base's directory (RFC 2396); RFC 3986 keeps the path.
             if (relative.startsWith("?")) {
@@ -103,6 +107,16 @@ public final class UrlNormalizer {
         } catch (MalformedURLException | IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Whether an href is a path from the root ({@code /docs/a.html?q#f}) that java.net.URL
+     * appends to the base's scheme and authority unchanged: not a network path ({@code //host}),
+     * no dot segment it might remove (no {@code /.} at all), nothing at the end it would trim.
+     */
+    private static boolean isPlainRootPath(String href) {
+        return href.startsWith("/") && !href.startsWith("//")
+                && href.charAt(href.length() - 1) > ' ' && !href.contains("/.");
     }
 
     /**

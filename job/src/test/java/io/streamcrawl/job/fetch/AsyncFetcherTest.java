@@ -17,6 +17,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -64,8 +66,12 @@ class AsyncFetcherTest {
     @BeforeEach
     void openFetcher() throws Exception {
         release = new CountDownLatch(1);
+        openFetcher(OPTIONS);
+    }
+
+    private void openFetcher(FetcherOptions options) throws Exception {
         metrics = new InterceptingOperatorMetricGroup();
-        fetcher = new AsyncFetcher(OPTIONS);
+        fetcher = new AsyncFetcher(options);
         fetcher.setRuntimeContext(new RuntimeUDFContext(
                 new TaskInfoImpl("fetch", 1, 0, 1, 0), getClass().getClassLoader(), new ExecutionConfig(),
                 Map.of(), Map.of(), metrics));
@@ -179,8 +185,15 @@ class AsyncFetcherTest {
         assertThat(anyType.body()).asString(StandardCharsets.UTF_8).isEqualTo("<p/>");
     }
 
-    @Test
-    void givesUpOnASlowServerAfterTheTimeout() throws Exception {
+    /** Without a read timeout (okhttp's watchdog then has no work per read) the call timeout alone bounds a fetch. */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void givesUpOnASlowServerAfterTheTimeout(boolean readTimeout) throws Exception {
+        if (!readTimeout) {
+            fetcher.close();
+            openFetcher(new FetcherOptions(OPTIONS.maxConcurrentRequests(), OPTIONS.maxRequestsPerHost(), OPTIONS.connectTimeout(),
+                    Duration.ZERO, OPTIONS.hostQueueLength(), OPTIONS.hostQueueWait(), OPTIONS.maxRetryAfter()));
+        }
         site.route("/slow", exchange -> {
             awaitRelease();
             TestSite.send(exchange, 200, "text/html", "<p>late</p>");

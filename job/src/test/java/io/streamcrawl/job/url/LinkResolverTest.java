@@ -33,6 +33,27 @@ class LinkResolverTest {
         assertThat(resolver.resolve("http://example.org/", null)).isEmpty();
     }
 
+    /** Paths from the root skip java.net.URL when it would only append them to the base's scheme and authority. */
+    @Test
+    void resolvesPathsFromTheRootAsJavaNetUrlDoes() throws MalformedURLException {
+        List<String> bases = List.of("http://example.org/a/b.html", "https://Example.ORG:443/a/", "http://u:p@example.org:8080/x?q#f",
+                "http://[::1]:80/", "https://xn--bcher-kva.example/d", "http://127.0.0.1:18090/docs/a/b.html");
+        List<String> hrefs = List.of("/", "/c.html", "/a/b/", "/a/b.html?x=1&b=2#frag", "/a#f?g", "/a?b/./c", "/%41%7e",
+                "/a b", "/\u00e9t\u00e9", "/a\u0001", "/a\u0001b", "/./a", "/a/../b", "/a/.", "/a/..", "/.hidden", "/a/.b/c",
+                "//other.org/x", "/a:b", "/A/B.HTML", "/a//b", "/a\\b", "/a?", "/a#", "/?q", "/#top", "/a%2e%2e/b");
+        for (String base : bases) {
+            for (String href : hrefs) {
+                Optional<String> viaUrl;
+                try {
+                    viaUrl = UrlNormalizer.normalize(new URL(new URL(base), href).toExternalForm());
+                } catch (MalformedURLException e) {
+                    viaUrl = Optional.empty();
+                }
+                assertThat(UrlNormalizer.resolve(base, href)).as("%s + %s", base, href).isEqualTo(viaUrl);
+            }
+        }
+    }
+
     /** Hrefs skipped for their scheme resolve to nothing through java.net.URL and normalize() too. */
     @ParameterizedTest
     @ValueSource(strings = {
