@@ -18,9 +18,10 @@
 # figures of a long-running crawl rather than of a job's first seconds. --hosts N serves the site
 # under N hosts (127.0.0.1 .. 127.0.0.N, each a full copy: N x pages), for the scaling run: the
 # scheduler is keyed by host, so one host is crawled by one subtask whatever the parallelism
-# (127.0.0.1 and 127.0.0.2 fall on different subtasks at parallelism 2). --profile records the
-# TaskManager with JDK Flight Recorder during the measured crawl and prints where its CPU samples
-# fall (bench: profile lines; the recording stays in .local/bench/run/crawl.jfr).
+# (127.0.0.1 and 127.0.0.2 fall on different subtasks at parallelism 2). --profile samples the
+# TaskManager with async-profiler (from Maven Central) during the measured crawl and prints its CPU
+# per page by activity and by thread (bench: profile lines; the samples stay in
+# .local/bench/run/profile.collapsed).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/lib/common.sh"
