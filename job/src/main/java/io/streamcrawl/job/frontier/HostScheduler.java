@@ -212,13 +212,15 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         switch (entry.kind()) {
             case URL, SITEMAP -> {
                 if (entry.retry()) {
-                    // It was counted as released (and against the host's page cap and the task's
-                    // budget); now it is queued again.
+                    // It was counted as released (and, unless a sitemap, against the host's page
+                    // cap and the task's budget: see release); now it is queued again.
                     counters.add(entry.task(), TaskCounters.RELEASED, -1);
-                    budgets.refund(entry.task());
-                    Long pages = hostPages.get(entry.task());
-                    if (pages != null && pages > 0) {
-                        hostPages.put(entry.task(), pages - 1);
+                    if (entry.kind() != EntryKind.SITEMAP) {
+                        budgets.refund(entry.task());
+                        Long pages = hostPages.get(entry.task());
+                        if (pages != null && pages > 0) {
+                            hostPages.put(entry.task(), pages - 1);
+                        }
                     }
                     enqueue(entry.queued(), true);
                     retriedUrls.inc();

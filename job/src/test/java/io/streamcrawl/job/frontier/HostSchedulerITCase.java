@@ -212,6 +212,41 @@ class HostSchedulerITCase {
     }
 
     /**
+     * A sitemap takes no page of the task's budget nor of its host cap when it is released, so a
+     * deferred sitemap coming back must not give one back: that would let one page too many through.
+     */
+    @Test
+    void aDeferredSitemapGivesBackNoPageOfTheBudgetNorOfTheHostCap() throws Exception {
+        String limits = "{\"seeds\": [\"http://a.org/\", \"http://b.org/\"], \"politeness\": {\"delayMs\": 0}, \"robots\": {\"obey\": false}, ";
+        try (KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness = harness(null)) {
+            harness.processBroadcastElement(TaskEvent.spec("sitemap-budget", limits + "\"maxPages\": 1}"), 0);
+            harness.processBroadcastElement(TaskEvent.enabled("sitemap-budget", true), 0);
+            harness.processBroadcastElement(TaskEvent.spec("sitemap-cap", limits + "\"maxPagesPerHost\": 1}"), 0);
+            harness.processBroadcastElement(TaskEvent.enabled("sitemap-cap", true), 0);
+            List<FrontierEntry> sitemaps = new ArrayList<>();
+            for (String task : List.of("sitemap-budget", "sitemap-cap")) {
+                String origin = task.equals("sitemap-budget") ? "http://a.org" : "http://b.org";
+                FrontierEntry sitemap = url(task, origin + "/sitemap.xml", 0, 0).as(EntryKind.SITEMAP);
+                sitemaps.add(sitemap);
+                harness.processElement(url(task, origin + "/p1", 0, 0), 0);
+                harness.processElement(sitemap, 0);
+            }
+            harness.setProcessingTime(1);
+            assertThat(released(harness)).containsExactlyInAnyOrder(
+                    "PAGE http://a.org/p1", "SITEMAP http://a.org/sitemap.xml",
+                    "PAGE http://b.org/p1", "SITEMAP http://b.org/sitemap.xml");
+
+            for (FrontierEntry sitemap : sitemaps) {
+                harness.processElement(sitemap.retry(HostFeedback.of(HostSignal.BUSY, 0, "deferred: host busy")), 1);
+                harness.processElement(url(sitemap.task(), sitemap.url().replace("sitemap.xml", "p2"), 0, 0), 1);
+            }
+            harness.setProcessingTime(10_000);
+            assertThat(released(harness)).as("the sitemaps again, no second page")
+                    .containsExactlyInAnyOrder("SITEMAP http://a.org/sitemap.xml", "SITEMAP http://b.org/sitemap.xml");
+        }
+    }
+
+    /**
      * A savepoint can carry a spec accepted by an older build into one whose validation is
      * stricter (here: a depth that is not an integer): its task's URLs wait, the other tasks go on.
      */
