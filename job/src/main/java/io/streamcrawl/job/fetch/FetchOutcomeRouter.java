@@ -154,10 +154,10 @@ public final class FetchOutcomeRouter extends ProcessFunction<FetchResult, Fetch
         }
     }
 
-    /** The frontier entry a request was released from. */
-    static FrontierEntry entryOf(FetchRequest request) {
+    /** The frontier entry a request was released from, with the release's token. */
+    public static FrontierEntry entryOf(FetchRequest request) {
         EntryKind kind = request.purpose() == FetchPurpose.SITEMAP ? EntryKind.SITEMAP : EntryKind.URL;
         return new FrontierEntry(request.url(), request.task(), request.depth(), request.priority(), request.parent(),
-                kind, false, null, request.redirects(), request.attempt());
+                kind, false, null, request.redirects(), request.attempt(), request.release());
     }
 }

@@ -14,6 +14,7 @@ import io.streamcrawl.job.url.TaskScope;
  * @param attempt how many times it was fetched before and failed transiently
  * @param reportOutcome whether its outcome goes back to the host's scheduler even when it is a
  *     success (set while the host has recent failures, so a success can close its breaker)
+ * @param release the scheduler's token of this release, carried back by a retry; 0 for robots.txt
  */
 public record FetchRequest(
         String url,
@@ -28,7 +29,8 @@ public record FetchRequest(
         FetchPurpose purpose,
         int redirects,
         int attempt,
-        boolean reportOutcome) {
+        boolean reportOutcome,
+        long release) {
 
     public FetchRequest {
         purpose = purpose == null ? FetchPurpose.PAGE : purpose;

@@ -12,7 +12,7 @@ import org.apache.flink.util.Collector;
 /**
  * Decodes a frontier stream entry into a {@link FrontierEntry} with a normalized URL. Every kind
  * has {@code url} and {@code task}; {@code url} and {@code sitemap} entries may have
- * {@code depth}, {@code priority}, {@code parent}, {@code redirects} and {@code retry}; feedback has {@code signal}
+ * {@code depth}, {@code priority}, {@code parent}, {@code redirects}, {@code retry} and {@code release}; feedback has {@code signal}
  * (required for {@code host}), {@code status}, {@code error} and, for {@code robots}, {@code body}.
  * A malformed entry throws, which makes the source count, log and skip it.
  */
@@ -32,7 +32,7 @@ public final class FrontierEntryDeserializer implements RedisStreamDeserializer<
         int depth = nonNegative(fields, "depth");
         out.collect(new FrontierEntry(normalized, task, depth, number(fields, "priority"), fields.get("parent"), kind,
                 "true".equals(fields.get("retry")), feedback(kind, fields), nonNegative(fields, "redirects"),
-                nonNegative(fields, "attempt")));
+                nonNegative(fields, "attempt"), release(fields)));
     }
 
     @Override
@@ -53,6 +53,18 @@ public final class FrontierEntryDeserializer implements RedisStreamDeserializer<
         String retryAfter = fields.get("retry_after_ms");
         return new HostFeedback(signal, number(fields, "status"), fields.get("error"), fields.get("body"),
                 retryAfter == null ? -1 : nonNegative(fields, "retry_after_ms"));
+    }
+
+    private static long release(Map<String, String> fields) {
+        String value = fields.get("release");
+        if (value == null) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("field 'release' is not an integer: '" + value + "'");
+        }
     }
 
     private static String required(Map<String, String> fields, String name) {

@@ -46,6 +46,9 @@ public final class FrontierEntrySerializer implements RedisStreamSerializer<Fron
         if (entry.attempt() > 0) {
             fields.put("attempt", Integer.toString(entry.attempt()));
         }
+        if (entry.release() != 0) {
+            fields.put("release", Long.toString(entry.release()));
+        }
         if (entry.retry()) {
             fields.put("retry", "true");
         }

@@ -15,7 +15,9 @@ import io.streamcrawl.job.url.UrlFingerprint;
 
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.CheckpointListener;
@@ -60,7 +62,8 @@ import org.apache.flink.util.Collector;
  * ({@link HostRecrawl}); there is no timer per URL.
  *
  * <p>Feedback from the fetch side arrives through the frontier like URLs: an entry marked
- * {@code retry} goes back to the front of its queue without deduplication, a {@code robots}
+ * {@code retry} goes back to the front of its queue without deduplication if it answers its URL's
+ * latest release (see {@link #takeBack}), a {@code robots}
  * entry answers a robots.txt request, a {@link HostSignal#BUSY} signal pauses the host briefly,
  * and {@link HostSignal#FAILED} signals pause it for their Retry-After and, from a number of
  * failures in a row on, open its circuit breaker ({@link HostBackoff}, {@link BackoffSettings})
@@ -108,6 +111,8 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     private transient Counter hostCapped;
     private transient Counter recrawled;
     private transient Counter overBudget;
+    private transient Counter staleRetries;
+    private transient RandomGenerator releaseTokens;
 
     /** Page budgets are reserved from etcd at {@code control}, at most {@code budgetChunk} pages at a time. */
     public HostScheduler(SchedulerSettings settings, RobotsSettings robotsSettings, BackoffSettings backoffSettings,
@@ -186,6 +191,8 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         hostCapped = getRuntimeContext().getMetricGroup().counter("crawler_urls_host_capped_total");
         recrawled = getRuntimeContext().getMetricGroup().counter("crawler_urls_recrawled_total");
         overBudget = getRuntimeContext().getMetricGroup().counter("crawler_urls_over_budget_total");
+        staleRetries = getRuntimeContext().getMetricGroup().counter("crawler_urls_stale_retries_total");
+        releaseTokens = new SplittableRandom();
         getRuntimeContext().getMetricGroup().gauge("crawler_hosts_active", (Gauge<Long>) activeHosts::get);
         getRuntimeContext().getMetricGroup().gauge("crawler_queue_urls",
                 (Gauge<Long>) () -> counters.total(TaskCounters.QUEUED));
@@ -212,13 +219,21 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         switch (entry.kind()) {
             case URL, SITEMAP -> {
                 if (entry.retry()) {
-                    // It was counted as released (and against the host's page cap and the task's
-                    // budget); now it is queued again.
+                    if (!takeBack(entry, now)) {
+                        staleRetries.inc();
+                        pacing.apply(ctx.getCurrentKey(), entry.feedback(), now);
+                        scheduleNext(ctx, now, false);
+                        return;
+                    }
+                    // It was counted as released (and, unless a sitemap, against the host's page
+                    // cap and the task's budget: see release); now it is queued again.
                     counters.add(entry.task(), TaskCounters.RELEASED, -1);
-                    budgets.refund(entry.task());
-                    Long pages = hostPages.get(entry.task());
-                    if (pages != null && pages > 0) {
-                        hostPages.put(entry.task(), pages - 1);
+                    if (entry.kind() != EntryKind.SITEMAP) {
+                        budgets.refund(entry.task());
+                        Long pages = hostPages.get(entry.task());
+                        if (pages != null && pages > 0) {
+                            hostPages.put(entry.task(), pages - 1);
+                        }
                     }
                     enqueue(entry.queued(), true);
                     retriedUrls.inc();
@@ -291,7 +306,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                 long spacing = Math.max(view.spec().politeness().delayMs(), admission.crawlDelayMs());
                 if (admission.verdict() == HostRobots.Verdict.FETCH_ROBOTS) {
                     out.collect(new FetchRequest(admission.robotsUrl(), task, 0, head.priority(), false, view.scope(),
-                            view.robotsFetch(), null, spacing, FetchPurpose.ROBOTS, 0, 0, false));
+                            view.robotsFetch(), null, spacing, FetchPurpose.ROBOTS, 0, 0, false, 0));
                     robotsRequests.inc();
                 } else {
                     dequeue(lane);
@@ -319,6 +334,28 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
             }
         }
         scheduleNext(ctx, now, !progress && !politenessWait && released < settings.releasesPerTick());
+    }
+
+    /**
+     * Whether a retry comes back from its URL's latest release, which it then takes back: the
+     * {@code seen} value of a released URL is its release's token until a retry takes it back.
+     * The frontier sink writes between checkpoints, so after a restore the source can replay a
+     * retry of a release the restore undid (its URL is queued again, or not yet seen), or a
+     * second retry of a request that was in flight at the checkpoint: either would queue the URL
+     * twice and give back a page it did not take. A retry without a token (written by a build
+     * before the tokens) is taken as before.
+     */
+    private boolean takeBack(FrontierEntry retry, long now) throws Exception {
+        if (retry.release() == 0) {
+            return true;
+        }
+        UrlFingerprint fingerprint = retry.fingerprint();
+        Long current = seen.get(fingerprint);
+        if (current == null || current != retry.release()) {
+            return false;
+        }
+        seen.put(fingerprint, now);
+        return true;
     }
 
     /** A task's precedence on shared hosts: its spec's priority (0 until its spec arrives). */
@@ -369,10 +406,14 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         }
         // While the host has recent failures, a success must come back to close its breaker.
         boolean reportOutcome = pacing.failing();
+        // Negative, so it is never a first-seen time (see takeBack).
+        long release = releaseTokens.nextLong() | Long.MIN_VALUE;
+        seen.put(entry.fingerprint(), release);
         out.collect(new FetchRequest(entry.url(), entry.task(), entry.depth(), entry.priority(),
                 !sitemap && entry.depth() < view.spec().maxDepth(), view.scope(),
                 sitemap ? view.sitemapFetch() : view.fetch(), entry.parent(), spacingMs,
-                sitemap ? FetchPurpose.SITEMAP : FetchPurpose.PAGE, entry.redirects(), entry.attempt(), reportOutcome));
+                sitemap ? FetchPurpose.SITEMAP : FetchPurpose.PAGE, entry.redirects(), entry.attempt(), reportOutcome,
+                release));
         counters.add(entry.task(), TaskCounters.RELEASED, 1);
         if (view.recrawlAfterMs() > 0) {
             recrawl.schedule(entry.fingerprint(), entry.recrawl(), now + view.recrawlAfterMs());

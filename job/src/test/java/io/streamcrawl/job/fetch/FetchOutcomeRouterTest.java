@@ -118,7 +118,7 @@ class FetchOutcomeRouterTest {
 
     private static FrontierEntry attemptEntry(FrontierEntry entry, int attempt) {
         return new FrontierEntry(entry.url(), entry.task(), entry.depth(), entry.priority(), entry.parent(), entry.kind(),
-                false, null, 0, attempt);
+                false, null, 0, attempt, 0);
     }
 
     private List<FrontierEntry> feedback() {

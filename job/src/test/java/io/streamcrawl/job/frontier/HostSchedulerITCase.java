@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamcrawl.job.control.ControlPlane;
 import io.streamcrawl.job.control.TaskEvent;
+import io.streamcrawl.job.fetch.FetchOutcomeRouter;
 import io.streamcrawl.job.fetch.FetchRequest;
 import io.streamcrawl.job.stats.TaskStatsConfig;
 import io.streamcrawl.job.url.Hosts;
@@ -208,6 +209,90 @@ class HostSchedulerITCase {
             harness.processBroadcastElement(TaskEvent.enabled("b", true), 10_000);
             runUntil(harness, 20_000);
             assertThat(released(harness)).containsExactly("PAGE http://a.org/b2", "PAGE http://a.org/b3");
+        }
+    }
+
+    /**
+     * The frontier sink writes between checkpoints, so a retry of a release made after the last
+     * checkpoint can outlive a failure: after the restore its URL is queued again (the release is
+     * undone) and the stale retry must not queue it a second time, nor give back a page of the
+     * budget. A retry of a release the restored state holds is taken, once.
+     */
+    @Test
+    void aRetryOfAReleaseUndoneByARestoreQueuesNothingAndRefundsNothing() throws Exception {
+        String spec = "{\"seeds\": [\"http://a.org/\"], \"politeness\": {\"delayMs\": 0}, \"robots\": {\"obey\": false},"
+                + " \"maxPages\": 3}";
+        HostFeedback busy = HostFeedback.of(HostSignal.BUSY, 0, "deferred: host busy");
+        OperatorSubtaskState checkpoint;
+        List<FrontierEntry> staleRetries = new ArrayList<>();
+        try (KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> first = harness(null)) {
+            first.processBroadcastElement(TaskEvent.spec("stale-retry", spec), 0);
+            first.processBroadcastElement(TaskEvent.enabled("stale-retry", true), 0);
+            first.processElement(url("stale-retry", "http://a.org/before", 0, 0), 0);
+            first.setProcessingTime(1);
+            List<FetchRequest> inFlight = new ArrayList<>(first.extractOutputValues());
+            first.getOutput().clear();
+            first.processElement(url("stale-retry", "http://a.org/after", 0, 0), 1);
+            checkpoint = first.snapshot(1, 1);
+
+            first.setProcessingTime(2);
+            for (FetchRequest request : first.extractOutputValues()) {
+                staleRetries.add(FetchOutcomeRouter.entryOf(request).retry(busy));
+            }
+            first.getOutput().clear();
+            assertThat(staleRetries).extracting(FrontierEntry::url).containsExactly("http://a.org/after");
+            for (FetchRequest request : inFlight) {
+                staleRetries.add(FetchOutcomeRouter.entryOf(request).retry(busy));
+            }
+        }
+
+        try (KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> restored = harness(checkpoint)) {
+            // The fetch of "before", in flight at the checkpoint, is deferred again after the restore: two retries of it.
+            staleRetries.add(staleRetries.get(1));
+            for (FrontierEntry retry : staleRetries) {
+                restored.processElement(retry, 2);
+            }
+            restored.processElement(url("stale-retry", "http://a.org/third", 0, 0), 2);
+            restored.processElement(url("stale-retry", "http://a.org/fourth", 0, 0), 2);
+            restored.setProcessingTime(10_000);
+            assertThat(released(restored)).as("each once, and no fourth page")
+                    .containsExactlyInAnyOrder("PAGE http://a.org/before", "PAGE http://a.org/after", "PAGE http://a.org/third");
+            assertThat(queueSize(restored, "a.org")).isZero();
+        }
+    }
+
+    /**
+     * A sitemap takes no page of the task's budget nor of its host cap when it is released, so a
+     * deferred sitemap coming back must not give one back: that would let one page too many through.
+     */
+    @Test
+    void aDeferredSitemapGivesBackNoPageOfTheBudgetNorOfTheHostCap() throws Exception {
+        String limits = "{\"seeds\": [\"http://a.org/\", \"http://b.org/\"], \"politeness\": {\"delayMs\": 0}, \"robots\": {\"obey\": false}, ";
+        try (KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness = harness(null)) {
+            harness.processBroadcastElement(TaskEvent.spec("sitemap-budget", limits + "\"maxPages\": 1}"), 0);
+            harness.processBroadcastElement(TaskEvent.enabled("sitemap-budget", true), 0);
+            harness.processBroadcastElement(TaskEvent.spec("sitemap-cap", limits + "\"maxPagesPerHost\": 1}"), 0);
+            harness.processBroadcastElement(TaskEvent.enabled("sitemap-cap", true), 0);
+            List<FrontierEntry> sitemaps = new ArrayList<>();
+            for (String task : List.of("sitemap-budget", "sitemap-cap")) {
+                String origin = task.equals("sitemap-budget") ? "http://a.org" : "http://b.org";
+                FrontierEntry sitemap = url(task, origin + "/sitemap.xml", 0, 0).as(EntryKind.SITEMAP);
+                sitemaps.add(sitemap);
+                harness.processElement(url(task, origin + "/p1", 0, 0), 0);
+                harness.processElement(sitemap, 0);
+            }
+            harness.setProcessingTime(1);
+            assertThat(released(harness)).containsExactlyInAnyOrder(
+                    "PAGE http://a.org/p1", "SITEMAP http://a.org/sitemap.xml",
+                    "PAGE http://b.org/p1", "SITEMAP http://b.org/sitemap.xml");
+
+            for (FrontierEntry sitemap : sitemaps) {
+                harness.processElement(sitemap.retry(HostFeedback.of(HostSignal.BUSY, 0, "deferred: host busy")), 1);
+                harness.processElement(url(sitemap.task(), sitemap.url().replace("sitemap.xml", "p2"), 0, 0), 1);
+            }
+            harness.setProcessingTime(10_000);
+            assertThat(released(harness)).as("the sitemaps again, no second page")
+                    .containsExactlyInAnyOrder("SITEMAP http://a.org/sitemap.xml", "SITEMAP http://b.org/sitemap.xml");
         }
     }
 

@@ -157,7 +157,7 @@ class WarcEncoderTest {
         FetchRequest request = new FetchRequest(url, "news", 0, 0, true, TaskScope.ofSeeds(List.of(url)),
                 new FetchSettings("streamcrawl-test/1.0", 5_000, 1_000_000, new String[] {"text/html"}, 1, false, 5, true,
                         new String[0]),
-                null, 0, FetchPurpose.PAGE, 0, 0, false);
+                null, 0, FetchPurpose.PAGE, 0, 0, false, 0);
         return new FetchResult(request, status, url, "text/html", body, truncated, FETCHED_AT, 5, null, FetchFailure.NONE, null, -1, http);
     }
 }
