@@ -11,12 +11,20 @@ import io.etcd.jetcd.Client;
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.TlsCertificates;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import io.streamcrawl.connectors.etcd.metrics.EtcdSourceReaderMetrics;
+import io.streamcrawl.connectors.etcd.reader.EtcdPrefixSplitReader;
+import io.streamcrawl.connectors.etcd.split.EtcdPrefixSplit;
+
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.apache.flink.metrics.testutils.MetricListener;
+import org.apache.flink.runtime.metrics.groups.InternalSourceReaderMetricGroup;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStreamSource;
@@ -71,6 +79,25 @@ class EtcdSecurityITCase {
 
         assertFailsAtOnce(noCertificate, "no-certificate", message -> assertThat(message)
                 .contains(TLS.endpoint(), "TLS"));
+    }
+
+    @Test
+    void aRestoredSourceThatStartsWithTheWatchFailsAtOnceToo() throws Exception {
+        EtcdConnectionConfig noCertificate = EtcdConnectionConfig.builder()
+                .endpoints(TLS.endpoint())
+                .caFile(TLS.certificates().caCertificate().toString())
+                .build();
+        long start = System.nanoTime();
+        try (EtcdPrefixSplitReader reader = new EtcdPrefixSplitReader(noCertificate, new Configuration(),
+                new EtcdSourceReaderMetrics(InternalSourceReaderMetricGroup.mock(new MetricListener().getMetricGroup())))) {
+            reader.handleSplitsChanges(new SplitsAddition<>(List.of(new EtcdPrefixSplit("/restored/", 5))));
+
+            assertThatThrownBy(() -> {
+                while (System.nanoTime() - start < FAILS_WITHIN.toNanos()) {
+                    reader.fetch();
+                }
+            }).isInstanceOf(IOException.class).hasMessageContaining("prefix '/restored/' " + TLS.endpoint() + ": TLS");
+        }
     }
 
     @Test
