@@ -13,7 +13,6 @@ import io.streamcrawl.job.control.JobFence;
 import io.streamcrawl.job.control.JobFenceFunction;
 import io.streamcrawl.job.control.TaskControlFunction;
 import io.streamcrawl.job.control.TaskEvent;
-import io.streamcrawl.job.control.TaskKeys;
 import io.streamcrawl.job.dedup.NearDuplicateMarker;
 import io.streamcrawl.job.fetch.AsyncFetcher;
 import io.streamcrawl.job.fetch.FetchRequest;
@@ -108,11 +107,11 @@ public final class CrawlerJob {
                         "frontier source")
                 .uid("frontier-source");
 
-        String root = config.get(ETCD_PREFIX);
+        ControlPlane control = ControlPlane.of(config);
         BroadcastStream<TaskEvent> taskEvents = env.fromSource(
                         EtcdWatchSource.builder()
-                                .setEndpoints(config.get(ETCD_ENDPOINTS))
-                                .setPrefix(new TaskKeys(root).tasksPrefix())
+                                .setConnection(control.etcd())
+                                .setPrefix(control.keys().tasksPrefix())
                                 .set(ETCD_RETRY_TIMEOUT, config.get(ETCD_RETRY_TIMEOUT))
                                 .build(),
                         WatermarkStrategy.noWatermarks(),
@@ -123,7 +122,7 @@ public final class CrawlerJob {
                 .name("job fence")
                 .uid("job-fence")
                 .setParallelism(1)
-                .process(new TaskControlFunction(config.get(ETCD_ENDPOINTS), root, redis, frontierSerializer))
+                .process(new TaskControlFunction(control, redis, frontierSerializer))
                 .name("task control")
                 .uid("task-control")
                 .setParallelism(1)
@@ -134,7 +133,7 @@ public final class CrawlerJob {
                 .connect(taskEvents)
                 .process(new HostScheduler(
                         SchedulerSettings.from(config), RobotsSettings.from(config), BackoffSettings.from(config),
-                        stats, new ControlPlane(config.get(ETCD_ENDPOINTS), root), config.get(SCHEDULER_BUDGET_CHUNK)))
+                        stats, control, config.get(SCHEDULER_BUDGET_CHUNK)))
                 .name("host scheduler")
                 .uid("host-scheduler");
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.streamcrawl.job.config.CrawlerConfig;
+import io.streamcrawl.job.control.ControlPlane;
 import io.streamcrawl.job.control.CrawlProgress;
 import io.streamcrawl.job.control.TaskRegistry;
 import io.streamcrawl.testing.EtcdServerExtension;
@@ -78,7 +79,7 @@ final class TestCrawl implements AutoCloseable {
         values.put("job.parallelism", "2");
         values.putAll(overrides);
         config = CrawlerConfig.of(values);
-        registry = new TaskRegistry(etcd.endpoint(), "/" + ns + "/");
+        registry = new TaskRegistry(new ControlPlane(etcd.endpoint(), "/" + ns + "/"));
     }
 
     TestCrawl(TestInfo test, RedisServerExtension redis, EtcdServerExtension etcd, TestSite site) {

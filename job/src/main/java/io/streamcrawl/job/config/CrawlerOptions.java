@@ -69,6 +69,26 @@ public final class CrawlerOptions {
     public static final ConfigOption<String> ETCD_PREFIX = ConfigOptions.key("etcd.prefix")
             .stringType().defaultValue("/streamcrawl/").withDescription("Root of the control keys in etcd.");
 
+    public static final ConfigOption<String> ETCD_USER = ConfigOptions.key("etcd.user")
+            .stringType().defaultValue("").withDescription("etcd user (RBAC); empty for none.");
+
+    public static final ConfigOption<String> ETCD_PASSWORD = ConfigOptions.key("etcd.password")
+            .stringType().defaultValue("").withDescription("Password of etcd.user.");
+
+    public static final ConfigOption<String> ETCD_TLS_CA_FILE = ConfigOptions.key("etcd.tls.ca-file")
+            .stringType().defaultValue("")
+            .withDescription("PEM file of the authorities to trust with https:// endpoints; empty: the JVM's trust store.");
+
+    public static final ConfigOption<String> ETCD_TLS_CERT_FILE = ConfigOptions.key("etcd.tls.cert-file")
+            .stringType().defaultValue("").withDescription("PEM client certificate for an etcd with --client-cert-auth (with etcd.tls.key-file).");
+
+    public static final ConfigOption<String> ETCD_TLS_KEY_FILE = ConfigOptions.key("etcd.tls.key-file")
+            .stringType().defaultValue("").withDescription("Unencrypted PKCS#8 PEM key of etcd.tls.cert-file.");
+
+    public static final ConfigOption<String> ETCD_TLS_AUTHORITY = ConfigOptions.key("etcd.tls.authority")
+            .stringType().defaultValue("")
+            .withDescription("Host name etcd's certificate must name when the endpoints do not (e.g. endpoints by IP); empty: the endpoints' hosts.");
+
     /** The etcd connector's option, handed to the task-control source (its default lives in the connector). */
     public static final ConfigOption<Duration> ETCD_RETRY_TIMEOUT = EtcdWatchSourceOptions.RETRY_TIMEOUT;
 
@@ -252,6 +272,7 @@ public final class CrawlerOptions {
     /** Every option, for validation of keys and the documentation check. */
     public static final List<ConfigOption<?>> ALL = Stream.of(List.<ConfigOption<?>>of(
             REDIS_HOST, REDIS_PORT, REDIS_USER, REDIS_PASSWORD, ETCD_ENDPOINTS, ETCD_PREFIX, ETCD_RETRY_TIMEOUT,
+            ETCD_USER, ETCD_PASSWORD, ETCD_TLS_CA_FILE, ETCD_TLS_CERT_FILE, ETCD_TLS_KEY_FILE, ETCD_TLS_AUTHORITY,
             REDIS_CLUSTER_NODES, REDIS_TLS_ENABLED, REDIS_TLS_CA_CERTIFICATES, REDIS_TLS_TRUSTSTORE,
             REDIS_TLS_TRUSTSTORE_PASSWORD, REDIS_TLS_CLIENT_CERTIFICATE, REDIS_TLS_CLIENT_KEY, REDIS_TLS_KEYSTORE,
             REDIS_TLS_KEYSTORE_PASSWORD, REDIS_TLS_VERIFY_HOSTNAME,

@@ -220,7 +220,7 @@ public final class Crawlctl {
     }
 
     private TaskRegistry registry() {
-        return new TaskRegistry(config.get(ETCD_ENDPOINTS), config.get(ETCD_PREFIX));
+        return new TaskRegistry(ControlPlane.of(config));
     }
 
     private UnifiedJedis redis() {

@@ -14,6 +14,8 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.LeaseOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.support.CloseableClient;
+import io.streamcrawl.connectors.etcd.EtcdConnectionConfig;
+import io.streamcrawl.job.config.EtcdConnections;
 import io.grpc.stub.StreamObserver;
 
 import java.io.Serializable;
@@ -32,7 +34,6 @@ import org.apache.flink.util.Preconditions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import static io.streamcrawl.job.config.CrawlerOptions.ETCD_ENDPOINTS;
 import static io.streamcrawl.job.config.CrawlerOptions.ETCD_PREFIX;
 import static io.streamcrawl.job.config.CrawlerOptions.FENCE_LEASE_TTL;
 import static io.streamcrawl.job.config.CrawlerOptions.FRONTIER_GROUP;
@@ -63,15 +64,15 @@ public final class JobFence implements Serializable {
     private static final Duration WAIT_POLL = Duration.ofSeconds(1);
     private static final String TOKEN = "token=";
 
-    private final String endpoints;
+    private final EtcdConnectionConfig etcd;
     private final String key;
     private final long ttlSeconds;
     private final String token;
     private final String jobName;
 
-    JobFence(String endpoints, String key, Duration ttl, String token, String jobName) {
+    JobFence(EtcdConnectionConfig etcd, String key, Duration ttl, String token, String jobName) {
         Preconditions.checkArgument(ttl.toSeconds() >= 1, "fence.lease-ttl must be at least 1 s, got %s", ttl);
-        this.endpoints = Preconditions.checkNotNull(endpoints, "endpoints");
+        this.etcd = Preconditions.checkNotNull(etcd, "etcd");
         this.key = Preconditions.checkNotNull(key, "key");
         this.ttlSeconds = ttl.toSeconds();
         this.token = Preconditions.checkNotNull(token, "token");
@@ -81,7 +82,7 @@ public final class JobFence implements Serializable {
     /** The fence of a newly submitted job of this configuration: a fresh token. */
     public static JobFence forNewJob(Configuration config) {
         String root = config.get(ETCD_PREFIX).endsWith("/") ? config.get(ETCD_PREFIX) : config.get(ETCD_PREFIX) + "/";
-        return new JobFence(config.get(ETCD_ENDPOINTS), root + "jobs/" + config.get(FRONTIER_GROUP) + "/owner",
+        return new JobFence(EtcdConnections.of(config), root + "jobs/" + config.get(FRONTIER_GROUP) + "/owner",
                 config.get(FENCE_LEASE_TTL), UUID.randomUUID().toString(), config.get(JOB_NAME));
     }
 
@@ -334,7 +335,7 @@ public final class JobFence implements Serializable {
     }
 
     private Client connect() {
-        return Client.builder().endpoints(endpoints.split(",")).build();
+        return etcd.newClient();
     }
 
     private static void revokeQuietly(Client etcd, long lease) {

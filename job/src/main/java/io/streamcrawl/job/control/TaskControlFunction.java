@@ -28,7 +28,7 @@ import redis.clients.jedis.UnifiedJedis;
 public final class TaskControlFunction extends ProcessFunction<EtcdKeyEvent, TaskEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(TaskControlFunction.class);
 
-    private final String endpoints;
+    private final ControlPlane control;
     private final TaskKeys keys;
     private final RedisConnectionConfig redisConfig;
     private final FrontierEntrySerializer frontier;
@@ -38,16 +38,16 @@ public final class TaskControlFunction extends ProcessFunction<EtcdKeyEvent, Tas
     private transient Counter rejectedSpecs;
 
     /** Seeds go to the frontier streams that {@code frontier} writes, on {@code redis}. */
-    public TaskControlFunction(String endpoints, String root, RedisConnectionConfig redis, FrontierEntrySerializer frontier) {
-        this.endpoints = endpoints;
-        this.keys = new TaskKeys(root);
+    public TaskControlFunction(ControlPlane control, RedisConnectionConfig redis, FrontierEntrySerializer frontier) {
+        this.control = control;
+        this.keys = control.keys();
         this.redisConfig = redis;
         this.frontier = frontier;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        etcd = Client.builder().endpoints(endpoints.split(",")).build();
+        etcd = control.connect();
         redis = redisConfig.createClient("streamcrawl-task-control");
         seeding = new TaskSeeding(new EtcdKv(etcd), keys, new FrontierSeeder(redis, frontier));
         rejectedSpecs = getRuntimeContext().getMetricGroup().counter("crawler_task_specs_rejected_total");

@@ -20,10 +20,10 @@ public final class TaskRegistry implements AutoCloseable {
     private final EtcdKv kv;
     private final TaskKeys keys;
 
-    public TaskRegistry(String endpoints, String root) {
-        this.etcd = Client.builder().endpoints(endpoints.split(",")).build();
+    public TaskRegistry(ControlPlane control) {
+        this.etcd = control.connect();
         this.kv = new EtcdKv(etcd);
-        this.keys = new TaskKeys(root);
+        this.keys = control.keys();
     }
 
     /** Writes the spec; returns the etcd revision of the write. */

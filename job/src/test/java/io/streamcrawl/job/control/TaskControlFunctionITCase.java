@@ -29,7 +29,7 @@ class TaskControlFunctionITCase {
     @Test
     void validSpecsPassAndInvalidOnesAreRejectedWithTheReasonInTheirStatus() throws Exception {
         try (OneInputStreamOperatorTestHarness<EtcdKeyEvent, TaskEvent> harness = harness();
-                TaskRegistry registry = new TaskRegistry(ETCD.endpoint(), ROOT)) {
+                TaskRegistry registry = new TaskRegistry(new ControlPlane(ETCD.endpoint(), ROOT))) {
             harness.processElement(EtcdKeyEvent.put("/sc/tasks/news/spec", VALID, 2), 0);
             await().until(() -> status(registry, "news").equals(Optional.of("accepted")));
 
@@ -63,7 +63,7 @@ class TaskControlFunctionITCase {
 
     private static OneInputStreamOperatorTestHarness<EtcdKeyEvent, TaskEvent> harness() throws Exception {
         OneInputStreamOperatorTestHarness<EtcdKeyEvent, TaskEvent> harness = new OneInputStreamOperatorTestHarness<>(
-                new ProcessOperator<>(new TaskControlFunction(ETCD.endpoint(), ROOT,
+                new ProcessOperator<>(new TaskControlFunction(new ControlPlane(ETCD.endpoint(), ROOT),
                         RedisConnectionConfig.builder().host(REDIS.host()).port(REDIS.port()).build(),
                         new FrontierEntrySerializer("sc:frontier:", 1))));
         harness.open();
@@ -72,7 +72,7 @@ class TaskControlFunctionITCase {
 
     @Test
     void anAcceptedSpecIsSeededOnceEvenWhenItsEventIsReplayed() throws Exception {
-        try (TaskRegistry registry = new TaskRegistry(ETCD.endpoint(), ROOT);
+        try (TaskRegistry registry = new TaskRegistry(new ControlPlane(ETCD.endpoint(), ROOT));
                 UnifiedJedis redis = RedisConnectionConfig.builder().host(REDIS.host()).port(REDIS.port()).build().createClient("test")) {
             String spec = "{\"seeds\": [\"https://seeded.org/\"]}";
             EtcdKeyEvent event = EtcdKeyEvent.put("/sc/tasks/seeded/spec", spec, registry.putSpec("seeded", spec));

@@ -37,7 +37,7 @@ class TaskSeedingITCase {
         etcd = Client.builder().endpoints(ETCD.endpoint()).build();
         redis = RedisConnectionConfig.builder().host(REDIS.host()).port(REDIS.port()).build().createClient("test");
         redis.flushAll();
-        registry = new TaskRegistry(ETCD.endpoint(), ROOT);
+        registry = new TaskRegistry(new ControlPlane(ETCD.endpoint(), ROOT));
         seeding = new TaskSeeding(new EtcdKv(etcd), new TaskKeys(ROOT), new FrontierSeeder(redis, FRONTIER));
     }
 

@@ -48,9 +48,11 @@ public final class EtcdWatchSource
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(EtcdWatchSource.class);
 
+    private final EtcdConnectionConfig connection;
     private final Configuration config;
 
-    EtcdWatchSource(Configuration config) {
+    EtcdWatchSource(EtcdConnectionConfig connection, Configuration config) {
+        this.connection = connection;
         this.config = config;
     }
 
@@ -71,7 +73,7 @@ public final class EtcdWatchSource
     @Override
     public SourceReader<EtcdKeyEvent, EtcdPrefixSplit> createReader(SourceReaderContext readerContext) {
         EtcdSourceReaderMetrics metrics = new EtcdSourceReaderMetrics(readerContext.metricGroup());
-        return new EtcdSourceReader(() -> new EtcdPrefixSplitReader(config, metrics), config, readerContext);
+        return new EtcdSourceReader(() -> new EtcdPrefixSplitReader(connection, config, metrics), config, readerContext);
     }
 
     @Override

@@ -4,19 +4,15 @@ import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
 
 import static org.apache.flink.util.Preconditions.checkArgument;
 import static org.apache.flink.util.Preconditions.checkNotNull;
 
 /**
- * Builds an {@link EtcdWatchSource}; endpoints and prefix are required, everything else has a
- * default in {@link EtcdWatchSourceOptions}. {@link #build()} validates once and names the bad
- * value.
+ * Builds an {@link EtcdWatchSource}; the connection (or just endpoints) and the prefix are
+ * required, everything else has a default in {@link EtcdWatchSourceOptions}. {@link #build()}
+ * validates once and names the bad value.
  *
  * <pre>{@code
  * EtcdWatchSource source = EtcdWatchSource.builder()
@@ -28,17 +24,21 @@ import static org.apache.flink.util.Preconditions.checkNotNull;
 @PublicEvolving
 public final class EtcdWatchSourceBuilder {
     private final Configuration config = new Configuration();
+    private EtcdConnectionConfig connection;
 
     EtcdWatchSourceBuilder() {}
 
-    /** Comma-separated client endpoints of one etcd cluster, e.g. {@code http://127.0.0.1:2379}. */
+    /**
+     * Plain-text etcd without authentication: comma-separated client endpoints of one cluster, e.g.
+     * {@code http://127.0.0.1:2379}. {@link #setConnection} sets TLS and a user as well.
+     */
     public EtcdWatchSourceBuilder setEndpoints(String endpoints) {
-        checkNotNull(endpoints, "endpoints");
-        List<String> list = Arrays.stream(endpoints.split(","))
-                .map(String::trim)
-                .filter(s -> !s.isEmpty())
-                .toList();
-        config.set(EtcdWatchSourceOptions.ENDPOINTS, list);
+        return setConnection(EtcdConnectionConfig.builder().endpoints(endpoints).build());
+    }
+
+    /** Where and how to connect to etcd: endpoints, TLS, user. */
+    public EtcdWatchSourceBuilder setConnection(EtcdConnectionConfig connection) {
+        this.connection = checkNotNull(connection, "connection");
         return this;
     }
 
@@ -56,13 +56,11 @@ public final class EtcdWatchSourceBuilder {
 
     public EtcdWatchSource build() {
         sanityCheck();
-        return new EtcdWatchSource(new Configuration(config));
+        return new EtcdWatchSource(connection, new Configuration(config));
     }
 
     private void sanityCheck() {
-        List<String> endpoints = config.getOptional(EtcdWatchSourceOptions.ENDPOINTS).orElse(List.of());
-        checkArgument(!endpoints.isEmpty(), "no etcd endpoints: call setEndpoints(\"http://host:port,...\")");
-        endpoints.forEach(EtcdWatchSourceBuilder::checkEndpoint);
+        checkArgument(connection != null, "no etcd endpoints: call setEndpoints(\"http://host:port,...\") or setConnection");
 
         String prefix = config.get(EtcdWatchSourceOptions.PREFIX);
         checkArgument(prefix != null, "no key prefix: call setPrefix(\"/some/prefix/\")");
@@ -72,7 +70,6 @@ public final class EtcdWatchSourceBuilder {
         checkArgument(pageSize > 0, "%s must be positive, got %s", EtcdWatchSourceOptions.SNAPSHOT_PAGE_SIZE.key(), pageSize);
         int capacity = config.get(EtcdWatchSourceOptions.HANDOVER_CAPACITY);
         checkArgument(capacity > 0, "%s must be positive, got %s", EtcdWatchSourceOptions.HANDOVER_CAPACITY.key(), capacity);
-        checkPositive(EtcdWatchSourceOptions.CONNECT_TIMEOUT);
         checkPositive(EtcdWatchSourceOptions.REQUEST_TIMEOUT);
         checkPositive(EtcdWatchSourceOptions.RETRY_INITIAL_BACKOFF);
         checkPositive(EtcdWatchSourceOptions.RETRY_MAX_BACKOFF);
@@ -87,18 +84,5 @@ public final class EtcdWatchSourceBuilder {
     private void checkPositive(ConfigOption<Duration> option) {
         Duration value = config.get(option);
         checkArgument(!value.isNegative() && !value.isZero(), "%s must be positive, got %s", option.key(), value);
-    }
-
-    private static void checkEndpoint(String endpoint) {
-        URI uri;
-        try {
-            uri = new URI(endpoint);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("etcd endpoint '" + endpoint + "' is not a URI", e);
-        }
-        checkArgument("http".equals(uri.getScheme()),
-                "etcd endpoint '%s' must be http://host:port (TLS is not supported yet)", endpoint);
-        checkArgument(uri.getHost() != null && uri.getPort() > 0,
-                "etcd endpoint '%s' must name a host and a port, e.g. http://127.0.0.1:2379", endpoint);
     }
 }

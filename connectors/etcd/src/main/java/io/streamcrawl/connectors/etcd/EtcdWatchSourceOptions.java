@@ -4,33 +4,21 @@ import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 
 import java.time.Duration;
-import java.util.List;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
-/** Typed options of {@link EtcdWatchSource}; set them through {@link EtcdWatchSourceBuilder}. */
+/**
+ * Typed options of {@link EtcdWatchSource}; set them through {@link EtcdWatchSourceBuilder}. Where
+ * and how to connect is an {@link EtcdConnectionConfig}.
+ */
 @PublicEvolving
 public final class EtcdWatchSourceOptions {
-
-    public static final ConfigOption<List<String>> ENDPOINTS =
-            key("etcd.endpoints")
-                    .stringType()
-                    .asList()
-                    .noDefaultValue()
-                    .withDescription(
-                            "etcd client endpoints, e.g. http://127.0.0.1:2379; several members of one cluster may be given.");
 
     public static final ConfigOption<String> PREFIX =
             key("etcd.prefix")
                     .stringType()
                     .noDefaultValue()
                     .withDescription("The key prefix to read and watch, e.g. /streamcrawl/tasks/. Must not be empty.");
-
-    public static final ConfigOption<Duration> CONNECT_TIMEOUT =
-            key("etcd.connect-timeout")
-                    .durationType()
-                    .defaultValue(Duration.ofSeconds(5))
-                    .withDescription("Timeout of one connection attempt to an etcd endpoint.");
 
     public static final ConfigOption<Duration> REQUEST_TIMEOUT =
             key("etcd.request-timeout")

@@ -1,5 +1,6 @@
 package io.streamcrawl.connectors.etcd.reader;
 
+import io.streamcrawl.connectors.etcd.EtcdConnectionConfig;
 import io.streamcrawl.connectors.etcd.EtcdWatchSourceOptions;
 import io.streamcrawl.connectors.etcd.metrics.EtcdSourceReaderMetrics;
 import io.streamcrawl.connectors.etcd.reader.EtcdResponse.Failure;
@@ -86,7 +87,7 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
     private final int pageSize;
     private final Duration requestTimeout;
     private final EtcdRetry retry;
-    private final List<String> endpoints;
+    private final String address;
     /** Bumped whenever requests are abandoned; read by jetcd threads to drop late responses early. */
     private final AtomicLong generation = new AtomicLong();
 
@@ -103,17 +104,16 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
     @Nullable private Watch.Watcher watcher;
     private KnownKeys known = new KnownKeys(Map.of());
 
-    public EtcdPrefixSplitReader(Configuration config, EtcdSourceReaderMetrics metrics) {
+    public EtcdPrefixSplitReader(EtcdConnectionConfig connection, Configuration config, EtcdSourceReaderMetrics metrics) {
         this.metrics = metrics;
         this.pageSize = config.get(EtcdWatchSourceOptions.SNAPSHOT_PAGE_SIZE);
         this.requestTimeout = config.get(EtcdWatchSourceOptions.REQUEST_TIMEOUT);
         this.retry = new EtcdRetry(config);
-        this.endpoints = config.get(EtcdWatchSourceOptions.ENDPOINTS);
+        this.address = connection.address();
         this.handover = new Handover<>(config.get(EtcdWatchSourceOptions.HANDOVER_CAPACITY));
-        this.client = Client.builder()
-                .endpoints(endpoints.toArray(String[]::new))
-                .connectTimeout(config.get(EtcdWatchSourceOptions.CONNECT_TIMEOUT))
-                .build();
+        // Fail requests at once while etcd cannot be reached rather than wait for it: this reader
+        // retries by itself, and a refused TLS handshake then shows its cause instead of a timeout.
+        this.client = connection.clientBuilder().waitForReady(false).build();
     }
 
     @Override
@@ -134,7 +134,7 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
             }
         }
         // Fails the job over once etcd has been unreachable too long.
-        retry.failIfPastDeadline("etcd watch source of prefix '" + splitId + "' " + endpoints);
+        retry.failIfPastDeadline(describe());
         RecordsBySplits.Builder<EtcdSourceRecord> batch = new RecordsBySplits.Builder<>();
         if (!records.isEmpty()) {
             batch.addAll(splitId, records);
@@ -205,7 +205,7 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
         return wait;
     }
 
-    private void handle(EtcdResponse response, List<EtcdSourceRecord> out) {
+    private void handle(EtcdResponse response, List<EtcdSourceRecord> out) throws IOException {
         if (response instanceof SnapshotPage page) {
             onPage(page.response(), out);
         } else if (response instanceof WatchCreated created) {
@@ -314,7 +314,12 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
 
     // ---------------------------------------------------------------- failures
 
-    private void onFailure(Throwable cause) {
+    private void onFailure(Throwable cause) throws IOException {
+        String permanent = EtcdErrors.permanentFailure(cause);
+        if (permanent != null) {
+            // Credentials or certificates do not heal: waiting for etcd.retry.timeout would only hide it.
+            throw new IOException(describe() + ": " + permanent, cause);
+        }
         Phase failed = phase;
         abandonRequests();
         if (EtcdErrors.isCompaction(cause)) {
@@ -383,6 +388,11 @@ public final class EtcdPrefixSplitReader implements SplitReader<EtcdSourceRecord
         if (response.generation() == generation.get()) {
             handover.add(response);
         }
+    }
+
+    /** Names the source in error messages: prefix, endpoints and user. */
+    private String describe() {
+        return "etcd watch source of prefix '" + splitId + "' " + address;
     }
 
     private static ByteSequence utf8(String s) {

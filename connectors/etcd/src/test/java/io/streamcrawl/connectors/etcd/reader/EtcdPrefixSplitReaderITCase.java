@@ -10,6 +10,7 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
 import io.streamcrawl.connectors.etcd.EtcdKeyEvent;
 import io.streamcrawl.connectors.etcd.EtcdTestClient;
+import io.streamcrawl.connectors.etcd.EtcdConnectionConfig;
 import io.streamcrawl.connectors.etcd.EtcdWatchSourceOptions;
 import io.streamcrawl.connectors.etcd.metrics.EtcdSourceReaderMetrics;
 import io.streamcrawl.connectors.etcd.split.EtcdPrefixSplit;
@@ -224,10 +225,10 @@ class EtcdPrefixSplitReaderITCase {
 
     private EtcdPrefixSplitReader reader(EtcdPrefixSplit split, int handoverCapacity, MetricListener metrics) {
         Configuration config = new Configuration();
-        config.set(EtcdWatchSourceOptions.ENDPOINTS, List.of(ETCD.endpoint()));
         config.set(EtcdWatchSourceOptions.SNAPSHOT_PAGE_SIZE, 2);
         config.set(EtcdWatchSourceOptions.HANDOVER_CAPACITY, handoverCapacity);
-        EtcdPrefixSplitReader reader = new EtcdPrefixSplitReader(config,
+        EtcdPrefixSplitReader reader = new EtcdPrefixSplitReader(
+                EtcdConnectionConfig.builder().endpoints(ETCD.endpoint()).build(), config,
                 new EtcdSourceReaderMetrics(InternalSourceReaderMetricGroup.mock(metrics.getMetricGroup())));
         readers.add(reader);
         if (split != null) {
