@@ -140,7 +140,8 @@ public final class CrawlerJob {
         int capacity = config.get(FETCH_ASYNC_CAPACITY);
         FetcherOptions fetcherOptions = new FetcherOptions(capacity, config.get(FETCH_MAX_REQUESTS_PER_HOST),
                 config.get(FETCH_CONNECT_TIMEOUT), config.get(FETCH_READ_TIMEOUT),
-                config.get(FETCH_HOST_QUEUE_LENGTH), config.get(FETCH_HOST_QUEUE_WAIT), config.get(BACKOFF_MAX_RETRY_AFTER));
+                config.get(FETCH_HOST_QUEUE_LENGTH), config.get(FETCH_HOST_QUEUE_WAIT), config.get(BACKOFF_MAX_RETRY_AFTER),
+                config.get(FETCH_MAX_BODY_BYTES_IN_FLIGHT).getBytes());
         SingleOutputStreamOperator<FetchResult> fetched = AsyncDataStream.unorderedWait(
                         released, new AsyncFetcher(fetcherOptions),
                         config.get(FETCH_OPERATOR_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS, capacity)

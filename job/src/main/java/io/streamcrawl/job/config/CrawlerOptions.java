@@ -132,6 +132,11 @@ public final class CrawlerOptions {
             .durationType().defaultValue(Duration.ofSeconds(1))
             .withDescription("Longest a request waits in the fetcher for its host before it is deferred (back to the frontier).");
 
+    public static final ConfigOption<MemorySize> FETCH_MAX_BODY_BYTES_IN_FLIGHT = ConfigOptions.key("fetch.max-body-bytes-in-flight")
+            .memoryType().defaultValue(MemorySize.parse("64 mb"))
+            .withDescription("Response body bytes one fetcher subtask holds at once while reading; a response that does not fit "
+                    + "is deferred (back to the frontier), and no body is longer, whatever a task's fetch.maxBytes.");
+
     public static final ConfigOption<Duration> FETCH_CONNECT_TIMEOUT = ConfigOptions.key("fetch.connect-timeout")
             .durationType().defaultValue(Duration.ofSeconds(10)).withDescription("TCP connect timeout.");
 
@@ -287,6 +292,7 @@ public final class CrawlerOptions {
             FETCH_HOST_QUEUE_LENGTH, FETCH_HOST_QUEUE_WAIT, SCHEDULER_BUSY_PAUSE,
             ROBOTS_CACHE_TTL, ROBOTS_ERROR_TTL, ROBOTS_REQUEST_TIMEOUT, FETCH_MAX_RETRIES, BACKOFF_FAILURES_TO_OPEN,
             BACKOFF_INITIAL_PAUSE, BACKOFF_MAX_PAUSE, BACKOFF_MAX_RETRY_AFTER, SCHEDULER_RECRAWL_SCAN,
-            ROBOTS_UNREACHABLE_GIVE_UP), REDIS_SOURCE_OPTIONS, REDIS_SINK_OPTIONS)
+            ROBOTS_UNREACHABLE_GIVE_UP,
+            FETCH_MAX_BODY_BYTES_IN_FLIGHT), REDIS_SOURCE_OPTIONS, REDIS_SINK_OPTIONS)
             .flatMap(List::stream).distinct().toList();
 }

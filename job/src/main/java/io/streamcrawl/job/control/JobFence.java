@@ -346,14 +346,16 @@ public final class JobFence implements Serializable {
         });
     }
 
-    private static <T> T await(CompletableFuture<T> future) {
+    private <T> T await(CompletableFuture<T> future) {
         try {
             return future.get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException("etcd request failed: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new IllegalStateException("etcd did not answer within " + REQUEST_TIMEOUT.toSeconds() + " s", e);
+            // jetcd waits for a connection without saying why it has none (a refused TLS handshake, say).
+            String why = etcd.diagnose(REQUEST_TIMEOUT).map(cause -> ": " + cause).orElse("");
+            throw new IllegalStateException("etcd did not answer within " + REQUEST_TIMEOUT.toSeconds() + " s" + why, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for etcd", e);

@@ -45,7 +45,9 @@ import java.util.concurrent.TimeUnit;
  * little longer, and when it fires first {@link #timeout} cancels the call. A page's redirect is
  * not followed: the result carries its target, which goes to the frontier like a link. Redirects
  * of robots.txt are followed (RFC 9309); the result's final URL is the one that answered. Bodies
- * are read only for 2xx responses of an accepted media type (see {@link ResponseReader}).
+ * are read only for 2xx responses of an accepted media type (see {@link ResponseReader}), and all
+ * bodies being read at once hold at most {@link FetcherOptions#maxBodyBytesInFlight} bytes
+ * ({@link BodyBytesBudget}): a response that does not fit is dropped and its request deferred.
  */
 public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
     private static final long serialVersionUID = 1L;
@@ -64,6 +66,7 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
     private transient Map<ResultFuture<FetchResult>, InFlight> inFlight;
     private transient FetchMetrics metrics;
     private transient HostGate gate;
+    private transient BodyBytesBudget bodyBytes;
 
     public AsyncFetcher(FetcherOptions options) {
         this.options = Preconditions.checkNotNull(options, "options");
@@ -89,7 +92,8 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
         gate = new HostGate(options.hostQueueLength(), options.hostQueueWait());
         derivedClients = new ConcurrentHashMap<>();
         inFlight = new ConcurrentHashMap<>();
-        metrics = new FetchMetrics(getRuntimeContext().getMetricGroup());
+        bodyBytes = new BodyBytesBudget(options.maxBodyBytesInFlight());
+        metrics = new FetchMetrics(getRuntimeContext().getMetricGroup(), bodyBytes);
         LOG.info("Fetcher open: {}", options);
     }
 
@@ -112,7 +116,7 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
         int limit = Math.min(Math.max(1, settings.maxInFlightPerHost()), options.maxRequestsPerHost());
         gate.submit(url.host(), limit, TimeUnit.MILLISECONDS.toNanos(request.spacingMs()),
                 ticket -> start(request, url, settings, guarded, resultFuture, ticket),
-                () -> complete(resultFuture, FetchResult.deferred(request)));
+                () -> complete(resultFuture, FetchResult.deferred(request, "deferred: host busy")));
     }
 
     /** Starts the network call of a request its host's gate let through; the fetch time counts from here. */
@@ -147,10 +151,13 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
             public void onResponse(Call answered, Response response) {
                 FetchResult result;
                 try (response) {
-                    result = ResponseReader.read(request, response, fetchedAtMillis, startNanos);
+                    result = ResponseReader.read(request, response, fetchedAtMillis, startNanos, bodyBytes);
                 } catch (IOException | RuntimeException e) {
                     result = FetchResult.failed(request, failureOf(e), fetchedAtMillis,
                             ResponseReader.elapsedMillis(startNanos), describe(e, settings));
+                }
+                if (result.failure() == FetchFailure.DEFERRED) {
+                    metrics.bodyBytesDeferred(); // the only deferral after a response: its body did not fit
                 }
                 if (result.retryAfterMs() >= 0) {
                     // The host asked for a pause: requests waiting for it must not start meanwhile.

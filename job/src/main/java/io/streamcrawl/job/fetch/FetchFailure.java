@@ -4,7 +4,11 @@ package io.streamcrawl.job.fetch;
 public enum FetchFailure {
     /** A response arrived (whatever its status). */
     NONE,
-    /** The host was busy: the request could not start within its wait bound and goes back to the frontier. */
+    /**
+     * Given back to the frontier, to be fetched again later: the host was busy (the request could
+     * not start within its wait bound), or the fetcher held too many body bytes to read the
+     * response (which is then dropped unread).
+     */
     DEFERRED,
     /** No complete response within the task's timeout. */
     TIMEOUT,

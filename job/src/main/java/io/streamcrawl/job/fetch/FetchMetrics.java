@@ -1,6 +1,7 @@
 package io.streamcrawl.job.fetch;
 
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.ThreadSafeSimpleCounter;
@@ -8,7 +9,8 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
  * The fetcher's metrics: responses per status class, failed fetches, deferred requests (not
- * fetched: their host was busy), requests the SSRF guard refused, and fetch latency (ms).
+ * fetched: their host was busy, or their body did not fit the fetcher's bound), requests the SSRF
+ * guard refused, fetch latency (ms), and the response body bytes being read.
  * Thread-safe: results are recorded on okhttp's dispatcher threads.
  */
 final class FetchMetrics {
@@ -21,6 +23,8 @@ final class FetchMetrics {
     static final String LATENCY = "crawler_fetch_latency";
     static final String DEFERRED = "crawler_fetch_deferred_total";
     static final String REFUSED = "crawler_fetch_refused_total";
+    static final String BODY_BYTES_DEFERRED = "crawler_fetch_deferred_body_bytes_total";
+    static final String BODY_BYTES_IN_FLIGHT = "crawler_fetch_body_bytes_in_flight";
     private static final int LATENCY_WINDOW = 1000;
 
     private final Counter status2xx;
@@ -31,9 +35,10 @@ final class FetchMetrics {
     private final Counter errors;
     private final Counter deferred;
     private final Counter refused;
+    private final Counter bodyBytesDeferred;
     private final Histogram latency;
 
-    FetchMetrics(MetricGroup group) {
+    FetchMetrics(MetricGroup group, BodyBytesBudget bodyBytes) {
         status2xx = group.counter(STATUS_2XX, new ThreadSafeSimpleCounter());
         status3xx = group.counter(STATUS_3XX, new ThreadSafeSimpleCounter());
         status4xx = group.counter(STATUS_4XX, new ThreadSafeSimpleCounter());
@@ -42,8 +47,15 @@ final class FetchMetrics {
         errors = group.counter(ERRORS, new ThreadSafeSimpleCounter());
         deferred = group.counter(DEFERRED, new ThreadSafeSimpleCounter());
         refused = group.counter(REFUSED, new ThreadSafeSimpleCounter());
+        bodyBytesDeferred = group.counter(BODY_BYTES_DEFERRED, new ThreadSafeSimpleCounter());
+        group.gauge(BODY_BYTES_IN_FLIGHT, (Gauge<Long>) bodyBytes::held);
         // DescriptiveStatisticsHistogram synchronizes its updates.
         latency = group.histogram(LATENCY, new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
+    }
+
+    /** A response dropped unread because its body did not fit; {@link #record} counts it as deferred too. */
+    void bodyBytesDeferred() {
+        bodyBytesDeferred.inc();
     }
 
     void record(FetchResult result) {

@@ -38,9 +38,12 @@ public record FetchResult(
         return new FetchResult(request, 0, null, null, NO_BODY, false, fetchedAtMillis, fetchMs, error, failure, null, -1, null);
     }
 
-    /** A request that could not start within its wait bound because its host was busy. */
-    public static FetchResult deferred(FetchRequest request) {
-        return failed(request, FetchFailure.DEFERRED, System.currentTimeMillis(), 0, "deferred: host busy");
+    /**
+     * A request the fetcher gave back without a result, to be fetched again later: its host was
+     * busy, or the fetcher held too many body bytes to read its response.
+     */
+    public static FetchResult deferred(FetchRequest request, String reason) {
+        return failed(request, FetchFailure.DEFERRED, System.currentTimeMillis(), 0, reason);
     }
 
     /**

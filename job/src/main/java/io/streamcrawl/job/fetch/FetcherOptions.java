@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param hostQueueLength requests that may wait for a busy host; more are deferred at once
  * @param hostQueueWait the longest a request waits for its host before it is deferred
  * @param maxRetryAfter the longest Retry-After honoured; a longer one is cut to this
+ * @param maxBodyBytesInFlight response body bytes the fetcher holds at once over all its
+ *     requests; a response that does not fit is deferred, and no body is longer
  */
 public record FetcherOptions(
         int maxConcurrentRequests,
@@ -24,7 +26,8 @@ public record FetcherOptions(
         Duration readTimeout,
         int hostQueueLength,
         Duration hostQueueWait,
-        Duration maxRetryAfter)
+        Duration maxRetryAfter,
+        long maxBodyBytesInFlight)
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -41,5 +44,7 @@ public record FetcherOptions(
         Preconditions.checkArgument(hostQueueLength >= 0, "hostQueueLength must not be negative, was %s", hostQueueLength);
         Preconditions.checkArgument(!hostQueueWait.isNegative(), "hostQueueWait must not be negative, was %s", hostQueueWait);
         Preconditions.checkArgument(!maxRetryAfter.isNegative(), "maxRetryAfter must not be negative, was %s", maxRetryAfter);
+        Preconditions.checkArgument(
+                maxBodyBytesInFlight > 0, "maxBodyBytesInFlight must be positive, was %s", maxBodyBytesInFlight);
     }
 }

@@ -15,8 +15,8 @@ import java.util.Locale;
 
 /**
  * Turns an okhttp {@link Response} into a {@link FetchResult}: the body is read only for a 2xx
- * response whose media type the task accepts, streamed and cut at the task's max bytes; a
- * redirect's target is resolved. Blocks
+ * response whose media type the task accepts, streamed and cut at the task's max bytes, within
+ * the fetcher's {@link BodyBytesBudget}; a redirect's target is resolved. Blocks
  * while reading; runs on okhttp's dispatcher thread, inside the call's timeout.
  */
 final class ResponseReader {
@@ -27,21 +27,44 @@ final class ResponseReader {
 
     private ResponseReader() {}
 
-    static FetchResult read(FetchRequest request, Response response, long fetchedAtMillis, long startNanos)
-            throws IOException {
+    /**
+     * Reads the response; its body's bytes are reserved in {@code budget} as they are read and
+     * given back when this returns or throws. A body that does not fit the budget ends the fetch
+     * as {@link FetchFailure#DEFERRED}: its URL goes back to the frontier and is fetched again later.
+     */
+    static FetchResult read(FetchRequest request, Response response, long fetchedAtMillis, long startNanos,
+            BodyBytesBudget budget) throws IOException {
         ResponseBody body = response.body();
         byte[] bytes = NO_BODY;
         boolean truncated = false;
         boolean bodyRead = response.isSuccessful() && accepts(request.fetch().contentTypes(), body.contentType());
         if (bodyRead) {
-            long max = limit(request.fetch().maxBytes());
+            // No body is larger than the whole budget, whatever the task allows.
+            long max = Math.min(limit(request.fetch().maxBytes()), budget.limit());
             BufferedSource source = body.source();
             Buffer buffer = new Buffer();
-            while (buffer.size() <= max && source.read(buffer, Math.min(CHUNK_BYTES, max + 1 - buffer.size())) != -1) {
-                // keep reading: max + 1 bytes tell a body of exactly max bytes from a longer one
+            long reserved = 0;
+            try {
+                while (buffer.size() < max) {
+                    long chunk = Math.min(CHUNK_BYTES, max - buffer.size());
+                    if (!budget.tryReserve(chunk)) {
+                        return FetchResult.deferred(request, "deferred: response bodies in flight at the fetcher's bound of "
+                                + budget.limit() + " bytes");
+                    }
+                    reserved += chunk;
+                    long read = source.read(buffer, chunk);
+                    budget.release(chunk - Math.max(read, 0));
+                    reserved -= chunk - Math.max(read, 0);
+                    if (read == -1) {
+                        break;
+                    }
+                }
+                // A body of exactly max bytes is whole; one more byte on the wire means it was cut.
+                truncated = buffer.size() == max && !source.exhausted();
+                bytes = buffer.readByteArray();
+            } finally {
+                budget.release(reserved);
             }
-            truncated = buffer.size() > max;
-            bytes = buffer.readByteArray(Math.min(buffer.size(), max));
         }
         return new FetchResult(
                 request,

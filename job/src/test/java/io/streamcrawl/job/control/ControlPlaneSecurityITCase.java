@@ -13,6 +13,7 @@ import io.streamcrawl.testing.TlsCertificates;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -57,6 +58,18 @@ class ControlPlaneSecurityITCase {
         assertThatThrownBy(() -> crawlctl(noUser, "task", "list"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("etcd request failed: PERMISSION_DENIED");
+    }
+
+    @Test
+    void aSubmissionWithoutTheCaFileFailsWithTheTlsCauseNotATimeout() {
+        Map<String, String> noCa = new HashMap<>(options());
+        noCa.remove("etcd.tls.ca-file");
+        JobFence fence = JobFence.forNewJob(CrawlerConfig.of(noCa));
+
+        assertThatThrownBy(() -> fence.reserve(Duration.ZERO))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("etcd did not answer within 5 s: TLS with etcd failed (")
+                .hasMessageContaining("check the CA file");
     }
 
     private static List<KeyValue> owner(Client etcd, String key) throws Exception {

@@ -8,6 +8,7 @@ import org.apache.flink.api.common.TaskInfoImpl;
 import org.apache.flink.api.common.functions.DefaultOpenContext;
 import org.apache.flink.api.common.functions.util.RuntimeUDFContext;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
 import org.apache.flink.streaming.api.functions.async.CollectionSupplier;
@@ -43,7 +44,8 @@ import static org.awaitility.Awaitility.await;
 
 class AsyncFetcherTest {
     private static final FetcherOptions OPTIONS =
-            new FetcherOptions(16, 4, Duration.ofSeconds(2), Duration.ofSeconds(5), 8, Duration.ofSeconds(5), Duration.ofMinutes(1));
+            new FetcherOptions(16, 4, Duration.ofSeconds(2), Duration.ofSeconds(5), 8, Duration.ofSeconds(5), Duration.ofMinutes(1),
+                    64L << 20);
     private static final String[] HTML = {"text/html", "application/xhtml+xml"};
     private static final String USER_AGENT = "streamcrawl-test/1.0 (+https://example.org/bot)";
 
@@ -192,7 +194,8 @@ class AsyncFetcherTest {
         if (!readTimeout) {
             fetcher.close();
             openFetcher(new FetcherOptions(OPTIONS.maxConcurrentRequests(), OPTIONS.maxRequestsPerHost(), OPTIONS.connectTimeout(),
-                    Duration.ZERO, OPTIONS.hostQueueLength(), OPTIONS.hostQueueWait(), OPTIONS.maxRetryAfter()));
+                    Duration.ZERO, OPTIONS.hostQueueLength(), OPTIONS.hostQueueWait(), OPTIONS.maxRetryAfter(),
+                    OPTIONS.maxBodyBytesInFlight()));
         }
         site.route("/slow", exchange -> {
             awaitRelease();
@@ -400,6 +403,122 @@ class AsyncFetcherTest {
     }
 
     @Test
+    void holdsNoMoreBodyBytesThanItsBoundAndDefersWhatDoesNotFitUntilEveryUrlIsFetched() throws Exception {
+        long bound = 256 * 1024;
+        reopenWithBodyBound(bound);
+        int bodyBytes = 200_000;
+        site.route("/large", exchange -> {
+            // Half the body, then nothing until released: the fetches hold what they read meanwhile.
+            exchange.getResponseHeaders().set("Content-Type", "text/html");
+            exchange.sendResponseHeaders(200, bodyBytes);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(filler(bodyBytes / 2));
+                out.flush();
+                awaitRelease();
+                out.write(filler(bodyBytes - bodyBytes / 2));
+            } catch (IOException e) {
+                // the fetcher dropped a deferred response: expected
+            }
+        });
+        List<String> urls = List.of(site.baseUrl() + "/large?n=0", site.baseUrl() + "/large?n=1",
+                site.baseUrl() + "/large?n=2", site.baseUrl() + "/large?n=3");
+        Map<String, CompletableFuture<Collection<FetchResult>>> firstRound = submit(urls);
+
+        // Three half bodies do not fit the bound, and held bodies cannot finish before the release.
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> firstRound.values().stream().filter(CompletableFuture::isDone).count() >= 2);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> bodyBytesInFlight() <= bound);
+        int deferrals = 0;
+        for (CompletableFuture<Collection<FetchResult>> future : firstRound.values()) {
+            if (future.isDone()) {
+                assertThat(single(future.get()).failure()).isEqualTo(FetchFailure.DEFERRED);
+            }
+        }
+        release.countDown();
+
+        // As the frontier would: deferred URLs come back until each has its page.
+        Map<String, FetchResult> fetched = new LinkedHashMap<>();
+        Map<String, CompletableFuture<Collection<FetchResult>>> round = firstRound;
+        for (int rounds = 0; !round.isEmpty() && rounds < 50; rounds++) {
+            List<String> again = new ArrayList<>();
+            for (Map.Entry<String, CompletableFuture<Collection<FetchResult>>> entry : round.entrySet()) {
+                FetchResult result = single(entry.getValue().get(15, TimeUnit.SECONDS));
+                if (result.failure() == FetchFailure.DEFERRED) {
+                    assertThat(result.error()).isEqualTo("deferred: response bodies in flight at the fetcher's bound of "
+                            + bound + " bytes");
+                    deferrals++;
+                    again.add(entry.getKey());
+                } else {
+                    assertThat(fetched.put(entry.getKey(), result)).isNull();
+                }
+            }
+            round = submit(again);
+        }
+
+        assertThat(fetched).containsOnlyKeys(urls);
+        assertThat(fetched.values()).allSatisfy(page -> {
+            assertThat(page.status()).isEqualTo(200);
+            assertThat(page.body()).hasSize(bodyBytes);
+            assertThat(page.truncated()).isFalse();
+        });
+        assertThat(deferrals).isGreaterThanOrEqualTo(2);
+        assertThat(counter("crawler_fetch_deferred_body_bytes_total")).isEqualTo(deferrals);
+        assertThat(counter("crawler_fetch_deferred_total")).isEqualTo(deferrals);
+        assertThat(counter("crawler_http_status_2xx_total")).isEqualTo(urls.size());
+        assertThat(bodyBytesInFlight()).isZero();
+    }
+
+    @Test
+    void cutsABodyAtTheBoundWhenTheTaskAllowsMore() throws Exception {
+        reopenWithBodyBound(100_000);
+        site.route("/huge", exchange -> stream(exchange, "text/html", 5_000_000));
+
+        FetchResult huge = fetch(request(site.baseUrl() + "/huge", settings(10_000, 1_000_000)));
+
+        assertThat(huge.status()).isEqualTo(200);
+        assertThat(huge.body()).hasSize(100_000);
+        assertThat(huge.truncated()).isTrue();
+        assertThat(bodyBytesInFlight()).isZero();
+    }
+
+    @Test
+    void givesTheBodyBytesBackWhenAReadFailsOrTimesOut() throws Exception {
+        site.route("/stalled-body", exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", "text/html");
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            out.write(filler(50_000));
+            out.flush();
+            awaitRelease();
+        });
+        site.route("/cut-body", exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", "text/html");
+            exchange.sendResponseHeaders(200, 100_000);
+            exchange.getResponseBody().write(filler(50_000));
+            exchange.getResponseBody().flush();
+            exchange.close();
+        });
+
+        FetchResult timedOut = fetch(request(site.baseUrl() + "/stalled-body?call", settings(500, 1_000_000)));
+        assertThat(timedOut.failure()).isEqualTo(FetchFailure.TIMEOUT);
+        assertThat(bodyBytesInFlight()).isZero();
+
+        FetchResult cut = fetch(request(site.baseUrl() + "/cut-body", settings(5_000, 1_000_000)));
+        assertThat(cut.failure()).isEqualTo(FetchFailure.NETWORK);
+        assertThat(bodyBytesInFlight()).isZero();
+
+        FetchRequest hanging = request(site.baseUrl() + "/stalled-body?operator", settings(0, 1_000_000));
+        CompletableFuture<Collection<FetchResult>> future = new CompletableFuture<>();
+        ResultFuture<FetchResult> resultFuture = resultFuture(future);
+        fetcher.asyncInvoke(hanging, resultFuture);
+        await().atMost(Duration.ofSeconds(5)).until(() -> bodyBytesInFlight() >= 50_000);
+        fetcher.timeout(hanging, resultFuture);
+        assertThat(single(future.get(1, TimeUnit.SECONDS)).failure()).isEqualTo(FetchFailure.TIMEOUT);
+        await().atMost(Duration.ofSeconds(5)).until(() -> bodyBytesInFlight() == 0);
+    }
+
+    @Test
     void keepsTheHttpMessagesAsSentAndReceivedForArchiving() throws Exception {
         FetchResult page = fetch(request(site.urlOf(7), settings(5_000, 1_000_000)));
         FetchResult missing = fetch(request(site.baseUrl() + "/missing.html", settings(5_000, 1_000_000)));
@@ -427,6 +546,34 @@ class AsyncFetcherTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(thread -> (thread.getName().startsWith("OkHttp") && !thread.getName().contains("TaskRunner"))
                         || thread.getName().equals("fetch-host-gate")));
+    }
+
+    private void reopenWithBodyBound(long bound) throws Exception {
+        fetcher.close();
+        openFetcher(new FetcherOptions(OPTIONS.maxConcurrentRequests(), OPTIONS.maxRequestsPerHost(), OPTIONS.connectTimeout(),
+                OPTIONS.readTimeout(), OPTIONS.hostQueueLength(), OPTIONS.hostQueueWait(), OPTIONS.maxRetryAfter(), bound));
+    }
+
+    /** Starts a fetch of each URL at once. */
+    private Map<String, CompletableFuture<Collection<FetchResult>>> submit(List<String> urls) {
+        Map<String, CompletableFuture<Collection<FetchResult>>> futures = new LinkedHashMap<>();
+        for (String url : urls) {
+            CompletableFuture<Collection<FetchResult>> future = new CompletableFuture<>();
+            futures.put(url, future);
+            fetcher.asyncInvoke(request(url, settings(10_000, 1_000_000)), resultFuture(future));
+        }
+        return futures;
+    }
+
+    @SuppressWarnings("unchecked")
+    private long bodyBytesInFlight() {
+        return ((Gauge<Long>) metrics.get("crawler_fetch_body_bytes_in_flight")).getValue();
+    }
+
+    private static byte[] filler(int bytes) {
+        byte[] filler = new byte[bytes];
+        Arrays.fill(filler, (byte) 'x');
+        return filler;
     }
 
     private FetchResult fetch(FetchRequest request) throws Exception {

@@ -39,7 +39,7 @@ class FetchOutcomeRouterTest {
     void sendsADeferredPageBackToTheFrontOfItsQueueAndMakesNoPage() throws Exception {
         FetchRequest request = page("http://a.org/x", 0);
 
-        harness.processElement(FetchResult.deferred(request), 0);
+        harness.processElement(FetchResult.deferred(request, "deferred: host busy"), 0);
 
         assertThat(harness.extractOutputValues()).isEmpty();
         assertThat(feedback()).containsExactly(new FrontierEntry("http://a.org/x", "t", 2, 0, null)

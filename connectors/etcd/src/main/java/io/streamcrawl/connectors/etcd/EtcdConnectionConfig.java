@@ -4,6 +4,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 import io.grpc.netty.GrpcSslContexts;
+import io.streamcrawl.connectors.etcd.reader.EtcdErrors;
 import io.netty.handler.ssl.SslContextBuilder;
 
 import org.apache.flink.annotation.PublicEvolving;
@@ -22,6 +23,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static org.apache.flink.util.Preconditions.checkArgument;
 import static org.apache.flink.util.Preconditions.checkNotNull;
@@ -139,6 +143,28 @@ public final class EtcdConnectionConfig implements Serializable {
             client.sslContext(sslContext());
         }
         return client;
+    }
+
+    /**
+     * Why requests over this connection get no answer, when jetcd can tell: for the message of a
+     * caller whose request timed out while jetcd waited for a connection. Sends one request that
+     * fails at once instead of waiting (any user may list the members) and describes its failure,
+     * a refused TLS handshake or user as the source's reader does; empty when it is answered or
+     * gets no answer within {@code timeout} either.
+     */
+    public Optional<String> diagnose(Duration timeout) {
+        try (Client probe = clientBuilder().waitForReady(false).build()) {
+            probe.getClusterClient().listMember().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            String permanent = EtcdErrors.permanentFailure(e.getCause());
+            return Optional.of(permanent != null ? permanent : String.valueOf(e.getCause().getMessage()));
+        } catch (TimeoutException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
     }
 
     private io.netty.handler.ssl.SslContext sslContext() {

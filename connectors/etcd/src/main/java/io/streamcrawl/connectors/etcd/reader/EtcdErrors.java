@@ -14,7 +14,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /** Classifies the errors jetcd reports. */
-final class EtcdErrors {
+public final class EtcdErrors {
     private EtcdErrors() {}
 
     /** The cause under the wrappers that futures add. */
@@ -48,7 +48,7 @@ final class EtcdErrors {
      * user or password refused, or a user without permission on the prefix.
      */
     @Nullable
-    static String permanentFailure(Throwable t) {
+    public static String permanentFailure(Throwable t) {
         var ssl = ExceptionUtils.findThrowable(t, SSLException.class);
         if (ssl.isPresent()) {
             return "TLS with etcd failed (" + ssl.get().getMessage() + "): check the CA file, the client"
