@@ -85,6 +85,21 @@ final class HostPacing {
         }
     }
 
+    /**
+     * Forgets the pacing of an idle host once its pause has passed at {@code now}: the spacing
+     * and the breaker with it (a host that comes back after that starts with no failures).
+     * Returns when the pause that is kept ends, 0 when nothing is kept.
+     */
+    long forgetLapsed(long now) throws Exception {
+        Long next = nextFetchAt.value();
+        if (next != null && next > now) {
+            return next;
+        }
+        nextFetchAt.clear();
+        backoff.clear();
+        return 0;
+    }
+
     private void pauseUntil(long time) throws Exception {
         Long next = nextFetchAt.value();
         if (next == null || next < time) {

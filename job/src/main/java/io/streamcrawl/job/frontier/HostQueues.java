@@ -109,4 +109,11 @@ final class HostQueues {
     boolean isEmpty() throws Exception {
         return size() == 0;
     }
+
+    /** Drops the stored total of a host with nothing queued: no value reads as 0. */
+    void forgetEmptySize() throws Exception {
+        if (isEmpty()) {
+            size.clear();
+        }
+    }
 }

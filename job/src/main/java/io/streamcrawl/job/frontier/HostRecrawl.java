@@ -41,10 +41,15 @@ final class HostRecrawl {
         return nextScanAt.value();
     }
 
+    /** Whether a scan is due at {@code now}. */
+    boolean scanDue(long now) throws Exception {
+        Long next = nextScanAt.value();
+        return next != null && now >= next;
+    }
+
     /** Removes and returns the entries due at {@code now}, when a scan is due. */
     List<FrontierEntry> takeDue(long now) throws Exception {
-        Long next = nextScanAt.value();
-        if (next == null || now < next) {
+        if (!scanDue(now)) {
             return List.of();
         }
         List<FrontierEntry> due = new ArrayList<>();

@@ -6,6 +6,7 @@ import io.streamcrawl.job.url.Hosts;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Iterator;
 
 import org.apache.flink.api.common.state.MapState;
 import org.slf4j.Logger;
@@ -107,6 +108,31 @@ final class HostRobots {
             LOG.info("robots.txt of {} answers again ({}) after {}: crawling the origin's new URLs", origin,
                     describe(record), Duration.ofMillis(previous.unreachableForMs()));
         }
+    }
+
+    /**
+     * Removes the records whose answer and request have both lapsed at {@code now} (a cache: the
+     * next URL asks again, as on a new host). Returns when the last record kept lapses, 0 when
+     * none is kept.
+     */
+    long forgetLapsed(long now) throws Exception {
+        long keepUntil = 0;
+        Iterator<RobotsRecord> it = records.values().iterator();
+        while (it.hasNext()) {
+            RobotsRecord record = it.next();
+            long lapsesAt = Math.max(policy.expiresAt(record), policy.pendingUntil(record));
+            if (lapsesAt <= now) {
+                it.remove();
+            } else {
+                keepUntil = Math.max(keepUntil, lapsesAt);
+            }
+        }
+        return keepUntil;
+    }
+
+    /** The shortest time robots.txt records are kept after the host went idle (see {@link RobotsPolicy#idleKeepMs()}). */
+    long idleKeepMs() {
+        return policy.idleKeepMs();
     }
 
     private static String describe(RobotsRecord record) {

@@ -68,6 +68,15 @@ import org.apache.flink.util.Collector;
  * and {@link HostSignal#FAILED} signals pause it for their Retry-After and, from a number of
  * failures in a row on, open its circuit breaker ({@link HostBackoff}, {@link BackoffSettings})
  * until a {@link HostSignal#OK} closes it.
+ *
+ * <p>A host that goes idle (nothing queued, no recrawl planned) keeps its one timer, set for
+ * when its robots.txt records and its pause have lapsed, and at least {@code robots.cache-ttl}
+ * later. If it is still idle then, what was only a cache or whose meaning has lapsed is
+ * forgotten: robots.txt records past their TTL, the spacing and the breaker (so a host that
+ * comes back is treated as new), the turns, the zero queue size and the timer itself. What
+ * keeps its meaning stays: {@code seen} (a URL is fetched once per task, however long the
+ * host sleeps), {@code host-pages} (the task's maxPagesPerHost) and the recrawl entries. No
+ * state TTL: turning it on for an existing state would make savepoints incompatible.
  */
 public final class HostScheduler extends KeyedBroadcastProcessFunction<String, FrontierEntry, TaskEvent, FetchRequest>
         implements CheckpointedFunction, CheckpointListener {
@@ -264,7 +273,12 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         timerAt.clear();
         long now = ctx.timerService().currentProcessingTime();
         ReadOnlyBroadcastState<String, TaskState> tasks = ctx.getBroadcastState(TASKS);
+        boolean scan = recrawl.scanDue(now);
         requeueRecrawls(tasks, now);
+        if (!scan && queues.isEmpty() && recrawl.nextScanAt() == null) {
+            forgetLapsed(ctx, now); // the timer scheduleNext sets when the host goes idle
+            return;
+        }
         Long pausedUntil = pacing.nextFetchAt();
         if (pausedUntil != null && pausedUntil > now) {
             scheduleNext(ctx, now, false);
@@ -475,13 +489,30 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     }
 
     /**
+     * Forgets the state of an idle host that is only a cache or whose meaning has lapsed (see the
+     * class comment); what lapses later (a robots.txt answered or a pause begun since the host
+     * went idle) keeps the timer until then.
+     */
+    private void forgetLapsed(ReadOnlyContext ctx, long now) throws Exception {
+        turns.clear();
+        queues.forgetEmptySize();
+        long keepUntil = Math.max(pacing.forgetLapsed(now), robots.forgetLapsed(now));
+        if (keepUntil > 0) {
+            scheduleAt(ctx, keepUntil);
+        }
+    }
+
+    /**
      * Sets the host's timer for what comes next: the next release while URLs are queued (a poll
-     * when they all wait for their task), and the next recrawl scan.
+     * when they all wait for their task), the next recrawl scan, and once the host is idle the
+     * time to forget what has lapsed ({@link #forgetLapsed}).
      */
     private void scheduleNext(ReadOnlyContext ctx, long now, boolean onlyWaiting) throws Exception {
+        Long next = pacing.nextFetchAt();
         if (!queues.isEmpty()) {
-            Long next = pacing.nextFetchAt();
             scheduleAt(ctx, onlyWaiting ? now + settings.waitPoll().toMillis() : Math.max(now, next == null ? now : next));
+        } else if (recrawl.nextScanAt() == null) {
+            scheduleAt(ctx, Math.max(now + robots.idleKeepMs(), next == null ? now : next));
         }
         Long scan = recrawl.nextScanAt();
         if (scan != null) {

@@ -54,6 +54,11 @@ final class HostTurns {
         return ordered;
     }
 
+    /** Forgets the turns of a host with nothing queued: whoever comes next starts them again. */
+    void clear() {
+        lastTask.clear();
+    }
+
     /** The task took the host's turn (a release or its robots.txt request) at its spec priority. */
     void took(String task, int specPriority) throws Exception {
         lastTask.put(specPriority, task);

@@ -49,11 +49,16 @@ final class RobotsPolicy {
 
     /** Whether the record holds an answer that may still be used at {@code now}. */
     boolean current(RobotsRecord record, long now) {
+        return now < expiresAt(record);
+    }
+
+    /** When the record's answer may no longer be used (0 when it holds none). */
+    long expiresAt(RobotsRecord record) {
         if (!record.answered()) {
-            return false;
+            return 0;
         }
         long ttl = (record.unreachable() || record.refused() ? settings.errorTtl() : settings.cacheTtl()).toMillis();
-        return now < record.fetchedAt() + ttl;
+        return record.fetchedAt() + ttl;
     }
 
     /**
@@ -67,7 +72,20 @@ final class RobotsPolicy {
 
     /** Whether a request for the robots.txt is out and may still be answered. */
     boolean pending(RobotsRecord record, long now) {
-        return record.requestedAt() > 0 && now < record.requestedAt() + settings.requestTimeout().toMillis();
+        return now < pendingUntil(record);
+    }
+
+    /** Until when the record's request may still be answered (0 when none is out). */
+    long pendingUntil(RobotsRecord record) {
+        return record.requestedAt() > 0 ? record.requestedAt() + settings.requestTimeout().toMillis() : 0;
+    }
+
+    /**
+     * The shortest time a host's robots.txt knowledge is kept after the host went idle: the cache
+     * TTL, so that a host that is quiet for less than that does not ask again.
+     */
+    long idleKeepMs() {
+        return settings.cacheTtl().toMillis();
     }
 
     /** The rules of a current, reachable record for a user agent. */

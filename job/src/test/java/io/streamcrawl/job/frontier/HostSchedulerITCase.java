@@ -428,7 +428,8 @@ class HostSchedulerITCase {
         return Duration.ofMinutes(minutes).toMillis();
     }
 
-    private static KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness(
+    /** A scheduler on RocksDB with the settings of these tests (robots.cache-ttl 24 h), restored from a snapshot unless null. */
+    static KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness(
             OperatorSubtaskState restoreFrom) throws Exception {
         String host = REDIS.host();
         int port = REDIS.port();
@@ -483,7 +484,7 @@ class HostSchedulerITCase {
         return url("t", url, 0, 0);
     }
 
-    private static FrontierEntry url(String task, String url, int depth, int priority) {
+    static FrontierEntry url(String task, String url, int depth, int priority) {
         return new FrontierEntry(url, task, depth, priority, null);
     }
 
@@ -514,7 +515,7 @@ class HostSchedulerITCase {
     }
 
     /** The requests released since the last call, as "PURPOSE url". */
-    private static List<String> released(KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness) {
+    static List<String> released(KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness) {
         List<String> released = harness.extractOutputValues().stream()
                 .map(request -> request.purpose() + " " + request.url()).toList();
         harness.getOutput().clear();
