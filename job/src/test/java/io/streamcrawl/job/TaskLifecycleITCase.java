@@ -97,7 +97,7 @@ class TaskLifecycleITCase {
         // An endless tree of slow pages on the same host: /trap?n=k links to the pages 5k+1 .. 5k+5.
         site.route("/trap", exchange -> {
             long n = Long.parseLong(exchange.getRequestURI().getQuery().substring("n=".length()));
-            sleep(Duration.ofMillis(50));
+            TestSite.hold(Duration.ofMillis(50));
             TestSite.send(exchange, 200, "text/html", trapPage(site.baseUrl(), n));
         });
         String deletedSpec = "{\"seeds\": [\"" + site.baseUrl() + "/trap?n=0\"], \"scope\": {\"include\": [\"/trap\"]}, "
@@ -152,14 +152,6 @@ class TaskLifecycleITCase {
                 .filter(entry -> entry.getKey().startsWith("/trap"))
                 .mapToInt(Map.Entry::getValue)
                 .sum();
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** The HTML of trap page {@code n}. */

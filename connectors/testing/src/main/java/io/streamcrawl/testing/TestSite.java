@@ -245,7 +245,14 @@ public final class TestSite implements AutoCloseable {
     }
 
     private void delay() {
-        Duration delay = responseDelay;
+        hold(responseDelay);
+    }
+
+    /**
+     * Holds the calling server thread this long: a slow server, for routes that answer slowly on
+     * their own (the wall-clock time is what such a test is about, so this is a sleep).
+     */
+    public static void hold(Duration delay) {
         if (!delay.isZero()) {
             try {
                 Thread.sleep(delay.toMillis());
