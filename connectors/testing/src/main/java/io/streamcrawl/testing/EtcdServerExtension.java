@@ -99,6 +99,11 @@ public final class EtcdServerExtension implements BeforeAllCallback, AfterAllCal
         return tls ? "https://localhost:" + clientPort : "http://" + HOST + ":" + clientPort;
     }
 
+    /** The loopback port etcd serves clients on, e.g. for a {@link FaultProxy} in front of it. */
+    public int port() {
+        return clientPort;
+    }
+
     /** The certificates of an etcd made by {@link #withTls()}. */
     public TlsCertificates certificates() {
         if (!tls) {

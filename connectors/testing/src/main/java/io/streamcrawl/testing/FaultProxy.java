@@ -1,0 +1,245 @@
+package io.streamcrawl.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * An in-process TCP proxy on a free loopback port in front of a real server (redis-server,
+ * etcd), for tests of the faults real networks make, with no mock of the server:
+ * <ul>
+ *   <li>{@link #dropReplyTo}: the server runs a command but its reply never reaches the client
+ *       (the reply is swallowed and the connection reset), as when a connection dies in the
+ *       middle of a round trip;
+ *   <li>{@link #resetConnections}: every open connection is reset (TCP RST);
+ *   <li>{@link #partition} and {@link #heal}: nothing passes in either direction, on open and new
+ *       connections alike, until healed; what was sent meanwhile is delivered then, as TCP
+ *       retransmission would (unless an end gave up and closed);
+ *   <li>{@link #latency}: every chunk is delayed on its way.
+ * </ul>
+ * Each connection has two forwarding threads; chunks are forwarded as read, so a fault acts on
+ * what one read returned. Command matching for {@link #dropReplyTo} reads the client's bytes as
+ * ASCII, so it suits plain-text protocols such as RESP, not HTTP/2.
+ */
+public final class FaultProxy implements AutoCloseable {
+    private static final int CHUNK = 64 * 1024;
+
+    private final InetSocketAddress target;
+    private final ServerSocket listener;
+    private final Set<Link> links = ConcurrentHashMap.newKeySet();
+    private final AtomicReference<String> dropReplyTo = new AtomicReference<>();
+    private final AtomicInteger droppedReplies = new AtomicInteger();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final Object partitionLock = new Object();
+    private volatile boolean partitioned;
+    private volatile long latencyMs;
+    private volatile boolean closed;
+
+    private FaultProxy(InetSocketAddress target) {
+        this.target = target;
+        try {
+            listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on a loopback port", e);
+        }
+        daemon("fault-proxy-accept-" + listener.getLocalPort(), this::acceptLoop).start();
+    }
+
+    /** A proxy to {@code host:port}, forwarding faithfully until told otherwise. */
+    public static FaultProxy to(String host, int port) {
+        return new FaultProxy(new InetSocketAddress(host, port));
+    }
+
+    public String host() {
+        return listener.getInetAddress().getHostAddress();
+    }
+
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    /** {@code host:port} of the proxy. */
+    public String address() {
+        return host() + ":" + port();
+    }
+
+    /**
+     * Arms a lost reply, once: the server's reply to the next client message that contains
+     * {@code command} (case-insensitive ASCII, e.g. {@code "XREADGROUP"}) is swallowed and its
+     * connection reset. The server has run the command; the client never hears of it.
+     */
+    public void dropReplyTo(String command) {
+        dropReplyTo.set(command.toUpperCase(Locale.ROOT));
+    }
+
+    /** How many replies {@link #dropReplyTo} has swallowed. */
+    public int droppedReplies() {
+        return droppedReplies.get();
+    }
+
+    /** Whether a {@link #dropReplyTo} is armed and has not struck yet. */
+    public boolean dropArmed() {
+        return dropReplyTo.get() != null;
+    }
+
+    /** How many client connections the proxy has accepted. */
+    public int connections() {
+        return connections.get();
+    }
+
+    /** Resets every open connection (both ends see a TCP RST). */
+    public void resetConnections() {
+        links.forEach(Link::reset);
+    }
+
+    /** Holds every byte in either direction, on open and new connections, until {@link #heal}. */
+    public void partition() {
+        partitioned = true;
+    }
+
+    /** Ends a {@link #partition}: what was held is delivered, and forwarding goes on. */
+    public void heal() {
+        synchronized (partitionLock) {
+            partitioned = false;
+            partitionLock.notifyAll();
+        }
+    }
+
+    /** Delays each forwarded chunk by {@code delay} (zero: none). */
+    public void latency(Duration delay) {
+        latencyMs = delay.toMillis();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        heal();
+        try {
+            listener.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        links.forEach(Link::reset);
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            Socket client;
+            try {
+                client = listener.accept();
+            } catch (IOException e) {
+                return; // closed
+            }
+            connections.incrementAndGet();
+            Link link = new Link(client);
+            links.add(link);
+            daemon("fault-proxy-" + client.getPort(), link::connect).start();
+        }
+    }
+
+    private void awaitHealed() throws InterruptedException {
+        synchronized (partitionLock) {
+            while (partitioned && !closed) {
+                partitionLock.wait();
+            }
+        }
+    }
+
+    private static Thread daemon(String name, Runnable body) {
+        Thread thread = new Thread(body, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    /** One client connection and its connection to the server. */
+    private final class Link {
+        private final Socket client;
+        private final Socket server = new Socket();
+        private volatile boolean dropNextReply;
+
+        Link(Socket client) {
+            this.client = client;
+        }
+
+        void connect() {
+            try {
+                awaitHealed();
+                server.connect(target, 5_000);
+                server.setTcpNoDelay(true);
+                client.setTcpNoDelay(true);
+            } catch (IOException | InterruptedException e) {
+                reset();
+                return;
+            }
+            daemon("fault-proxy-up-" + client.getPort(), () -> pump(client, server, true)).start();
+            pump(server, client, false);
+        }
+
+        private void pump(Socket from, Socket to, boolean fromClient) {
+            byte[] buffer = new byte[CHUNK];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                int read;
+                while ((read = in.read(buffer)) >= 0) {
+                    if (latencyMs > 0) {
+                        Thread.sleep(latencyMs);
+                    }
+                    awaitHealed();
+                    if (fromClient) {
+                        armIfMatches(buffer, read);
+                    } else if (dropNextReply) {
+                        droppedReplies.incrementAndGet();
+                        reset();
+                        return;
+                    }
+                    out.write(buffer, 0, read);
+                    out.flush();
+                }
+            } catch (IOException | InterruptedException e) {
+                // the other end or a fault closed the connection
+            } finally {
+                reset();
+            }
+        }
+
+        private void armIfMatches(byte[] buffer, int length) {
+            String command = dropReplyTo.get();
+            if (command != null && new String(buffer, 0, length, StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT)
+                    .contains(command) && dropReplyTo.compareAndSet(command, null)) {
+                dropNextReply = true;
+            }
+        }
+
+        void reset() {
+            links.remove(this);
+            abort(client);
+            abort(server);
+        }
+
+        /** Closes with a TCP RST rather than a FIN, as a failing network or peer would. */
+        private void abort(Socket socket) {
+            try {
+                socket.setSoLinger(true, 0);
+            } catch (SocketException ignored) {
+                // not connected yet, or closed meanwhile: a plain close does
+            }
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+}
