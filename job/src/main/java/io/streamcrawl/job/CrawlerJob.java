@@ -52,8 +52,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import static io.streamcrawl.job.config.CrawlerOptions.*;
 
 /**
- * The main class of crawler-job.jar: reads the configuration and wires the crawl topology of
- * DESIGN.md. Each operator has a stable uid (its state's name in savepoints) and a readable name
+ * The main class of crawler-job.jar: reads the configuration and wires the crawl topology
+ * (frontier source, host schedulers, fetchers, parsers, the sinks back to the frontier). Each operator has a stable uid (its state's name in savepoints) and a readable name
  * (what the Flink web UI shows).
  */
 public final class CrawlerJob {

@@ -3,8 +3,8 @@ package io.streamcrawl.job.config;
 import java.util.List;
 
 /**
- * A crawl task as users write it at {@code /streamcrawl/tasks/<task>/spec} (see DESIGN.md,
- * "Wire formats"). Every field but {@code seeds} is optional; the compact constructors fill in
+ * A crawl task as users write it at {@code /streamcrawl/tasks/<task>/spec} (see docs/task-spec.md).
+ * Every field but {@code seeds} is optional; the compact constructors fill in
  * the defaults, which live here and nowhere else. 0 means unlimited for the limits.
  */
 public record TaskSpec(

@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * The record of one fetched page, in the public wire format of {@code streamcrawl:pages} and of
- * the JSON lines files (see DESIGN.md, "Wire formats"). {@code error} is null on success; the
+ * the JSON lines files (see the README, "What the job publishes"). {@code error} is null on success; the
  * content fields are null when the page has no parsed text.
  *
  * @param lang the page's BCP 47 language tag
