@@ -4,7 +4,6 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
@@ -14,8 +13,10 @@ import io.grpc.Status;
 import io.streamcrawl.connectors.etcd.reader.EtcdErrors;
 
 import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +33,8 @@ import org.apache.flink.util.ExceptionUtils;
  */
 public final class EtcdKv {
     static final long TIMEOUT_SECONDS = 10;
+    private static final Set<Status.Code> RETRYABLE = EnumSet.of(Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED,
+            Status.Code.UNKNOWN, Status.Code.ABORTED, Status.Code.RESOURCE_EXHAUSTED);
 
     /** A key's value and the revision it was last written at; revision 0 means the key is absent. */
     public record Versioned(byte[] value, long modRevision, long createRevision) {
@@ -102,15 +105,19 @@ public final class EtcdKv {
         }
     }
 
+    /**
+     * Whether a failed request may succeed later: etcd unreachable or gone mid-request (a closed
+     * channel comes as UNKNOWN), no leader, overloaded; not a refused TLS handshake or user, nor a
+     * request etcd rejects as such.
+     */
     private static boolean isRetryable(Throwable failure) {
         if (EtcdErrors.permanentFailure(failure) != null) {
             return false;
         }
-        ErrorCode code = ExceptionUtils.findThrowable(failure, EtcdException.class).map(EtcdException::getErrorCode)
-                .orElse(null);
-        Status.Code status = Status.fromThrowable(failure).getCode();
-        return code == ErrorCode.UNAVAILABLE || code == ErrorCode.DEADLINE_EXCEEDED
-                || status == Status.Code.UNAVAILABLE || status == Status.Code.DEADLINE_EXCEEDED;
+        Status.Code code = ExceptionUtils.findThrowable(failure, EtcdException.class)
+                .map(e -> Status.Code.valueOf(e.getErrorCode().name()))
+                .orElse(Status.fromThrowable(failure).getCode());
+        return RETRYABLE.contains(code);
     }
 
     static ByteSequence bytes(String s) {
