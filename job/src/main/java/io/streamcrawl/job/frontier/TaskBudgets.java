@@ -20,6 +20,7 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.util.concurrent.ExecutorThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,11 +70,7 @@ public final class TaskBudgets implements AutoCloseable {
         this.budget = budget;
         this.parallelism = parallelism;
         this.unavailable = unavailable;
-        this.executor = Executors.newSingleThreadExecutor(r -> {
-            Thread thread = new Thread(r, "streamcrawl-page-budget");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.executor = Executors.newSingleThreadExecutor(new ExecutorThreadFactory("streamcrawl-page-budget"));
     }
 
     /**

@@ -60,10 +60,7 @@ class CrawlctlOutageITCase {
         }
         publish(0, 10, 10, 8, 2);
 
-        assertThat(waitIdle.exit()).isZero();
-        assertThat(waitIdle.out()).contains("crawl summary: task=busy pages=8 errors=2 ");
-        assertThat(waitIdle.err().lines()).singleElement().asString()
-                .matches(String.format(WAITING, "Redis at redis://127.0.0.1:" + REDIS.port(), "1m"));
+        assertIdleAfterWaitingOnce(waitIdle, "Redis at redis://127.0.0.1:" + REDIS.port());
     }
 
     @Test
@@ -80,10 +77,14 @@ class CrawlctlOutageITCase {
             ETCD.start();
         }
 
+        assertIdleAfterWaitingOnce(waitIdle, "etcd at " + ETCD.endpoint());
+    }
+
+    /** wait-idle returned the summary of the task gone idle, and said once that it waited for {@code server}. */
+    private static void assertIdleAfterWaitingOnce(Run waitIdle, String server) {
         assertThat(waitIdle.exit()).isZero();
         assertThat(waitIdle.out()).contains("crawl summary: task=busy pages=8 errors=2 ");
-        assertThat(waitIdle.err().lines()).singleElement().asString()
-                .matches(String.format(WAITING, "etcd at " + ETCD.endpoint(), "1m"));
+        assertThat(waitIdle.err().lines()).singleElement().asString().matches(String.format(WAITING, server, "1m"));
     }
 
     @Test
@@ -104,35 +105,27 @@ class CrawlctlOutageITCase {
 
     @Test
     void waitIdleGivesUpWithOneLineWhenRedisStaysDown() {
-        REDIS.stop();
-        try {
-            Run waitIdle = Run.start(options("2"), "wait-idle", TASK);
-
-            assertThat(waitIdle.exit()).isEqualTo(Crawlctl.UNREACHABLE);
-            String redis = "Redis at redis://127.0.0.1:" + REDIS.port();
-            assertThat(waitIdle.err().lines()).satisfiesExactly(
-                    line -> assertThat(line).matches(String.format(WAITING, redis, "2s")),
-                    line -> assertThat(line).matches(String.format(GIVING_UP, redis, "2s")));
-            assertThat(waitIdle.out()).isEmpty();
-        } finally {
-            REDIS.start();
-        }
+        assertGivesUpWhileDown("Redis at redis://127.0.0.1:" + REDIS.port(), REDIS::stop, REDIS::start);
     }
 
     @Test
     void waitIdleGivesUpWithOneLineWhenEtcdStaysDown() {
-        publish(0, 10, 10, 8, 2);
-        ETCD.stop();
+        publish(0, 10, 10, 8, 2); // idle, so that wait-idle asks etcd
+        assertGivesUpWhileDown("etcd at " + ETCD.endpoint(), ETCD::stop, ETCD::start);
+    }
+
+    private static void assertGivesUpWhileDown(String server, Runnable stop, Runnable start) {
+        stop.run();
         try {
             Run waitIdle = Run.start(options("2"), "wait-idle", TASK);
 
             assertThat(waitIdle.exit()).isEqualTo(Crawlctl.UNREACHABLE);
-            String etcd = "etcd at " + ETCD.endpoint();
             assertThat(waitIdle.err().lines()).satisfiesExactly(
-                    line -> assertThat(line).matches(String.format(WAITING, etcd, "2s")),
-                    line -> assertThat(line).matches(String.format(GIVING_UP, etcd, "2s")));
+                    line -> assertThat(line).matches(String.format(WAITING, server, "2s")),
+                    line -> assertThat(line).matches(String.format(GIVING_UP, server, "2s")));
+            assertThat(waitIdle.out()).isEmpty();
         } finally {
-            ETCD.start();
+            start.run();
         }
     }
 
