@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 import org.apache.flink.configuration.Configuration;
@@ -104,9 +106,9 @@ public final class Crawlctl {
         }
         Configuration config = CrawlerConfig.fromArgs(options.toArray(String[]::new));
         ControlPlane control = ControlPlane.of(config);
+        Supplier<Optional<String>> etcdDiagnosis = () -> control.etcd().diagnose(control.etcd().connectTimeout());
         OutageWait outages = new OutageWait(
-                new OutageWait.Servers(RedisConnections.of(config).address(), control.etcd().address(),
-                        () -> control.etcd().diagnose(control.etcd().connectTimeout())),
+                new OutageWait.Servers(RedisConnections.of(config).address(), control.etcd().address(), etcdDiagnosis),
                 Duration.ofSeconds(seconds(local, "unreachable-timeout", DEFAULT_UNREACHABLE_TIMEOUT.toSeconds())),
                 POLL, err);
         Crawlctl crawlctl = new Crawlctl(config, out, outages);
@@ -124,6 +126,9 @@ public final class Crawlctl {
         } catch (OutageWait.UnreachableException e) {
             err.println(e.getMessage());
             return UNREACHABLE;
+        } catch (EtcdKv.UnavailableException e) {
+            // jetcd waits for a connection without saying why it has none (a refused TLS handshake, say).
+            throw new IllegalStateException(e.getMessage() + etcdDiagnosis.get().map(why -> ": " + why).orElse(""), e);
         }
     }
 

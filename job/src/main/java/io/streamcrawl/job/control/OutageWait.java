@@ -86,7 +86,6 @@ final class OutageWait {
 
     private String cause(RuntimeException e) {
         if (e instanceof EtcdKv.UnavailableException) {
-            // jetcd waits for a connection without saying why it has none (a refused TLS handshake, say).
             Optional<String> why = servers.etcdDiagnosis().get();
             if (why.isPresent()) {
                 return why.get();
