@@ -51,11 +51,14 @@ public final class TaskBudgets implements AutoCloseable {
     /** The unspent pages of one task, the element type of the operator state. */
     public record Grant(String task, long pages) {}
 
+    /** A reservation running for the task's maxPages at its start: its pages, 0 when the budget is spent. */
+    private record Reservation(CompletableFuture<Long> pages, long maxPages) {}
+
     private final Map<String, Long> unspent = new HashMap<>();
     /** Tasks whose budget is spent, with the maxPages it was spent at: a raised maxPages reopens it. */
     private final Map<String, Long> spent = new HashMap<>();
-    /** The reservation in flight per task: its pages, 0 when the budget is spent. */
-    private final Map<String, CompletableFuture<Long>> reservations = new HashMap<>();
+    /** The reservation in flight per task. */
+    private final Map<String, Reservation> reservations = new HashMap<>();
     /** Tasks whose last reservation found etcd unreachable, with the nanoTime from which the next may start. */
     private final Map<String, Long> retryAt = new HashMap<>();
     private final PageBudget budget;
@@ -82,26 +85,26 @@ public final class TaskBudgets implements AutoCloseable {
         if (maxPages <= 0 || unspent.getOrDefault(task, 0L) > 0 || spent.getOrDefault(task, -1L) == maxPages) {
             return true;
         }
-        CompletableFuture<Long> reservation = reservations.get(task);
+        Reservation reservation = reservations.get(task);
         if (reservation == null) {
             Long retry = retryAt.get(task);
             if (retry != null && System.nanoTime() - retry < 0) {
                 return false;
             }
             retryAt.remove(task);
-            reservation = CompletableFuture.supplyAsync(() -> reserve(task, maxPages), executor);
+            reservation = new Reservation(CompletableFuture.supplyAsync(() -> reserve(task, maxPages), executor), maxPages);
             reservations.put(task, reservation);
             // Only the call that starts a reservation waits: the hosts asking meanwhile must not add up waits.
-            if (!await(reservation)) {
+            if (!await(reservation.pages())) {
                 return false;
             }
-        } else if (!reservation.isDone()) {
+        } else if (!reservation.pages().isDone()) {
             return false;
         }
         reservations.remove(task);
         long pages;
         try {
-            pages = reservation.join();
+            pages = reservation.pages().join();
         } catch (CompletionException e) {
             if (!(e.getCause() instanceof EtcdKv.UnavailableException unreachable)) {
                 throw new IllegalStateException("reserving page budget of task " + task + " failed", e.getCause());
@@ -120,11 +123,12 @@ public final class TaskBudgets implements AutoCloseable {
             LOG.info("etcd grants page budgets again (task {})", task);
         }
         if (pages == 0) {
-            spent.put(task, maxPages);
+            spent.put(task, reservation.maxPages());
         } else {
             unspent.put(task, pages);
         }
-        return true;
+        // Spent under a maxPages the spec has changed since: the next call reserves under the new one.
+        return pages > 0 || reservation.maxPages() == maxPages;
     }
 
     /**

@@ -68,4 +68,28 @@ class TaskBudgetsITCase {
                     .get(10, TimeUnit.SECONDS).getKvs().get(0).getValue().toString(StandardCharsets.UTF_8)).isEqualTo("10");
         }
     }
+
+    @Test
+    void aRaisedMaxPagesReopensASpentBudgetThroughTheBackgroundReservations() throws Exception {
+        try (Client etcd = Client.builder().endpoints(ETCD.endpoint()).build();
+                TaskBudgets budgets = new TaskBudgets(new PageBudget(new EtcdKv(etcd), KEYS, 4), 1, new SimpleCounter())) {
+            assertThat(takeAll(budgets, "docs", 2)).isEqualTo(2);
+            assertThat(budgets.take("docs", 2)).isFalse();
+
+            assertThat(takeAll(budgets, "docs", 3)).isEqualTo(1);
+            assertThat(budgets.take("docs", 3)).isFalse();
+        }
+    }
+
+    /** Takes pages until the budget is spent, waiting for each grant; how many it took. */
+    private static int takeAll(TaskBudgets budgets, String task, long maxPages) {
+        int taken = 0;
+        while (true) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> budgets.hasGrant(task, maxPages));
+            if (!budgets.take(task, maxPages)) {
+                return taken;
+            }
+            taken++;
+        }
+    }
 }
