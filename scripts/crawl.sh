@@ -5,13 +5,14 @@
 # --demo serves a generated site on loopback and crawls it (no internet needed).
 # --until-idle returns when the task has nothing queued, in flight or unread; the last line is
 #   crawl summary: task=<t> pages=<n> errors=<n> seconds=<s> pages_per_s=<r>
+#   It waits out a restart of redis-server or etcd for up to 5 minutes (one line says so).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/lib/common.sh"
 source "$ROOT/scripts/lib/flink.sh"
 cd "$ROOT"
 
-usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 seeds=() task="" spec="" until_idle=false demo=false
 while (($#)); do

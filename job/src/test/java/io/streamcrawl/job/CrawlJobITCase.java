@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
@@ -132,6 +134,35 @@ class CrawlJobITCase {
             assertThat(crawl.registry.get(crawl.task, TaskKeys.STATUS)).map(TaskRegistry.Value::value)
                     .contains("budget exhausted: 100 pages");
         }
+    }
+
+    @Test
+    void anEtcdOutageMidCrawlKeepsTheBudgetedUrlsQueuedWithoutAFailoverAndTheBudgetExact(
+            TestInfo test, @InjectMiniCluster MiniCluster cluster) throws Exception {
+        // Small chunks: the scheduler runs out of granted pages while etcd is down.
+        TestCrawl crawl = crawl(test, TestSite.builder().pages(300).linksPerPage(10).depth(3).build(),
+                Map.of("scheduler.budget-chunk", "10"));
+        crawl.start("{\"seeds\": [\"" + crawl.site.urlOf(0) + "\"], \"maxPages\": 120, "
+                + "\"politeness\": {\"delayMs\": 50, \"maxInFlightPerHost\": 1}}");
+        await().atMost(TestCrawl.TIMEOUT).until(() -> pageRequests(crawl.site) >= 30);
+
+        ETCD.stop();
+        try {
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> TestCrawl.counter(METRICS, crawl.job, "crawler_budget_unavailable_total") > 0);
+            assertThat(pageRequests(crawl.site)).as("no page released beyond the grants at hand").isLessThan(120);
+        } finally {
+            ETCD.start();
+        }
+        crawl.awaitIdle();
+
+        assertThat(pageRequests(crawl.site)).isEqualTo(120);
+        assertThat(crawl.pageUrls()).hasSize(120).doesNotHaveDuplicates();
+        assertThat(crawl.registry.get(crawl.task, TaskKeys.STATUS)).map(TaskRegistry.Value::value)
+                .contains("budget exhausted: 120 pages");
+        AccessExecutionGraph graph = cluster.getExecutionGraph(crawl.job.getJobID()).get();
+        assertThat(graph.getState()).isEqualTo(JobStatus.RUNNING);
+        assertThat(graph.getStatusTimestamp(JobStatus.RESTARTING)).as("the job never failed over").isZero();
     }
 
     /** Requests of a site other than for its robots.txt. */

@@ -18,11 +18,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 import org.apache.flink.configuration.Configuration;
 
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
 
 import static io.streamcrawl.job.config.CrawlerOptions.*;
 
@@ -32,6 +35,7 @@ import static io.streamcrawl.job.config.CrawlerOptions.*;
  * 6379}, {@code --config FILE}) may stand anywhere.
  */
 public final class Crawlctl {
+    static final Duration DEFAULT_UNREACHABLE_TIMEOUT = Duration.ofMinutes(5);
     static final String USAGE = String.join("\n",
             "usage: crawlctl [--config FILE] [--<option> VALUE ...] COMMAND",
             "  task put TASK SPEC.json|-    write a task's spec (JSON file, or - for standard input)",
@@ -43,23 +47,29 @@ public final class Crawlctl {
             "  status TASK                  pages, queued, in flight, errors, distinct URLs (estimate), frontier backlog",
             "  wait-idle TASK [--timeout SECONDS] [--progress SECONDS]",
             "                               wait until the task has nothing queued, in flight or unread,",
-            "                               then print the crawl summary line");
+            "                               then print the crawl summary line (exit 1 when not idle after --timeout)",
+            "status and wait-idle wait out an outage of Redis or etcd for up to --unreachable-timeout SECONDS",
+            "(default " + DEFAULT_UNREACHABLE_TIMEOUT.toSeconds() + "), saying so in one line; then they exit 3.");
 
     private static final Duration POLL = Duration.ofSeconds(1);
     private static final int IDLE_POLLS = 3;
+    /** The exit code when Redis or etcd stayed unreachable past --unreachable-timeout. */
+    static final int UNREACHABLE = 3;
 
     private final Configuration config;
     private final PrintStream out;
+    private final OutageWait outages;
 
-    Crawlctl(Configuration config, PrintStream out) {
+    Crawlctl(Configuration config, PrintStream out, OutageWait outages) {
         this.config = config;
         this.out = out;
+        this.outages = outages;
     }
 
     public static void main(String[] args) {
         try {
             System.exit(run(args, System.out));
-        } catch (IllegalArgumentException | IllegalStateException e) {
+        } catch (IllegalArgumentException | IllegalStateException | JedisException e) {
             System.err.println("crawlctl: " + e.getMessage());
             System.exit(2);
         }
@@ -67,13 +77,18 @@ public final class Crawlctl {
 
     /** Runs one command; returns the exit code. */
     public static int run(String[] args, PrintStream out) {
+        return run(args, out, System.err);
+    }
+
+    /** Runs one command, with what crawlctl has to say about an outage on {@code err}; returns the exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         List<String> words = new ArrayList<>();
         List<String> options = new ArrayList<>();
         Map<String, String> local = new java.util.HashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].startsWith("--") && i + 1 < args.length) {
                 String key = args[i].substring(2);
-                if (key.equals("timeout") || key.equals("progress")) {
+                if (key.equals("timeout") || key.equals("progress") || key.equals("unreachable-timeout")) {
                     local.put(key, args[++i]);
                 } else {
                     options.add(args[i]);
@@ -89,17 +104,32 @@ public final class Crawlctl {
         if (words.isEmpty()) {
             throw new IllegalArgumentException("no command given\n" + USAGE);
         }
-        Crawlctl crawlctl = new Crawlctl(CrawlerConfig.fromArgs(options.toArray(String[]::new)), out);
+        Configuration config = CrawlerConfig.fromArgs(options.toArray(String[]::new));
+        ControlPlane control = ControlPlane.of(config);
+        Supplier<Optional<String>> etcdDiagnosis = () -> control.etcd().diagnose(control.etcd().connectTimeout());
+        OutageWait outages = new OutageWait(
+                new OutageWait.Servers(RedisConnections.of(config).address(), control.etcd().address(), etcdDiagnosis),
+                Duration.ofSeconds(seconds(local, "unreachable-timeout", DEFAULT_UNREACHABLE_TIMEOUT.toSeconds())),
+                POLL, err);
+        Crawlctl crawlctl = new Crawlctl(config, out, outages);
         String command = words.get(0);
         List<String> rest = words.subList(1, words.size());
-        return switch (command) {
-            case "task" -> crawlctl.task(rest);
-            case "seed" -> crawlctl.seed(rest);
-            case "status" -> crawlctl.status(single(rest, "status TASK"));
-            case "wait-idle" -> crawlctl.waitIdle(single(rest, "wait-idle TASK"),
-                    seconds(local, "timeout", 0), seconds(local, "progress", 5));
-            default -> throw new IllegalArgumentException("unknown command '" + command + "'\n" + USAGE);
-        };
+        try {
+            return switch (command) {
+                case "task" -> crawlctl.task(rest);
+                case "seed" -> crawlctl.seed(rest);
+                case "status" -> crawlctl.status(single(rest, "status TASK"));
+                case "wait-idle" -> crawlctl.waitIdle(single(rest, "wait-idle TASK"),
+                        seconds(local, "timeout", 0), seconds(local, "progress", 5));
+                default -> throw new IllegalArgumentException("unknown command '" + command + "'\n" + USAGE);
+            };
+        } catch (OutageWait.UnreachableException e) {
+            err.println(e.getMessage());
+            return UNREACHABLE;
+        } catch (EtcdKv.UnavailableException e) {
+            // jetcd waits for a connection without saying why it has none (a refused TLS handshake, say).
+            throw new IllegalStateException(e.getMessage() + etcdDiagnosis.get().map(why -> ": " + why).orElse(""), e);
+        }
     }
 
     private int task(List<String> args) {
@@ -168,17 +198,22 @@ public final class Crawlctl {
     }
 
     private int status(String task) {
-        try (UnifiedJedis redis = redis(); TaskRegistry registry = registry()) {
-            CrawlProgress p = progress(redis, task);
-            long distinctUrls = registry.getBytes(task, TaskKeys.HLL).map(DistinctUrls::estimate).map(Math::round).orElse(0L);
-            out.printf(Locale.ROOT, "task=%s enabled=%s status=%s pages=%d errors=%d queued=%d in_flight=%d distinct_urls~%d"
-                            + " frontier_unread=%d frontier_pending=%d%n",
-                    task,
-                    registry.get(task, TaskKeys.ENABLED).map(TaskRegistry.Value::value).orElse("false"),
-                    registry.get(task, TaskKeys.STATUS).map(TaskRegistry.Value::value).orElse("-"),
-                    p.pages(), p.errors(), p.queued(), p.inFlight(), distinctUrls, p.unread(), p.pending());
+        try (CrawlctlClients clients = new CrawlctlClients(config)) {
+            out.println(outages.read(() -> statusLine(clients, task), clients::reset));
         }
         return 0;
+    }
+
+    private String statusLine(CrawlctlClients clients, String task) {
+        CrawlProgress p = progress(clients.redis(), task);
+        TaskRegistry registry = clients.registry();
+        long distinctUrls = registry.getBytes(task, TaskKeys.HLL).map(DistinctUrls::estimate).map(Math::round).orElse(0L);
+        return String.format(Locale.ROOT, "task=%s enabled=%s status=%s pages=%d errors=%d queued=%d in_flight=%d"
+                        + " distinct_urls~%d frontier_unread=%d frontier_pending=%d",
+                task,
+                registry.get(task, TaskKeys.ENABLED).map(TaskRegistry.Value::value).orElse("false"),
+                registry.get(task, TaskKeys.STATUS).map(TaskRegistry.Value::value).orElse("-"),
+                p.pages(), p.errors(), p.queued(), p.inFlight(), distinctUrls, p.unread(), p.pending());
     }
 
     private int waitIdle(String task, long timeoutSeconds, long progressSeconds) {
@@ -186,12 +221,13 @@ public final class Crawlctl {
         long lastProgress = start;
         long startPages = -1;
         int idlePolls = 0;
-        try (UnifiedJedis redis = redis(); TaskRegistry registry = registry()) {
+        try (CrawlctlClients clients = new CrawlctlClients(config)) {
             while (true) {
-                CrawlProgress p = progress(redis, task);
+                CrawlProgress p = outages.read(() -> progress(clients.redis(), task), clients::reset);
                 startPages = startPages < 0 ? p.pages() : startPages;
                 // Until the job has injected the spec's seeds, an empty frontier means "not started".
-                idlePolls = p.idle() && !registry.seedsPending(task) ? idlePolls + 1 : 0;
+                idlePolls = p.idle() && !outages.read(() -> clients.registry().seedsPending(task), clients::reset)
+                        ? idlePolls + 1 : 0;
                 double seconds = (System.nanoTime() - start) / 1e9;
                 if (idlePolls >= IDLE_POLLS) {
                     long pages = p.pages();

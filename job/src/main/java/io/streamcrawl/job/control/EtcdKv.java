@@ -4,27 +4,37 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
+import io.grpc.Status;
+import io.streamcrawl.connectors.etcd.reader.EtcdErrors;
 
 import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.apache.flink.util.ExceptionUtils;
+
 /**
  * Blocking reads and compare-and-set writes of single etcd keys, with a bounded wait: the
  * building block of the transactions through which subtasks and jobs agree (seeding, budgets,
  * sketches). A compare-and-set compares the key's mod revision, so it fails when anyone wrote
- * the key since it was read; callers re-read and retry.
+ * the key since it was read; callers re-read and retry. A request that gets no answer in time, or
+ * fails in a way a later one may not (no connection, no leader), throws {@link UnavailableException}.
  */
 public final class EtcdKv {
     static final long TIMEOUT_SECONDS = 10;
+    private static final Set<Status.Code> RETRYABLE = EnumSet.of(Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED,
+            Status.Code.UNKNOWN, Status.Code.ABORTED, Status.Code.RESOURCE_EXHAUSTED);
 
     /** A key's value and the revision it was last written at; revision 0 means the key is absent. */
     public record Versioned(byte[] value, long modRevision, long createRevision) {
@@ -36,6 +46,15 @@ public final class EtcdKv {
 
         public String text() {
             return new String(value, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** etcd did not answer, or failed in a way a retry may fix: the caller may wait and try again. */
+    public static final class UnavailableException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        UnavailableException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
@@ -73,13 +92,32 @@ public final class EtcdKv {
         try {
             return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("etcd request failed: " + e.getCause().getMessage(), e.getCause());
+            String message = "etcd request failed: " + e.getCause().getMessage();
+            throw isRetryable(e.getCause())
+                    ? new UnavailableException(message, e.getCause())
+                    : new IllegalStateException(message, e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("etcd did not answer in " + TIMEOUT_SECONDS + " s", e);
+            future.cancel(true);
+            throw new UnavailableException("etcd did not answer in " + TIMEOUT_SECONDS + " s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for etcd", e);
         }
+    }
+
+    /**
+     * Whether a failed request may succeed later: etcd unreachable or gone mid-request (a closed
+     * channel comes as UNKNOWN), no leader, overloaded; not a refused TLS handshake or user, nor a
+     * request etcd rejects as such.
+     */
+    private static boolean isRetryable(Throwable failure) {
+        if (EtcdErrors.permanentFailure(failure) != null) {
+            return false;
+        }
+        Status.Code code = ExceptionUtils.findThrowable(failure, EtcdException.class)
+                .map(e -> Status.Code.valueOf(e.getErrorCode().name()))
+                .orElse(Status.fromThrowable(failure).getCode());
+        return RETRYABLE.contains(code);
     }
 
     static ByteSequence bytes(String s) {

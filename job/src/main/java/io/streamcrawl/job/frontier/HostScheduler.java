@@ -48,7 +48,8 @@ import org.apache.flink.util.Collector;
  * then depth, then arrival ({@link HostQueues}). URLs of a disabled task, or of a task whose spec
  * has not arrived yet, stay queued and do not hold up the others; those of a deleted task are
  * dropped. A task with {@code maxPages} releases no more than its page
- * budget, shared by all subtasks through etcd ({@link TaskBudgets}); distinct URLs per task are
+ * budget, shared by all subtasks through etcd ({@link TaskBudgets}), and while no grant can be had
+ * (etcd slow or unreachable) its URLs wait like those of a disabled task; distinct URLs per task are
  * counted in sketches merged into etcd after each checkpoint ({@link DistinctUrls}).
  *
  * <p>Releases of one host are spaced by max(task delay, robots.txt crawl-delay up to the task's
@@ -149,7 +150,8 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         }
         etcd = control.connect();
         budgets = new TaskBudgets(new PageBudget(new EtcdKv(etcd), control.keys(), budgetChunk),
-                getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
+                getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(),
+                getRuntimeContext().getMetricGroup().counter("crawler_budget_unavailable_total"));
         budgets.initialize(context, "host-scheduler-budgets");
         distinctUrls = new DistinctUrls(new EtcdKv(etcd), control.keys(), getRuntimeContext().getMetricGroup());
         distinctUrls.initialize(context, "host-scheduler-distinct-urls");
@@ -216,6 +218,9 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         }
         if (distinctUrls != null) {
             distinctUrls.close();
+        }
+        if (budgets != null) {
+            budgets.close();
         }
         if (etcd != null) {
             etcd.close();
@@ -303,6 +308,9 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                 TaskView view = views.of(task, state);
                 if (view == null || !state.enabled()) {
                     continue;
+                }
+                if (!budgets.hasGrant(task, view.spec().maxPages())) {
+                    continue; // no grant now (etcd slow or unreachable): the URLs stay queued, the timer comes back
                 }
                 FrontierEntry head = queues.peek(lane);
                 if (!inScope(head, view)) {

@@ -72,6 +72,17 @@ class ControlPlaneSecurityITCase {
                 .hasMessageContaining("check the CA file");
     }
 
+    @Test
+    void crawlctlWithoutTheCaFileNamesTheTlsCauseOfItsTimeout() {
+        Map<String, String> noCa = new HashMap<>(options());
+        noCa.remove("etcd.tls.ca-file");
+
+        assertThatThrownBy(() -> crawlctl(noCa, "task", "list"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("etcd did not answer in 10 s: TLS with etcd failed (")
+                .hasMessageContaining("check the CA file");
+    }
+
     private static List<KeyValue> owner(Client etcd, String key) throws Exception {
         return etcd.getKVClient().get(ByteSequence.from(key, StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS).getKvs();
     }
