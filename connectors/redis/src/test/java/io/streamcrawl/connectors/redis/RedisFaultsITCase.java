@@ -6,7 +6,9 @@ import static io.streamcrawl.connectors.redis.RedisTestStreams.values;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -27,14 +29,16 @@ import io.streamcrawl.connectors.redis.sink.RedisStreamSink;
 import io.streamcrawl.connectors.redis.source.RedisStreamSource;
 import io.streamcrawl.connectors.redis.source.RedisStreamSourceOptions;
 import io.streamcrawl.connectors.redis.source.SourceTestFunctions.Gate;
+import io.streamcrawl.testing.FaultProxy;
 import io.streamcrawl.testing.RedisServerExtension;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
 
 /**
- * Source and sink through a redis-server restart (AOF on) without Flink restarting anything, and
- * an outage past {@link RedisRetryOptions#TIMEOUT} failing the job.
+ * Source and sink through a redis-server restart (AOF on) and lost replies without Flink restarting
+ * anything, and an outage past {@link RedisRetryOptions#TIMEOUT} failing the job.
  */
 class RedisFaultsITCase {
     @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
@@ -75,6 +79,38 @@ class RedisFaultsITCase {
             assertThat(new HashSet<>(values(redis, "r:out"))).containsExactlyInAnyOrderElementsOf(IntStream.range(0, total).boxed().toList());
         }
         assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+    }
+
+    @Test
+    void lostXreadgroupRepliesWhileEntriesArriveLoseNoEntryAndEmitNoneTwice() throws Exception {
+        int total = 3000;
+        int lostReplies = 5;
+        try (FaultProxy proxy = FaultProxy.to(REDIS.host(), REDIS.port())) {
+            RedisConnectionConfig proxied = RedisConnectionConfig.builder().host(proxy.host()).port(proxy.port()).build();
+            StreamExecutionEnvironment env = RedisTestJobs.withoutRestarts();
+            env.fromSource(source(proxied, "l:in", Duration.ofMinutes(5)), WatermarkStrategy.noWatermarks(), "redis source")
+                    .map(fields -> fields.get("i"))
+                    .sinkTo(new CollectingSink("lost-replies"));
+            job = env.executeAsync("lost replies");
+            CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> produce("l:in", total));
+
+            for (int lost = 1; lost <= lostReplies; lost++) {
+                sleep(200); // the reader reads new entries again
+                proxy.dropReplyTo("XREADGROUP");
+                int dropped = lost;
+                await().atMost(TIMEOUT).until(() -> proxy.droppedReplies() == dropped);
+            }
+            assertThat(producer).as("entries still arriving after the last lost reply").isNotDone();
+            producer.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+
+            // Entries are deleted as they are acknowledged: once none is left, every entry emitted is in the sink.
+            try (RedisClient redis = client()) {
+                await().atMost(TIMEOUT).until(() -> redis.xlen("l:in") == 0 && redis.xpending("l:in", "g").getTotal() == 0);
+            }
+            assertThat(CollectingSink.results("lost-replies")).doesNotHaveDuplicates()
+                    .containsExactlyInAnyOrderElementsOf(IntStream.range(0, total).mapToObj(String::valueOf).toList());
+            assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+        }
     }
 
     @Test
@@ -134,10 +170,13 @@ class RedisFaultsITCase {
             for (int from = 0; from < n; from += 10) {
                 while (true) {
                     try (AbstractPipeline pipeline = redis.pipelined()) {
+                        List<Response<StreamEntryID>> added = new ArrayList<>();
                         for (int i = from; i < Math.min(n, from + 10); i++) {
-                            pipeline.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("i", String.valueOf(i)));
+                            added.add(pipeline.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("i", String.valueOf(i))));
                         }
                         pipeline.sync();
+                        // A restarted server still loading its data answers each XADD with an error (LOADING).
+                        added.forEach(Response::get);
                         break;
                     } catch (RuntimeException e) {
                         redis.close();
@@ -153,7 +192,12 @@ class RedisFaultsITCase {
     }
 
     private static RedisStreamSource<Map<String, String>> source(String stream, Duration retryTimeout) {
-        return RedisTestJobs.fieldMapSource(connection(), stream)
+        return source(connection(), stream, retryTimeout);
+    }
+
+    private static RedisStreamSource<Map<String, String>> source(
+            RedisConnectionConfig connection, String stream, Duration retryTimeout) {
+        return RedisTestJobs.fieldMapSource(connection, stream)
                 .setOption(RedisStreamSourceOptions.FETCH_BLOCK, Duration.ofMillis(50))
                 .setOption(RedisRetryOptions.TIMEOUT, retryTimeout)
                 .setOption(RedisRetryOptions.MAX_BACKOFF, Duration.ofMillis(200))

@@ -17,9 +17,11 @@ import redis.clients.jedis.StreamEntryID;
  * out of order and acknowledged by ID.
  *
  * <p>A split goes through the phases in order: {@link Phase#NEW} (group not yet checked), {@link
- * Phase#CLAIMED} (re-reading the claim consumer's entries not in the restored state), {@link
- * Phase#PENDING} (re-reading its consumer's own pending entries), {@link Phase#LIVE} (reading new
- * entries, and claiming those other consumers hold). A vanished group sends it back to {@code NEW}.
+ * Phase#CLAIMED} (re-reading the claim consumer's entries not emitted), {@link Phase#PENDING}
+ * (re-reading its consumer's own pending entries after its position), {@link Phase#LIVE} (reading
+ * new entries, and claiming those other consumers hold). A vanished group sends it back to {@code
+ * NEW}; a transient failure back to {@code PENDING} ({@link #rereadAfterFailure}), as Redis may
+ * have handed entries to the consumer in a reply that was lost.
  */
 final class StreamCursor {
     static final StreamEntryID START = new StreamEntryID(0, 0);
@@ -42,7 +44,10 @@ final class StreamCursor {
     StreamEntryID claimedFrom = START;
     StreamEntryID pendingFrom = START;
     long reread;
-    /** Highest ID handed out, to drop entries Redis delivers twice after losing its state. */
+    /**
+     * Highest ID of the consumer handed out: the position its pending entries are re-read after,
+     * and below which entries Redis delivers twice after losing its state are dropped.
+     */
     @Nullable StreamEntryID lastFetched;
     /** Other consumers of the group holding entries of the stream, as last seen while live. */
     Map<String, Long> othersWithPending = Map.of();
@@ -61,6 +66,29 @@ final class StreamCursor {
     /** The consumer that reads a stream's split: stable across restarts and rescaling. */
     static String consumerName(String group, String stream) {
         return group + "-" + stream;
+    }
+
+    /** The ID the consumer's pending entries are re-read after: the last one handed out, or the start. */
+    StreamEntryID position() {
+        return lastFetched != null ? lastFetched : START;
+    }
+
+    /**
+     * After a transient failure: re-read the consumer's pending entries after {@link #position}
+     * before reading new ones. Re-reads by ID change nothing in Redis, so a split in an earlier
+     * phase just repeats the failed one.
+     */
+    void rereadAfterFailure() {
+        if (phase == Phase.PENDING || phase == Phase.LIVE) {
+            rereadPending();
+        }
+    }
+
+    /** Starts re-reading the consumer's pending entries after {@link #position}. */
+    void rereadPending() {
+        phase = Phase.PENDING;
+        pendingFrom = position();
+        reread = 0;
     }
 
     Map<String, StreamEntryID> readFrom() {

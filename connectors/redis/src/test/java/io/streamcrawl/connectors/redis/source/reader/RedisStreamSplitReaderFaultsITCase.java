@@ -1,0 +1,103 @@
+package io.streamcrawl.connectors.redis.source.reader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static io.streamcrawl.connectors.redis.source.reader.SplitReaderTesting.add;
+import static io.streamcrawl.connectors.redis.source.reader.SplitReaderTesting.config;
+import static io.streamcrawl.connectors.redis.source.reader.SplitReaderTesting.deliverTo;
+import static io.streamcrawl.connectors.redis.source.reader.SplitReaderTesting.fetch;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.streamcrawl.connectors.redis.RedisConnectionConfig;
+import io.streamcrawl.connectors.redis.source.split.RedisStreamSplit;
+import io.streamcrawl.testing.FaultProxy;
+import io.streamcrawl.testing.RedisServerExtension;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * The split reader through a {@link FaultProxy} in front of a real redis-server, when the server
+ * hands entries to the split's consumer and the reader never hears of it: a lost reply, or
+ * another reader under the split's consumer name.
+ */
+class RedisStreamSplitReaderFaultsITCase {
+    @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    private static final String GROUP = "g";
+
+    private RedisClient redis;
+    private FaultProxy proxy;
+    private RedisStreamSplitReader reader;
+
+    @BeforeEach
+    void connect() {
+        redis = RedisClient.create(REDIS.host(), REDIS.port());
+        redis.flushAll();
+        proxy = FaultProxy.to(REDIS.host(), REDIS.port());
+    }
+
+    @AfterEach
+    void close() {
+        if (reader != null) {
+            reader.close();
+        }
+        proxy.close();
+        redis.close();
+    }
+
+    @Test
+    void entriesOfLostXreadgroupRepliesAreReadAgainFromThePendingListEmittedOnceAndNoneIsDeletedUnemitted()
+            throws IOException {
+        reader = throughProxy(config(Duration.ofMillis(50), Duration.ZERO), RedisStreamSplit.of("s"));
+        List<StreamEntryID> added = new ArrayList<>(add(redis, "s", 2));
+        List<StreamEntry> emitted = new ArrayList<>(fetch(reader, 2));
+
+        for (int round = 1; round <= 4; round++) {
+            added.addAll(add(redis, "s", 3));
+            proxy.dropReplyTo("XREADGROUP");
+            emitted.addAll(fetch(reader, 3));
+            assertThat(proxy.droppedReplies()).as("replies lost").isEqualTo(round);
+        }
+        reader.acknowledge(1, List.of(new RedisStreamSplit("s", last(emitted))), System.nanoTime());
+
+        assertThat(emitted).extracting(StreamEntry::getID).containsExactlyElementsOf(added);
+        assertThat(redis.xpending("s", GROUP).getTotal()).isZero();
+        assertThat(redis.xlen("s")).isZero();
+    }
+
+    @Test
+    void entriesAnotherReaderTakesUnderTheSplitsConsumerNameAreEmittedInStreamOrder() throws IOException {
+        reader = throughProxy(config(Duration.ofMillis(50), Duration.ZERO), RedisStreamSplit.of("s"));
+        List<StreamEntryID> added = new ArrayList<>(add(redis, "s", 2));
+        List<StreamEntry> emitted = new ArrayList<>(fetch(reader, 2));
+
+        added.addAll(add(redis, "s", 5));
+        assertThat(deliverTo(redis, GROUP, "g-s", "s", 3)).containsExactlyElementsOf(added.subList(2, 5));
+        emitted.addAll(fetch(reader, 5));
+        reader.acknowledge(1, List.of(new RedisStreamSplit("s", last(emitted))), System.nanoTime());
+
+        assertThat(emitted).extracting(StreamEntry::getID).containsExactlyElementsOf(added);
+        assertThat(emitted).noneSatisfy(e -> assertThat(e).isInstanceOf(ClaimedStreamEntry.class));
+        assertThat(redis.xpending("s", GROUP).getTotal()).isZero();
+        assertThat(redis.xlen("s")).isZero();
+    }
+
+    private RedisStreamSplitReader throughProxy(Configuration config, RedisStreamSplit... splits) {
+        RedisConnectionConfig connection = RedisConnectionConfig.builder().host(proxy.host()).port(proxy.port()).build();
+        return SplitReaderTesting.reader(connection, GROUP, config, splits);
+    }
+
+    private static String last(List<StreamEntry> entries) {
+        return entries.get(entries.size() - 1).getID().toString();
+    }
+}
