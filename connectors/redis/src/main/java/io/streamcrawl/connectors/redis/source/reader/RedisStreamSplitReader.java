@@ -56,9 +56,11 @@ import redis.clients.jedis.resps.StreamPendingEntry;
  * checkpoint. <b>Live</b>: read new entries ({@code >}), and claim the entries other consumers
  * of the group hold once they are idle long enough ({@link PendingEntryClaimer}).
  *
- * <p>Redis hands entries to a consumer when it runs {@code XREADGROUP ... >}, whether or not the
- * reply arrives. So after a transient failure every split goes back to <b>Pending</b>, and re-reads
- * the pending entries after its last handed-out ID. And each read of new entries is checked in the same round trip against what
+ * <p>Redis hands entries to a consumer when it runs {@code XREADGROUP ... >} or {@code XCLAIM},
+ * whether or not the reply arrives. So after a transient failure every split goes back to
+ * <b>Claimed</b>, and re-reads what its two consumers hold and it has not handed out: the claimed
+ * entries not in {@link StreamCursor#claimedUnacknowledged}, then the pending entries after its
+ * last handed-out ID. And each read of new entries is checked in the same round trip against what
  * the consumer holds after that ID ({@link HeldEntriesCheck}): an entry another reader took under
  * the consumer's name sends the split back to <b>Pending</b> before anything is handed out.
  *
@@ -137,7 +139,7 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
                         + cursors.keySet() + " as group " + group, connection, failure);
             }
             close();
-            cursors.values().forEach(StreamCursor::rereadAfterFailure);
+            cursors.values().forEach(StreamCursor::rereadUnemitted);
             retry.onFailure(failure);
         }
         return new RecordsBySplits<>(records, Set.of());
@@ -178,7 +180,7 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
                 if (cursor.phase == Phase.CLAIMED) {
                     rereadClaimed(cursor, records);
                 } else if (cursor.phase == Phase.LIVE && !cursor.othersWithPending.isEmpty()) {
-                    addRecords(cursor, claimer.claim(client(), cursor), records);
+                    addClaimed(cursor, claimer.claim(client(), cursor), records);
                     cursor.othersWithPending = Map.of();
                 }
             } catch (JedisDataException e) {
@@ -280,7 +282,12 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
             cursor.rereadPending();
             return;
         }
-        addRecords(cursor, entries, records);
+        addClaimed(cursor, entries, records);
+    }
+
+    private void addClaimed(StreamCursor cursor, List<StreamEntry> claimed, Map<String, Collection<StreamEntry>> records) {
+        claimed.forEach(entry -> cursor.claimedUnacknowledged.add(entry.getID()));
+        addRecords(cursor, claimed, records);
     }
 
     private void prepare(StreamCursor cursor) {
@@ -331,7 +338,9 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
                     acked += acknowledger.upTo(client(), cursor, new StreamEntryID(split.lastEmittedId().get()));
                 }
                 if (!split.claimedIds().isEmpty()) {
-                    acknowledger.ids(client(), cursor, split.claimedIds().stream().map(StreamEntryID::new).toList());
+                    List<StreamEntryID> claimed = split.claimedIds().stream().map(StreamEntryID::new).toList();
+                    acknowledger.ids(client(), cursor, claimed);
+                    claimed.forEach(cursor.claimedUnacknowledged::remove);
                     acknowledgedClaims.add(split.stream(), new ArrayList<>(split.claimedIds()));
                     acked += split.claimedIds().size();
                 }

@@ -1,5 +1,6 @@
 package io.streamcrawl.connectors.redis.source.reader;
 
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -20,8 +21,8 @@ import redis.clients.jedis.StreamEntryID;
  * Phase#CLAIMED} (re-reading the claim consumer's entries not emitted), {@link Phase#PENDING}
  * (re-reading its consumer's own pending entries after its position), {@link Phase#LIVE} (reading
  * new entries, and claiming those other consumers hold). A vanished group sends it back to {@code
- * NEW}; a transient failure back to {@code PENDING} ({@link #rereadAfterFailure}), as Redis may
- * have handed entries to the consumer in a reply that was lost.
+ * NEW}; a transient failure back to {@code CLAIMED} ({@link #rereadUnemitted}), as Redis may
+ * have handed entries to either consumer in a reply that was lost.
  */
 final class StreamCursor {
     static final StreamEntryID START = new StreamEntryID(0, 0);
@@ -49,6 +50,11 @@ final class StreamCursor {
      * and below which entries Redis delivers twice after losing its state are dropped.
      */
     @Nullable StreamEntryID lastFetched;
+    /**
+     * Claimed entries handed out and not yet acknowledged: the claim consumer still holds them, and
+     * a re-read of its entries after a failure must not emit them again.
+     */
+    final Set<StreamEntryID> claimedUnacknowledged = new HashSet<>();
     /** Other consumers of the group holding entries of the stream, as last seen while live. */
     Map<String, Long> othersWithPending = Map.of();
     final SplitMetrics metrics;
@@ -74,13 +80,14 @@ final class StreamCursor {
     }
 
     /**
-     * After a transient failure: re-read the consumer's pending entries after {@link #position}
-     * before reading new ones. Re-reads by ID change nothing in Redis, so a split in an earlier
-     * phase just repeats the failed one.
+     * Re-read what the split's consumers hold and it has not handed out, before reading new
+     * entries: the claim consumer's entries, then the consumer's pending entries after {@link
+     * #position}. A split whose group was not checked yet reads them anyway.
      */
-    void rereadAfterFailure() {
-        if (phase == Phase.PENDING || phase == Phase.LIVE) {
-            rereadPending();
+    void rereadUnemitted() {
+        if (phase != Phase.NEW) {
+            phase = Phase.CLAIMED;
+            claimedFrom = START;
         }
     }
 

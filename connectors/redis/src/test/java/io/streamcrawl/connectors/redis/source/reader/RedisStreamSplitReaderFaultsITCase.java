@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.streamcrawl.connectors.redis.RedisConnectionConfig;
+import io.streamcrawl.connectors.redis.source.RedisStreamSourceOptions;
 import io.streamcrawl.connectors.redis.source.split.RedisStreamSplit;
 import io.streamcrawl.testing.FaultProxy;
 import io.streamcrawl.testing.RedisServerExtension;
@@ -27,8 +28,8 @@ import redis.clients.jedis.resps.StreamEntry;
 
 /**
  * The split reader through a {@link FaultProxy} in front of a real redis-server, when the server
- * hands entries to the split's consumer and the reader never hears of it: a lost reply, or
- * another reader under the split's consumer name.
+ * hands entries to the split's consumers and the reader never hears of it: a lost reply, or
+ * another reader under the name of one of the split's consumers.
  */
 class RedisStreamSplitReaderFaultsITCase {
     @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
@@ -89,6 +90,52 @@ class RedisStreamSplitReaderFaultsITCase {
         assertThat(emitted).extracting(StreamEntry::getID).containsExactlyElementsOf(added);
         assertThat(emitted).noneSatisfy(e -> assertThat(e).isInstanceOf(ClaimedStreamEntry.class));
         assertThat(redis.xpending("s", GROUP).getTotal()).isZero();
+        assertThat(redis.xlen("s")).isZero();
+    }
+
+    @Test
+    void entriesOfALostXclaimReplyAreReadAgainFromTheClaimConsumerWithoutEmittingEarlierClaimsTwice()
+            throws IOException {
+        Configuration config = config(Duration.ofMillis(50), Duration.ZERO);
+        config.set(RedisStreamSourceOptions.ACK_BATCH_SIZE, 2);
+        reader = throughProxy(config, RedisStreamSplit.of("s"));
+        add(redis, "s", 2);
+        List<StreamEntryID> claimedFirst = deliverTo(redis, GROUP, "ghost", "s", 2);
+        List<StreamEntry> emitted = new ArrayList<>(fetch(reader, 2));
+
+        add(redis, "s", 6);
+        List<StreamEntryID> claimedAfterLoss = deliverTo(redis, GROUP, "ghost", "s", 6);
+        proxy.dropReplyTo("XCLAIM");
+        emitted.addAll(fetch(reader, 6));
+        assertThat(proxy.droppedReplies()).as("replies lost").isOne();
+        List<String> claimedIds = emitted.stream().map(e -> e.getID().toString()).toList();
+        reader.acknowledge(1, List.of(new RedisStreamSplit("s", null, claimedIds)), System.nanoTime());
+
+        assertThat(emitted).allSatisfy(e -> assertThat(e).isInstanceOf(ClaimedStreamEntry.class));
+        assertThat(emitted.subList(0, 2)).extracting(StreamEntry::getID).containsExactlyElementsOf(claimedFirst);
+        assertThat(emitted.subList(2, 8)).extracting(StreamEntry::getID)
+                .containsExactlyInAnyOrderElementsOf(claimedAfterLoss);
+        assertThat(redis.xpending("s", GROUP).getConsumerMessageCount()).isNullOrEmpty();
+        assertThat(redis.xlen("s")).isZero();
+    }
+
+    @Test
+    void entriesAnotherReaderTakesUnderTheClaimConsumersNameAreEmittedAsClaimed() throws IOException {
+        reader = throughProxy(config(Duration.ofMillis(50), Duration.ZERO), RedisStreamSplit.of("s"));
+        List<StreamEntryID> read = add(redis, "s", 2);
+        List<StreamEntry> emitted = new ArrayList<>(fetch(reader, 2));
+
+        add(redis, "s", 3);
+        List<StreamEntryID> taken = deliverTo(redis, GROUP, "g-s-claimed", "s", 3);
+        List<StreamEntry> claimed = fetch(reader, 3);
+        emitted.addAll(claimed);
+        reader.acknowledge(1, List.of(new RedisStreamSplit("s", read.get(1).toString(),
+                taken.stream().map(StreamEntryID::toString).toList())), System.nanoTime());
+
+        assertThat(emitted.subList(0, 2)).extracting(StreamEntry::getID).containsExactlyElementsOf(read);
+        assertThat(claimed).extracting(StreamEntry::getID).containsExactlyElementsOf(taken);
+        assertThat(claimed).allSatisfy(e -> assertThat(e).isInstanceOf(ClaimedStreamEntry.class));
+        assertThat(redis.xpending("s", GROUP).getConsumerMessageCount()).isNullOrEmpty();
         assertThat(redis.xlen("s")).isZero();
     }
 
