@@ -22,7 +22,8 @@ import redis.clients.jedis.StreamEntryID;
  * (re-reading its consumer's own pending entries after its position), {@link Phase#LIVE} (reading
  * new entries, and claiming those other consumers hold). A vanished group sends it back to {@code
  * NEW}; a transient failure back to {@code CLAIMED} ({@link #rereadUnemitted}), as Redis may
- * have handed entries to either consumer in a reply that was lost.
+ * have handed entries to either consumer in a reply that was lost, and so does a claim consumer
+ * holding more than the split handed out (another reader claims under its name).
  */
 final class StreamCursor {
     static final StreamEntryID START = new StreamEntryID(0, 0);
