@@ -27,6 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.streamcrawl.connectors.redis.sink.RedisStreamEntry;
 import io.streamcrawl.connectors.redis.sink.RedisStreamSink;
 import io.streamcrawl.connectors.redis.source.RedisStreamSource;
+import io.streamcrawl.connectors.redis.source.RedisStreamSourceBuilder;
 import io.streamcrawl.connectors.redis.source.RedisStreamSourceOptions;
 import io.streamcrawl.connectors.redis.source.SourceTestFunctions.Gate;
 import io.streamcrawl.testing.FaultProxy;
@@ -35,6 +36,7 @@ import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.params.XReadGroupParams;
 
 /**
  * Source and sink through a redis-server restart (AOF on) and lost replies without Flink restarting
@@ -86,9 +88,9 @@ class RedisFaultsITCase {
         int total = 3000;
         int lostReplies = 5;
         try (FaultProxy proxy = FaultProxy.to(REDIS.host(), REDIS.port())) {
-            RedisConnectionConfig proxied = RedisConnectionConfig.builder().host(proxy.host()).port(proxy.port()).build();
             StreamExecutionEnvironment env = RedisTestJobs.withoutRestarts();
-            env.fromSource(source(proxied, "l:in", Duration.ofMinutes(5)), WatermarkStrategy.noWatermarks(), "redis source")
+            env.fromSource(source(connection(proxy), "l:in", Duration.ofMinutes(5)).build(),
+                            WatermarkStrategy.noWatermarks(), "redis source")
                     .map(fields -> fields.get("i"))
                     .sinkTo(new CollectingSink("lost-replies"));
             job = env.executeAsync("lost replies");
@@ -108,6 +110,33 @@ class RedisFaultsITCase {
                 await().atMost(TIMEOUT).until(() -> redis.xlen("l:in") == 0 && redis.xpending("l:in", "g").getTotal() == 0);
             }
             assertThat(CollectingSink.results("lost-replies")).doesNotHaveDuplicates()
+                    .containsExactlyInAnyOrderElementsOf(IntStream.range(0, total).mapToObj(String::valueOf).toList());
+            assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+        }
+    }
+
+    @Test
+    void aLostXclaimReplyLeavesNoClaimedEntryBehindAndEmitsNoneTwice() throws Exception {
+        int total = 100;
+        produce("c:in", total);
+        try (FaultProxy proxy = FaultProxy.to(REDIS.host(), REDIS.port()); RedisClient redis = client()) {
+            redis.xgroupCreate("c:in", "g", new StreamEntryID(0, 0), false);
+            assertThat(redis.xreadGroup("g", "ghost", XReadGroupParams.xReadGroupParams().count(total),
+                    Map.of("c:in", StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY)).get(0).getValue()).hasSize(total);
+            proxy.dropReplyTo("XCLAIM");
+            StreamExecutionEnvironment env = RedisTestJobs.withoutRestarts();
+            env.fromSource(source(connection(proxy), "c:in", Duration.ofMinutes(5))
+                                    .setOption(RedisStreamSourceOptions.CLAIM_MIN_IDLE_TIME, Duration.ZERO)
+                                    .setOption(RedisStreamSourceOptions.ACK_BATCH_SIZE, 10)
+                                    .build(),
+                            WatermarkStrategy.noWatermarks(), "redis source")
+                    .map(fields -> fields.get("i"))
+                    .sinkTo(new CollectingSink("lost-claim"));
+            job = env.executeAsync("lost claim");
+
+            await().atMost(TIMEOUT).until(() -> redis.xlen("c:in") == 0 && redis.xpending("c:in", "g").getTotal() == 0);
+            assertThat(proxy.droppedReplies()).isOne();
+            assertThat(CollectingSink.results("lost-claim")).doesNotHaveDuplicates()
                     .containsExactlyInAnyOrderElementsOf(IntStream.range(0, total).mapToObj(String::valueOf).toList());
             assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
         }
@@ -192,16 +221,19 @@ class RedisFaultsITCase {
     }
 
     private static RedisStreamSource<Map<String, String>> source(String stream, Duration retryTimeout) {
-        return source(connection(), stream, retryTimeout);
+        return source(connection(), stream, retryTimeout).build();
     }
 
-    private static RedisStreamSource<Map<String, String>> source(
+    private static RedisStreamSourceBuilder<Map<String, String>> source(
             RedisConnectionConfig connection, String stream, Duration retryTimeout) {
         return RedisTestJobs.fieldMapSource(connection, stream)
                 .setOption(RedisStreamSourceOptions.FETCH_BLOCK, Duration.ofMillis(50))
                 .setOption(RedisRetryOptions.TIMEOUT, retryTimeout)
-                .setOption(RedisRetryOptions.MAX_BACKOFF, Duration.ofMillis(200))
-                .build();
+                .setOption(RedisRetryOptions.MAX_BACKOFF, Duration.ofMillis(200));
+    }
+
+    private static RedisConnectionConfig connection(FaultProxy proxy) {
+        return RedisConnectionConfig.builder().host(proxy.host()).port(proxy.port()).build();
     }
 
     private static RedisStreamSink<Map<String, String>> sink(String stream, Duration retryTimeout) {

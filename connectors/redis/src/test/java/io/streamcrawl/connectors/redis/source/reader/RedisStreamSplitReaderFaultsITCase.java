@@ -5,11 +5,14 @@ import static io.streamcrawl.connectors.redis.source.reader.SplitReaderTesting.a
 import static io.streamcrawl.connectors.redis.source.reader.SplitReaderTesting.config;
 import static io.streamcrawl.connectors.redis.source.reader.SplitReaderTesting.deliverTo;
 import static io.streamcrawl.connectors.redis.source.reader.SplitReaderTesting.fetch;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.AfterEach;
@@ -71,6 +74,29 @@ class RedisStreamSplitReaderFaultsITCase {
         }
         reader.acknowledge(1, List.of(new RedisStreamSplit("s", last(emitted))), System.nanoTime());
 
+        assertThat(emitted).extracting(StreamEntry::getID).containsExactlyElementsOf(added);
+        assertThat(redis.xpending("s", GROUP).getTotal()).isZero();
+        assertThat(redis.xlen("s")).isZero();
+    }
+
+    @Test
+    void entriesOfALostReplyToABlockingReadAreReadAgainFromThePendingList() throws Exception {
+        reader = throughProxy(config(Duration.ofSeconds(5), Duration.ZERO), RedisStreamSplit.of("s"));
+        List<StreamEntryID> added = new ArrayList<>(add(redis, "s", 1));
+        List<StreamEntry> emitted = new ArrayList<>(fetch(reader, 1));
+
+        // Only the read that waits for entries says BLOCK: they arrive while it waits, and its reply is lost.
+        proxy.dropReplyTo("BLOCK");
+        CompletableFuture<List<StreamEntryID>> later = CompletableFuture.supplyAsync(() -> {
+            await().until(() -> blockedClients() == 1);
+            return add(redis, "s", 2);
+        });
+        assertThat(reader.fetch().nextSplit()).isNull();
+        added.addAll(later.get(10, TimeUnit.SECONDS));
+        emitted.addAll(fetch(reader, 2));
+        reader.acknowledge(1, List.of(new RedisStreamSplit("s", last(emitted))), System.nanoTime());
+
+        assertThat(proxy.droppedReplies()).isOne();
         assertThat(emitted).extracting(StreamEntry::getID).containsExactlyElementsOf(added);
         assertThat(redis.xpending("s", GROUP).getTotal()).isZero();
         assertThat(redis.xlen("s")).isZero();
@@ -142,6 +168,13 @@ class RedisStreamSplitReaderFaultsITCase {
     private RedisStreamSplitReader throughProxy(Configuration config, RedisStreamSplit... splits) {
         RedisConnectionConfig connection = RedisConnectionConfig.builder().host(proxy.host()).port(proxy.port()).build();
         return SplitReaderTesting.reader(connection, GROUP, config, splits);
+    }
+
+    private long blockedClients() {
+        try (RedisClient info = RedisClient.create(REDIS.host(), REDIS.port())) {
+            return info.info("clients").lines().filter(l -> l.startsWith("blocked_clients:"))
+                    .mapToLong(l -> Long.parseLong(l.substring("blocked_clients:".length()).trim())).sum();
+        }
     }
 
     private static String last(List<StreamEntry> entries) {

@@ -72,10 +72,11 @@ final class SplitReaderTesting {
         return read.get(0).getValue().stream().map(StreamEntry::getID).toList();
     }
 
-    /** Fetches until {@code n} entries came, failing after a bounded number of fetches. */
+    /** Fetches until {@code n} entries came, failing when they have not within 10 s. */
     static List<StreamEntry> fetch(RedisStreamSplitReader reader, int n) throws IOException {
         List<StreamEntry> entries = new ArrayList<>();
-        for (int attempt = 0; attempt < 200 && entries.size() < n; attempt++) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (entries.size() < n && System.nanoTime() - deadline < 0) {
             RecordsWithSplitIds<StreamEntry> records = reader.fetch();
             while (records.nextSplit() != null) {
                 StreamEntry entry;
