@@ -6,7 +6,9 @@ import static io.streamcrawl.connectors.redis.RedisTestStreams.values;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -25,16 +27,20 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.streamcrawl.connectors.redis.sink.RedisStreamEntry;
 import io.streamcrawl.connectors.redis.sink.RedisStreamSink;
 import io.streamcrawl.connectors.redis.source.RedisStreamSource;
+import io.streamcrawl.connectors.redis.source.RedisStreamSourceBuilder;
 import io.streamcrawl.connectors.redis.source.RedisStreamSourceOptions;
 import io.streamcrawl.connectors.redis.source.SourceTestFunctions.Gate;
+import io.streamcrawl.testing.FaultProxy;
 import io.streamcrawl.testing.RedisServerExtension;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.params.XReadGroupParams;
 
 /**
- * Source and sink through a redis-server restart (AOF on) without Flink restarting anything, and
- * an outage past {@link RedisRetryOptions#TIMEOUT} failing the job.
+ * Source and sink through a redis-server restart (AOF on) and lost replies without Flink restarting
+ * anything, and an outage past {@link RedisRetryOptions#TIMEOUT} failing the job.
  */
 class RedisFaultsITCase {
     @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
@@ -75,6 +81,65 @@ class RedisFaultsITCase {
             assertThat(new HashSet<>(values(redis, "r:out"))).containsExactlyInAnyOrderElementsOf(IntStream.range(0, total).boxed().toList());
         }
         assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+    }
+
+    @Test
+    void lostXreadgroupRepliesWhileEntriesArriveLoseNoEntryAndEmitNoneTwice() throws Exception {
+        int total = 3000;
+        int lostReplies = 5;
+        try (FaultProxy proxy = FaultProxy.to(REDIS.host(), REDIS.port())) {
+            StreamExecutionEnvironment env = RedisTestJobs.withoutRestarts();
+            env.fromSource(source(connection(proxy), "l:in", Duration.ofMinutes(5)).build(),
+                            WatermarkStrategy.noWatermarks(), "redis source")
+                    .map(fields -> fields.get("i"))
+                    .sinkTo(new CollectingSink("lost-replies"));
+            job = env.executeAsync("lost replies");
+            CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> produce("l:in", total));
+
+            for (int lost = 1; lost <= lostReplies; lost++) {
+                sleep(200); // the reader reads new entries again
+                proxy.dropReplyTo("XREADGROUP");
+                int dropped = lost;
+                await().atMost(TIMEOUT).until(() -> proxy.droppedReplies() == dropped);
+            }
+            assertThat(producer).as("entries still arriving after the last lost reply").isNotDone();
+            producer.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+
+            // Entries are deleted as they are acknowledged: once none is left, every entry emitted is in the sink.
+            try (RedisClient redis = client()) {
+                await().atMost(TIMEOUT).until(() -> redis.xlen("l:in") == 0 && redis.xpending("l:in", "g").getTotal() == 0);
+            }
+            assertThat(CollectingSink.results("lost-replies")).doesNotHaveDuplicates()
+                    .containsExactlyInAnyOrderElementsOf(IntStream.range(0, total).mapToObj(String::valueOf).toList());
+            assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+        }
+    }
+
+    @Test
+    void aLostXclaimReplyLeavesNoClaimedEntryBehindAndEmitsNoneTwice() throws Exception {
+        int total = 100;
+        produce("c:in", total);
+        try (FaultProxy proxy = FaultProxy.to(REDIS.host(), REDIS.port()); RedisClient redis = client()) {
+            redis.xgroupCreate("c:in", "g", new StreamEntryID(0, 0), false);
+            assertThat(redis.xreadGroup("g", "ghost", XReadGroupParams.xReadGroupParams().count(total),
+                    Map.of("c:in", StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY)).get(0).getValue()).hasSize(total);
+            proxy.dropReplyTo("XCLAIM");
+            StreamExecutionEnvironment env = RedisTestJobs.withoutRestarts();
+            env.fromSource(source(connection(proxy), "c:in", Duration.ofMinutes(5))
+                                    .setOption(RedisStreamSourceOptions.CLAIM_MIN_IDLE_TIME, Duration.ZERO)
+                                    .setOption(RedisStreamSourceOptions.ACK_BATCH_SIZE, 10)
+                                    .build(),
+                            WatermarkStrategy.noWatermarks(), "redis source")
+                    .map(fields -> fields.get("i"))
+                    .sinkTo(new CollectingSink("lost-claim"));
+            job = env.executeAsync("lost claim");
+
+            await().atMost(TIMEOUT).until(() -> redis.xlen("c:in") == 0 && redis.xpending("c:in", "g").getTotal() == 0);
+            assertThat(proxy.droppedReplies()).isOne();
+            assertThat(CollectingSink.results("lost-claim")).doesNotHaveDuplicates()
+                    .containsExactlyInAnyOrderElementsOf(IntStream.range(0, total).mapToObj(String::valueOf).toList());
+            assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+        }
     }
 
     @Test
@@ -134,10 +199,13 @@ class RedisFaultsITCase {
             for (int from = 0; from < n; from += 10) {
                 while (true) {
                     try (AbstractPipeline pipeline = redis.pipelined()) {
+                        List<Response<StreamEntryID>> added = new ArrayList<>();
                         for (int i = from; i < Math.min(n, from + 10); i++) {
-                            pipeline.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("i", String.valueOf(i)));
+                            added.add(pipeline.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("i", String.valueOf(i))));
                         }
                         pipeline.sync();
+                        // A restarted server still loading its data answers each XADD with an error (LOADING).
+                        added.forEach(Response::get);
                         break;
                     } catch (RuntimeException e) {
                         redis.close();
@@ -153,11 +221,19 @@ class RedisFaultsITCase {
     }
 
     private static RedisStreamSource<Map<String, String>> source(String stream, Duration retryTimeout) {
-        return RedisTestJobs.fieldMapSource(connection(), stream)
+        return source(connection(), stream, retryTimeout).build();
+    }
+
+    private static RedisStreamSourceBuilder<Map<String, String>> source(
+            RedisConnectionConfig connection, String stream, Duration retryTimeout) {
+        return RedisTestJobs.fieldMapSource(connection, stream)
                 .setOption(RedisStreamSourceOptions.FETCH_BLOCK, Duration.ofMillis(50))
                 .setOption(RedisRetryOptions.TIMEOUT, retryTimeout)
-                .setOption(RedisRetryOptions.MAX_BACKOFF, Duration.ofMillis(200))
-                .build();
+                .setOption(RedisRetryOptions.MAX_BACKOFF, Duration.ofMillis(200));
+    }
+
+    private static RedisConnectionConfig connection(FaultProxy proxy) {
+        return RedisConnectionConfig.builder().host(proxy.host()).port(proxy.port()).build();
     }
 
     private static RedisStreamSink<Map<String, String>> sink(String stream, Duration retryTimeout) {

@@ -19,7 +19,7 @@ import redis.clients.jedis.resps.StreamPendingEntry;
 /**
  * Takes over the entries of a split's stream that other consumers of the group hold (an old
  * consumer name, a reader that is gone, a stray reader of the group), and re-reads the ones taken
- * over before a restore. Runs on the fetcher thread.
+ * over but not emitted before a restore or a transient failure. Runs on the fetcher thread.
  *
  * <p>The source emits only through its splits' consumers, so an entry another consumer holds was
  * never emitted by the source, wherever its ID lies relative to the split's position. Once it has
@@ -43,7 +43,9 @@ final class PendingEntryClaimer {
     /**
      * Claims the entries of {@link StreamCursor#othersWithPending} idle for {@code minIdleTime} into
      * the claim consumer, and returns them to be emitted. Entries deleted from the stream meanwhile
-     * leave the pending list and are not returned.
+     * leave the pending list and are not returned. When a call fails, the entries claimed so far
+     * (also by an {@code XCLAIM} whose reply was lost) stay with the claim consumer for {@link
+     * #rereadClaimed}.
      */
     List<StreamEntry> claim(UnifiedJedis redis, StreamCursor cursor) {
         List<StreamEntry> claimed = new ArrayList<>();
@@ -76,9 +78,10 @@ final class PendingEntryClaimer {
     }
 
     /**
-     * The claim consumer's next pending entries from {@link StreamCursor#claimedFrom} on: after a
-     * restore, those claimed but not emitted before the restored checkpoint (the ones it lists were
-     * acknowledged first). An empty list means done.
+     * The claim consumer's next pending entries from {@link StreamCursor#claimedFrom} on that were
+     * not handed out ({@link StreamCursor#claimedUnacknowledged}): after a restore, those claimed
+     * but not emitted before the restored checkpoint (the ones it lists were acknowledged first);
+     * after a transient failure, those of a claim whose reply was lost. An empty list means done.
      */
     List<StreamEntry> rereadClaimed(UnifiedJedis redis, StreamCursor cursor) {
         if (StreamCursor.START.equals(cursor.claimedFrom)) {
@@ -88,16 +91,23 @@ final class PendingEntryClaimer {
                 return List.of();
             }
         }
-        List<Map.Entry<String, List<StreamEntry>>> reply = redis.xreadGroup(group, cursor.claimConsumer,
-                XReadGroupParams.xReadGroupParams().count(batchSize), Map.of(cursor.stream, cursor.claimedFrom));
-        List<StreamEntry> entries = reply == null || reply.isEmpty() ? List.of() : reply.get(0).getValue();
-        List<StreamEntry> claimed = new ArrayList<>(entries.size());
-        for (StreamEntry entry : entries) {
-            claimed.add(new ClaimedStreamEntry(entry.getID(), entry.getFields()));
-        }
-        if (!entries.isEmpty()) {
+        while (true) {
+            List<Map.Entry<String, List<StreamEntry>>> reply = redis.xreadGroup(group, cursor.claimConsumer,
+                    XReadGroupParams.xReadGroupParams().count(batchSize), Map.of(cursor.stream, cursor.claimedFrom));
+            List<StreamEntry> entries = reply == null || reply.isEmpty() ? List.of() : reply.get(0).getValue();
+            if (entries.isEmpty()) {
+                return List.of();
+            }
             cursor.claimedFrom = entries.get(entries.size() - 1).getID();
+            List<StreamEntry> claimed = new ArrayList<>(entries.size());
+            for (StreamEntry entry : entries) {
+                if (!cursor.claimedUnacknowledged.contains(entry.getID())) {
+                    claimed.add(new ClaimedStreamEntry(entry.getID(), entry.getFields()));
+                }
+            }
+            if (!claimed.isEmpty()) {
+                return claimed;
+            }
         }
-        return claimed;
     }
 }

@@ -37,8 +37,10 @@ import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.XPendingParams;
 import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.resps.StreamPendingEntry;
 
 /**
  * Reads the reader's streams with {@code XREADGROUP}; the only place where the source talks to
@@ -53,6 +55,14 @@ import redis.clients.jedis.resps.StreamEntry;
  * ... STREAMS <stream> <id>}, since they were delivered but never covered by a completed
  * checkpoint. <b>Live</b>: read new entries ({@code >}), and claim the entries other consumers
  * of the group hold once they are idle long enough ({@link PendingEntryClaimer}).
+ *
+ * <p>Redis hands entries to a consumer when it runs {@code XREADGROUP ... >} or {@code XCLAIM},
+ * whether or not the reply arrives. So after a transient failure every split goes back to
+ * <b>Claimed</b>, and re-reads what its two consumers hold and it has not handed out: the claimed
+ * entries not in {@link StreamCursor#claimedUnacknowledged}, then the pending entries after its
+ * last handed-out ID. And each read of new entries is checked in the same round trip against what
+ * the consumer holds after that ID ({@link HeldEntriesCheck}): an entry another reader took under
+ * the consumer's name sends the split back to <b>Pending</b> before anything is handed out.
  *
  * <p>{@link #fetch()} sends one pipelined round trip of non-blocking reads, {@code COUNT n} per
  * split; only when no split has anything does it block ({@code BLOCK ms}) on one live split,
@@ -78,6 +88,7 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
     private final EntryAcknowledger acknowledger;
     private final ConnectionRetry retry;
     private final PendingEntryClaimer claimer;
+    private final HeldEntriesCheck heldEntries;
     private final SplitMetricsRefresher metricsRefresher;
     private final RedisStreamSourceReaderMetrics metrics;
     private final AtomicBoolean wakeUp = new AtomicBoolean();
@@ -110,6 +121,7 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
         this.acknowledger = new EntryAcknowledger(group, ackBatchSize, config.get(RedisStreamSourceOptions.ACK_DELETE));
         this.claimer = new PendingEntryClaimer(
                 group, config.get(RedisStreamSourceOptions.CLAIM_MIN_IDLE_TIME), ackBatchSize);
+        this.heldEntries = new HeldEntriesCheck(group, count);
         this.metricsRefresher = new SplitMetricsRefresher(group, count);
         this.retry = new ConnectionRetry("Redis stream source " + subtask + " (" + connection.address() + ")", connection, config);
     }
@@ -127,6 +139,7 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
                         + cursors.keySet() + " as group " + group, connection, failure);
             }
             close();
+            cursors.values().forEach(StreamCursor::rereadUnemitted);
             retry.onFailure(failure);
         }
         return new RecordsBySplits<>(records, Set.of());
@@ -167,7 +180,7 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
                 if (cursor.phase == Phase.CLAIMED) {
                     rereadClaimed(cursor, records);
                 } else if (cursor.phase == Phase.LIVE && !cursor.othersWithPending.isEmpty()) {
-                    addRecords(cursor, claimer.claim(client(), cursor), records);
+                    addClaimed(cursor, claimer.claim(client(), cursor), records);
                     cursor.othersWithPending = Map.of();
                 }
             } catch (JedisDataException e) {
@@ -188,7 +201,12 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
             StreamCursor cursor = live.get(Math.floorMod(turn++, live.size()));
             XReadGroupParams params = XReadGroupParams.xReadGroupParams().count(count).block((int) block.toMillis());
             try {
-                accept(cursor, client().xreadGroup(group, cursor.consumer, params, cursor.readFrom()), records);
+                // A blocking command cannot share a pipeline: Jedis extends the socket timeout only for one sent alone.
+                XPendingParams held = heldEntries.heldAfterPosition(cursor);
+                List<Map.Entry<String, List<StreamEntry>>> reply =
+                        client().xreadGroup(group, cursor.consumer, params, cursor.readFrom());
+                accept(cursor, reply, reply == null || reply.isEmpty() ? List.of() : client().xpending(cursor.stream, group, held),
+                        records);
             } catch (JedisDataException e) {
                 onDataError(cursor, e);
             }
@@ -197,34 +215,32 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
 
     private void readWithoutBlocking(List<StreamCursor> readable, Map<String, Collection<StreamEntry>> records) {
         XReadGroupParams params = XReadGroupParams.xReadGroupParams().count(count);
-        if (readable.size() == 1) {
-            StreamCursor cursor = readable.get(0);
-            try {
-                accept(cursor, client().xreadGroup(group, cursor.consumer, params, cursor.readFrom()), records);
-            } catch (JedisDataException e) {
-                onDataError(cursor, e);
-            }
-            return;
-        }
-        List<Response<List<Map.Entry<String, List<StreamEntry>>>>> responses = new ArrayList<>(readable.size());
+        List<Response<List<Map.Entry<String, List<StreamEntry>>>>> replies = new ArrayList<>(readable.size());
+        List<Response<List<StreamPendingEntry>>> held = new ArrayList<>(readable.size());
         try (AbstractPipeline pipeline = RedisClientFactory.pipelined(client())) {
             for (StreamCursor cursor : readable) {
-                responses.add(pipeline.xreadGroup(group, cursor.consumer, params, cursor.readFrom()));
+                replies.add(pipeline.xreadGroup(group, cursor.consumer, params, cursor.readFrom()));
+                held.add(pipeline.xpending(cursor.stream, group, heldEntries.heldAfterPosition(cursor)));
             }
             pipeline.sync();
         }
         for (int i = 0; i < readable.size(); i++) {
             try {
-                accept(readable.get(i), responses.get(i).get(), records);
+                accept(readable.get(i), replies.get(i).get(), held.get(i).get(), records);
             } catch (JedisDataException e) {
                 onDataError(readable.get(i), e);
             }
         }
     }
 
+    /**
+     * Hands out what a read returned. {@code held} is what the consumer held after its position
+     * once the read had run; it matters only for a read of new entries.
+     */
     private void accept(
             StreamCursor cursor,
             @Nullable List<Map.Entry<String, List<StreamEntry>>> reply,
+            List<StreamPendingEntry> held,
             Map<String, Collection<StreamEntry>> records) {
         List<StreamEntry> entries = reply == null || reply.isEmpty() ? List.of() : reply.get(0).getValue();
         if (cursor.phase == Phase.PENDING) {
@@ -236,6 +252,8 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
             }
             cursor.pendingFrom = entries.get(entries.size() - 1).getID();
             cursor.reread += entries.size();
+        } else if (heldEntries.holdsUnread(cursor, entries, held)) {
+            return;
         }
         List<StreamEntry> accepted = new ArrayList<>(entries.size());
         for (StreamEntry entry : entries) {
@@ -261,12 +279,15 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
     private void rereadClaimed(StreamCursor cursor, Map<String, Collection<StreamEntry>> records) {
         List<StreamEntry> entries = claimer.rereadClaimed(client(), cursor);
         if (entries.isEmpty()) {
-            cursor.phase = Phase.PENDING;
-            cursor.pendingFrom = cursor.restoredId != null ? cursor.restoredId : START;
-            cursor.reread = 0;
+            cursor.rereadPending();
             return;
         }
-        addRecords(cursor, entries, records);
+        addClaimed(cursor, entries, records);
+    }
+
+    private void addClaimed(StreamCursor cursor, List<StreamEntry> claimed, Map<String, Collection<StreamEntry>> records) {
+        claimed.forEach(entry -> cursor.claimedUnacknowledged.add(entry.getID()));
+        addRecords(cursor, claimed, records);
     }
 
     private void prepare(StreamCursor cursor) {
@@ -317,7 +338,9 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
                     acked += acknowledger.upTo(client(), cursor, new StreamEntryID(split.lastEmittedId().get()));
                 }
                 if (!split.claimedIds().isEmpty()) {
-                    acknowledger.ids(client(), cursor, split.claimedIds().stream().map(StreamEntryID::new).toList());
+                    List<StreamEntryID> claimed = split.claimedIds().stream().map(StreamEntryID::new).toList();
+                    acknowledger.ids(client(), cursor, claimed);
+                    claimed.forEach(cursor.claimedUnacknowledged::remove);
                     acknowledgedClaims.add(split.stream(), new ArrayList<>(split.claimedIds()));
                     acked += split.claimedIds().size();
                 }

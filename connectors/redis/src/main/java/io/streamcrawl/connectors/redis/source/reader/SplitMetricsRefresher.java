@@ -32,7 +32,8 @@ import redis.clients.jedis.resps.StreamPendingSummary;
  * then the entries after that ID are counted with {@code XRANGE}, up to {@code lagScanLimit}, and
  * the lag is unknown (-1) past that. The same {@code XPENDING} summary tells which other consumers
  * of the group hold entries of a live split's stream ({@link StreamCursor#othersWithPending}), for
- * the reader to claim them.
+ * the reader to claim them, and whether its claim consumer holds entries the split has not handed
+ * out (another reader claimed under that name): then the split re-reads them.
  */
 final class SplitMetricsRefresher {
     private static final Logger LOG = LoggerFactory.getLogger(SplitMetricsRefresher.class);
@@ -72,7 +73,7 @@ final class SplitMetricsRefresher {
             try {
                 StreamPendingSummary summary = pending.get(i).get();
                 cursor.metrics.update(summary.getTotal(), lag(redis, cursor, groups.get(i).get()));
-                noteOtherConsumers(cursor, summary);
+                noteConsumers(cursor, summary);
             } catch (JedisDataException e) {
                 if (ConnectionRetry.isTransient(e)) {
                     throw e;
@@ -99,10 +100,17 @@ final class SplitMetricsRefresher {
         return RedisStreamSourceReaderMetrics.UNKNOWN;
     }
 
-    private static void noteOtherConsumers(StreamCursor cursor, StreamPendingSummary summary) {
+    private void noteConsumers(StreamCursor cursor, StreamPendingSummary summary) {
         Map<String, Long> counts = summary.getConsumerMessageCount();
         if (cursor.phase != Phase.LIVE || counts == null) {
             return;
+        }
+        Long claimed = counts.get(cursor.claimConsumer);
+        if (claimed != null && claimed > cursor.claimedUnacknowledged.size()) {
+            LOG.warn("Stream {}: consumer {} of group {} holds {} entries, {} of them not emitted by this reader (another"
+                            + " reader claims under its name); re-reading them", cursor.stream, cursor.claimConsumer, group,
+                    claimed, claimed - cursor.claimedUnacknowledged.size());
+            cursor.rereadUnemitted();
         }
         Map<String, Long> others = new TreeMap<>(counts);
         others.remove(cursor.consumer);

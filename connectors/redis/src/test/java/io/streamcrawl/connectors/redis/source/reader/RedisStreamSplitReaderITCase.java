@@ -1,6 +1,8 @@
 package io.streamcrawl.connectors.redis.source.reader;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.streamcrawl.connectors.redis.source.reader.SplitReaderTesting.config;
+import static io.streamcrawl.connectors.redis.source.reader.SplitReaderTesting.fetch;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -10,8 +12,6 @@ import java.util.Map;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
-import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
-import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.testutils.logging.LoggerAuditingExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,15 +20,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.event.Level;
 
 import io.streamcrawl.connectors.redis.RedisConnectionConfig;
-import io.streamcrawl.connectors.redis.RedisRetryOptions;
 import io.streamcrawl.connectors.redis.source.RedisStreamSourceOptions;
-import io.streamcrawl.connectors.redis.source.metrics.RedisStreamSourceReaderMetrics;
 import io.streamcrawl.connectors.redis.source.split.RedisStreamSplit;
 import io.streamcrawl.testing.RedisServerExtension;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
-import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
 
 /** The split reader against a real redis-server: reading, acknowledging, restoring, recovering. */
@@ -41,8 +37,6 @@ class RedisStreamSplitReaderITCase {
 
     private RedisClient redis;
     private final List<RedisStreamSplitReader> readers = new ArrayList<>();
-    private final RedisStreamSourceReaderMetrics metrics =
-            new RedisStreamSourceReaderMetrics(UnregisteredMetricsGroup.createSourceReaderMetricGroup());
 
     @BeforeEach
     void connect() {
@@ -253,58 +247,18 @@ class RedisStreamSplitReaderITCase {
     private RedisStreamSplitReader reader(Duration block, Duration claimMinIdle, RedisStreamSplit... splits) {
         return reader(config(block, claimMinIdle), splits);
     }
-
-    private static Configuration config(Duration block, Duration claimMinIdle) {
-        Configuration config = new Configuration();
-        config.set(RedisStreamSourceOptions.CLAIM_MIN_IDLE_TIME, claimMinIdle);
-        config.set(RedisStreamSourceOptions.FETCH_BLOCK, block);
-        config.set(RedisStreamSourceOptions.FETCH_COUNT, 2);
-        config.set(RedisRetryOptions.INITIAL_BACKOFF, Duration.ofMillis(20));
-        config.set(RedisRetryOptions.MAX_BACKOFF, Duration.ofMillis(200));
-        return config;
-    }
-
     private RedisStreamSplitReader reader(Configuration config, RedisStreamSplit... splits) {
         RedisConnectionConfig conn = RedisConnectionConfig.builder().host(REDIS.host()).port(REDIS.port()).build();
-        RedisStreamSplitReader reader = new RedisStreamSplitReader(conn, GROUP, config, 0, metrics, new AcknowledgedClaims());
+        RedisStreamSplitReader reader = SplitReaderTesting.reader(conn, GROUP, config, splits);
         readers.add(reader);
-        reader.handleSplitsChanges(new SplitsAddition<>(List.of(splits)));
         return reader;
     }
 
     private List<StreamEntryID> add(String stream, int n) {
-        List<StreamEntryID> ids = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            ids.add(redis.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("n", String.valueOf(i))));
-        }
-        return ids;
+        return SplitReaderTesting.add(redis, stream, n);
     }
 
-    /** Delivers the next {@code n} entries to another consumer of the group, which never acknowledges them. */
     private void deliverTo(String consumer, String stream, int n) {
-        try {
-            redis.xgroupCreate(stream, GROUP, new StreamEntryID(0, 0), true);
-        } catch (JedisDataException e) {
-            assertThat(e).hasMessageStartingWith("BUSYGROUP");
-        }
-        List<Map.Entry<String, List<StreamEntry>>> read = redis.xreadGroup(GROUP, consumer,
-                XReadGroupParams.xReadGroupParams().count(n), Map.of(stream, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
-        assertThat(read.get(0).getValue()).hasSize(n);
-    }
-
-    /** Fetches until {@code n} entries came, failing after a bounded number of fetches. */
-    private static List<StreamEntry> fetch(RedisStreamSplitReader reader, int n) throws IOException {
-        List<StreamEntry> entries = new ArrayList<>();
-        for (int attempt = 0; attempt < 200 && entries.size() < n; attempt++) {
-            RecordsWithSplitIds<StreamEntry> records = reader.fetch();
-            while (records.nextSplit() != null) {
-                StreamEntry entry;
-                while ((entry = records.nextRecordFromSplit()) != null) {
-                    entries.add(entry);
-                }
-            }
-        }
-        assertThat(entries).as("entries fetched").hasSize(n);
-        return entries;
+        SplitReaderTesting.deliverTo(redis, GROUP, consumer, stream, n);
     }
 }
