@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import javax.annotation.Nullable;
 
@@ -28,16 +29,15 @@ import io.streamcrawl.connectors.redis.RedisConnectionConfig;
 import io.streamcrawl.connectors.redis.internal.ConnectionRetry;
 import io.streamcrawl.connectors.redis.internal.RedisClientFactory;
 import io.streamcrawl.connectors.redis.internal.RedisFailures;
+import io.streamcrawl.connectors.redis.internal.StreamCommands;
 import io.streamcrawl.connectors.redis.source.RedisStreamSourceOptions;
 import io.streamcrawl.connectors.redis.source.metrics.RedisStreamSourceReaderMetrics;
 import io.streamcrawl.connectors.redis.source.reader.StreamCursor.Phase;
 import io.streamcrawl.connectors.redis.source.split.RedisStreamSplit;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
 
 /**
@@ -75,6 +75,7 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
     private final int subtask;
     private final int count;
     private final Duration block;
+    private final StreamCommands commands;
     private final EntryAcknowledger acknowledger;
     private final ConnectionRetry retry;
     private final PendingEntryClaimer claimer;
@@ -107,9 +108,11 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
         this.count = config.get(RedisStreamSourceOptions.FETCH_COUNT);
         this.block = config.get(RedisStreamSourceOptions.FETCH_BLOCK);
         int ackBatchSize = config.get(RedisStreamSourceOptions.ACK_BATCH_SIZE);
-        this.acknowledger = new EntryAcknowledger(group, ackBatchSize, config.get(RedisStreamSourceOptions.ACK_DELETE));
+        this.commands = StreamCommands.of(config);
+        this.acknowledger = new EntryAcknowledger(
+                group, ackBatchSize, config.get(RedisStreamSourceOptions.ACK_DELETE), commands);
         this.claimer = new PendingEntryClaimer(
-                group, config.get(RedisStreamSourceOptions.CLAIM_MIN_IDLE_TIME), ackBatchSize);
+                group, config.get(RedisStreamSourceOptions.CLAIM_MIN_IDLE_TIME), ackBatchSize, commands);
         this.metricsRefresher = new SplitMetricsRefresher(group, count);
         this.retry = new ConnectionRetry("Redis stream source " + subtask + " (" + connection.address() + ")", connection, config);
     }
@@ -186,9 +189,8 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
         cursors.values().stream().filter(c -> c.phase == Phase.LIVE).forEach(live::add);
         if (!live.isEmpty()) {
             StreamCursor cursor = live.get(Math.floorMod(turn++, live.size()));
-            XReadGroupParams params = XReadGroupParams.xReadGroupParams().count(count).block((int) block.toMillis());
             try {
-                accept(cursor, client().xreadGroup(group, cursor.consumer, params, cursor.readFrom()), records);
+                accept(cursor, commands.readGroup(client(), group, cursor.consumer, count, block, cursor.readFrom()), records);
             } catch (JedisDataException e) {
                 onDataError(cursor, e);
             }
@@ -196,20 +198,20 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
     }
 
     private void readWithoutBlocking(List<StreamCursor> readable, Map<String, Collection<StreamEntry>> records) {
-        XReadGroupParams params = XReadGroupParams.xReadGroupParams().count(count);
         if (readable.size() == 1) {
             StreamCursor cursor = readable.get(0);
             try {
-                accept(cursor, client().xreadGroup(group, cursor.consumer, params, cursor.readFrom()), records);
+                accept(cursor, commands.readGroup(client(), group, cursor.consumer, count, Duration.ZERO, cursor.readFrom()),
+                        records);
             } catch (JedisDataException e) {
                 onDataError(cursor, e);
             }
             return;
         }
-        List<Response<List<Map.Entry<String, List<StreamEntry>>>>> responses = new ArrayList<>(readable.size());
+        List<Supplier<List<Map.Entry<String, List<StreamEntry>>>>> responses = new ArrayList<>(readable.size());
         try (AbstractPipeline pipeline = RedisClientFactory.pipelined(client())) {
             for (StreamCursor cursor : readable) {
-                responses.add(pipeline.xreadGroup(group, cursor.consumer, params, cursor.readFrom()));
+                responses.add(commands.readGroup(pipeline, group, cursor.consumer, count, cursor.readFrom()));
             }
             pipeline.sync();
         }
@@ -365,6 +367,7 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
     private UnifiedJedis client() {
         if (redis == null) {
             redis = RedisClientFactory.create(connection, block, "streamcrawl-source-" + subtask);
+            commands.load(redis);
         }
         return redis;
     }
