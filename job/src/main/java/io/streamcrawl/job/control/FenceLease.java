@@ -57,6 +57,7 @@ final class FenceLease implements AutoCloseable {
     private volatile boolean interrupted;
     private volatile boolean fenced;
     @Nullable private UnifiedJedis redis;
+    private volatile Thread runner;
 
     FenceLease(String name, Client etcd, long id, long revision, Duration ttl, RedisConnectionConfig redis,
             List<String> streams, StreamFence streamFence, Listener listener) {
@@ -72,7 +73,12 @@ final class FenceLease implements AutoCloseable {
         this.thread = Executors.newSingleThreadScheduledExecutor(new ExecutorThreadFactory("job-fence-" + Long.toHexString(id)));
         long period = Math.max(100, ttl.toMillis() / 3);
         thread.scheduleWithFixedDelay(() -> {
-            confirm();
+            runner = Thread.currentThread();
+            try {
+                confirm();
+            } catch (RuntimeException e) {
+                // Logged by confirm(); the next tick tries again (a task that throws would not run again).
+            }
             listener.onTick(this);
         }, period, period, TimeUnit.MILLISECONDS);
     }
@@ -124,7 +130,7 @@ final class FenceLease implements AutoCloseable {
         keepAlive.close();
     }
 
-    /** Lets the stream fence lapse at once, if this lease still has it; best effort, logged. */
+    /** Lets the stream fence lapse at once, if this lease still has it; best effort. Call after {@link #close()}. */
     synchronized void release() {
         try {
             if (redis == null) {
@@ -133,6 +139,8 @@ final class FenceLease implements AutoCloseable {
             streamFence.hold(redis, streams, revision, Duration.ZERO);
         } catch (RuntimeException e) {
             LOG.debug("{}: stream fence not released ({})", name, e.toString());
+        } finally {
+            closeRedis();
         }
     }
 
@@ -147,11 +155,16 @@ final class FenceLease implements AutoCloseable {
     @Override
     public void close() {
         keepAlive.close();
-        thread.shutdownNow();
-        try {
-            thread.awaitTermination(redisConnection.socketTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (Thread.currentThread() == runner) {
+            // A listener replacing its lease: this tick is the thread's last.
+            thread.shutdown();
+        } else {
+            thread.shutdownNow();
+            try {
+                thread.awaitTermination(redisConnection.socketTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         closeRedis();
     }

@@ -211,6 +211,27 @@ class JobFenceITCase {
         }
     }
 
+    @Test
+    void aHolderCutOffFromEtcdPastItsTtlTakesTheFenceAgainWhenEtcdAnswers(TestInfo test) {
+        try (FaultProxy etcdOfA = FaultProxy.to("127.0.0.1", ETCD.port())) {
+            JobFence fence = fence(test, 1, "http://" + etcdOfA.address(), Map.of());
+            fence.reserve(NO_WAIT).close();
+            try (JobFence.Holder holder = fence.hold("job-a")) {
+                long first = holder.lease();
+                await().atMost(Duration.ofSeconds(5)).until(() -> confirmedFor(fence) > 0);
+
+                etcdOfA.partition();
+                await().atMost(Duration.ofSeconds(5)).until(() -> confirmedFor(fence) < 0);
+                await().atMost(Duration.ofSeconds(10)).until(() -> ttl(first) == -1);
+                etcdOfA.heal();
+
+                await().atMost(Duration.ofSeconds(30)).until(() -> holder.lease() != first && confirmedFor(fence) > 0);
+                holder.verify();
+                assertThat(owner(fence.key()).map(KeyValue::getLease)).contains(holder.lease());
+            }
+        }
+    }
+
     /**
      * Job A loses etcd (partitioned through a proxy) past its lease TTL while it copies a stream;
      * it stops changing the streams by itself when its lease can no longer be confirmed, job B takes
