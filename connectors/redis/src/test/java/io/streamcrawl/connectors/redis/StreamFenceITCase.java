@@ -132,6 +132,21 @@ class StreamFenceITCase {
     }
 
     @Test
+    void scriptsTheServerLostAreRetriedAndLoadedAgain() {
+        mine.hold(redis, List.of(stream), 7, VALID);
+        StreamCommands commands = commands(mine);
+        redis.scriptFlush(stream);
+
+        // The writer and the reader treat it as a lost connection: a new client, which loads the scripts.
+        assertThatThrownBy(() -> append(commands, List.of(Map.of("url", "a"))))
+                .hasMessageStartingWith("NOSCRIPT")
+                .satisfies(e -> assertThat(ConnectionRetry.isTransient((RuntimeException) e)).isTrue());
+        commands.load(redis);
+        append(commands, List.of(Map.of("url", "a")));
+        assertThat(redis.xlen(stream)).isEqualTo(1);
+    }
+
+    @Test
     void anEarlierRevisionCannotTakeTheFenceBack() {
         theirs.hold(redis, List.of(stream), 10, VALID);
         assertThatThrownBy(() -> mine.hold(redis, List.of(stream), 9, VALID))
