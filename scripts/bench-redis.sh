@@ -2,7 +2,7 @@
 # Benchmark of the Redis Streams connector: starts a redis-server (no persistence) on a free
 # loopback port, measures redis-benchmark's XADD there, then the connector's sink and source
 # (RedisStreamBenchmark from the connector's test classes, on a local MiniCluster, parallelism 1),
-# and prints the figures side by side. Stops the redis-server it started.
+# plain and with a stream fence (Lua scripts), and prints the figures side by side. Stops the redis-server it started.
 #   scripts/bench-redis.sh [RECORDS]     (default 500000)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -2,6 +2,7 @@ package io.streamcrawl.job;
 
 import io.streamcrawl.connectors.etcd.EtcdWatchSource;
 import io.streamcrawl.connectors.redis.RedisConnectionConfig;
+import io.streamcrawl.connectors.redis.RedisFenceOptions;
 import io.streamcrawl.connectors.redis.sink.RedisStreamSink;
 import io.streamcrawl.connectors.redis.sink.RedisStreamSinkBuilder;
 import io.streamcrawl.connectors.redis.source.RedisStreamSource;
@@ -63,10 +64,13 @@ public final class CrawlerJob {
         Configuration config = CrawlerConfig.fromArgs(args);
         // Refuse (or wait) before submitting while another job holds the crawl namespace.
         JobFence fence = JobFence.forNewJob(config);
-        fence.reserve(config.get(FENCE_WAIT));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        build(env, config, fence);
-        env.execute(config.get(JOB_NAME));
+        try (JobFence.Reservation reservation = fence.reserve(config.get(FENCE_WAIT))) {
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            build(env, config, fence);
+            env.execute(config.get(JOB_NAME));
+            // Detached, execute returns once submitted: the reservation lives until the job holds the fence.
+            reservation.awaitHandover();
+        }
     }
 
     /** Adds the crawl topology to {@code env}, with a job fence of its own. */
@@ -101,6 +105,8 @@ public final class CrawlerJob {
                 .setGroup(config.get(FRONTIER_GROUP))
                 .setDeserializer(new FrontierEntryDeserializer());
         RedisConnections.applyOptions(config, REDIS_SOURCE_OPTIONS, frontierSource::setOption);
+        frontierSource.setOption(RedisFenceOptions.KEY, fence.streamFence().key())
+                .setOption(RedisFenceOptions.TOKEN, fence.streamFence().token());
         DataStream<FrontierEntry> frontier = env.fromSource(
                         frontierSource.build(),
                         WatermarkStrategy.noWatermarks(),
@@ -183,7 +189,7 @@ public final class CrawlerJob {
                     .uid("recent-link-filter");
         }
         links.union(routed.getSideOutput(FetchOutcomeRouter.FEEDBACK))
-                .sinkTo(CrawlerJob.<FrontierEntry>redisSink(config, redis)
+                .sinkTo(CrawlerJob.<FrontierEntry>redisSink(config, redis, fence)
                         .setSerializer(frontierSerializer)
                         .build())
                 .name("frontier sink")
@@ -192,7 +198,7 @@ public final class CrawlerJob {
         markedPages.map(new PageCounter(stats))
                 .name("page counter")
                 .uid("page-counter")
-                .sinkTo(CrawlerJob.<PageRecord>redisSink(config, redis)
+                .sinkTo(CrawlerJob.<PageRecord>redisSink(config, redis, fence)
                         .setSerializer(new PageRecordSerializer(config.get(PAGES_STREAM)))
                         .setMaxLength(config.get(PAGES_MAX_LENGTH))
                         .build())
@@ -200,8 +206,10 @@ public final class CrawlerJob {
                 .uid("pages-sink");
     }
 
-    private static <T> RedisStreamSinkBuilder<T> redisSink(Configuration config, RedisConnectionConfig redis) {
-        RedisStreamSinkBuilder<T> sink = RedisStreamSink.<T>builder().setConnection(redis);
+    private static <T> RedisStreamSinkBuilder<T> redisSink(Configuration config, RedisConnectionConfig redis, JobFence fence) {
+        RedisStreamSinkBuilder<T> sink = RedisStreamSink.<T>builder().setConnection(redis)
+                .setOption(RedisFenceOptions.KEY, fence.streamFence().key())
+                .setOption(RedisFenceOptions.TOKEN, fence.streamFence().token());
         RedisConnections.applyOptions(config, REDIS_SINK_OPTIONS, sink::setOption);
         return sink;
     }

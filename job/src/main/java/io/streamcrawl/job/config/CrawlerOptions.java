@@ -274,6 +274,11 @@ public final class CrawlerOptions {
             .durationType().defaultValue(Duration.ZERO)
             .withDescription("How long a submission waits while another job holds the crawl namespace; 0 fails at once.");
 
+    public static final ConfigOption<Duration> FENCE_HANDOVER_TIMEOUT = ConfigOptions.key("fence.handover-timeout")
+            .durationType().defaultValue(Duration.ofMinutes(10))
+            .withDescription("How long the submitting client keeps the fence it reserved alive until the job holds it"
+                    + " (waiting for slots, restoring state); flink run returns once the job holds it.");
+
     /** Every option, for validation of keys and the documentation check. */
     public static final List<ConfigOption<?>> ALL = Stream.of(List.<ConfigOption<?>>of(
             REDIS_HOST, REDIS_PORT, REDIS_USER, REDIS_PASSWORD, ETCD_ENDPOINTS, ETCD_PREFIX, ETCD_RETRY_TIMEOUT,
@@ -288,7 +293,7 @@ public final class CrawlerOptions {
             PARSE_MAX_TEXT_CHARS, NEAR_DUPLICATES_MAX_DISTANCE, NEAR_DUPLICATES_PAGES_PER_HOST,
             OUTPUT_JSONL_PATH, OUTPUT_JSONL_TEXT, OUTPUT_JSONL_ROLL_SIZE, OUTPUT_JSONL_ROLL_INTERVAL,
             OUTPUT_WARC_PATH, OUTPUT_WARC_ROLL_SIZE, OUTPUT_WARC_ROLL_INTERVAL,
-            FENCE_LEASE_TTL, FENCE_WAIT,
+            FENCE_LEASE_TTL, FENCE_WAIT, FENCE_HANDOVER_TIMEOUT,
             FETCH_HOST_QUEUE_LENGTH, FETCH_HOST_QUEUE_WAIT, SCHEDULER_BUSY_PAUSE,
             ROBOTS_CACHE_TTL, ROBOTS_ERROR_TTL, ROBOTS_REQUEST_TIMEOUT, FETCH_MAX_RETRIES, BACKOFF_FAILURES_TO_OPEN,
             BACKOFF_INITIAL_PAUSE, BACKOFF_MAX_PAUSE, BACKOFF_MAX_RETRY_AFTER, SCHEDULER_RECRAWL_SCAN,

@@ -3,20 +3,18 @@ package io.streamcrawl.job.control;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.common.exception.ErrorCode;
-import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.kv.TxnResponse;
-import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.LeaseOption;
 import io.etcd.jetcd.options.PutOption;
-import io.etcd.jetcd.support.CloseableClient;
 import io.streamcrawl.connectors.etcd.EtcdConnectionConfig;
+import io.streamcrawl.connectors.redis.RedisConnectionConfig;
+import io.streamcrawl.connectors.redis.StreamFence;
 import io.streamcrawl.job.config.EtcdConnections;
-import io.grpc.stub.StreamObserver;
+import io.streamcrawl.job.config.RedisConnections;
 
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +26,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.util.Preconditions;
@@ -35,9 +35,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import static io.streamcrawl.job.config.CrawlerOptions.ETCD_PREFIX;
+import static io.streamcrawl.job.config.CrawlerOptions.FENCE_HANDOVER_TIMEOUT;
 import static io.streamcrawl.job.config.CrawlerOptions.FENCE_LEASE_TTL;
 import static io.streamcrawl.job.config.CrawlerOptions.FRONTIER_GROUP;
+import static io.streamcrawl.job.config.CrawlerOptions.FRONTIER_SHARDS;
+import static io.streamcrawl.job.config.CrawlerOptions.FRONTIER_STREAM_PREFIX;
 import static io.streamcrawl.job.config.CrawlerOptions.JOB_NAME;
+import static io.streamcrawl.job.config.CrawlerOptions.PAGES_STREAM;
 
 /**
  * The job fence: at most one live job per crawl namespace, held as an etcd lease on
@@ -56,12 +60,21 @@ import static io.streamcrawl.job.config.CrawlerOptions.JOB_NAME;
  *   <li>a job that dies without closing (kill -9 of its TaskManager or of the whole cluster) stops
  *       renewing, so its lease expires after {@code fence.lease-ttl} and etcd deletes the key.
  * </ol>
+ *
+ * <p>The lease alone cannot stop a job that lost it (partitioned from etcd, paused) from working on:
+ * the fence is mirrored in Redis as a {@link StreamFence}, which the job's sources and sinks check
+ * atomically with every XREADGROUP, XACK/XDEL, XCLAIM and XADD. Whoever takes the lease writes it
+ * with its token and the etcd revision of its transaction (later takers have higher revisions),
+ * confirmed for what is left of the lease's TTL since its last renewal ({@link FenceLease}): a job
+ * that cannot renew its lease stops changing the streams within the TTL by itself, and one whose
+ * fence another job took fails without restarts at its next Redis command.
  */
 public final class JobFence implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(JobFence.class);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration WAIT_POLL = Duration.ofSeconds(1);
+    private static final Duration HANDOVER_POLL = Duration.ofMillis(200);
     private static final String TOKEN = "token=";
 
     private final EtcdConnectionConfig etcd;
@@ -69,21 +82,45 @@ public final class JobFence implements Serializable {
     private final long ttlSeconds;
     private final String token;
     private final String jobName;
+    private final RedisConnectionConfig redis;
+    private final List<String> streams;
+    private final StreamFence streamFence;
+    private final Duration handoverTimeout;
 
-    JobFence(EtcdConnectionConfig etcd, String key, Duration ttl, String token, String jobName) {
+    private JobFence(Configuration config, String token) {
+        Duration ttl = config.get(FENCE_LEASE_TTL);
         Preconditions.checkArgument(ttl.toSeconds() >= 1, "fence.lease-ttl must be at least 1 s, got %s", ttl);
-        this.etcd = Preconditions.checkNotNull(etcd, "etcd");
-        this.key = Preconditions.checkNotNull(key, "key");
+        String root = config.get(ETCD_PREFIX).endsWith("/") ? config.get(ETCD_PREFIX) : config.get(ETCD_PREFIX) + "/";
+        String group = config.get(FRONTIER_GROUP);
+        this.etcd = EtcdConnections.of(config);
+        this.key = root + "jobs/" + group + "/owner";
         this.ttlSeconds = ttl.toSeconds();
-        this.token = Preconditions.checkNotNull(token, "token");
-        this.jobName = Preconditions.checkNotNull(jobName, "jobName");
+        this.token = token;
+        this.jobName = config.get(JOB_NAME);
+        this.redis = RedisConnections.of(config);
+        String streamPrefix = config.get(FRONTIER_STREAM_PREFIX);
+        this.streams = Stream.concat(IntStream.range(0, config.get(FRONTIER_SHARDS)).mapToObj(i -> streamPrefix + i),
+                Stream.of(config.get(PAGES_STREAM))).toList();
+        this.streamFence = new StreamFence(streamPrefix + "fence:" + group, token);
+        this.handoverTimeout = config.get(FENCE_HANDOVER_TIMEOUT);
     }
 
     /** The fence of a newly submitted job of this configuration: a fresh token. */
     public static JobFence forNewJob(Configuration config) {
-        String root = config.get(ETCD_PREFIX).endsWith("/") ? config.get(ETCD_PREFIX) : config.get(ETCD_PREFIX) + "/";
-        return new JobFence(EtcdConnections.of(config), root + "jobs/" + config.get(FRONTIER_GROUP) + "/owner",
-                config.get(FENCE_LEASE_TTL), UUID.randomUUID().toString(), config.get(JOB_NAME));
+        return new JobFence(config, UUID.randomUUID().toString());
+    }
+
+    /**
+     * The fence the job's Redis sources and sinks check with each command that changes a stream
+     * or the consumer group: this job's token, on a key per stream named after the crawl.
+     */
+    public StreamFence streamFence() {
+        return streamFence;
+    }
+
+    /** The streams the stream fence covers: the frontier's shards and the pages stream. */
+    List<String> streams() {
+        return streams;
     }
 
     /** The owner key, e.g. {@code /streamcrawl/jobs/streamcrawl/owner}. */
@@ -98,19 +135,25 @@ public final class JobFence implements Serializable {
 
     /**
      * Client side, before the job is submitted: takes the fence for this job, waiting up to
-     * {@code wait} for another job's fence to go away.
+     * {@code wait} for another job's fence to go away, and writes the stream fence with this job's
+     * token, so that no operator of an earlier job changes the streams from then on. The
+     * reservation keeps its lease alive until the job's {@link #hold} takes over, for at most
+     * {@code fence.handover-timeout}; then (or on {@link Reservation#close()}) it stops renewing
+     * and the lease expires within its TTL.
      *
      * @throws FenceHeldException when another job still holds the namespace after {@code wait}
      */
-    public void reserve(Duration wait) {
+    public Reservation reserve(Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         boolean announced = false;
-        try (Client etcd = connect()) {
+        Client etcd = connect();
+        try {
             while (true) {
                 Attempt attempt = tryAcquire(etcd, "submitter");
                 if (attempt.acquired()) {
+                    Reservation reservation = new Reservation(etcd, attempt);
                     LOG.info("Job fence {} reserved for job {} (token {})", key, jobName, token);
-                    return;
+                    return reservation;
                 }
                 if (System.nanoTime() - deadline >= 0) {
                     throw held(attempt);
@@ -121,6 +164,46 @@ public final class JobFence implements Serializable {
                 }
                 sleep(WAIT_POLL);
             }
+        } catch (RuntimeException e) {
+            etcd.close();
+            throw e;
+        }
+    }
+
+    /** The fence as reserved by the submitting client, kept alive until the job holds it. */
+    public final class Reservation implements AutoCloseable {
+        private final Client etcd;
+        private final FenceLease lease;
+        private final long until;
+
+        private Reservation(Client etcd, Attempt attempt) {
+            this.etcd = etcd;
+            this.until = System.nanoTime() + handoverTimeout.toNanos();
+            this.lease = newLease(etcd, "Job fence " + key + " (reserved)", attempt, l -> {
+                if (System.nanoTime() - until >= 0 && !l.expired()) {
+                    LOG.warn("Job fence {}: job {} did not hold its fence within {} (fence.handover-timeout);"
+                            + " no longer renewing the reservation", key, jobName, handoverTimeout);
+                    l.stopRenewing();
+                }
+            });
+        }
+
+        /**
+         * Waits until the job holds its fence (its {@link #hold} revoked this reservation's lease),
+         * or {@code fence.handover-timeout} has passed since the reservation.
+         */
+        public boolean awaitHandover() {
+            while (!lease.expired() && !lease.fenced() && System.nanoTime() - until < 0) {
+                sleep(HANDOVER_POLL);
+            }
+            return lease.expired() || lease.fenced();
+        }
+
+        /** Stops renewing; a lease the job has not taken over expires within its TTL. */
+        @Override
+        public void close() {
+            lease.close();
+            etcd.close();
         }
     }
 
@@ -151,14 +234,16 @@ public final class JobFence implements Serializable {
         }
     }
 
-    /** The fence as held by a running job: renews its lease, and releases it on {@link #close()}. */
+    /**
+     * The fence as held by a running job: renews its lease and confirms the stream fence with each
+     * renewal ({@link FenceLease}); takes the fence again when the lease expired (etcd unreachable
+     * past the TTL), on the lease's thread; releases both on {@link #close()}.
+     */
     public final class Holder implements AutoCloseable {
         private final Client etcd;
         private final String by;
-        private volatile long lease;
-        private volatile boolean lost;
-        private volatile boolean interrupted;
-        private CloseableClient keepAlive;
+        private volatile FenceLease lease;
+        private volatile RuntimeException lost;
 
         private Holder(Client etcd, String by) {
             this.etcd = etcd;
@@ -166,28 +251,19 @@ public final class JobFence implements Serializable {
         }
 
         public long lease() {
-            return lease;
+            return lease.id();
         }
 
         /**
-         * Cheap while the lease is renewed. After the lease was lost (etcd unreachable for longer
-         * than its TTL), takes the fence again; an etcd that is still unreachable is only logged,
-         * since the crawl itself does not need etcd.
+         * Cheap. While the lease cannot be renewed the stream fence lapses and the job's Redis
+         * commands wait; the fence is taken again as soon as etcd answers.
          *
          * @throws FenceHeldException when another job took the namespace meanwhile
          */
         public void verify() {
-            if (!lost) {
-                return;
-            }
-            try {
-                acquire();
-                LOG.info("Job fence {} taken again with lease {}", key, Long.toHexString(lease));
-            } catch (FenceHeldException e) {
+            RuntimeException e = lost;
+            if (e != null) {
                 throw e;
-            } catch (RuntimeException e) {
-                LOG.warn("Job fence {}: lease lost and etcd not reachable ({}); trying again at the next checkpoint",
-                        key, e.getMessage());
             }
         }
 
@@ -196,78 +272,74 @@ public final class JobFence implements Serializable {
             if (!attempt.acquired()) {
                 throw held(attempt);
             }
-            if (keepAlive != null) {
-                keepAlive.close();
+            FenceLease previous = lease;
+            lease = newLease(etcd, "Job fence " + key, attempt, this::onTick);
+            if (previous != null) {
+                previous.close();
             }
-            lease = attempt.lease();
-            lost = false;
-            keepAlive = etcd.getLeaseClient().keepAlive(attempt.lease(), new Renewals(attempt.lease()));
             LOG.info("Job fence {} held by {} of job {} with lease {} (TTL {} s)",
-                    key, by, jobName, Long.toHexString(lease), ttlSeconds);
+                    key, by, jobName, Long.toHexString(attempt.lease()), ttlSeconds);
+        }
+
+        /** On the lease's thread: takes an expired fence again, or learns that another job has it. */
+        private void onTick(FenceLease current) {
+            if (lost != null || current != lease) {
+                return;
+            }
+            if (current.fenced()) {
+                lost = new FenceHeldException("crawl namespace " + key + ": another job took the stream fence of job "
+                        + jobName + " (token " + token + ") after its lease " + Long.toHexString(current.id()) + " expired");
+            } else if (current.expired()) {
+                try {
+                    acquire();
+                    LOG.info("Job fence {} taken again with lease {}", key, Long.toHexString(lease.id()));
+                } catch (FenceHeldException e) {
+                    lost = e;
+                } catch (RuntimeException e) {
+                    LOG.warn("Job fence {}: lease expired and etcd not reachable ({}); the job's Redis commands wait"
+                            + " until it is taken again", key, e.getMessage());
+                }
+            }
         }
 
         /** Releases the fence at once: the next job need not wait for the lease to expire. */
         @Override
         public synchronized void close() {
+            FenceLease held = lease;
             try {
-                if (keepAlive != null) {
-                    keepAlive.close();
-                }
-                await(etcd.getLeaseClient().revoke(lease));
-                LOG.info("Job fence {} released (lease {} revoked)", key, Long.toHexString(lease));
+                held.close();
+                held.release();
+                await(etcd.getLeaseClient().revoke(held.id()));
+                LOG.info("Job fence {} released (lease {} revoked)", key, Long.toHexString(held.id()));
             } catch (RuntimeException e) {
                 LOG.warn("Job fence {}: cannot revoke lease {} ({}); it expires in at most {} s",
-                        key, Long.toHexString(lease), e.getMessage(), ttlSeconds);
+                        key, Long.toHexString(held.id()), e.getMessage(), ttlSeconds);
             } finally {
                 etcd.close();
             }
         }
+    }
 
-        /** Renewal outcomes, on jetcd's threads: only flags, the task thread acts in {@link #verify()}. */
-        private final class Renewals implements StreamObserver<LeaseKeepAliveResponse> {
-            private final long id;
-
-            Renewals(long id) {
-                this.id = id;
+    /** Keeps an acquired lease alive and writes the stream fence at once, or fails with the etcd lease revoked. */
+    private FenceLease newLease(Client etcd, String name, Attempt attempt, FenceLease.Listener listener) {
+        FenceLease lease = new FenceLease(name, etcd, attempt.lease(), attempt.revision(), Duration.ofSeconds(ttlSeconds),
+                redis, streams, streamFence, listener);
+        try {
+            lease.confirm();
+            if (lease.fenced()) {
+                throw new FenceHeldException("crawl namespace " + key + ": the stream fence in Redis holds a later job");
             }
-
-            @Override
-            public void onNext(LeaseKeepAliveResponse response) {
-                if (interrupted) {
-                    interrupted = false;
-                    LOG.info("Job fence {}: lease {} renewed again", key, Long.toHexString(id));
-                }
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                if (error instanceof EtcdException e && e.getErrorCode() == ErrorCode.NOT_FOUND) {
-                    markLost("expired");
-                } else if (!interrupted) {
-                    // jetcd restarts the renewal stream by itself: the lease survives a short outage.
-                    interrupted = true;
-                    LOG.warn("Job fence {}: renewing lease {} failed ({}); retrying", key, Long.toHexString(id),
-                            error.getMessage());
-                }
-            }
-
-            @Override
-            public void onCompleted() {
-                markLost("not renewed within its TTL");
-            }
-
-            private void markLost(String why) {
-                if (lease == id) {
-                    lost = true;
-                    LOG.warn("Job fence {}: lease {} {}; taking the fence again at the next checkpoint",
-                            key, Long.toHexString(id), why);
-                }
-            }
+            return lease;
+        } catch (RuntimeException e) {
+            lease.close();
+            revokeQuietly(etcd, attempt.lease());
+            throw e instanceof FenceHeldException ? e : new IllegalStateException("job fence " + key
+                    + ": cannot write the stream fence to Redis at " + redis.address() + " (" + e.getMessage() + ")", e);
         }
     }
 
     /** The outcome of one acquisition: a lease when acquired, else the current holder. */
-    private record Attempt(long lease, String holder, long holderLease, long holderTtl) {
+    private record Attempt(long lease, long revision, String holder, long holderLease, long holderTtl) {
         boolean acquired() {
             return lease != 0;
         }
@@ -286,7 +358,7 @@ public final class JobFence implements Serializable {
                     .Else(Op.get(k, GetOption.DEFAULT))
                     .commit());
             if (create.isSucceeded()) {
-                return new Attempt(lease, null, 0, 0);
+                return new Attempt(lease, create.getHeader().getRevision(), null, 0, 0);
             }
             List<KeyValue> kvs = create.getGetResponses().get(0).getKvs();
             if (kvs.isEmpty()) {
@@ -298,7 +370,7 @@ public final class JobFence implements Serializable {
                 long holderTtl = current.getLease() == 0 ? -1
                         : await(etcd.getLeaseClient().timeToLive(current.getLease(), LeaseOption.DEFAULT)).getTTL();
                 revokeQuietly(etcd, lease);
-                return new Attempt(0, holder, current.getLease(), holderTtl);
+                return new Attempt(0, 0, holder, current.getLease(), holderTtl);
             }
             TxnResponse takeOver = await(etcd.getKVClient().txn()
                     .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(current.getModRevision())))
@@ -308,7 +380,7 @@ public final class JobFence implements Serializable {
                 if (current.getLease() != 0) {
                     revokeQuietly(etcd, current.getLease());   // the previous attempt's lease: now attached to nothing
                 }
-                return new Attempt(lease, null, 0, 0);
+                return new Attempt(lease, takeOver.getHeader().getRevision(), null, 0, 0);
             }
         }
     }

@@ -15,8 +15,8 @@ import org.apache.flink.util.Collector;
  * task is known to the schedulers before the fence is held. Runs with parallelism 1.
  *
  * <p>Another job holding the namespace fails this job without restarts (a restart could not help),
- * with the fence's message as the root cause in the web UI. The fence is checked at every
- * checkpoint, so a job that lost its lease to another job stops as well.
+ * with the fence's message as the root cause in the web UI. A job that lost its lease to another
+ * job stops too: at its next Redis command (the stream fence), and at the next checkpoint here.
  */
 public final class JobFenceFunction extends ProcessFunction<EtcdKeyEvent, EtcdKeyEvent> implements CheckpointedFunction {
     private final JobFence fence;

@@ -8,6 +8,7 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.streamcrawl.job.config.CrawlerConfig;
 import io.streamcrawl.testing.EtcdServerExtension;
+import io.streamcrawl.testing.RedisServerExtension;
 import io.streamcrawl.testing.TlsCertificates;
 
 import java.io.ByteArrayOutputStream;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ControlPlaneSecurityITCase {
     @RegisterExtension static final EtcdServerExtension ETCD = EtcdServerExtension.withTlsAndAuth();
+    @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
 
     @Test
     void crawlctlWritesAndListsTasksWithTheEtcdOptionsAsFlags() {
@@ -115,6 +117,7 @@ class ControlPlaneSecurityITCase {
                 "etcd.tls.ca-file", certs.caCertificate().toString(),
                 "etcd.tls.cert-file", certs.clientCertificate().toString(),
                 "etcd.tls.key-file", certs.clientKey().toString(),
-                "fence.lease-ttl", "15 s");
+                "fence.lease-ttl", "15 s",
+                "redis.port", Integer.toString(REDIS.port()));
     }
 }

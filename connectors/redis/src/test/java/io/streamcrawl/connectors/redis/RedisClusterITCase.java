@@ -12,12 +12,14 @@ import java.util.Set;
 import java.util.stream.IntStream;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.streamcrawl.connectors.redis.sink.RedisStreamEntry;
@@ -54,9 +56,21 @@ class RedisClusterITCase {
         redis.close();
     }
 
-    @Test
-    void copiesEveryEntryOfShardsSpreadOverTheThreeMastersAndAcknowledgesThem() throws Exception {
-        List<String> in = shardKeys("c:in:");
+    /** Fenced, each command is a Lua script on the stream and its fence hash, which is in the stream's slot. */
+    @ParameterizedTest(name = "fenced: {0}")
+    @ValueSource(booleans = {false, true})
+    void copiesEveryEntryOfShardsSpreadOverTheThreeMastersAndAcknowledgesThem(boolean fenced) throws Exception {
+        String prefix = fenced ? "f" : "c";
+        List<String> in = shardKeys(prefix + ":in:");
+        List<String> out = shardKeys(prefix + ":out:");
+        Configuration fence = new Configuration();
+        if (fenced) {
+            StreamFence holder = new StreamFence("fence", "job");
+            holder.hold(redis, in, 1, Duration.ofMinutes(5));
+            holder.hold(redis, out, 1, Duration.ofMinutes(5));
+            fence.set(RedisFenceOptions.KEY, holder.key());
+            fence.set(RedisFenceOptions.TOKEN, holder.token());
+        }
         assertThat(in.stream().map(CLUSTER::nodeOf)).as("nodes of %s", in).containsExactlyInAnyOrder(0, 1, 1, 2);
         try (AbstractPipeline pipeline = redis.pipelined()) {
             for (int i = 0; i < PER_SHARD; i++) {
@@ -74,15 +88,18 @@ class RedisClusterITCase {
                                 .setGroup("copy")
                                 .setDeserializer(RedisStreamDeserializer.fieldMap())
                                 .setOption(RedisStreamSourceOptions.FETCH_BLOCK, Duration.ofMillis(50))
+                                .setOption(RedisFenceOptions.KEY, fence.get(RedisFenceOptions.KEY))
+                                .setOption(RedisFenceOptions.TOKEN, fence.get(RedisFenceOptions.TOKEN))
                                 .build(),
                         WatermarkStrategy.noWatermarks(), "redis source")
                 .sinkTo(RedisStreamSink.<Map<String, String>>builder()
                         .setConnection(connection())
-                        .setSerializer(fields -> new RedisStreamEntry("c:out:{" + fields.get("shard") + "}", fields))
+                        .setSerializer(fields -> new RedisStreamEntry(prefix + ":out:{" + fields.get("shard") + "}", fields))
+                        .setOption(RedisFenceOptions.KEY, fence.get(RedisFenceOptions.KEY))
+                        .setOption(RedisFenceOptions.TOKEN, fence.get(RedisFenceOptions.TOKEN))
                         .build());
         job = env.executeAsync("cluster copy");
 
-        List<String> out = shardKeys("c:out:");
         await().atMost(TIMEOUT).until(() -> out.stream().mapToLong(redis::xlen).sum() >= SHARDS * PER_SHARD
                 && in.stream().mapToLong(s -> redis.xpending(s, "copy").getTotal() + redis.xlen(s)).sum() == 0);
         for (int shard = 0; shard < SHARDS; shard++) {

@@ -10,6 +10,7 @@ import java.util.stream.IntStream;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
@@ -21,11 +22,13 @@ import io.streamcrawl.connectors.redis.source.RedisStreamSource;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Measures the connector's records/s against a running redis-server, on a local MiniCluster with
  * parallelism 1: the sink writing frontier-like entries to 4 streams, then the source reading them
- * back through a consumer group with checkpoints (and so acknowledgements) every second. Each rate
+ * back through a consumer group with checkpoints (and so acknowledgements) every second; then both
+ * again with a {@link StreamFence}, whose Lua scripts check it with every command. Each rate
  * runs from the first record to the last, so job start-up is not counted. Run by
  * {@code scripts/bench-redis.sh}, which prints it next to redis-benchmark's XADD figures.
  *
@@ -49,15 +52,29 @@ public final class RedisStreamBenchmark {
             streams.forEach(redis::del);
         }
 
-        double sink = sink(connection, records);
+        double sink = sink(connection, records, new Configuration());
         System.out.printf(Locale.ROOT, "connector sink   (1 writer, pipelined batches of 500, 4 streams):   %.0f records/s%n", sink);
-        double source = source(connection, streams, records);
+        double source = source(connection, streams, records, "bench", new Configuration());
         System.out.printf(Locale.ROOT, "connector source (1 reader, COUNT 500, 4 streams, XACK+XDEL on 1 s checkpoints): %.0f records/s%n",
                 source);
+        // The same with a stream fence: every XADD, XREADGROUP and XACK+XDEL in a Lua script that checks it first.
+        StreamFence fence = new StreamFence("bench:fence", "bench");
+        try (UnifiedJedis redis = connection.createClient("bench")) {
+            fence.hold(redis, streams, 1, Duration.ofHours(1));
+        }
+        Configuration fenced = new Configuration();
+        fenced.set(RedisFenceOptions.KEY, fence.key());
+        fenced.set(RedisFenceOptions.TOKEN, fence.token());
+        double fencedSink = sink(connection, records, fenced);
+        System.out.printf(Locale.ROOT, "connector sink   fenced (Lua XADDs, one script per stream and batch): %.0f records/s (%.2f of plain)%n",
+                fencedSink, fencedSink / sink);
+        double fencedSource = source(connection, streams, records, "bench-fenced", fenced);
+        System.out.printf(Locale.ROOT, "connector source fenced (Lua XREADGROUP, XACK+XDEL):               %.0f records/s (%.2f of plain)%n",
+                fencedSource, fencedSource / source);
     }
 
     /** Writes {@code records} entries with the sink; returns records/s from the first to the last. */
-    private static double sink(RedisConnectionConfig connection, long records) throws Exception {
+    private static double sink(RedisConnectionConfig connection, long records, Configuration options) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
         FIRST_NANOS.set(0);
         env.fromSequence(0, records - 1)
@@ -66,13 +83,16 @@ public final class RedisStreamBenchmark {
                         .setConnection(connection)
                         .setSerializer(i -> new RedisStreamEntry("bench:{" + i % STREAMS + "}",
                                 Map.of("url", "https://example.org/page/" + i, "task", "bench", "depth", "3")))
+                        .setOption(RedisFenceOptions.KEY, options.get(RedisFenceOptions.KEY))
+                        .setOption(RedisFenceOptions.TOKEN, options.get(RedisFenceOptions.TOKEN))
                         .build());
         env.execute("redis sink benchmark");
         return records / seconds(FIRST_NANOS.get(), System.nanoTime());
     }
 
     /** Reads the entries the sink wrote with the source; returns records/s from the first to the last. */
-    private static double source(RedisConnectionConfig connection, List<String> streams, long records) throws Exception {
+    private static double source(RedisConnectionConfig connection, List<String> streams, long records, String group,
+            Configuration options) throws Exception {
         try (RedisClient redis = RedisClient.create(connection.host(), connection.port())) {
             long written = streams.stream().mapToLong(redis::xlen).sum();
             if (written < records) {
@@ -87,8 +107,10 @@ public final class RedisStreamBenchmark {
         env.fromSource(RedisStreamSource.<Map<String, String>>builder()
                                 .setConnection(connection)
                                 .setStreams(streams)
-                                .setGroup("bench")
+                                .setGroup(group)
                                 .setDeserializer(RedisStreamDeserializer.fieldMap())
+                                .setOption(RedisFenceOptions.KEY, options.get(RedisFenceOptions.KEY))
+                                .setOption(RedisFenceOptions.TOKEN, options.get(RedisFenceOptions.TOKEN))
                                 .build(),
                         WatermarkStrategy.noWatermarks(), "redis source")
                 .map(new CountTo(records))

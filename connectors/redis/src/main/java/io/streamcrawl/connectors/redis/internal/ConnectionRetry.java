@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import io.streamcrawl.connectors.redis.RedisConnectionConfig;
 import io.streamcrawl.connectors.redis.RedisRetryOptions;
+import io.streamcrawl.connectors.redis.StreamFence;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -54,7 +55,8 @@ public final class ConnectionRetry {
 
     /**
      * Whether a failure is worth retrying: a lost connection, a server that is (re)starting, a
-     * cluster whose slots moved. The caller then drops its client and opens a new one. Refused
+     * cluster whose slots moved, a stream fence that its holder has not confirmed lately
+     * ({@link StreamFence#UNCONFIRMED}). The caller then drops its client and opens a new one. Refused
      * credentials, missing permissions and failed TLS handshakes are not, even when the client reports
      * them as a connection failure.
      */
@@ -71,8 +73,10 @@ public final class ConnectionRetry {
         }
         if (e instanceof JedisDataException && e.getMessage() != null) {
             String m = e.getMessage();
+            // NOSCRIPT: a restarted server lost the fence scripts, which a new client loads again.
             return m.startsWith("LOADING") || m.startsWith("BUSY") || m.startsWith("TRYAGAIN")
-                    || m.startsWith("MASTERDOWN") || m.startsWith("READONLY") || m.startsWith("CLUSTERDOWN");
+                    || m.startsWith("MASTERDOWN") || m.startsWith("READONLY") || m.startsWith("CLUSTERDOWN")
+                    || m.startsWith("NOSCRIPT") || FenceScripts.replyStartsWith(e, StreamFence.UNCONFIRMED);
         }
         return false;
     }

@@ -6,8 +6,10 @@ import java.security.GeneralSecurityException;
 import javax.net.ssl.SSLException;
 
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 
 import io.streamcrawl.connectors.redis.RedisConnectionConfig;
+import io.streamcrawl.connectors.redis.StreamFence;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
 
 /**
@@ -15,7 +17,8 @@ import redis.clients.jedis.exceptions.JedisAccessControlException;
  * to check: refused credentials ({@code WRONGPASS}, {@code NOAUTH}), missing ACL permissions
  * ({@code NOPERM}) and failed TLS handshakes (an untrusted certificate, a host name the
  * certificate does not name, a client certificate the server refuses, TLS against a plain port).
- * Such a failure fails the operator at once, whatever the retry timeout.
+ * Such a failure fails the operator at once, whatever the retry timeout; a stream fence held by
+ * another token ({@link StreamFence#FENCED}) fails the job without restarts.
  */
 @Internal
 public final class RedisFailures {
@@ -87,6 +90,10 @@ public final class RedisFailures {
             message = what + ": TLS with " + connection.address() + " failed (" + rootMessage(e) + "); check the"
                     + " trusted certificates, the client certificate and, unless verifyHostname is off, that"
                     + " the server's certificate names the host connected to";
+        } else if (StreamFence.isFenced(e)) {
+            // Another holder owns the streams: a restart would be fenced off again.
+            return new IOException(what + " at " + connection.address() + ": " + e.getMessage(),
+                    new SuppressRestartsException(e));
         } else {
             message = what + " at " + connection.address();
         }

@@ -29,8 +29,10 @@ import io.streamcrawl.connectors.redis.RedisRetryOptions;
  * full, when the flush interval has passed, before every checkpoint (which waits until every
  * batch is written) and at end of input. The buffer is bounded ({@link RedisStreamSinkOptions}):
  * a slow or unreachable Redis blocks the writer and back-pressures the job. A batch that fails on
- * a lost connection is sent again whole, so an entry may be appended twice. Build with {@link
- * #builder()}.
+ * a lost connection is sent again whole, so an entry may be appended twice. With {@link
+ * io.streamcrawl.connectors.redis.RedisFenceOptions} set, each batch is appended by one Lua script
+ * per stream that first checks the {@link io.streamcrawl.connectors.redis.StreamFence}. Build with
+ * {@link #builder()}.
  */
 @PublicEvolving
 public final class RedisStreamSink<T> extends AsyncSinkBase<T, RedisStreamEntry> {

@@ -10,11 +10,13 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
 import io.streamcrawl.connectors.redis.RedisConnectionConfig;
+import io.streamcrawl.connectors.redis.RedisFenceOptions;
 import io.streamcrawl.connectors.redis.RedisRetryOptions;
+import io.streamcrawl.connectors.redis.StreamFence;
 
 /**
  * Builder of {@link RedisStreamSink}. Connection and serializer are required; everything else is
- * an option of {@link RedisStreamSinkOptions} or {@link RedisRetryOptions}.
+ * an option of {@link RedisStreamSinkOptions}, {@link RedisRetryOptions} or {@link RedisFenceOptions}.
  */
 @PublicEvolving
 public final class RedisStreamSinkBuilder<T> {
@@ -40,7 +42,7 @@ public final class RedisStreamSinkBuilder<T> {
         return this;
     }
 
-    /** Sets one of the options of {@link RedisStreamSinkOptions} or {@link RedisRetryOptions}. */
+    /** Sets one of the options of {@link RedisStreamSinkOptions}, {@link RedisRetryOptions} or {@link RedisFenceOptions}. */
     public <V> RedisStreamSinkBuilder<T> setOption(ConfigOption<V> option, V value) {
         options.set(checkNotNull(option, "option"), checkNotNull(value, option.key()));
         return this;
@@ -62,6 +64,7 @@ public final class RedisStreamSinkBuilder<T> {
         checkArgument(interval.toMillis() >= 1, "%s must be at least 1 ms, was %s",
                 RedisStreamSinkOptions.FLUSH_INTERVAL.key(), interval);
         RedisRetryOptions.validate(options);
+        StreamFence.of(options);
         return new RedisStreamSink<>(connection, serializer, new Configuration(options));
     }
 }

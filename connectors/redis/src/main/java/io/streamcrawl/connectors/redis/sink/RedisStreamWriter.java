@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import javax.annotation.Nullable;
 
@@ -30,13 +33,12 @@ import io.streamcrawl.connectors.redis.RedisConnectionConfig;
 import io.streamcrawl.connectors.redis.internal.ConnectionRetry;
 import io.streamcrawl.connectors.redis.internal.RedisClientFactory;
 import io.streamcrawl.connectors.redis.internal.RedisFailures;
+import io.streamcrawl.connectors.redis.internal.StreamCommands;
 import io.streamcrawl.connectors.redis.internal.Utf8;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.params.XAddParams;
 
 /**
  * Writes batches of entries with pipelined {@code XADD}s on an I/O thread of its own; the buffer,
@@ -63,6 +65,7 @@ final class RedisStreamWriter<T> extends AsyncSinkWriter<T, RedisStreamEntry> {
     private final int subtask;
     private final long maxLength;
     private final ConnectionRetry retry;
+    private final StreamCommands commands;
     private final ExecutorService io;
     private final AtomicInteger inFlightEntries = new AtomicInteger();
     /** Touched only by the I/O thread, and by {@link #close()} after it stopped. */
@@ -92,6 +95,7 @@ final class RedisStreamWriter<T> extends AsyncSinkWriter<T, RedisStreamEntry> {
         this.subtask = context.getTaskInfo().getIndexOfThisSubtask();
         this.maxLength = options.get(RedisStreamSinkOptions.MAX_LENGTH);
         this.retry = new ConnectionRetry("Redis stream sink " + subtask + " (" + connection.address() + ")", connection, options);
+        this.commands = StreamCommands.of(options);
         this.io = Executors.newSingleThreadExecutor(new ExecutorThreadFactory("redis-stream-sink-" + subtask));
         context.metricGroup().gauge(BUFFERED_ENTRIES, buffer::size);
         context.metricGroup().gauge(IN_FLIGHT_ENTRIES, inFlightEntries::get);
@@ -157,28 +161,26 @@ final class RedisStreamWriter<T> extends AsyncSinkWriter<T, RedisStreamEntry> {
     private void send(List<RedisStreamEntry> batch) {
         if (redis == null) {
             redis = RedisClientFactory.create(connection, Duration.ZERO, "streamcrawl-sink-" + subtask);
+            commands.load(redis);
         }
-        XAddParams params = XAddParams.xAddParams().id(StreamEntryID.NEW_ENTRY);
-        if (maxLength > 0) {
-            params.maxLen(maxLength).approximateTrimming();
-        }
-        List<Response<StreamEntryID>> replies = new ArrayList<>(batch.size());
+        // One round of XADDs per stream, in the batch's order within each stream.
+        Map<String, List<Map<String, String>>> byStream = new LinkedHashMap<>();
+        batch.forEach(entry -> byStream.computeIfAbsent(entry.stream(), s -> new ArrayList<>()).add(entry.fields()));
+        Map<String, Supplier<List<StreamEntryID>>> replies = new LinkedHashMap<>();
         try (AbstractPipeline pipeline = RedisClientFactory.pipelined(redis)) {
-            for (RedisStreamEntry entry : batch) {
-                replies.add(pipeline.xadd(entry.stream(), params, entry.fields()));
-            }
+            byStream.forEach((stream, entries) -> replies.put(stream, commands.append(pipeline, stream, entries, maxLength)));
             pipeline.sync();
         }
-        for (int i = 0; i < replies.size(); i++) {
+        replies.forEach((stream, reply) -> {
             try {
-                replies.get(i).get();
+                reply.get();
             } catch (JedisDataException e) {
                 if (ConnectionRetry.isTransient(e)) {
                     throw e;
                 }
-                throw new JedisDataException("XADD to stream " + batch.get(i).stream() + " failed: " + e.getMessage(), e);
+                throw new JedisDataException("XADD to stream " + stream + " failed: " + e.getMessage(), e);
             }
-        }
+        });
     }
 
     private void closeClient() {

@@ -46,6 +46,12 @@ import io.streamcrawl.connectors.redis.source.split.RedisStreamSplitSerializer;
  * once relative to the restored state. A reader logs a warning when no checkpoint completes
  * within {@link RedisStreamSourceOptions#NO_CHECKPOINT_WARNING} after it started reading.
  *
+ * <p>With {@link io.streamcrawl.connectors.redis.RedisFenceOptions} set, every read, claim and
+ * acknowledgement first checks a {@link io.streamcrawl.connectors.redis.StreamFence} in the same
+ * Lua script: a reader whose fence another holder took changes nothing in the group, so the entries
+ * it had read and not acknowledged stay pending for the split's consumer, and the holder's reader
+ * re-reads them.
+ *
  * <p>Each record carries the entry ID's millisecond part as its timestamp. Build with {@link
  * #builder()}.
  */

@@ -13,7 +13,9 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
 import io.streamcrawl.connectors.redis.RedisConnectionConfig;
+import io.streamcrawl.connectors.redis.RedisFenceOptions;
 import io.streamcrawl.connectors.redis.RedisRetryOptions;
+import io.streamcrawl.connectors.redis.StreamFence;
 
 /**
  * Builder of {@link RedisStreamSource}. Connection, streams, group and deserializer are required;
@@ -51,7 +53,7 @@ public final class RedisStreamSourceBuilder<T> {
         return this;
     }
 
-    /** Sets one of the options of {@link RedisStreamSourceOptions} or {@link RedisRetryOptions}. */
+    /** Sets one of the options of {@link RedisStreamSourceOptions}, {@link RedisRetryOptions} or {@link RedisFenceOptions}. */
     public <V> RedisStreamSourceBuilder<T> setOption(ConfigOption<V> option, V value) {
         options.set(checkNotNull(option, "option"), checkNotNull(value, option.key()));
         return this;
@@ -83,6 +85,7 @@ public final class RedisStreamSourceBuilder<T> {
         checkArgument(noCheckpoint.toMillis() >= 1, "%s must be at least 1 ms, was %s",
                 RedisStreamSourceOptions.NO_CHECKPOINT_WARNING.key(), noCheckpoint);
         RedisRetryOptions.validate(options);
+        StreamFence.of(options);
         return new RedisStreamSource<>(connection, streams, group, deserializer, new Configuration(options));
     }
 }

@@ -1,8 +1,10 @@
 package io.streamcrawl.connectors.redis.source.reader;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 import io.streamcrawl.connectors.redis.internal.RedisClientFactory;
+import io.streamcrawl.connectors.redis.internal.StreamCommands;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
@@ -17,11 +19,13 @@ final class EntryAcknowledger {
     private final String group;
     private final int batchSize;
     private final boolean delete;
+    private final StreamCommands commands;
 
-    EntryAcknowledger(String group, int batchSize, boolean delete) {
+    EntryAcknowledger(String group, int batchSize, boolean delete, StreamCommands commands) {
         this.group = group;
         this.batchSize = batchSize;
         this.delete = delete;
+        this.commands = commands;
     }
 
     /** Acknowledges the split's consumer's pending entries up to an ID; returns how many. */
@@ -46,11 +50,9 @@ final class EntryAcknowledger {
         for (int from = 0; from < ids.size(); from += batchSize) {
             StreamEntryID[] batch = ids.subList(from, Math.min(ids.size(), from + batchSize)).toArray(StreamEntryID[]::new);
             try (AbstractPipeline pipeline = RedisClientFactory.pipelined(redis)) {
-                pipeline.xack(cursor.stream, group, batch);
-                if (delete) {
-                    pipeline.xdel(cursor.stream, batch);
-                }
+                Supplier<?> acknowledged = commands.acknowledge(pipeline, cursor.stream, group, delete, batch);
                 pipeline.sync();
+                acknowledged.get();
             }
         }
     }

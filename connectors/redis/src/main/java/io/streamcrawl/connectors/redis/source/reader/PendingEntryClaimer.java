@@ -8,9 +8,10 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.streamcrawl.connectors.redis.internal.StreamCommands;
+
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.params.XClaimParams;
 import redis.clients.jedis.params.XPendingParams;
 import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
@@ -33,11 +34,13 @@ final class PendingEntryClaimer {
     private final String group;
     private final Duration minIdleTime;
     private final int batchSize;
+    private final StreamCommands commands;
 
-    PendingEntryClaimer(String group, Duration minIdleTime, int batchSize) {
+    PendingEntryClaimer(String group, Duration minIdleTime, int batchSize, StreamCommands commands) {
         this.group = group;
         this.minIdleTime = minIdleTime;
         this.batchSize = batchSize;
+        this.commands = commands;
     }
 
     /**
@@ -59,8 +62,7 @@ final class PendingEntryClaimer {
                     break;
                 }
                 StreamEntryID[] ids = idle.stream().map(StreamPendingEntry::getID).toArray(StreamEntryID[]::new);
-                for (StreamEntry entry : redis.xclaim(cursor.stream, group, cursor.claimConsumer, minIdleTime.toMillis(),
-                        XClaimParams.xClaimParams(), ids)) {
+                for (StreamEntry entry : commands.claim(redis, cursor.stream, group, cursor.claimConsumer, minIdleTime, ids)) {
                     claimed.add(new ClaimedStreamEntry(entry.getID(), entry.getFields()));
                 }
                 if (idle.size() < batchSize) {

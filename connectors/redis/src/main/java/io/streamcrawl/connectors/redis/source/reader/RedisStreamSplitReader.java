@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import javax.annotation.Nullable;
 
@@ -28,17 +29,17 @@ import io.streamcrawl.connectors.redis.RedisConnectionConfig;
 import io.streamcrawl.connectors.redis.internal.ConnectionRetry;
 import io.streamcrawl.connectors.redis.internal.RedisClientFactory;
 import io.streamcrawl.connectors.redis.internal.RedisFailures;
+import io.streamcrawl.connectors.redis.internal.StreamCommands;
 import io.streamcrawl.connectors.redis.source.RedisStreamSourceOptions;
 import io.streamcrawl.connectors.redis.source.metrics.RedisStreamSourceReaderMetrics;
 import io.streamcrawl.connectors.redis.source.reader.StreamCursor.Phase;
 import io.streamcrawl.connectors.redis.source.split.RedisStreamSplit;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.params.XPendingParams;
-import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
 import redis.clients.jedis.resps.StreamPendingEntry;
 
@@ -85,6 +86,7 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
     private final int subtask;
     private final int count;
     private final Duration block;
+    private final StreamCommands commands;
     private final EntryAcknowledger acknowledger;
     private final ConnectionRetry retry;
     private final PendingEntryClaimer claimer;
@@ -118,9 +120,11 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
         this.count = config.get(RedisStreamSourceOptions.FETCH_COUNT);
         this.block = config.get(RedisStreamSourceOptions.FETCH_BLOCK);
         int ackBatchSize = config.get(RedisStreamSourceOptions.ACK_BATCH_SIZE);
-        this.acknowledger = new EntryAcknowledger(group, ackBatchSize, config.get(RedisStreamSourceOptions.ACK_DELETE));
+        this.commands = StreamCommands.of(config);
+        this.acknowledger = new EntryAcknowledger(
+                group, ackBatchSize, config.get(RedisStreamSourceOptions.ACK_DELETE), commands);
         this.claimer = new PendingEntryClaimer(
-                group, config.get(RedisStreamSourceOptions.CLAIM_MIN_IDLE_TIME), ackBatchSize);
+                group, config.get(RedisStreamSourceOptions.CLAIM_MIN_IDLE_TIME), ackBatchSize, commands);
         this.heldEntries = new HeldEntriesCheck(group, count);
         this.metricsRefresher = new SplitMetricsRefresher(group, count);
         this.retry = new ConnectionRetry("Redis stream source " + subtask + " (" + connection.address() + ")", connection, config);
@@ -199,12 +203,11 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
         cursors.values().stream().filter(c -> c.phase == Phase.LIVE).forEach(live::add);
         if (!live.isEmpty()) {
             StreamCursor cursor = live.get(Math.floorMod(turn++, live.size()));
-            XReadGroupParams params = XReadGroupParams.xReadGroupParams().count(count).block((int) block.toMillis());
             try {
                 // A blocking command cannot share a pipeline: Jedis extends the socket timeout only for one sent alone.
                 XPendingParams held = heldEntries.heldAfterPosition(cursor);
                 List<Map.Entry<String, List<StreamEntry>>> reply =
-                        client().xreadGroup(group, cursor.consumer, params, cursor.readFrom());
+                        commands.readGroup(client(), group, cursor.consumer, count, block, cursor.readFrom());
                 accept(cursor, reply, reply == null || reply.isEmpty() ? List.of() : client().xpending(cursor.stream, group, held),
                         records);
             } catch (JedisDataException e) {
@@ -214,12 +217,11 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
     }
 
     private void readWithoutBlocking(List<StreamCursor> readable, Map<String, Collection<StreamEntry>> records) {
-        XReadGroupParams params = XReadGroupParams.xReadGroupParams().count(count);
-        List<Response<List<Map.Entry<String, List<StreamEntry>>>>> replies = new ArrayList<>(readable.size());
+        List<Supplier<List<Map.Entry<String, List<StreamEntry>>>>> replies = new ArrayList<>(readable.size());
         List<Response<List<StreamPendingEntry>>> held = new ArrayList<>(readable.size());
         try (AbstractPipeline pipeline = RedisClientFactory.pipelined(client())) {
             for (StreamCursor cursor : readable) {
-                replies.add(pipeline.xreadGroup(group, cursor.consumer, params, cursor.readFrom()));
+                replies.add(commands.readGroup(pipeline, group, cursor.consumer, count, cursor.readFrom()));
                 held.add(pipeline.xpending(cursor.stream, group, heldEntries.heldAfterPosition(cursor)));
             }
             pipeline.sync();
@@ -388,6 +390,7 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
     private UnifiedJedis client() {
         if (redis == null) {
             redis = RedisClientFactory.create(connection, block, "streamcrawl-source-" + subtask);
+            commands.load(redis);
         }
         return redis;
     }
