@@ -101,7 +101,8 @@ public final class JobFence implements Serializable {
         String streamPrefix = config.get(FRONTIER_STREAM_PREFIX);
         this.streams = Stream.concat(IntStream.range(0, config.get(FRONTIER_SHARDS)).mapToObj(i -> streamPrefix + i),
                 Stream.of(config.get(PAGES_STREAM))).toList();
-        this.streamFence = new StreamFence(streamPrefix + "fence:" + group, token);
+        // Without braces: one in the base would put the fence keys in its slot, not in their streams' slots.
+        this.streamFence = new StreamFence((streamPrefix + "fence:" + group).replaceAll("[{}]", ""), token);
         this.handoverTimeout = config.get(FENCE_HANDOVER_TIMEOUT);
     }
 
