@@ -427,7 +427,7 @@ public final class JobFence implements Serializable {
         } catch (TimeoutException e) {
             future.cancel(true);
             // jetcd waits for a connection without saying why it has none (a refused TLS handshake, say).
-            String why = etcd.diagnose(REQUEST_TIMEOUT).map(cause -> ": " + cause).orElse("");
+            String why = etcd.diagnose(REQUEST_TIMEOUT).map(found -> ": " + found.cause()).orElse("");
             throw new IllegalStateException("etcd did not answer within " + REQUEST_TIMEOUT.toSeconds() + " s" + why, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
