@@ -103,13 +103,13 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
         HttpUrl url = request.url() == null ? null : HttpUrl.parse(request.url());
         if (url == null || settings == null) {
             String error = url == null ? "invalid URL: " + request.url() : "request has no fetch settings";
-            complete(resultFuture, FetchResult.failed(request, FetchFailure.INVALID, System.currentTimeMillis(), 0, error));
+            complete(resultFuture, FetchResult.failed(request, FetchFailure.INVALID, FailureCause.NONE, System.currentTimeMillis(), 0, error));
             return;
         }
         boolean guarded = !settings.allowsPrivate(Hosts.hostOf(request.url()).orElse(url.host()));
         InetAddress literal = PrivateAddresses.literal(url.host());
         if (guarded && literal != null && PrivateAddresses.isPrivate(literal)) {
-            complete(resultFuture, FetchResult.failed(request, FetchFailure.REFUSED, System.currentTimeMillis(), 0,
+            complete(resultFuture, FetchResult.failed(request, FetchFailure.REFUSED, FailureCause.NONE, System.currentTimeMillis(), 0,
                     "refused: " + url.host() + " is a private address"));
             return;
         }
@@ -135,15 +135,17 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
             call = clientFor(request, guarded).newCall(httpRequest.build());
         } catch (RuntimeException e) {
             ticket.finished();
-            complete(resultFuture, FetchResult.failed(request, FetchFailure.INVALID, fetchedAtMillis, 0, e.toString()));
+            complete(resultFuture, FetchResult.failed(request, FetchFailure.INVALID, FailureCause.NONE, fetchedAtMillis, 0, e.toString()));
             return;
         }
-        inFlight.put(resultFuture, new InFlight(call, fetchedAtMillis, startNanos));
+        inFlight.put(resultFuture, new InFlight(call, ticket, fetchedAtMillis, startNanos));
         call.enqueue(new Callback() {
             @Override
             public void onFailure(Call failed, IOException e) {
+                FetchFailure failure = failureOf(e);
+                FailureCause cause = failure == FetchFailure.REFUSED ? FailureCause.NONE : ticket.failedAt();
                 ticket.finished();
-                finish(resultFuture, FetchResult.failed(request, failureOf(e),
+                finish(resultFuture, FetchResult.failed(request, failure, cause,
                         fetchedAtMillis, ResponseReader.elapsedMillis(startNanos), describe(e, settings)));
             }
 
@@ -153,7 +155,8 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
                 try (response) {
                     result = ResponseReader.read(request, response, fetchedAtMillis, startNanos, bodyBytes);
                 } catch (IOException | RuntimeException e) {
-                    result = FetchResult.failed(request, failureOf(e), fetchedAtMillis,
+                    // The head is in: whatever failed was the body (reset, deadline, encoding).
+                    result = FetchResult.failed(request, failureOf(e), FailureCause.BODY, fetchedAtMillis,
                             ResponseReader.elapsedMillis(startNanos), describe(e, settings));
                 }
                 if (result.failure() == FetchFailure.DEFERRED) {
@@ -175,8 +178,9 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
         if (fetch == null) {
             return; // completed meanwhile, or still waiting for its host: the gate decides within its bound
         }
+        FailureCause cause = fetch.ticket().failedAt();
         fetch.call().cancel();
-        complete(resultFuture, FetchResult.failed(request, FetchFailure.TIMEOUT, fetch.fetchedAtMillis(),
+        complete(resultFuture, FetchResult.failed(request, FetchFailure.TIMEOUT, cause, fetch.fetchedAtMillis(),
                 ResponseReader.elapsedMillis(fetch.startNanos()), "timeout: no result within the async operator's timeout"));
     }
 
@@ -253,15 +257,26 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
         resultFuture.complete(List.of(result));
     }
 
-    private record InFlight(Call call, long fetchedAtMillis, long startNanos) {}
+    private record InFlight(Call call, HostGate.Ticket ticket, long fetchedAtMillis, long startNanos) {}
 
-    /** Tells a request's host gate when the request goes onto the wire, which is when its host's spacing starts. */
+    /**
+     * Tells a request's host gate when the request goes onto the wire, which is when its host's
+     * spacing starts, and when its response head arrives, which says the host answers.
+     */
     private static final class SendReporter extends EventListener {
         @Override
         public void requestHeadersStart(Call call) {
             HostGate.Ticket ticket = call.request().tag(HostGate.Ticket.class);
             if (ticket != null) {
                 ticket.sent();
+            }
+        }
+
+        @Override
+        public void responseHeadersStart(Call call) {
+            HostGate.Ticket ticket = call.request().tag(HostGate.Ticket.class);
+            if (ticket != null) {
+                ticket.answered();
             }
         }
     }

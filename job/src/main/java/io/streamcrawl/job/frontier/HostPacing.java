@@ -1,6 +1,8 @@
 package io.streamcrawl.job.frontier;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
@@ -15,6 +17,14 @@ import org.slf4j.LoggerFactory;
  * the pauses the fetch side asks for through host signals (a busy fetcher, a Retry-After, the
  * circuit breaker of {@link HostBackoff}). Valid only for the key the state is scoped to when
  * called.
+ *
+ * <p>Only host-level failures ({@link HostSignal#FAILED}) move the breaker, and only on the
+ * host's evidence: a failure counts as a step when its request was released after the last
+ * failure or success the scheduler saw (requests in flight together fail together: one step),
+ * and, while the breaker is closed, only when it was the URL's first attempt (so the steps that
+ * open it are failures of distinct URLs, never a retry failing again). Once open, every further
+ * step doubles the pause. A Retry-After is honoured in any case. URL-level failures leave the
+ * host alone.
  */
 final class HostPacing {
     private static final Logger LOG = LoggerFactory.getLogger(HostPacing.class);
@@ -24,7 +34,9 @@ final class HostPacing {
     private final BackoffSettings settings;
     private final Duration busyPause;
     private final RandomGenerator jitter = new SplittableRandom();
-    private final Counter backoffs;
+    private final MetricGroup metrics;
+    /** crawler_host_backoffs_total by cause (status or where the fetch failed). */
+    private final Map<String, Counter> backoffs = new HashMap<>();
     private final Counter breakersOpened;
 
     HostPacing(ValueState<Long> nextFetchAt, ValueState<HostBackoff> backoff, BackoffSettings settings,
@@ -33,7 +45,7 @@ final class HostPacing {
         this.backoff = backoff;
         this.settings = settings;
         this.busyPause = busyPause;
-        this.backoffs = metrics.counter("crawler_host_backoffs_total");
+        this.metrics = metrics;
         this.breakersOpened = metrics.counter("crawler_host_breakers_opened_total");
     }
 
@@ -49,39 +61,63 @@ final class HostPacing {
 
     /** Whether the host has failures since its last success, so a success must be reported to close its breaker. */
     boolean failing() throws Exception {
-        return backoff.value() != null;
+        HostBackoff current = backoff.value();
+        return current != null && current.failures() > 0;
     }
 
-    /** Applies what a fetch told about the host. */
-    void apply(String host, HostFeedback feedback, long now) throws Exception {
+    /**
+     * Whether the host's breaker has stayed open for {@link BackoffSettings#giveUp()} since the
+     * first failure of its streak, at {@code now}: its URLs are then dropped.
+     */
+    boolean givenUp(long now) throws Exception {
+        HostBackoff current = backoff.value();
+        return current != null && current.open(settings) && current.since() > 0
+                && now - current.since() >= settings.giveUp().toMillis();
+    }
+
+    /**
+     * Applies what a fetch told about the host; {@code firstAttempt}: the failed fetch was its
+     * URL's first (see the class comment).
+     */
+    void apply(String host, HostFeedback feedback, boolean firstAttempt, long now) throws Exception {
         if (feedback == null || feedback.signal() == null) {
             return;
         }
         switch (feedback.signal()) {
             case BUSY -> pauseUntil(now + busyPause.toMillis());
-            case FAILED -> {
-                HostBackoff current = backoff.value();
-                int failures = (current == null ? 0 : current.failures()) + 1;
-                backoff.update(new HostBackoff(failures));
-                long pause = settings.pauseMs(failures, feedback.retryAfterMs(), jitter);
-                if (pause > 0) {
-                    backoffs.inc();
-                    pauseUntil(now + pause);
-                }
-                if (failures == settings.failuresToOpen()) {
-                    breakersOpened.inc();
-                    LOG.info("Host {}: {} failures in a row ({}), backing off", host, failures,
-                            feedback.error() != null ? feedback.error() : "HTTP " + feedback.status());
-                }
-            }
+            case FAILED -> failed(host, feedback, firstAttempt, now);
             case OK -> {
                 HostBackoff current = backoff.value();
-                if (current != null && current.failures() >= settings.failuresToOpen()) {
+                if (current != null && current.open(settings)) {
                     LOG.info("Host {}: answering again after {} failures", host, current.failures());
                 }
-                backoff.clear();
+                // Kept, closed, for its time: failures of requests released before it count no step.
+                backoff.update(new HostBackoff(0, 0, now));
             }
-            case REFUSED -> { } // about one task's permission, not about the host
+            case URL_FAILED, REFUSED -> { } // about one URL, or one task's permission: not about the host
+        }
+    }
+
+    private void failed(String host, HostFeedback feedback, boolean firstAttempt, long now) throws Exception {
+        HostBackoff current = backoff.value();
+        if (current == null) {
+            current = new HostBackoff(0, 0, 0);
+        }
+        boolean concurrent = feedback.releasedAt() > 0 && feedback.releasedAt() < current.lastOutcomeAt();
+        boolean step = !concurrent && (firstAttempt || current.open(settings));
+        int failures = current.failures() + (step ? 1 : 0);
+        long since = failures == 0 ? 0 : current.since() > 0 ? current.since() : now;
+        backoff.update(new HostBackoff(failures, since, now));
+        long pause = settings.pauseMs(step ? failures : 0, feedback.retryAfterMs(), jitter);
+        if (pause > 0) {
+            backoffs.computeIfAbsent(feedback.causeLabel(),
+                    cause -> metrics.addGroup("cause", cause).counter("crawler_host_backoffs_total")).inc();
+            pauseUntil(now + pause);
+        }
+        if (step && failures == settings.failuresToOpen()) {
+            breakersOpened.inc();
+            LOG.info("Host {}: {} failures of distinct URLs with no success ({}), backing off", host, failures,
+                    feedback.error() != null ? feedback.error() : "HTTP " + feedback.status());
         }
     }
 

@@ -436,7 +436,8 @@ class HostSchedulerITCase {
         HostScheduler scheduler = new HostScheduler(
                 new SchedulerSettings(50, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(1)),
                 new RobotsSettings(Duration.ofHours(24), Duration.ofMinutes(10), Duration.ofMinutes(3), Duration.ofMinutes(30)),
-                new BackoffSettings(3, Duration.ofSeconds(10), Duration.ofMinutes(10), Duration.ofHours(1)),
+                new BackoffSettings(3, Duration.ofSeconds(10), Duration.ofMinutes(10), Duration.ofHours(1),
+                        Duration.ofSeconds(10), Duration.ofHours(1)),
                 new TaskStatsConfig(() -> RedisClient.create(host, port), "scheduler-test:", Duration.ofMinutes(1)),
                 new ControlPlane(ETCD.endpoint(), "/scheduler-test/"), 100);
         KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness =
