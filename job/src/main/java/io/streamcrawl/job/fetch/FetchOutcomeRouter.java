@@ -79,7 +79,8 @@ public final class FetchOutcomeRouter extends ProcessFunction<FetchResult, Fetch
             return;
         }
         if (result.failure() == FetchFailure.DEFERRED) {
-            ctx.output(FEEDBACK, entryOf(request).retry(HostFeedback.of(HostSignal.BUSY, 0, result.error())));
+            ctx.output(FEEDBACK, entryOf(request).retry(new HostFeedback(
+                    HostSignal.BUSY, 0, result.error(), null, -1, FailureCause.NONE, request.releasedAt())));
             return;
         }
         FailureScope scope = result.failureScope();
@@ -94,8 +95,8 @@ public final class FetchOutcomeRouter extends ProcessFunction<FetchResult, Fetch
                 ctx.output(FEEDBACK, entryOf(request).retryAfterFailure(failed));
                 return;
             }
-            if (scope == FailureScope.HOST) {
-                ctx.output(FEEDBACK, entryOf(request).lastFailure(failed));
+            if (scope == FailureScope.HOST || request.reportOutcome()) {
+                ctx.output(FEEDBACK, FrontierEntry.feedback(request.url(), request.task(), EntryKind.HOST, failed));
             }
         } else if (request.reportOutcome() && result.responded()) {
             ctx.output(FEEDBACK, FrontierEntry.feedback(request.url(), request.task(), EntryKind.HOST,

@@ -65,14 +65,6 @@ public record FrontierEntry(
         return new FrontierEntry(url, task, depth, priority, parent, kind, true, hostFeedback, redirects, attempt, release);
     }
 
-    /**
-     * Feedback on the host from this entry's last attempt, which failed for good: a {@code host}
-     * entry that carries the attempts made, so the scheduler can tell a URL's first failure.
-     */
-    public FrontierEntry lastFailure(HostFeedback hostFeedback) {
-        return new FrontierEntry(url, task, 0, 0, null, EntryKind.HOST, false, hostFeedback, 0, attempt + 1, 0);
-    }
-
     /** This entry going back to its host's queue after a transient failure: one attempt more. */
     public FrontierEntry retryAfterFailure(HostFeedback hostFeedback) {
         return new FrontierEntry(url, task, depth, priority, parent, kind, true, hostFeedback, redirects, attempt + 1, release);

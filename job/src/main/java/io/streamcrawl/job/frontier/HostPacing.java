@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * <p>Only host-level failures ({@link HostSignal#FAILED}) move the breaker, and only on the
  * host's evidence: a failure counts as a step when its request was released after the last
  * failure or success the scheduler saw (requests in flight together fail together: one step),
- * and, while the breaker is closed, only when it was the URL's first attempt (so the steps that
- * open it are failures of distinct URLs, never a retry failing again). Once open, every further
+ * and, while the breaker is closed, only when its URL has not counted yet (so the steps that
+ * open it are failures of distinct URLs, never one URL failing again). Once open, every further
  * step doubles the pause. A Retry-After is honoured in any case. URL-level failures leave the
  * host alone.
  */
@@ -76,43 +76,84 @@ final class HostPacing {
     }
 
     /**
-     * Applies what a fetch told about the host; {@code firstAttempt}: the failed fetch was its
-     * URL's first (see the class comment).
+     * Applies what a fetch of {@code url} (its fingerprint's high bits) told about the host (see
+     * the class comment).
      */
-    void apply(String host, HostFeedback feedback, boolean firstAttempt, long now) throws Exception {
+    void apply(String host, HostFeedback feedback, long url, long now) throws Exception {
         if (feedback == null || feedback.signal() == null) {
             return;
         }
         switch (feedback.signal()) {
-            case BUSY -> pauseUntil(now + busyPause.toMillis());
-            case FAILED -> failed(host, feedback, firstAttempt, now);
-            case OK -> {
-                HostBackoff current = backoff.value();
-                if (current != null && current.open(settings)) {
-                    LOG.info("Host {}: answering again after {} failures", host, current.failures());
+            case BUSY -> {
+                if (isProbe(feedback)) {
+                    nextFetchAt.update(now + busyPause.toMillis()); // the probe's hold ends: it goes again soon
+                } else {
+                    pauseUntil(now + busyPause.toMillis());
                 }
-                // Kept, closed, for its time: failures of requests released before it count no step.
-                backoff.update(new HostBackoff(0, 0, now));
             }
-            case URL_FAILED, REFUSED -> { } // about one URL, or one task's permission: not about the host
+            case FAILED -> failed(host, feedback, url, now);
+            // A URL-level failure is about its URL, but like a success it shows the server answers.
+            case OK, URL_FAILED -> answered(host, now);
+            case REFUSED -> { } // about one task's permission, not about the host
         }
     }
 
-    private void failed(String host, HostFeedback feedback, boolean firstAttempt, long now) throws Exception {
+    /**
+     * While the breaker is open a release is its probe: nothing else goes until the probe's
+     * outcome arrives, or for the longest pause should it be lost. Returns whether it holds.
+     */
+    boolean holdForProbe(long now) throws Exception {
+        HostBackoff current = backoff.value();
+        if (current == null || !current.open(settings)) {
+            return false;
+        }
+        pauseUntil(now + settings.maxPause().toMillis());
+        return true;
+    }
+
+    /** Whether feedback is of the probe of an open breaker: the one request released since the last outcome. */
+    private boolean isProbe(HostFeedback feedback) throws Exception {
+        HostBackoff current = backoff.value();
+        return current != null && current.open(settings) && feedback.releasedAt() > current.lastOutcomeAt();
+    }
+
+    private void answered(String host, long now) throws Exception {
         HostBackoff current = backoff.value();
         if (current == null) {
-            current = new HostBackoff(0, 0, 0);
+            return;
         }
-        boolean concurrent = feedback.releasedAt() > 0 && feedback.releasedAt() < current.lastOutcomeAt();
-        boolean step = !concurrent && (firstAttempt || current.open(settings));
+        if (current.open(settings)) {
+            LOG.info("Host {}: answering again after {} failures", host, current.failures());
+            nextFetchAt.clear(); // the probe's hold
+        }
+        // Kept, closed, for its time: failures of requests released before it count no step.
+        backoff.update(new HostBackoff(0, 0, now, null));
+    }
+
+    private void failed(String host, HostFeedback feedback, long url, long now) throws Exception {
+        HostBackoff current = backoff.value();
+        if (current == null) {
+            current = HostBackoff.NONE;
+        }
+        boolean open = current.open(settings);
+        // Released no later than the last outcome seen: it was under way with that one.
+        boolean concurrent = feedback.releasedAt() > 0 && feedback.releasedAt() <= current.lastOutcomeAt();
+        boolean step = !concurrent && (open || !current.hasCounted(url));
         int failures = current.failures() + (step ? 1 : 0);
         long since = failures == 0 ? 0 : current.since() > 0 ? current.since() : now;
-        backoff.update(new HostBackoff(failures, since, now));
+        // Once open, every probe's failure is a step: the URLs that opened it need not be kept.
+        long[] counted = step && failures < settings.failuresToOpen() ? current.countedWith(url)
+                : failures >= settings.failuresToOpen() ? null : current.counted();
+        backoff.update(new HostBackoff(failures, since, now, counted));
         long pause = settings.pauseMs(step ? failures : 0, feedback.retryAfterMs(), jitter);
         if (pause > 0) {
             backoffs.computeIfAbsent(feedback.causeLabel(),
                     cause -> metrics.addGroup("cause", cause).counter("crawler_host_backoffs_total")).inc();
-            pauseUntil(now + pause);
+            if (step && failures >= settings.failuresToOpen()) {
+                nextFetchAt.update(now + pause); // the breaker's pause replaces a probe's hold
+            } else {
+                pauseUntil(now + pause);
+            }
         }
         if (step && failures == settings.failuresToOpen()) {
             breakersOpened.inc();

@@ -243,7 +243,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                 if (entry.retry()) {
                     if (!takeBack(entry, now)) {
                         staleRetries.inc();
-                        pacing.apply(ctx.getCurrentKey(), entry.feedback(), firstAttempt(entry), now);
+                        pacing.apply(ctx.getCurrentKey(), entry.feedback(), entry.fingerprint().high(), now);
                         scheduleNext(ctx, now, false);
                         return;
                     }
@@ -263,7 +263,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                         enqueue(entry.queued(), true);
                     }
                     retriedUrls.inc();
-                    pacing.apply(ctx.getCurrentKey(), entry.feedback(), firstAttempt(entry), now);
+                    pacing.apply(ctx.getCurrentKey(), entry.feedback(), entry.fingerprint().high(), now);
                 } else {
                     UrlFingerprint fingerprint = entry.fingerprint();
                     if (seen.contains(fingerprint)) {
@@ -278,9 +278,9 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
             }
             case ROBOTS -> {
                 robots.answer(entry.url(), entry.feedback(), now);
-                pacing.apply(ctx.getCurrentKey(), entry.feedback(), true, now);
+                pacing.apply(ctx.getCurrentKey(), entry.feedback(), entry.fingerprint().high(), now);
             }
-            case HOST -> pacing.apply(ctx.getCurrentKey(), entry.feedback(), firstAttempt(entry), now);
+            case HOST -> pacing.apply(ctx.getCurrentKey(), entry.feedback(), entry.fingerprint().high(), now);
         }
         scheduleNext(ctx, now, false);
     }
@@ -363,7 +363,10 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                 if (lanes.size() > 1) { // a task alone on its host has nobody to take turns with: no state write
                     turns.took(task, view.spec().priority());
                 }
-                if (spacing > 0) {
+                // A page released while the breaker is open is its probe (a robots.txt request is not: its answer is no signal).
+                if (admission.verdict() != HostRobots.Verdict.FETCH_ROBOTS && pacing.holdForProbe(now)) {
+                    politenessWait = true;
+                } else if (spacing > 0) {
                     pacing.released(now, spacing);
                     politenessWait = true;
                 }
@@ -399,11 +402,6 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     private static boolean failedFetch(FrontierEntry retry) {
         HostSignal signal = retry.feedback() == null ? null : retry.feedback().signal();
         return signal == HostSignal.FAILED || signal == HostSignal.URL_FAILED;
-    }
-
-    /** Whether the fetch a feedback entry reports was its URL's first: the entry counts the failed attempts. */
-    private static boolean firstAttempt(FrontierEntry entry) {
-        return entry.attempt() <= 1;
     }
 
     /** Keeps a URL whose fetch failed for its retry, due after its own back-off; it stays counted as queued. */

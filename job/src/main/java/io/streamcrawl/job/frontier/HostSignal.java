@@ -13,7 +13,8 @@ public enum HostSignal {
     FAILED,
     /**
      * A fetch failed in a way that is about its URL only (other 5xx, a broken or slow body): the
-     * URL is tried again on its own later; the host keeps its pace.
+     * URL is tried again on its own later; the host keeps its pace, and since its server answers,
+     * its breaker closes as with {@link #OK}.
      */
     URL_FAILED,
     /** A fetch succeeded while the host had recent failures: its breaker closes. */
