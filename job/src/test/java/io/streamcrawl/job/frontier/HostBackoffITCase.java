@@ -136,6 +136,28 @@ class HostBackoffITCase {
     }
 
     @Test
+    void aHostAnswering503ToEverythingPausesLongerWithEachFailureOnceItsBreakerIsOpen() throws Exception {
+        try (var harness = harness(null)) {
+            start(harness, "t");
+            long[][] pauses = {{0, 0}, {0, 0}, {5_000, 15_000}, {10_000, 30_000}, {20_000, 60_000}, {40_000, 120_000}};
+            for (int i = 0; i < pauses.length; i++) {
+                harness.processElement(url("t", "http://a.org/" + i, 0, 0), 0);
+                Long pausedUntil = nextFetchAt(harness);
+                harness.setProcessingTime(Math.max(harness.getProcessingTime() + 1, pausedUntil == null ? 0 : pausedUntil));
+                FetchRequest request = single(harness);
+                assertThat(request.url()).as("each probe a fresh URL").isEqualTo("http://a.org/" + i);
+                long failedAt = harness.getProcessingTime() + 1;
+                harness.setProcessingTime(failedAt);
+                harness.processElement(failed(request, HostSignal.FAILED, 503, FailureCause.NONE), failedAt);
+                Long until = nextFetchAt(harness);
+                long pause = until == null ? 0 : until - failedAt;
+                assertThat(pause).as("pause after failure %s", i + 1).isBetween(pauses[i][0], pauses[i][1]);
+            }
+            assertThat(backoff(harness).failures()).isEqualTo(pauses.length);
+        }
+    }
+
+    @Test
     void oneUrlFailingAgainNeverOpensTheBreakerAndASuccessClosesIt() throws Exception {
         try (var harness = harness(null)) {
             start(harness, "t");
