@@ -3,6 +3,7 @@ package io.streamcrawl.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.streamcrawl.job.stats.HostsBackingOff;
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.RedisServerExtension;
 import io.streamcrawl.testing.TestSite;
@@ -25,6 +26,8 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import redis.clients.jedis.RedisClient;
 
 /**
  * A host that refuses every connection, next to a good one: its breaker opens and its pauses
@@ -76,8 +79,11 @@ class UnreachableHostITCase {
         crawl.start(spec(good, seeds));
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> TestCrawl.counter(METRICS, crawl.job, "crawler_host_breakers_opened_total") == 1);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(backingOff().longest())
+                .as("what crawlctl status shows").extracting(HostsBackingOff.Pause::host).containsExactly(DOWN));
         down.start();
         crawl.awaitIdle();
+        assertThat(backingOff().hosts()).isZero();
 
         assertThat(good.requestCounts()).isEqualTo(TestCrawl.everyPathOnce(good.pagePaths()));
         // Its pages' "elsewhere" link stays on its own host (the good site's goes to localhost): a 404.
@@ -86,6 +92,13 @@ class UnreachableHostITCase {
         assertThat(down.requestCounts()).as("every page once when it came back").isEqualTo(TestCrawl.everyPathOnce(paths));
         assertThat(crawl.progress(crawl.task).errors()).as("the 404 only").isEqualTo(1);
         assertThat(TestCrawl.counter(METRICS, crawl.job, "crawler_urls_host_given_up_total")).isZero();
+    }
+
+    /** The task's hosts backing off now, as crawlctl status reads them. */
+    private HostsBackingOff.Summary backingOff() {
+        try (RedisClient redis = crawl.redisClient()) {
+            return HostsBackingOff.read(redis, crawl.ns + ":stats:", crawl.task, System.currentTimeMillis(), 5);
+        }
     }
 
     private static Map<String, String> with(String key, String value) {

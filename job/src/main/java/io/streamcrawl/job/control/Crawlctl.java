@@ -6,6 +6,7 @@ import io.streamcrawl.job.config.TaskSpecParser;
 import io.streamcrawl.job.frontier.FrontierEntrySerializer;
 import io.streamcrawl.job.frontier.FrontierSeeder;
 import io.streamcrawl.job.stats.DistinctUrls;
+import io.streamcrawl.job.stats.HostsBackingOff;
 import io.streamcrawl.connectors.redis.sink.RedisStreamEntry;
 
 import java.io.IOException;
@@ -14,10 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import org.apache.flink.configuration.Configuration;
@@ -32,6 +35,8 @@ import static io.streamcrawl.job.config.CrawlerOptions.*;
  * 6379}, {@code --config FILE}) may stand anywhere.
  */
 public final class Crawlctl {
+    /** The hosts backing off that {@code status} names, those that pause longest. */
+    private static final int MAX_HOSTS_SHOWN = 5;
     static final String USAGE = String.join("\n",
             "usage: crawlctl [--config FILE] [--<option> VALUE ...] COMMAND",
             "  task put TASK SPEC.json|-    write a task's spec (JSON file, or - for standard input)",
@@ -40,7 +45,8 @@ public final class Crawlctl {
             "  task list                    tasks with their enabled flag and status",
             "  seed TASK [URL...]           add seed URLs to the frontier (default: the seeds of the task's spec;",
             "                               the job injects those by itself once per task generation)",
-            "  status TASK                  pages, queued, in flight, errors, distinct URLs (estimate), frontier backlog",
+            "  status TASK                  pages, queued, in flight, errors, distinct URLs (estimate), frontier backlog,",
+            "                               hosts backing off (open breaker) and until when, the 5 longest",
             "  wait-idle TASK [--timeout SECONDS] [--progress SECONDS]",
             "                               wait until the task has nothing queued, in flight or unread,",
             "                               then print the crawl summary line");
@@ -177,6 +183,13 @@ public final class Crawlctl {
                     registry.get(task, TaskKeys.ENABLED).map(TaskRegistry.Value::value).orElse("false"),
                     registry.get(task, TaskKeys.STATUS).map(TaskRegistry.Value::value).orElse("-"),
                     p.pages(), p.errors(), p.queued(), p.inFlight(), distinctUrls, p.unread(), p.pending());
+            HostsBackingOff.Summary backingOff = HostsBackingOff.read(
+                    redis, config.get(STATS_KEY_PREFIX), task, System.currentTimeMillis(), MAX_HOSTS_SHOWN);
+            if (backingOff.hosts() > 0) {
+                out.printf(Locale.ROOT, "backing_off_hosts=%d longest: %s%n", backingOff.hosts(), backingOff.longest().stream()
+                        .map(pause -> pause.host() + " until " + Instant.ofEpochMilli(pause.until()))
+                        .collect(Collectors.joining(", ")));
+            }
         }
         return 0;
     }

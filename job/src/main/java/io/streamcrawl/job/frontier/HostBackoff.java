@@ -10,7 +10,7 @@ import java.util.Arrays;
  *
  * @param failures host-level failures counted since the last success (see {@link HostPacing})
  * @param since when the first of them was seen (ms); 0 when closed or not known (an older value)
- * @param lastOutcomeAt when the scheduler last saw a host-level failure or a success of the host
+ * @param lastOutcomeAt when the scheduler last saw a host-level failure that counted, or a success
  *     (ms): a failure of a request released no later was in flight with it and is no new step
  * @param counted the URLs (their fingerprints' high bits) whose failures counted while the
  *     breaker was closed: a URL failing again is no new evidence; null when none

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Only host-level failures ({@link HostSignal#FAILED}) move the breaker, and only on the
  * host's evidence: a failure counts as a step when its request was released after the last
- * failure or success the scheduler saw (requests in flight together fail together: one step),
+ * counted failure or success the scheduler saw (requests in flight together fail together: one step),
  * and, while the breaker is closed, only when its URL has not counted yet (so the steps that
  * open it are failures of distinct URLs, never one URL failing again). Once open, every further
  * step doubles the pause. A Retry-After is honoured in any case. URL-level failures leave the
@@ -63,6 +63,12 @@ final class HostPacing {
     boolean failing() throws Exception {
         HostBackoff current = backoff.value();
         return current != null && current.failures() > 0;
+    }
+
+    /** Until when the host pauses while its breaker is open (its probe's hold included); null when closed. */
+    Long openUntil() throws Exception {
+        HostBackoff current = backoff.value();
+        return current != null && current.open(settings) ? nextFetchAt.value() : null;
     }
 
     /**
@@ -136,7 +142,7 @@ final class HostPacing {
             current = HostBackoff.NONE;
         }
         boolean open = current.open(settings);
-        // Released no later than the last outcome seen: it was under way with that one.
+        // Released no later than the last step or success seen: it was under way with that one.
         boolean concurrent = feedback.releasedAt() > 0 && feedback.releasedAt() <= current.lastOutcomeAt();
         boolean step = !concurrent && (open || !current.hasCounted(url));
         int failures = current.failures() + (step ? 1 : 0);
@@ -144,7 +150,8 @@ final class HostPacing {
         // Once open, every probe's failure is a step: the URLs that opened it need not be kept.
         long[] counted = step && failures < settings.failuresToOpen() ? current.countedWith(url)
                 : failures >= settings.failuresToOpen() ? null : current.counted();
-        backoff.update(new HostBackoff(failures, since, now, counted));
+        // Only a step moves the mark: a failure in flight with it says nothing new about later requests.
+        backoff.update(new HostBackoff(failures, since, step ? now : current.lastOutcomeAt(), counted));
         long pause = settings.pauseMs(step ? failures : 0, feedback.retryAfterMs(), jitter);
         if (pause > 0) {
             backoffs.computeIfAbsent(feedback.causeLabel(),

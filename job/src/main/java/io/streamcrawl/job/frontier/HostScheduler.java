@@ -8,6 +8,7 @@ import io.streamcrawl.job.control.TaskEvent;
 import io.streamcrawl.job.fetch.FetchPurpose;
 import io.streamcrawl.job.fetch.FetchRequest;
 import io.streamcrawl.job.stats.DistinctUrls;
+import io.streamcrawl.job.stats.HostsBackingOff;
 import io.streamcrawl.job.stats.TaskCounters;
 import io.streamcrawl.job.stats.TaskStatsConfig;
 import io.streamcrawl.job.stats.TaskStatsPublisher;
@@ -117,6 +118,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     private transient TaskBudgets budgets;
     private transient DistinctUrls distinctUrls;
     private transient TaskStatsPublisher publisher;
+    private transient HostsBackingOff backingOff;
     private transient Counter newUrls;
     private transient Counter duplicateUrls;
     private transient Counter droppedUrls;
@@ -217,8 +219,9 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         getRuntimeContext().getMetricGroup().gauge("crawler_hosts_active", (Gauge<Long>) activeHosts::get);
         getRuntimeContext().getMetricGroup().gauge("crawler_queue_urls",
                 (Gauge<Long>) () -> counters.total(TaskCounters.QUEUED));
+        backingOff = new HostsBackingOff();
         publisher = stats.startPublishing(
-                counters, Set.of(TaskCounters.QUEUED, TaskCounters.RELEASED, TaskCounters.GIVEN_UP),
+                counters, backingOff, Set.of(TaskCounters.QUEUED, TaskCounters.RELEASED, TaskCounters.GIVEN_UP),
                 getRuntimeContext().getTaskInfo());
     }
 
@@ -243,7 +246,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                 if (entry.retry()) {
                     if (!takeBack(entry, now)) {
                         staleRetries.inc();
-                        pacing.apply(ctx.getCurrentKey(), entry.feedback(), entry.fingerprint().high(), now);
+                        applyFeedback(ctx.getCurrentKey(), entry, now);
                         scheduleNext(ctx, now, false);
                         return;
                     }
@@ -263,7 +266,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                         enqueue(entry.queued(), true);
                     }
                     retriedUrls.inc();
-                    pacing.apply(ctx.getCurrentKey(), entry.feedback(), entry.fingerprint().high(), now);
+                    applyFeedback(ctx.getCurrentKey(), entry, now);
                 } else {
                     UrlFingerprint fingerprint = entry.fingerprint();
                     if (seen.contains(fingerprint)) {
@@ -280,7 +283,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                 robots.answer(entry.url(), entry.feedback(), now);
                 pacing.apply(ctx.getCurrentKey(), entry.feedback(), entry.fingerprint().high(), now);
             }
-            case HOST -> pacing.apply(ctx.getCurrentKey(), entry.feedback(), entry.fingerprint().high(), now);
+            case HOST -> applyFeedback(ctx.getCurrentKey(), entry, now);
         }
         scheduleNext(ctx, now, false);
     }
@@ -398,6 +401,18 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         return true;
     }
 
+    /** Applies what a fetch told about the host, and shows the host as backing off for the entry's task while its breaker is open. */
+    private void applyFeedback(String host, FrontierEntry entry, long now) throws Exception {
+        boolean wasOpen = pacing.openUntil() != null;
+        pacing.apply(host, entry.feedback(), entry.fingerprint().high(), now);
+        Long until = pacing.openUntil();
+        if (until != null) {
+            backingOff.pausedUntil(entry.task(), host, until);
+        } else if (wasOpen) {
+            backingOff.ended(entry.task(), host);
+        }
+    }
+
     /** Whether a retry entry comes back from a failed fetch (not from a deferral, which goes to the front of its queue). */
     private static boolean failedFetch(FrontierEntry retry) {
         HostSignal signal = retry.feedback() == null ? null : retry.feedback().signal();
@@ -444,6 +459,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         for (Map.Entry<String, Long> task : dropped.entrySet()) {
             counters.add(task.getKey(), TaskCounters.QUEUED, -task.getValue());
             counters.add(task.getKey(), TaskCounters.GIVEN_UP, task.getValue());
+            backingOff.ended(task.getKey(), host);
             total += task.getValue();
         }
         activeHosts.decrementAndGet();
