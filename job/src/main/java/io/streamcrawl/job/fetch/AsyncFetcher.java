@@ -48,6 +48,11 @@ import java.util.concurrent.TimeUnit;
  * are read only for 2xx responses of an accepted media type (see {@link ResponseReader}), and all
  * bodies being read at once hold at most {@link FetcherOptions#maxBodyBytesInFlight} bytes
  * ({@link BodyBytesBudget}): a response that does not fit is dropped and its request deferred.
+ * A failed fetch records where it failed ({@link FailureCause}), as its host's gate saw it:
+ * before the request was on the wire, waiting for the response head (while the host did or did
+ * not answer a request sent no earlier), or reading the body; {@link FailureScope} makes of that
+ * a host-level or URL-level failure. A slow request costs only its own slot: nothing else waits
+ * on it, and the call's deadline ends it.
  */
 public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
     private static final long serialVersionUID = 1L;

@@ -68,12 +68,16 @@ import org.slf4j.LoggerFactory;
  * ({@link HostRecrawl}); there is no timer per URL.
  *
  * <p>Feedback from the fetch side arrives through the frontier like URLs: an entry marked
- * {@code retry} goes back to the front of its queue without deduplication if it answers its URL's
- * latest release (see {@link #takeBack}), a {@code robots}
- * entry answers a robots.txt request, a {@link HostSignal#BUSY} signal pauses the host briefly,
- * and {@link HostSignal#FAILED} signals pause it for their Retry-After and, from a number of
- * failures in a row on, open its circuit breaker ({@link HostBackoff}, {@link BackoffSettings})
- * until a {@link HostSignal#OK} closes it.
+ * {@code retry} is taken without deduplication if it answers its URL's latest release (see
+ * {@link #takeBack}): a deferred one ({@link HostSignal#BUSY}, which also pauses the host
+ * briefly) goes back to the front of its queue, a failed one waits in the host's retry area
+ * ({@link HostRetries}) for its own delay and goes only when its task has no fresh URL queued.
+ * A {@code robots} entry answers a robots.txt request. {@link HostSignal#FAILED} (host-level)
+ * signals pause the host for their Retry-After and, counted as {@link HostPacing} says, open its
+ * circuit breaker ({@link HostBackoff}, {@link BackoffSettings}); while it is open one page at a
+ * time goes as its probe, until a {@link HostSignal#OK} or {@link HostSignal#URL_FAILED} (the
+ * server answered) closes it. A host whose breaker stays open for {@code backoff.give-up} has
+ * its URLs dropped and counted as given up ({@link #giveUp}).
  *
  * <p>A host that goes idle (nothing queued, no recrawl planned) keeps its one timer, set for
  * when its robots.txt records and its pause have lapsed, and at least {@code robots.cache-ttl}
