@@ -523,20 +523,7 @@ class AsyncFetcherTest {
 
     @Test
     void aSlowUrlHoldsOnlyItsOwnSlotUntilItsDeadlineAndEachFailureSaysWhereItHappened() throws Exception {
-        site.route("/drip", exchange -> {
-            exchange.getResponseHeaders().set("Content-Type", "text/html");
-            exchange.sendResponseHeaders(200, 0);
-            OutputStream out = exchange.getResponseBody();
-            try {
-                for (int second = 0; second < 4; second++) {
-                    out.write('<');
-                    out.flush();
-                    TestSite.hold(Duration.ofSeconds(1));
-                }
-            } catch (IOException gone) {
-                // the fetcher hung up at its deadline
-            }
-        });
+        site.route("/drip", exchange -> TestSite.trickle(exchange, Duration.ofSeconds(4)));
         site.route("/no-head", exchange -> TestSite.hold(Duration.ofMillis(2_500)));
         FetchSettings threeSlots = FetchFixtures.settings(USER_AGENT, 1_500, 1_000_000, HTML, 3);
         CompletableFuture<Collection<FetchResult>> drip = new CompletableFuture<>();
