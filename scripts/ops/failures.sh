@@ -16,21 +16,23 @@ failures_pages() { site_counts "$FAILURES_PORT" | grep -c . || true; }
 failures_repeats() { site_counts "$FAILURES_PORT" | awk '{ n += $1 - 1 } END { print n + 0 }'; }
 
 scenario_failures() {
-  local job spec crawl_pid status=0 out="$LOG_DIR/failures-crawl.out"
+  # A task of its own: the counters of an earlier run's task (kept in Redis) would look idle.
+  local task="failures-$(date +%s)" job spec crawl_pid status=0 out="$LOG_DIR/failures-crawl.out"
   job="$(running_job streamcrawl)" || fail "no running streamcrawl job"
   start_site failures "$FAILURES_PORT" "$FAILURES_PAGES"
-  spec="$(task_spec failures "$FAILURES_PORT" "$FAILURES_POLITENESS")"
+  spec="$(task_spec "$task" "$FAILURES_PORT" "$FAILURES_POLITENESS")"
   FAULTS_LOG="$LOG_DIR/failures-faults.txt"
-  "$ROOT/scripts/crawl.sh" --task failures --spec "$spec" --until-idle >"$out" 2>&1 &
+  "$ROOT/scripts/crawl.sh" --task "$task" --spec "$spec" --until-idle >"$out" 2>&1 &
   crawl_pid=$!
-  inflict_faults "$job" failures failures_pages failures_repeats "$crawl_pid" "$FAILURES_PAGES" \
+  inflict_faults "$job" "$task" failures_pages failures_repeats "$crawl_pid" "$FAILURES_PAGES" \
     || { stop_crawl "$crawl_pid"; fail "the failures did not all pass (crawl.sh output: $out)"; }
   wait "$crawl_pid" || status=$?
   ((status == 0)) || fail "crawl.sh --until-idle returned $status across the failures: $(tail -3 "$out")"
   log "$(grep '^crawl summary:' "$out" | tail -1)"
   [[ "$(running_job streamcrawl)" == "$job" ]] || fail "job $job no longer runs"
   fault_report "$(failures_repeats)" | while read -r line; do log "$line"; done
-  log "page record duplicates=$(page_record_duplicates failures) (streamcrawl:pages, task failures)"
+  log "page record duplicates=$(page_record_duplicates "$task") (streamcrawl:pages, task $task)"
   check_site_pages "$FAILURES_PORT" "$FAILURES_PAGES" || fail "pages lost across the failures"
   stop_pid site-failures 5
+  rm -f "$spec"
 }
