@@ -11,7 +11,7 @@
 # crawls until idle with scripts/crawl.sh and prints the figures (lines starting "bench:").
 # Everything it started is stopped at the end. It refuses to run while the local cluster or
 # services are up. nginx, wrk and jq are installed with apt-get when missing.
-# BENCH_TIMEOUT (default 420) bounds the crawl in seconds; BENCH_JOB_ARGS adds job arguments for
+# BENCH_TIMEOUT (default 420, 900 with --faults) bounds the crawl in seconds; BENCH_JOB_ARGS adds job arguments for
 # before/after comparisons, e.g. BENCH_JOB_ARGS="--frontier.recent-links 0"; BENCH_JAR runs another
 # build of the job jar (e.g. one built from an older commit). -p sets the job's parallelism
 # (default: parallelism.default of config/flink/config.yaml, 2). --warmup first crawls the same site
@@ -68,7 +68,7 @@ done
 
 PORT="${BENCH_PORT:-18090}"
 CEILING_PORT=$((PORT + 1))         # same site, no access log: for wrk only
-TIMEOUT="${BENCH_TIMEOUT:-420}"
+TIMEOUT="${BENCH_TIMEOUT:-$((FAULTS_RUN ? 900 : 420))}"   # each TaskManager kill costs a restore
 BENCH="$LOCAL/bench"
 RUN="$BENCH/run"                   # this run's logs, nginx prefix, services data, samples
 JAR="${BENCH_JAR:-$ROOT/job/target/crawler-job.jar}"
