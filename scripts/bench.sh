@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of the whole crawl on this machine, and the JMH benchmarks of its hot paths.
 #   scripts/bench.sh [--pages N] [--seed S] [-p N] [--hosts N] [--warmup] [--profile] [--build]   crawl a generated site
-#   scripts/bench.sh --faults [--pages N] [--seed S] [-p N] [--build]   the same crawl through five kill -9
+#   scripts/bench.sh --faults [--pages N] [--seed S] [-p N] [--hosts N] [--warmup] [--build]   the same through five kill -9
 #   scripts/bench.sh jmh [JMH options...]               JMH benchmarks (e.g. jmh -f 1 Serialization)
 #   scripts/bench.sh frontier [--urls N] [--hosts N] [--backlog N]   memory of a 10M-URL frontier
 # The crawl benchmark generates a documentation-like site (default 10,000 pages, cached in
