@@ -9,9 +9,9 @@
 #   fence     a second submission on the same crawl namespace is refused with a clear message
 #   upgrade   a crawl stopped with a savepoint midway resumes from a rebuilt jar whose keyed
 #             state class gained a field: every page fetched exactly once
-#   failures  three kill -9 of the TaskManager (a new one started each time), a redis-server
-#             restart and an etcd restart during one crawl: no page lost, repeated fetches
-#             within the async capacity per failure
+#   failures  kill -9 of the TaskManager three times (a new one each time), of redis-server and
+#             of etcd in one full-speed crawl that crawl.sh --until-idle waits for: no page lost,
+#             the same job RUNNING; prints the re-fetches per failure against the fetches in flight
 #   scripts/cluster-ops.sh [SCENARIO...]      (default: all of them; always in this order)
 # It uses the default ports (Flink 8081, redis 16379, etcd 23790, sites 18080-18082,
 # Prometheus 9090) and refuses to run while a local cluster or the local services are up.
