@@ -48,7 +48,7 @@ public record CrawlProgress(long queued, long inFlight, long pages, long errors,
             pending += info.getPending();
         }
         return new CrawlProgress(sum(stats, TaskCounters.QUEUED), released - done, sum(stats, TaskCounters.PAGES),
-                sum(stats, TaskCounters.ERRORS), unread, pending);
+                sum(stats, TaskCounters.ERRORS) + sum(stats, TaskCounters.GIVEN_UP), unread, pending);
     }
 
     /** The sum of a counter's fields {@code <counter>.<subtask>} over subtasks. */

@@ -28,6 +28,8 @@ public final class TaskCounters {
     public static final String PAGES = "pages";
     /** Fetches that failed or got a 4xx or 5xx response. */
     public static final String ERRORS = "errors";
+    /** URLs dropped unfetched because their host stayed unreachable ({@code backoff.give-up}): failures too. */
+    public static final String GIVEN_UP = "given_up";
 
     /** One counter value, the element type of the operator state. */
     public record Count(String task, String counter, long value) {}

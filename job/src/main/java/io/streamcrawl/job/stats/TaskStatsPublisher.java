@@ -26,6 +26,7 @@ public final class TaskStatsPublisher implements AutoCloseable {
 
     private final UnifiedJedis redis;
     private final TaskCounters counters;
+    private final HostsBackingOff backingOff;
     private final String keyPrefix;
     private final int subtask;
     private final ScheduledExecutorService executor;
@@ -35,10 +36,11 @@ public final class TaskStatsPublisher implements AutoCloseable {
      * subtasks that no longer exist (after a rescale to {@code parallelism}): their values
      * moved to the remaining subtasks with the operator state.
      */
-    public TaskStatsPublisher(UnifiedJedis redis, TaskCounters counters, String keyPrefix, Set<String> ownCounters,
-            int subtask, int parallelism, Duration interval) {
+    public TaskStatsPublisher(UnifiedJedis redis, TaskCounters counters, HostsBackingOff backingOff, String keyPrefix,
+            Set<String> ownCounters, int subtask, int parallelism, Duration interval) {
         this.redis = redis;
         this.counters = counters;
+        this.backingOff = backingOff;
         this.keyPrefix = keyPrefix;
         this.subtask = subtask;
         this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -57,7 +59,7 @@ public final class TaskStatsPublisher implements AutoCloseable {
             ScanParams match = new ScanParams().match(keyPrefix + "*").count(100);
             String cursor = ScanParams.SCAN_POINTER_START;
             do {
-                ScanResult<String> keys = redis.scan(cursor, match);
+                ScanResult<String> keys = redis.scan(cursor, match, "hash"); // not the sets of HostsBackingOff
                 for (String key : keys.getResult()) {
                     String[] gone = redis.hkeys(key).stream()
                             .filter(field -> isOfGoneSubtask(field, ownCounters, parallelism))
@@ -85,13 +87,11 @@ public final class TaskStatsPublisher implements AutoCloseable {
         }
     }
 
-    /** Writes the current values now. */
+    /** Writes the current values, and the changes of the hosts backing off, now. */
     public void publish() {
         Map<String, Map<String, Long>> view = counters.view();
-        if (view.isEmpty()) {
-            return;
-        }
         try (AbstractPipeline pipeline = redis.pipelined()) {
+            backingOff.flush(pipeline, keyPrefix);
             view.forEach((task, values) -> {
                 Map<String, String> fields = new HashMap<>();
                 values.forEach((counter, value) -> fields.put(counter + "." + subtask, Long.toString(value)));

@@ -289,7 +289,7 @@ class AsyncFetcherTest {
 
         assertThat(tooMany.status()).isEqualTo(429);
         assertThat(tooMany.retryAfterMs()).isEqualTo(1_000);
-        assertThat(tooMany.transientFailure()).isTrue();
+        assertThat(tooMany.failureScope()).isEqualTo(FailureScope.HOST);
         assertThat(next.status()).isEqualTo(200);
         assertThat(waitedMs).as("the next request to the host waits for the Retry-After").isGreaterThanOrEqualTo(900);
         assertThat(maintenance.retryAfterMs()).as("a date in the past").isZero();
@@ -502,10 +502,12 @@ class AsyncFetcherTest {
 
         FetchResult timedOut = fetch(request(site.baseUrl() + "/stalled-body?call", settings(500, 1_000_000)));
         assertThat(timedOut.failure()).isEqualTo(FetchFailure.TIMEOUT);
+        assertThat(timedOut.cause()).isEqualTo(FailureCause.BODY);
         assertThat(bodyBytesInFlight()).isZero();
 
         FetchResult cut = fetch(request(site.baseUrl() + "/cut-body", settings(5_000, 1_000_000)));
         assertThat(cut.failure()).isEqualTo(FetchFailure.NETWORK);
+        assertThat(cut.failureScope()).as("a body cut short is about its URL").isEqualTo(FailureScope.URL);
         assertThat(bodyBytesInFlight()).isZero();
 
         FetchRequest hanging = request(site.baseUrl() + "/stalled-body?operator", settings(0, 1_000_000));
@@ -514,7 +516,8 @@ class AsyncFetcherTest {
         fetcher.asyncInvoke(hanging, resultFuture);
         await().atMost(Duration.ofSeconds(5)).until(() -> bodyBytesInFlight() >= 50_000);
         fetcher.timeout(hanging, resultFuture);
-        assertThat(single(future.get(1, TimeUnit.SECONDS)).failure()).isEqualTo(FetchFailure.TIMEOUT);
+        assertThat(single(future.get(1, TimeUnit.SECONDS))).extracting(FetchResult::failure, FetchResult::cause)
+                .containsExactly(FetchFailure.TIMEOUT, FailureCause.BODY);
         await().atMost(Duration.ofSeconds(5)).until(() -> bodyBytesInFlight() == 0);
     }
 
@@ -535,7 +538,7 @@ class AsyncFetcherTest {
         assertThat(http.bodyRead()).isTrue();
         assertThat(missing.http().bodyRead()).isFalse();
         assertThat(missing.http().reason()).isEqualTo("Not Found");
-        assertThat(FetchResult.failed(page.request(), FetchFailure.NETWORK, 0, 0, "boom").http()).isNull();
+        assertThat(FetchResult.failed(page.request(), FetchFailure.NETWORK, FailureCause.CONNECT, 0, 0, "boom").http()).isNull();
     }
 
     @Test

@@ -431,12 +431,19 @@ class HostSchedulerITCase {
     /** A scheduler on RocksDB with the settings of these tests (robots.cache-ttl 24 h), restored from a snapshot unless null. */
     static KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness(
             OperatorSubtaskState restoreFrom) throws Exception {
+        return harness(restoreFrom, new BackoffSettings(3, Duration.ofSeconds(10), Duration.ofMinutes(10),
+                Duration.ofHours(1), Duration.ofSeconds(10), Duration.ofHours(1)));
+    }
+
+    /** A scheduler as {@link #harness(OperatorSubtaskState)} with other back-off settings. */
+    static KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness(
+            OperatorSubtaskState restoreFrom, BackoffSettings backoff) throws Exception {
         String host = REDIS.host();
         int port = REDIS.port();
         HostScheduler scheduler = new HostScheduler(
                 new SchedulerSettings(50, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(1)),
                 new RobotsSettings(Duration.ofHours(24), Duration.ofMinutes(10), Duration.ofMinutes(3), Duration.ofMinutes(30)),
-                new BackoffSettings(3, Duration.ofSeconds(10), Duration.ofMinutes(10), Duration.ofHours(1)),
+                backoff,
                 new TaskStatsConfig(() -> RedisClient.create(host, port), "scheduler-test:", Duration.ofMinutes(1)),
                 new ControlPlane(ETCD.endpoint(), "/scheduler-test/"), 100);
         KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness =
@@ -489,7 +496,7 @@ class HostSchedulerITCase {
     }
 
     /** The host's "queue-size" state, which must equal the entries in its lanes. */
-    private static long queueSize(KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness,
+    static long queueSize(KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness,
             String host) throws Exception {
         KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
         backend.setCurrentKey(host);
@@ -508,7 +515,7 @@ class HostSchedulerITCase {
     }
 
     /** The task's counters as the scheduler published them to Redis when it closed. */
-    private static Map<String, String> counters(String task) {
+    static Map<String, String> counters(String task) {
         try (RedisClient redis = RedisClient.create(REDIS.host(), REDIS.port())) {
             return redis.hgetAll("scheduler-test:" + task);
         }

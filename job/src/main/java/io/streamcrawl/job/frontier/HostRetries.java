@@ -1,0 +1,108 @@
+package io.streamcrawl.job.frontier;
+
+import io.streamcrawl.job.url.UrlFingerprint;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.ValueState;
+
+/**
+ * The current host's URLs waiting for a retry after a failed fetch, in keyed state, each with
+ * its own due time. A retry goes back to its task's queue only once it is due and the task has
+ * no URL queued ({@link #takeDue}): retries wait behind fresh URLs, so a host's failing URLs
+ * cannot take its turns from the good ones. The earliest due time is kept beside them (null:
+ * none waits), so "is anything waiting, and when is it due" costs one value; finding the due
+ * ones scans the host's retries, which are few next to its queue. Valid only for the key the
+ * state is scoped to when called.
+ */
+final class HostRetries {
+    private final MapState<UrlFingerprint, RetryEntry> retries;
+    private final ValueState<Long> nextDue;
+
+    HostRetries(MapState<UrlFingerprint, RetryEntry> retries, ValueState<Long> nextDue) {
+        this.retries = retries;
+        this.nextDue = nextDue;
+    }
+
+    /** Keeps a failed URL until {@code dueAt}. */
+    void add(FrontierEntry entry, long dueAt) throws Exception {
+        retries.put(entry.fingerprint(), new RetryEntry(entry, dueAt));
+        Long next = nextDue.value();
+        if (next == null || dueAt < next) {
+            nextDue.update(dueAt);
+        }
+    }
+
+    boolean isEmpty() throws Exception {
+        return nextDue.value() == null;
+    }
+
+    /** When the earliest retry is due; null when none waits. */
+    Long nextDueAt() throws Exception {
+        return nextDue.value();
+    }
+
+    /**
+     * Removes and returns, for each task not in {@code queuedTasks}, its earliest retry that is
+     * due at {@code now}; empty when none is due yet.
+     */
+    List<FrontierEntry> takeDue(long now, Set<String> queuedTasks) throws Exception {
+        Long next = nextDue.value();
+        if (next == null || next > now) {
+            return List.of();
+        }
+        Map<String, Map.Entry<UrlFingerprint, RetryEntry>> earliest = new HashMap<>();
+        for (Map.Entry<UrlFingerprint, RetryEntry> retry : retries.entries()) {
+            RetryEntry value = retry.getValue();
+            String task = value.entry().task();
+            if (value.dueAt() <= now && !queuedTasks.contains(task)) {
+                earliest.merge(task, Map.entry(retry.getKey(), value),
+                        (a, b) -> a.getValue().dueAt() <= b.getValue().dueAt() ? a : b);
+            }
+        }
+        List<FrontierEntry> due = new ArrayList<>(earliest.size());
+        for (Map.Entry<UrlFingerprint, RetryEntry> retry : earliest.values()) {
+            retries.remove(retry.getKey());
+            due.add(retry.getValue().entry());
+        }
+        if (!due.isEmpty()) {
+            updateNextDue();
+        }
+        return due;
+    }
+
+    /** Removes the retries of one task, or of all tasks when {@code task} is null; returns how many each task had. */
+    Map<String, Long> drop(String task) throws Exception {
+        Map<String, Long> dropped = new HashMap<>();
+        Iterator<Map.Entry<UrlFingerprint, RetryEntry>> it = retries.iterator();
+        while (it.hasNext()) {
+            String owner = it.next().getValue().entry().task();
+            if (task == null || task.equals(owner)) {
+                it.remove();
+                dropped.merge(owner, 1L, Long::sum);
+            }
+        }
+        if (!dropped.isEmpty()) {
+            updateNextDue();
+        }
+        return dropped;
+    }
+
+    private void updateNextDue() throws Exception {
+        Long next = null;
+        for (RetryEntry retry : retries.values()) {
+            next = next == null ? retry.dueAt() : Math.min(next, retry.dueAt());
+        }
+        if (next == null) {
+            nextDue.clear();
+        } else {
+            nextDue.update(next);
+        }
+    }
+}
