@@ -76,6 +76,7 @@ public final class Crawlctl {
     }
 
     public static void main(String[] args) {
+        JulToSlf4j.install();
         try {
             System.exit(run(args, System.out));
         } catch (IllegalArgumentException | IllegalStateException | JedisException e) {
