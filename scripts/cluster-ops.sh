@@ -66,6 +66,11 @@ trap cleanup EXIT
 trap 'warn "interrupted"; exit 130' INT TERM
 
 # --- preconditions, and the jars --------------------------------------------------------
+# Only the tests use these (scripts/test.sh installs them; scripts/crawl.sh does not).
+[[ " ${scenarios[*]} " != *" metrics "* ]] || command -v prometheus >/dev/null \
+  || die "prometheus not found: run scripts/setup.sh --no-build --test-tools"
+[[ " ${scenarios[*]} " != *" webui "* ]] || command -v chromium >/dev/null \
+  || die "chromium not found: run scripts/setup.sh --no-build --test-tools"
 prepare_flink
 if "$ROOT/scripts/flink-cluster.sh" status >/dev/null 2>&1 || curl -sf --max-time 2 "$(flink_rest_url)/overview" >/dev/null; then
   die "a Flink cluster is already running; this test starts and stops its own: stop it first (scripts/flink-cluster.sh stop)"
