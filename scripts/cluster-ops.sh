@@ -13,8 +13,9 @@
 #             restart and an etcd restart during one crawl: no page lost, repeated fetches
 #             within the async capacity per failure
 #   scripts/cluster-ops.sh [SCENARIO...]      (default: all of them; always in this order)
-# It uses the default ports (Flink 8081, redis 16379, etcd 23790, sites 18080-18082,
-# Prometheus 9090) and refuses to run while a local cluster or the local services are up.
+# It uses the ports a user configures (Flink's REST port 8081, redis 16379, etcd 23790, Flink's
+# Prometheus reporter 9249-9251); its sites and its Prometheus take free ports. It refuses to run
+# while a local cluster or the local services are up.
 # Last line: `cluster ops: N passed, M failed`.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,7 +27,7 @@ ALL=(metrics webui fence upgrade failures)
 T0=$SECONDS
 STARTED=0
 for s in "$@"; do
-  [[ " ${ALL[*]} " == *" $s "* ]] || { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+  [[ " ${ALL[*]} " == *" $s "* ]] || { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 done
 # Always in the order of ALL: metrics expects the counters of a fresh job.
 scenarios=()

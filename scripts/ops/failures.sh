@@ -3,7 +3,6 @@
 # restart of etcd. No page may be lost; the pages fetched again after a failure are those the
 # restored state had not seen fetched: at most the async capacity per failure.
 
-FAILURES_PORT=18082
 FAILURES_PAGES=400
 FAILURES_STEP=40           # pages fetched between two failures
 FAILURES_CAPACITY=100      # fetch.async-capacity of config/crawler.yaml
@@ -48,6 +47,7 @@ restart_service() {
 scenario_failures() {
   local job i out failures=5
   job="$(running_job streamcrawl)" || fail "no running streamcrawl job"
+  FAILURES_PORT="$(free_port)"   # the site's port, for the helpers above; the scenario runs in a subshell of its own
   start_site failures "$FAILURES_PORT" "$FAILURES_PAGES"
   start_task failures "$FAILURES_PORT" '{"delayMs": 100}'
   await_progress
