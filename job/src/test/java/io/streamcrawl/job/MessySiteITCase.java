@@ -9,7 +9,6 @@ import io.streamcrawl.testing.TestSite;
 import com.sun.net.httpserver.HttpExchange;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -59,7 +58,8 @@ class MessySiteITCase {
         failing.addAll(routes(site, "e503", 20, exchange -> TestSite.send(exchange, 503, "text/html", "not this one")));
         failing.addAll(routes(site, "reset", 20, MessySiteITCase::resetMidBody));
         failing.addAll(routes(site, "silent-body", 20, MessySiteITCase::headersThenSilence));
-        failing.addAll(routes(site, "drip", 20, MessySiteITCase::oneBytePerSecond));
+        failing.addAll(routes(site, "drip", 20,
+                exchange -> TestSite.trickle(exchange, Duration.ofMillis(FETCH_DEADLINE_MS + 1_000))));
         failing.addAll(routes(site, "no-head", 5, exchange -> TestSite.hold(Duration.ofMillis(FETCH_DEADLINE_MS + 500))));
         Map<String, Long> tooManyAt = new ConcurrentHashMap<>();
         List<String> busy = routes(site, "busy", 5, exchange -> {
@@ -131,21 +131,5 @@ class MessySiteITCase {
         exchange.sendResponseHeaders(200, 0);
         exchange.getResponseBody().flush();
         TestSite.hold(Duration.ofMillis(FETCH_DEADLINE_MS + 500));
-    }
-
-    /** Sends one byte a second, for longer than the fetch deadline. */
-    private static void oneBytePerSecond(HttpExchange exchange) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "text/html");
-        exchange.sendResponseHeaders(200, 0);
-        OutputStream body = exchange.getResponseBody();
-        try {
-            for (int second = 0; second * 1000 < FETCH_DEADLINE_MS + 1000; second++) {
-                body.write('<');
-                body.flush();
-                TestSite.hold(Duration.ofSeconds(1));
-            }
-        } catch (IOException gone) {
-            // The crawler hung up at its deadline: that is the point.
-        }
     }
 }

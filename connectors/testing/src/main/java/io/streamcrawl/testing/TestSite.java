@@ -270,6 +270,25 @@ public final class TestSite implements AutoCloseable {
         }
     }
 
+    /**
+     * Answers 200 with an HTML head and then one byte a second for {@code total}: a body that
+     * trickles past a crawler's deadline. Stops when the client hangs up.
+     */
+    public static void trickle(HttpExchange exchange, Duration total) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "text/html");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        try {
+            for (long second = 0; second < total.toSeconds(); second++) {
+                out.write('<');
+                out.flush();
+                hold(Duration.ofSeconds(1));
+            }
+        } catch (IOException hungUp) {
+            // the client gave up: that is what a trickle is for
+        }
+    }
+
     private String render(int page) {
         StringBuilder footer = new StringBuilder();
         for (String path : extraLinks.getOrDefault(page, List.of())) {

@@ -16,23 +16,30 @@ import org.apache.flink.api.common.state.ValueState;
  * The current host's URLs waiting for a retry after a failed fetch, in keyed state, each with
  * its own due time. A retry goes back to its task's queue only once it is due and the task has
  * no URL queued ({@link #takeDue}): retries wait behind fresh URLs, so a host's failing URLs
- * cannot take its turns from the good ones. The earliest due time is kept beside them (null:
- * none waits), so "is anything waiting, and when is it due" costs one value; finding the due
- * ones scans the host's retries, which are few next to its queue. Valid only for the key the
- * state is scoped to when called.
+ * cannot take its turns from the good ones. Beside them are each task's earliest due time and
+ * the host's (null: none waits), so "is anything waiting, and is any of it due for a task with
+ * nothing queued" costs a value and a small map; only taking retries scans the host's retries,
+ * which are few next to its queue. Valid only for the key the state is scoped to when called.
  */
 final class HostRetries {
     private final MapState<UrlFingerprint, RetryEntry> retries;
+    private final MapState<String, Long> taskNextDue;
     private final ValueState<Long> nextDue;
 
-    HostRetries(MapState<UrlFingerprint, RetryEntry> retries, ValueState<Long> nextDue) {
+    HostRetries(MapState<UrlFingerprint, RetryEntry> retries, MapState<String, Long> taskNextDue,
+            ValueState<Long> nextDue) {
         this.retries = retries;
+        this.taskNextDue = taskNextDue;
         this.nextDue = nextDue;
     }
 
     /** Keeps a failed URL until {@code dueAt}. */
     void add(FrontierEntry entry, long dueAt) throws Exception {
         retries.put(entry.fingerprint(), new RetryEntry(entry, dueAt));
+        Long taskNext = taskNextDue.get(entry.task());
+        if (taskNext == null || dueAt < taskNext) {
+            taskNextDue.put(entry.task(), dueAt);
+        }
         Long next = nextDue.value();
         if (next == null || dueAt < next) {
             nextDue.update(dueAt);
@@ -57,12 +64,20 @@ final class HostRetries {
         if (next == null || next > now) {
             return List.of();
         }
+        List<String> tasks = new ArrayList<>();
+        for (Map.Entry<String, Long> task : taskNextDue.entries()) {
+            if (task.getValue() <= now && !queuedTasks.contains(task.getKey())) {
+                tasks.add(task.getKey());
+            }
+        }
+        if (tasks.isEmpty()) {
+            return List.of();
+        }
         Map<String, Map.Entry<UrlFingerprint, RetryEntry>> earliest = new HashMap<>();
         for (Map.Entry<UrlFingerprint, RetryEntry> retry : retries.entries()) {
-            RetryEntry value = retry.getValue();
-            String task = value.entry().task();
-            if (value.dueAt() <= now && !queuedTasks.contains(task)) {
-                earliest.merge(task, Map.entry(retry.getKey(), value),
+            String task = retry.getValue().entry().task();
+            if (tasks.contains(task)) {
+                earliest.merge(task, Map.entry(retry.getKey(), retry.getValue()),
                         (a, b) -> a.getValue().dueAt() <= b.getValue().dueAt() ? a : b);
             }
         }
@@ -71,9 +86,7 @@ final class HostRetries {
             retries.remove(retry.getKey());
             due.add(retry.getValue().entry());
         }
-        if (!due.isEmpty()) {
-            updateNextDue();
-        }
+        updateNextDue();
         return due;
     }
 
@@ -94,11 +107,15 @@ final class HostRetries {
         return dropped;
     }
 
+    /** Recomputes each task's and the host's earliest due time from the retries left. */
     private void updateNextDue() throws Exception {
-        Long next = null;
+        Map<String, Long> byTask = new HashMap<>();
         for (RetryEntry retry : retries.values()) {
-            next = next == null ? retry.dueAt() : Math.min(next, retry.dueAt());
+            byTask.merge(retry.entry().task(), retry.dueAt(), Math::min);
         }
+        taskNextDue.clear();
+        taskNextDue.putAll(byTask);
+        Long next = byTask.values().stream().min(Long::compare).orElse(null);
         if (next == null) {
             nextDue.clear();
         } else {

@@ -209,6 +209,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                 settings.recrawlScan().toMillis());
         retries = new HostRetries(
                 getRuntimeContext().getMapState(new MapStateDescriptor<>("retries", UrlFingerprint.class, RetryEntry.class)),
+                getRuntimeContext().getMapState(new MapStateDescriptor<>("retry-task-next-due", String.class, Long.class)),
                 getRuntimeContext().getState(new ValueStateDescriptor<>("retry-next-due", Long.class)));
         views = new TaskViews();
         newUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_new_total");

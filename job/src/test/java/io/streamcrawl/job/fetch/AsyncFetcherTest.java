@@ -522,6 +522,47 @@ class AsyncFetcherTest {
     }
 
     @Test
+    void aSlowUrlHoldsOnlyItsOwnSlotUntilItsDeadlineAndEachFailureSaysWhereItHappened() throws Exception {
+        site.route("/drip", exchange -> TestSite.trickle(exchange, Duration.ofSeconds(4)));
+        site.route("/no-head", exchange -> TestSite.hold(Duration.ofMillis(2_500)));
+        FetchSettings threeSlots = FetchFixtures.settings(USER_AGENT, 1_500, 1_000_000, HTML, 3);
+        CompletableFuture<Collection<FetchResult>> drip = new CompletableFuture<>();
+        CompletableFuture<Collection<FetchResult>> noHead = new CompletableFuture<>();
+        long start = System.nanoTime();
+        fetcher.asyncInvoke(request(site.baseUrl() + "/drip", threeSlots), resultFuture(drip));
+        fetcher.asyncInvoke(request(site.baseUrl() + "/no-head", threeSlots), resultFuture(noHead));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> site.requestCount("/drip") == 1 && site.requestCount("/no-head") == 1);
+
+        for (int page = 10; page < 16; page++) {
+            assertThat(fetch(request(site.urlOf(page), threeSlots)).status()).isEqualTo(200);
+        }
+        assertThat((System.nanoTime() - start) / 1_000_000).as("the host's third slot went on meanwhile")
+                .isLessThan(1_500);
+
+        FetchResult dripped = single(drip.get(5, TimeUnit.SECONDS));
+        assertThat(dripped).extracting(FetchResult::failure, FetchResult::cause, FetchResult::failureScope)
+                .containsExactly(FetchFailure.TIMEOUT, FailureCause.BODY, FailureScope.URL);
+        assertThat(dripped.fetchMs()).as("held until its deadline, no longer").isBetween(1_400L, 2_500L);
+        FetchResult silent = single(noHead.get(5, TimeUnit.SECONDS));
+        assertThat(silent).as("the host answered other requests meanwhile")
+                .extracting(FetchResult::cause, FetchResult::failureScope)
+                .containsExactly(FailureCause.HEAD_WHILE_HOST_ANSWERS, FailureScope.URL);
+        assertThat(bodyBytesInFlight()).isZero();
+
+        FetchResult alone = fetch(request(site.baseUrl() + "/no-head?alone", threeSlots));
+        assertThat(alone).as("no head, and nothing else answered").extracting(FetchResult::cause, FetchResult::failureScope)
+                .containsExactly(FailureCause.HEAD, FailureScope.HOST);
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        FetchResult refused = fetch(request("http://127.0.0.1:" + closedPort + "/", threeSlots));
+        assertThat(refused).extracting(FetchResult::failure, FetchResult::cause, FetchResult::failureScope)
+                .containsExactly(FetchFailure.NETWORK, FailureCause.CONNECT, FailureScope.HOST);
+    }
+
+    @Test
     void keepsTheHttpMessagesAsSentAndReceivedForArchiving() throws Exception {
         FetchResult page = fetch(request(site.urlOf(7), settings(5_000, 1_000_000)));
         FetchResult missing = fetch(request(site.baseUrl() + "/missing.html", settings(5_000, 1_000_000)));
