@@ -6,7 +6,6 @@
 
 source "$ROOT/scripts/lib/faults.sh"
 
-FAILURES_PORT=18082
 FAILURES_PAGES=2000
 FAILURES_POLITENESS='{"delayMs": 0, "maxInFlightPerHost": 8}'
 
@@ -19,6 +18,7 @@ scenario_failures() {
   # A task of its own: the counters of an earlier run's task (kept in Redis) would look idle.
   local task="failures-$(date +%s)" job spec crawl_pid status=0 out="$LOG_DIR/failures-crawl.out"
   job="$(running_job streamcrawl)" || fail "no running streamcrawl job"
+  FAILURES_PORT="$(free_port)"   # the site's port, for the helpers above; the scenario runs in a subshell of its own
   start_site failures "$FAILURES_PORT" "$FAILURES_PAGES"
   spec="$(task_spec "$task" "$FAILURES_PORT" "$FAILURES_POLITENESS")"
   FAULTS_LOG="$LOG_DIR/failures-faults.txt"

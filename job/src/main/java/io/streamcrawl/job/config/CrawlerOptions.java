@@ -115,7 +115,7 @@ public final class CrawlerOptions {
             .stringType().defaultValue("streamcrawl:stats:").withDescription("Redis hash per task with the counters the job publishes.");
 
     public static final ConfigOption<Duration> STATS_INTERVAL = ConfigOptions.key("stats.interval")
-            .durationType().defaultValue(Duration.ofSeconds(1)).withDescription("How often task counters are published.");
+            .durationType().defaultValue(Duration.ofSeconds(1)).withDescription("How often task counters (those of the last completed checkpoint) are published.");
 
     public static final ConfigOption<Integer> FETCH_ASYNC_CAPACITY = ConfigOptions.key("fetch.async-capacity")
             .intType().defaultValue(100).withDescription("Fetches in flight per fetcher subtask.");

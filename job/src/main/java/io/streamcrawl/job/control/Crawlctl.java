@@ -3,6 +3,7 @@ package io.streamcrawl.job.control;
 import io.streamcrawl.job.config.CrawlerConfig;
 import io.streamcrawl.job.config.RedisConnections;
 import io.streamcrawl.job.config.TaskSpecParser;
+import io.streamcrawl.job.config.TaskSpecSeeds;
 import io.streamcrawl.job.frontier.FrontierEntrySerializer;
 import io.streamcrawl.job.frontier.FrontierSeeder;
 import io.streamcrawl.job.stats.DistinctUrls;
@@ -43,7 +44,9 @@ public final class Crawlctl {
     private static final int MAX_HOSTS_SHOWN = 5;
     static final String USAGE = String.join("\n",
             "usage: crawlctl [--config FILE] [--<option> VALUE ...] COMMAND",
-            "  task put TASK SPEC.json|-    write a task's spec (JSON file, or - for standard input)",
+            "  task put TASK SPEC.json|- [URL...]",
+            "                               write a task's spec (JSON file, or - for standard input); URLs join",
+            "                               its seeds and their hosts its scope.allowPrivateHosts (and scope.hosts, if set)",
             "  task enable|disable TASK     switch a task on or off",
             "  task delete TASK             remove a task; the job drops its queued URLs",
             "  task list                    tasks with their enabled flag and status",
@@ -73,6 +76,7 @@ public final class Crawlctl {
     }
 
     public static void main(String[] args) {
+        JulToSlf4j.install();
         try {
             System.exit(run(args, System.out));
         } catch (IllegalArgumentException | IllegalStateException | JedisException e) {
@@ -145,11 +149,11 @@ public final class Crawlctl {
         try (TaskRegistry registry = registry()) {
             switch (args.get(0)) {
                 case "put" -> {
-                    if (args.size() != 3) {
-                        throw new IllegalArgumentException("usage: task put TASK SPEC.json|-");
+                    if (args.size() < 3) {
+                        throw new IllegalArgumentException("usage: task put TASK SPEC.json|- [URL...]");
                     }
                     String task = validTask(args.get(1));
-                    String json = readSpec(args.get(2));
+                    String json = TaskSpecSeeds.merge(readSpec(args.get(2)), args.subList(3, args.size()));
                     TaskSpecParser.Result parsed = TaskSpecParser.parse(json);
                     if (!parsed.accepted()) {
                         throw new IllegalArgumentException("spec of task " + task + " rejected: " + parsed.rejection());

@@ -173,7 +173,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        counters.snapshot();
+        counters.snapshot(context.getCheckpointId());
         activeHostsState.update(List.of(activeHosts.get()));
         budgets.snapshot();
         distinctUrls.snapshot();
@@ -181,6 +181,8 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
 
     @Override
     public void notifyCheckpointComplete(long checkpointId) {
+        counters.checkpointComplete(checkpointId);
+        publisher.publishSoon();
         distinctUrls.mergeChanged();
     }
 

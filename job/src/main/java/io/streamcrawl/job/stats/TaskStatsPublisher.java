@@ -17,9 +17,11 @@ import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
- * Publishes one subtask's {@link TaskCounters} to Redis at a fixed interval, as absolute values
- * in the hash {@code <prefix><task>} under the field {@code <counter>.<subtask>}, so readers sum
- * the fields of a counter over subtasks. Absolute values make a repeated or lost write harmless.
+ * Publishes one subtask's {@link TaskCounters}, as of the last completed checkpoint (see there),
+ * to Redis at a fixed interval and when a checkpoint completes, as absolute values in the hash
+ * {@code <prefix><task>} under the field {@code <counter>.<subtask>}, so readers sum the fields
+ * of a counter over subtasks; {@code <counter>_checkpoint.<subtask>} holds the checkpoint's id
+ * for each of the operator's own counters. Absolute values make a repeated or lost write harmless.
  */
 public final class TaskStatsPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskStatsPublisher.class);
@@ -28,6 +30,7 @@ public final class TaskStatsPublisher implements AutoCloseable {
     private final TaskCounters counters;
     private final HostsBackingOff backingOff;
     private final String keyPrefix;
+    private final Set<String> ownCounters;
     private final int subtask;
     private final ScheduledExecutorService executor;
 
@@ -42,6 +45,7 @@ public final class TaskStatsPublisher implements AutoCloseable {
         this.counters = counters;
         this.backingOff = backingOff;
         this.keyPrefix = keyPrefix;
+        this.ownCounters = ownCounters;
         this.subtask = subtask;
         this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "task-stats-publisher-" + subtask);
@@ -77,7 +81,8 @@ public final class TaskStatsPublisher implements AutoCloseable {
 
     static boolean isOfGoneSubtask(String field, Set<String> ownCounters, int parallelism) {
         int dot = field.lastIndexOf('.');
-        if (dot < 0 || !ownCounters.contains(field.substring(0, dot))) {
+        String counter = dot < 0 ? "" : field.substring(0, dot);
+        if (!ownCounters.contains(counter) && ownCounters.stream().map(TaskCounters::checkpointOf).noneMatch(counter::equals)) {
             return false;
         }
         try {
@@ -87,17 +92,26 @@ public final class TaskStatsPublisher implements AutoCloseable {
         }
     }
 
-    /** Writes the current values, and the changes of the hosts backing off, now. */
+    /** Writes the values of the last completed checkpoint, and the changes of the hosts backing off, now. */
     public void publish() {
-        Map<String, Map<String, Long>> view = counters.view();
+        TaskCounters.Completed completed = counters.completed();
+        String checkpoint = Long.toString(completed.checkpointId());
         try (AbstractPipeline pipeline = redis.pipelined()) {
             backingOff.flush(pipeline, keyPrefix);
-            view.forEach((task, values) -> {
+            completed.values().forEach((task, values) -> {
                 Map<String, String> fields = new HashMap<>();
                 values.forEach((counter, value) -> fields.put(counter + "." + subtask, Long.toString(value)));
+                ownCounters.forEach(counter -> fields.put(TaskCounters.checkpointOf(counter) + "." + subtask, checkpoint));
                 pipeline.hset(keyPrefix + task, fields);
             });
             pipeline.sync();
+        }
+    }
+
+    /** Publishes soon, off the caller's thread: a checkpoint completed. */
+    public void publishSoon() {
+        if (!executor.isShutdown()) {
+            executor.execute(this::publishQuietly);
         }
     }
 

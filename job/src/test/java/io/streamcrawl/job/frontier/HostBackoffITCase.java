@@ -1,5 +1,6 @@
 package io.streamcrawl.job.frontier;
 
+import static io.streamcrawl.job.frontier.HostSchedulerITCase.checkpoint;
 import static io.streamcrawl.job.frontier.HostSchedulerITCase.counters;
 import static io.streamcrawl.job.frontier.HostSchedulerITCase.harness;
 import static io.streamcrawl.job.frontier.HostSchedulerITCase.queueSize;
@@ -63,6 +64,7 @@ class HostBackoffITCase {
                     .containsExactly("http://a.org/later", "http://a.org/broken");
             assertThat(due.get(1).attempt()).isEqualTo(1);
             assertThat(queueSize(harness, "a.org")).isZero();
+            checkpoint(harness, 1, 2 + 10_000);
         }
         assertThat(counters("t")).containsEntry("queued.0", "0").containsEntry("released.0", "3");
     }
@@ -205,6 +207,7 @@ class HostBackoffITCase {
             }
             assertThat(queueSize(harness, "a.org")).isZero();
             assertThat(backoff(harness).since()).isEqualTo(50);
+            checkpoint(harness, 1, time);
         }
         assertThat(counters("gone")).containsEntry("queued.0", "0").containsEntry("released.0", "0")
                 .containsEntry("given_up.0", "10");
