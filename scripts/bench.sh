@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of the whole crawl on this machine, and the JMH benchmarks of its hot paths.
 #   scripts/bench.sh [--pages N] [--seed S] [-p N] [--hosts N] [--warmup] [--profile] [--build]   crawl a generated site
+#   scripts/bench.sh --faults [--pages N] [--seed S] [-p N] [--hosts N] [--warmup] [--build]   the same through five kill -9
 #   scripts/bench.sh jmh [JMH options...]               JMH benchmarks (e.g. jmh -f 1 Serialization)
 #   scripts/bench.sh frontier [--urls N] [--hosts N] [--backlog N]   memory of a 10M-URL frontier
 # The crawl benchmark generates a documentation-like site (default 10,000 pages, cached in
@@ -10,7 +11,7 @@
 # crawls until idle with scripts/crawl.sh and prints the figures (lines starting "bench:").
 # Everything it started is stopped at the end. It refuses to run while the local cluster or
 # services are up. nginx, wrk and jq are installed with apt-get when missing.
-# BENCH_TIMEOUT (default 420) bounds the crawl in seconds; BENCH_JOB_ARGS adds job arguments for
+# BENCH_TIMEOUT (default 420, 900 with --faults) bounds the crawl in seconds; BENCH_JOB_ARGS adds job arguments for
 # before/after comparisons, e.g. BENCH_JOB_ARGS="--frontier.recent-links 0"; BENCH_JAR runs another
 # build of the job jar (e.g. one built from an older commit). -p sets the job's parallelism
 # (default: parallelism.default of config/flink/config.yaml, 2). --warmup first crawls the same site
@@ -22,13 +23,18 @@
 # TaskManager with async-profiler (from Maven Central) during the measured crawl and prints its CPU
 # per page by activity and by thread (bench: profile lines; the samples stay in
 # .local/bench/run/profile.collapsed).
+# --faults kills (kill -9) the TaskManager three times (a new one started each time), then
+# redis-server, then etcd at fixed page counts (scripts/lib/faults.sh) while crawl.sh --until-idle
+# waits, and prints the pages lost, the pages fetched again per failure against the fetches in
+# flight at it, and the pages stream's duplicate records (bench: faults lines) instead of the
+# CPU and memory figures; it exits 1 when a page was lost.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/lib/common.sh"
 source "$ROOT/scripts/lib/flink.sh"
 cd "$ROOT"
 
-usage() { sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 if [[ ${1:-} == jmh ]]; then
   shift
@@ -43,7 +49,7 @@ if [[ ${1:-} == frontier ]]; then
   exit
 fi
 
-PAGES=10000 SEED=42 BUILD=0 PARALLELISM="" WARMUP=0 HOSTS=1 PROFILE=0
+PAGES=10000 SEED=42 BUILD=0 PARALLELISM="" WARMUP=0 HOSTS=1 PROFILE=0 FAULTS_RUN=0
 while (($#)); do
   case "$1" in
     --pages) [[ $# -ge 2 ]] || usage; PAGES="$2"; shift 2 ;;
@@ -52,15 +58,17 @@ while (($#)); do
     --hosts) [[ $# -ge 2 ]] || usage; HOSTS="$2"; shift 2 ;;
     --warmup) WARMUP=1; shift ;;
     --profile) PROFILE=1; shift ;;
+    --faults) FAULTS_RUN=1; shift ;;
     --build) BUILD=1; shift ;;
     *) usage ;;
   esac
 done
 [[ $PAGES =~ ^[1-9][0-9]*$ && $SEED =~ ^[0-9]+$ && $PARALLELISM =~ ^([1-9][0-9]*)?$ && $HOSTS =~ ^[1-9][0-9]?$ ]] || usage
+((FAULTS_RUN && PROFILE)) && usage   # --profile follows one TaskManager, which --faults kills
 
 PORT="${BENCH_PORT:-18090}"
 CEILING_PORT=$((PORT + 1))         # same site, no access log: for wrk only
-TIMEOUT="${BENCH_TIMEOUT:-420}"
+TIMEOUT="${BENCH_TIMEOUT:-$((FAULTS_RUN ? 900 : 420))}"   # each TaskManager kill costs a restore
 BENCH="$LOCAL/bench"
 RUN="$BENCH/run"                   # this run's logs, nginx prefix, services data, samples
 JAR="${BENCH_JAR:-$ROOT/job/target/crawler-job.jar}"
@@ -71,6 +79,7 @@ for ((i = 1; i <= HOSTS; i++)); do ORIGINS+=("http://127.0.0.$i:$PORT/"); done
 T0=$SECONDS
 
 source "$ROOT/scripts/lib/bench.sh"
+source "$ROOT/scripts/lib/faults.sh"
 
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -96,12 +105,18 @@ REST="$(flink_rest_url)"
 submit_job
 ((WARMUP)) && warm_up
 
+bench_spec "${ORIGINS[@]}" >"$RUN/spec.json"
+if ((FAULTS_RUN)); then
+  crawl_with_faults
+  faults_report
+  exit
+fi
+
 redis-cli -p "${REDIS_PORT:-16379}" CONFIG RESETSTAT >/dev/null
 cpu_snapshot >"$RUN/cpu.before"
 start_sampler
 ((PROFILE)) && start_profile
 
-bench_spec "${ORIGINS[@]}" >"$RUN/spec.json"
 log "crawling ${ORIGINS[*]} until idle (at most ${TIMEOUT}s)"
 crawl_status=0
 timeout "$TIMEOUT" scripts/crawl.sh --task "$TASK" --spec "$RUN/spec.json" --until-idle \

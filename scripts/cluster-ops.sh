@@ -9,12 +9,13 @@
 #   fence     a second submission on the same crawl namespace is refused with a clear message
 #   upgrade   a crawl stopped with a savepoint midway resumes from a rebuilt jar whose keyed
 #             state class gained a field: every page fetched exactly once
-#   failures  three kill -9 of the TaskManager (a new one started each time), a redis-server
-#             restart and an etcd restart during one crawl: no page lost, repeated fetches
-#             within the async capacity per failure
+#   failures  kill -9 of the TaskManager three times (a new one each time), of redis-server and
+#             of etcd in one full-speed crawl that crawl.sh --until-idle waits for: no page lost,
+#             the same job RUNNING; prints the re-fetches per failure against the fetches in flight
 #   scripts/cluster-ops.sh [SCENARIO...]      (default: all of them; always in this order)
-# It uses the default ports (Flink 8081, redis 16379, etcd 23790, sites 18080-18082,
-# Prometheus 9090) and refuses to run while a local cluster or the local services are up.
+# It uses the ports a user configures (Flink's REST port 8081, redis 16379, etcd 23790, Flink's
+# Prometheus reporter 9249-9251); its sites and its Prometheus take free ports. It refuses to run
+# while a local cluster or the local services are up.
 # Last line: `cluster ops: N passed, M failed`.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,7 +27,7 @@ ALL=(metrics webui fence upgrade failures)
 T0=$SECONDS
 STARTED=0
 for s in "$@"; do
-  [[ " ${ALL[*]} " == *" $s "* ]] || { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+  [[ " ${ALL[*]} " == *" $s "* ]] || { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 done
 # Always in the order of ALL: metrics expects the counters of a fresh job.
 scenarios=()
@@ -66,6 +67,11 @@ trap cleanup EXIT
 trap 'warn "interrupted"; exit 130' INT TERM
 
 # --- preconditions, and the jars --------------------------------------------------------
+# Only the tests use these (scripts/test.sh installs them; scripts/crawl.sh does not).
+[[ " ${scenarios[*]} " != *" metrics "* ]] || command -v prometheus >/dev/null \
+  || die "prometheus not found: run scripts/setup.sh --no-build --test-tools"
+[[ " ${scenarios[*]} " != *" webui "* ]] || command -v chromium >/dev/null \
+  || die "chromium not found: run scripts/setup.sh --no-build --test-tools"
 prepare_flink
 if "$ROOT/scripts/flink-cluster.sh" status >/dev/null 2>&1 || curl -sf --max-time 2 "$(flink_rest_url)/overview" >/dev/null; then
   die "a Flink cluster is already running; this test starts and stops its own: stop it first (scripts/flink-cluster.sh stop)"

@@ -2,7 +2,8 @@
 # Smoke test of the job on a real standalone Flink cluster (run by scripts/test.sh after
 # the Maven tests): run the README's command `scripts/crawl.sh --demo --until-idle` (starts
 # the services and the cluster, submits job/target/crawler-job.jar, crawls a generated site
-# and checks the summary line), check that the job and all its vertices run, take a
+# and checks the summary line), then `scripts/crawl.sh <site> --spec politeness.json
+# --until-idle` with a spec without seeds, check that the job and all its vertices run, take a
 # savepoint, stop the job with a savepoint, check FINISHED, stop the cluster and the
 # services, check that none of our Flink processes is left.
 #   [SMOKE_TIMEOUT=60] [DEMO_PAGES=300] scripts/cluster-smoke.sh
@@ -12,6 +13,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/lib/common.sh"
 source "$ROOT/scripts/lib/flink.sh"
+source "$ROOT/scripts/lib/ops.sh"
 
 JAR="$ROOT/job/target/crawler-job.jar"
 TIMEOUT="${SMOKE_TIMEOUT:-60}"
@@ -30,6 +32,7 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   if ((rc != 0)); then
+    stop_pid site-spec 5 >/dev/null || true
     if [[ -n $JOB_ID ]]; then
       warn "job $JOB_ID: $(curl -s --max-time 2 "$REST/jobs/$JOB_ID/exceptions" | head -c 2000 || true)"
     fi
@@ -70,8 +73,10 @@ SERVICES_STARTED=1
 
 # --- 3. the README's run command: services, job, a demo crawl until idle -------------------
 # A task name of its own: counters and seed markers left in .local by earlier crawls do not count.
+# The demo site takes a free port: only the ports a user configures are fixed.
 task="smoke-$(date +%s)"
-out="$("$ROOT/scripts/crawl.sh" --demo --task "$task" --until-idle 2>&1)" || { echo "$out" >&2; fail "crawl.sh --demo --until-idle failed"; }
+out="$(DEMO_PORT="$(free_port)" "$ROOT/scripts/crawl.sh" --demo --task "$task" --until-idle 2>&1)" \
+  || { echo "$out" >&2; fail "crawl.sh --demo --until-idle failed"; }
 echo "$out" | tail -5
 summary="$(tail -1 <<<"$out")"
 pages="${DEMO_PAGES:-300}"
@@ -80,6 +85,18 @@ pages="${DEMO_PAGES:-300}"
 JOB_ID="$(curl -sf --max-time 5 "$REST/jobs/overview" | grep -oE '"jid":"[0-9a-f]{32}","name":"streamcrawl"' | head -1 | cut -d'"' -f4)"
 [[ -n $JOB_ID ]] || fail "no streamcrawl job listed by $REST/jobs/overview"
 log "crawl ok ($summary); job $JOB_ID"
+
+# --- 3b. the README's form with a spec that sets only politeness: the seed comes from the command line
+spec_port="$(free_port)" spec_pages=50
+start_site spec "$spec_port" "$spec_pages"
+echo '{"politeness": {"delayMs": 0, "maxInFlightPerHost": 4}}' >"$LOCAL/politeness.json"
+out="$("$ROOT/scripts/crawl.sh" "http://127.0.0.1:$spec_port/" --spec "$LOCAL/politeness.json" --until-idle 2>&1)" \
+  || { echo "$out" >&2; fail "crawl.sh http://127.0.0.1:$spec_port/ --spec politeness.json --until-idle failed"; }
+stop_pid site-spec 5
+summary="$(tail -1 <<<"$out")"
+[[ $summary =~ ^crawl\ summary:\ task=127\.0\.0\.1-$spec_port\ pages=$spec_pages\ errors=0\ seconds= ]] \
+  || fail "expected the summary of $spec_pages pages of task 127.0.0.1-$spec_port and no error, got: $summary"
+log "crawl with --spec ok ($summary)"
 
 wait_until "$TIMEOUT" "job $JOB_ID RUNNING" job_in_state "$JOB_ID" RUNNING \
   || fail "job $JOB_ID not RUNNING after ${TIMEOUT}s (state: $(job_state "$JOB_ID" || echo '?'))"

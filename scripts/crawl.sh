@@ -64,39 +64,26 @@ if $demo; then
 fi
 
 if [[ -z $task ]]; then
+  ((${#seeds[@]})) || die "a --spec without seed URLs needs --task NAME"
   host="${seeds[0]#*://}"; host="${host%%/*}"
   task="$(printf '%s' "$host" | tr -c 'A-Za-z0-9._-' '-')"
 fi
 
-user_spec=false
-[[ -n $spec ]] && user_spec=true
+# The seeds given here join the spec's seeds (crawlctl task put merges them), and their hosts may
+# be loopback or private addresses: naming one is the user's explicit intent (the SSRF guard
+# refuses those for every other host).
 if [[ -z $spec ]]; then
   spec="$LOCAL/task-$task.json"
-  quoted="$(printf '"%s",' "${seeds[@]}")"
-  # A seed given here is the user's explicit intent: its host may be a loopback or private
-  # address (the SSRF guard refuses those for every other host).
-  hosts=""
-  for seed in "${seeds[@]}"; do
-    h="${seed#*://}"; h="${h%%[/?#]*}"; h="${h##*@}"
-    if [[ $h == \[* ]]; then h="${h%%]*}]"; else h="${h%%:*}"; fi
-    hosts+="\"${h,,}\","
-  done
-  scope="\"scope\": {\"allowPrivateHosts\": [${hosts%,}]}"
   if $demo; then
     # One local host: no politeness delay, a few requests at a time.
-    printf '{"seeds": [%s], %s, "politeness": {"delayMs": 0, "maxInFlightPerHost": 4}}\n' "${quoted%,}" "$scope" >"$spec"
+    echo '{"politeness": {"delayMs": 0, "maxInFlightPerHost": 4}}' >"$spec"
   else
-    printf '{"seeds": [%s], %s}\n' "${quoted%,}" "$scope" >"$spec"
+    echo '{}' >"$spec"
   fi
 fi
 
-scripts/crawlctl task put "$task" "$spec"
+scripts/crawlctl task put "$task" "$spec" "${seeds[@]}"
 scripts/crawlctl task enable "$task"
-# The job injects the spec's seeds once per task generation; seed URLs given next to a --spec
-# file are the user's extra seeds.
-if $user_spec && ((${#seeds[@]})); then
-  scripts/crawlctl seed "$task" "${seeds[@]}"
-fi
 
 if $until_idle; then
   exec_status=0

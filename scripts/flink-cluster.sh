@@ -110,6 +110,11 @@ cmd_start() {
     if overview >/dev/null 2>&1; then
       die "something else already answers on $(flink_rest_url) (another Flink cluster?); not starting"
     fi
+    local rest_port
+    rest_port="$(flink_rest_url)"; rest_port="${rest_port##*:}"
+    if port_open "$rest_port"; then
+      die "port $rest_port (Flink's REST port) is in use by another process: stop it, or set rest.port in config/flink/config.yaml to a free port"
+    fi
     start_process flink-jobmanager \
       org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint JM
   fi

@@ -25,15 +25,15 @@ etcd_health() {
   ETCDCTL_API=3 etcdctl --endpoints "$ETCD_URL" --dial-timeout 1s --command-timeout 2s endpoint health
 }
 
-# start_service NAME PORT URL CHECK_FN CMD...
+# start_service NAME PORT URL CHECK_FN HINT CMD...: HINT says how to choose another port.
 start_service() {
-  local name="$1" port="$2" url="$3" check="$4" pid; shift 4
+  local name="$1" port="$2" url="$3" check="$4" hint="$5" pid; shift 5
   if pid="$(pid_of "$name")"; then
     log "$name already running (pid $pid, $(cat "$RUN_DIR/$name.url" 2>/dev/null || echo "$url"))"
     return 0
   fi
   if port_open "$port"; then
-    die "port $port is in use by another process; set a free port (see the header of $0)"
+    die "port $port for $name is in use by another process: stop it, or $hint"
   fi
   log "starting $name on $url (log .local/log/$name.log)"
   spawn "$name" "$LOG_DIR/$name.log" "$@"
@@ -55,9 +55,11 @@ cmd_start() {
   mkdir -p "$SERVICES_DATA/redis" "$SERVICES_DATA/etcd" "$LOG_DIR"
   chmod 700 "$SERVICES_DATA/etcd"   # etcd warns about a data dir that others can read
   start_service redis "$REDIS_PORT" "$REDIS_URL" redis_ping \
+    "set REDIS_PORT to a free port and redis.port in config/crawler.yaml to the same" \
     redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --appendonly yes \
     --dir "$SERVICES_DATA/redis" --daemonize no
   start_service etcd "$ETCD_PORT" "$ETCD_URL" etcd_health \
+    "set ETCD_PORT to a free port and etcd.endpoints in config/crawler.yaml to the same" \
     etcd --name default --data-dir "$SERVICES_DATA/etcd" \
     --listen-client-urls "$ETCD_URL" --advertise-client-urls "$ETCD_URL" \
     --listen-peer-urls "$ETCD_PEER_URL" --initial-advertise-peer-urls "$ETCD_PEER_URL" \

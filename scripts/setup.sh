@@ -1,27 +1,29 @@
 #!/usr/bin/env bash
 # One-time (idempotent) setup of a development machine for streamcrawl:
-#   - installs redis-server, etcd and etcdctl from Debian packages when missing, and what the
-#     operations tests use: prometheus (and promtool) and chromium (headless, for the web UI),
+#   - installs redis-server, etcd, etcdctl and curl from Debian packages when missing, and with
+#     --test-tools what only the operations tests use: prometheus (and promtool) and chromium
+#     (headless, for the web UI), about 800 MB that a crawl does not need,
 #   - checks Java 17+ and Maven 3.8+,
 #   - builds the project (mvn install), unless --no-build is given,
 #   - assembles the local Flink distribution in .local/flink/lib.
-#   scripts/setup.sh [--no-build]
+#   scripts/setup.sh [--no-build] [--test-tools]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/lib/common.sh"
 source "$ROOT/scripts/lib/flink.sh"
 
 BUILD=1
+BINARIES=(redis-server redis-cli etcd etcdctl curl)
 for arg in "$@"; do
   case "$arg" in
     --no-build) BUILD=0 ;;
-    *) echo "usage: $0 [--no-build]" >&2; exit 2 ;;
+    --test-tools) BINARIES+=(prometheus promtool chromium) ;;
+    *) echo "usage: $0 [--no-build] [--test-tools]" >&2; exit 2 ;;
   esac
 done
 
 # --- system packages -------------------------------------------------------------------
 packages=()
-BINARIES=(redis-server redis-cli etcd etcdctl curl prometheus promtool chromium)
 for bin in "${BINARIES[@]}"; do
   command -v "$bin" >/dev/null && continue
   case "$bin" in

@@ -8,7 +8,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 echo "[test.sh] setup (installs what is missing)"
-scripts/setup.sh --no-build
+scripts/setup.sh --no-build --test-tools
 echo "[test.sh] mvn -B verify $*"
 mvn -B verify "$@"
 echo "[test.sh] deployment files (docker-compose, Prometheus, Grafana)"

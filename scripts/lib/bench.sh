@@ -242,18 +242,16 @@ prom_sum() {
   echo 0
 }
 
-report() {
-  local idle_ms pages_manifest analysis cpu ticks pipeline pages fetched
-  idle_ms="$(date +%s%3N)"
-  sleep 2   # the access log is flushed every second
-  grep '^crawl summary:' "$RUN/crawl.out" | tail -1 | sed 's/^/bench: /' || true
-
-  # Exactly once, throughput and server-side latency, from nginx's access log.
-  analysis="$(awk -v rt="$RUN/request_time" -v hosts="$HOSTS" '
+# site_fetches: "pages fetched_once missing fetched_more_than_once other seconds pages_per_s bytes"
+# from nginx's access log against the site's page list (a page counts as fetched when answered
+# 200; a request cut off by a kill is an other request); writes the request times to
+# RUN/request_time.
+site_fetches() {
+  awk -v rt="$RUN/request_time" -v hosts="$HOSTS" '
     FNR == NR { for (h = 1; h <= hosts; h++) { want["127.0.0." h " " $1] = 1; n++ } next }
     {
       page = $6 " " $5
-      if (page in want) {
+      if (page in want && $2 == 200) {
         c[page]++; if (first == "" || $1 < first) first = $1; if ($1 > last) last = $1
         bytes += $3; print $4 * 1000 > rt
       } else if ($5 != "/robots.txt") other++   # the task obeys robots.txt: one request per host
@@ -262,7 +260,17 @@ report() {
       for (p in want) { if (!(p in c)) missing++; else if (c[p] > 1) dup++; else once++ }
       secs = last - first
       printf "%d %d %d %d %d %.3f %.0f %d\n", n, once, missing, dup, other, secs, (secs > 0 ? (once + dup) / secs : 0), bytes
-    }' "$SITE/pages.txt" "$RUN/nginx/access.log")"
+    }' "$SITE/pages.txt" "$RUN/nginx/access.log"
+}
+
+report() {
+  local idle_ms pages_manifest analysis cpu ticks pipeline pages fetched
+  idle_ms="$(date +%s%3N)"
+  sleep 2   # the access log is flushed every second
+  grep '^crawl summary:' "$RUN/crawl.out" | tail -1 | sed 's/^/bench: /' || true
+
+  # Exactly once, throughput and server-side latency, from nginx's access log.
+  analysis="$(site_fetches)"
   read -r pages_manifest fetched missing dup other secs rate bytes <<<"$analysis"
   pages=$((fetched + dup))
   printf 'bench: pages=%s fetched_exactly_once=%s missing=%s fetched_more_than_once=%s other_requests=%s (%s)\n' \
@@ -327,6 +335,53 @@ report() {
     printf "bench: state urls_seen=%d scheduler_checkpoint_bytes=%d bytes_per_url=%.1f rocksdb_dir_bytes=%d dir_bytes_per_url=%.1f (checkpoint %s)\n",
       seen, st, (seen > 0 ? st / seen : 0), db, (seen > 0 ? db / seen : 0), cp }'
   log "done in $((SECONDS - T0))s; logs and samples in ${RUN#"$ROOT"/}"
+}
+
+# site_progress: "distinct repeats" of the site's page requests in nginx's access log so far
+# (flushed every second), whatever their status; the pages and repeats of --faults.
+site_progress() {
+  awk '$5 != "/robots.txt" { n++; if (!seen[$6 " " $5]++) d++ } END { print d + 0, n - d }' \
+    "$RUN/nginx/access.log" 2>/dev/null || echo 0 0
+}
+site_pages() { site_progress | cut -d' ' -f1; }
+site_repeats() { site_progress | cut -d' ' -f2; }
+
+# crawl_with_faults: the crawl until idle, with scripts/crawl.sh in the background, through the
+# failures of scripts/lib/faults.sh at fixed page counts; sets crawl_status.
+crawl_with_faults() {
+  local crawl_pid
+  FAULTS_LOG="$RUN/faults.txt"
+  log "crawling ${ORIGINS[*]} until idle (at most ${TIMEOUT}s) through kill -9 of: ${FAULTS[*]}"
+  timeout "$TIMEOUT" scripts/crawl.sh --task "$TASK" --spec "$RUN/spec.json" --until-idle \
+    "${ORIGINS[@]}" >"$RUN/crawl.out" 2>&1 &
+  crawl_pid=$!
+  if ! inflict_faults "$JOB_ID" "$TASK" site_pages site_repeats "$crawl_pid" "$((PAGES * HOSTS))"; then
+    stop_crawl "$crawl_pid"
+    die "the failures did not all pass; logs in ${RUN#"$ROOT"/}"
+  fi
+  crawl_status=0
+  wait "$crawl_pid" || crawl_status=$?
+}
+
+# faults_report: the figures of --faults; exits 1 when a page was lost, the crawl did not end
+# idle or the job is not the same one RUNNING.
+faults_report() {
+  local pages_manifest fetched missing dup other secs rate bytes same_job=yes
+  sleep 2   # the access log is flushed every second
+  grep '^crawl summary:' "$RUN/crawl.out" | tail -1 | sed 's/^/bench: /' || true
+  read -r pages_manifest fetched missing dup other secs rate bytes <<<"$(site_fetches)"
+  [[ "$(running_job streamcrawl)" == "$JOB_ID" ]] || same_job=no
+  printf 'bench: faults pages=%s lost=%s fetched_more_than_once=%s cut_off_or_other_requests=%s crawl_status=%s same_job_running=%s load_1m=%s\n' \
+    "$pages_manifest" "$missing" "$dup" "$other" "$crawl_status" "$same_job" "$(cut -d' ' -f1 /proc/loadavg)"
+  fault_report "$(site_repeats)" | sed 's/^/bench: faults /'
+  printf 'bench: faults page_record_duplicates=%s (records of streamcrawl:pages with a url+task seen before)\n' \
+    "$(page_record_duplicates "$TASK")"
+  printf 'bench: faults in_flight is released minus done of the task counters in Redis just before the kill; refetched counts the requests beyond the first of a page from that failure to the next (nginx access log)\n'
+  if ((missing > 0 || crawl_status != 0)) || [[ $same_job != yes ]]; then
+    warn "NOT EXACT ACROSS FAILURES: $missing pages lost, crawl.sh returned $crawl_status, same job running: $same_job"
+    exit 1
+  fi
+  log "done in $((SECONDS - T0))s; logs in ${RUN#"$ROOT"/}"
 }
 
 # cleanup: stop everything the benchmark started; keep the run's logs, drop its bulky data.

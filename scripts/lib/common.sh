@@ -63,6 +63,12 @@ spawn() {
 # port_open PORT: true when something accepts TCP connections on 127.0.0.1:PORT.
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# free_port: a loopback port nothing listens on now, chosen by the kernel (as the Maven tests
+# choose theirs), for what the tests serve themselves: their sites and their Prometheus.
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
 # wait_until SECONDS DESCRIPTION CMD...: poll CMD every 0.5s until it succeeds.
 wait_until() {
   local timeout="$1" what="$2" deadline; shift 2

@@ -86,6 +86,12 @@ all_vertices_running() {
   states="$(vertex_states "$1")"
   [[ -n $states ]] && ! grep -qv '^RUNNING$' <<<"$states"
 }
+# wait_job_running ID [SECONDS]: the job and every vertex of it RUNNING.
+wait_job_running() {
+  local timeout="${2:-120}"
+  wait_until "$timeout" "job $1 RUNNING" job_in_state "$1" RUNNING \
+    && wait_until "$timeout" "all vertices of job $1 RUNNING" all_vertices_running "$1"
+}
 # running_job NAME: the id of the RUNNING job called NAME, if there is one.
 running_job() {
   curl -sf --max-time 5 "$(flink_rest_url)/jobs/overview" | python3 -c '

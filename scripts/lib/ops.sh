@@ -34,29 +34,35 @@ site_requests() { site_counts "$1" | awk '{ n += $1 } END { print n + 0 }'; }
 
 site_requests_at_least() { (($(site_requests "$1") >= $2)); }
 
-# check_site_pages PORT PAGES MAX_REPEATS: every page of the site was requested, and the
-# requests beyond the first of each page are at most MAX_REPEATS. Prints the figures.
+# check_site_pages PORT PAGES [MAX_REPEATS]: every page of the site was requested, and (when
+# MAX_REPEATS is given) the requests beyond the first of each page are at most MAX_REPEATS.
+# Prints the figures.
 check_site_pages() {
-  local port="$1" pages="$2" max="$3" counts distinct total
+  local port="$1" pages="$2" max="${3:-}" counts distinct total
   counts="$(site_counts "$port")"
   distinct="$(grep -c . <<<"$counts" || true)"
   total="$(awk '{ n += $1 } END { print n + 0 }' <<<"$counts")"
-  echo "pages=$pages requested=$distinct requests=$total repeats=$((total - distinct)) (at most $max allowed)"
+  echo "pages=$pages requested=$distinct requests=$total repeats=$((total - distinct))${max:+ (at most $max allowed)}"
   ((distinct == pages)) || { warn "$((pages - distinct)) of $pages pages were never requested"; return 1; }
-  ((total - distinct <= max)) || {
+  [[ -z $max ]] || ((total - distinct <= max)) || {
     warn "$((total - distinct)) repeated requests, more than $max: $(sort -rn <<<"$counts" | head -5 | xargs)"
     return 1
   }
 }
 
-# start_task TASK PORT SPEC_POLITENESS: puts and enables a task (the job injects its seed) that
-# crawls the site on PORT, with the given politeness object, e.g. '{"delayMs": 50}'. The site is
-# on loopback, so the spec allows its host as crawl.sh does for a seed on its command line.
+# task_spec TASK PORT SPEC_POLITENESS: writes the spec of a task that crawls the site on PORT,
+# with the given politeness object, e.g. '{"delayMs": 50}', and prints its path. The site is on
+# loopback, so the spec allows its host as crawl.sh does for a seed on its command line.
+task_spec() {
+  local spec="$LOCAL/task-$1.json"
+  printf '{"seeds": ["http://127.0.0.1:%s/"], "scope": {"allowPrivateHosts": ["127.0.0.1"]}, "politeness": %s}\n' "$2" "$3" >"$spec"
+  echo "$spec"
+}
+
+# start_task TASK PORT SPEC_POLITENESS: puts and enables that task (the job injects its seed).
 start_task() {
-  local task="$1" seed="http://127.0.0.1:$2/" spec="$LOCAL/task-$1.json"
-  printf '{"seeds": ["%s"], "scope": {"allowPrivateHosts": ["127.0.0.1"]}, "politeness": %s}\n' "$seed" "$3" >"$spec"
-  "$ROOT/scripts/crawlctl" task put "$task" "$spec" >/dev/null
-  "$ROOT/scripts/crawlctl" task enable "$task" >/dev/null
+  "$ROOT/scripts/crawlctl" task put "$1" "$(task_spec "$@")" >/dev/null
+  "$ROOT/scripts/crawlctl" task enable "$1" >/dev/null
 }
 
 # task_field TASK FIELD: one field (pages, queued, in_flight, ...) of `crawlctl status TASK`.
@@ -68,10 +74,3 @@ task_nothing_in_flight() { [[ "$(task_field "$1" in_flight)" == 0 ]]; }
 
 # etcd_ctl ARGS...: etcdctl against the local etcd (quicker than a crawlctl JVM).
 etcd_ctl() { ETCDCTL_API=3 etcdctl --endpoints "$ETCD_URL" "$@"; }
-
-# wait_job_running ID [SECONDS]: the job and every vertex of it RUNNING.
-wait_job_running() {
-  local timeout="${2:-120}"
-  wait_until "$timeout" "job $1 RUNNING" job_in_state "$1" RUNNING \
-    && wait_until "$timeout" "all vertices of job $1 RUNNING" all_vertices_running "$1"
-}

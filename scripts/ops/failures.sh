@@ -1,68 +1,38 @@
-# Scenario "failures" of scripts/cluster-ops.sh: one crawl survives three kill -9 of the
-# TaskManager (a new TaskManager started each time), a restart of redis-server (AOF) and a
-# restart of etcd. No page may be lost; the pages fetched again after a failure are those the
-# restored state had not seen fetched: at most the async capacity per failure.
+# Scenario "failures" of scripts/cluster-ops.sh: one crawl at full speed survives three kill -9
+# of the TaskManager (a new TaskManager started each time), a kill -9 of redis-server (it
+# restarts from its AOF) and of etcd, with `crawl.sh --until-idle` waiting across all five. No
+# page may be lost; the pages fetched again after each failure are printed against the fetches
+# in flight at that failure (scripts/lib/faults.sh).
 
-FAILURES_PORT=18082
-FAILURES_PAGES=400
-FAILURES_STEP=40           # pages fetched between two failures
-FAILURES_CAPACITY=100      # fetch.async-capacity of config/crawler.yaml
+source "$ROOT/scripts/lib/faults.sh"
 
-# job_restarts JOB: the job's numRestarts metric.
-job_restarts() {
-  curl -sf --max-time 5 "$(flink_rest_url)/jobs/$1/metrics?get=numRestarts" \
-    | python3 -c 'import json, sys; m = json.load(sys.stdin); print(m[0]["value"] if m else 0)'
-}
+FAILURES_PAGES=2000
+FAILURES_POLITENESS='{"delayMs": 0, "maxInFlightPerHost": 8}'
 
-restarted_since() { (($(job_restarts "$1") > $2)); }
-
-# await_progress: the crawl fetched FAILURES_STEP more pages; shows the repeated fetches so far.
-await_progress() {
-  local target=$(($(site_requests "$FAILURES_PORT") + FAILURES_STEP))
-  wait_until 180 "$target page requests" site_requests_at_least "$FAILURES_PORT" "$target" \
-    || fail "the crawl does not progress after the failure ($(site_requests "$FAILURES_PORT") requests)"
-  log "$(site_requests "$FAILURES_PORT") page requests, $(site_counts "$FAILURES_PORT" | awk '$1 > 1 { n += $1 - 1 } END { print n + 0 }') of them repeats"
-}
-
-kill_taskmanager() {
-  local job="$1" restarts f name pid
-  restarts="$(job_restarts "$job")"
-  for f in "$RUN_DIR"/flink-taskmanager-*.pid; do
-    name="$(basename "$f" .pid)"
-    pid="$(pid_of "$name")" || continue
-    log "kill -9 $name (pid $pid) after $(site_requests "$FAILURES_PORT") page requests"
-    kill -9 "$pid"
-  done
-  "$ROOT/scripts/flink-cluster.sh" start-taskmanager
-  wait_until 120 "job $job to restart" restarted_since "$job" "$restarts" || fail "job $job did not restart"
-  wait_job_running "$job" || fail "job $job did not come back: $(job_state "$job")"
-  log "job $job running again (restarts: $(job_restarts "$job"))"
-}
-
-restart_service() {
-  log "restarting $1 after $(site_requests "$FAILURES_PORT") page requests"
-  stop_pid "$1" 15
-  "$ROOT/scripts/services.sh" start
-}
+# failures_pages / failures_repeats: the site's distinct pages requested so far, and the
+# requests beyond the first of each page.
+failures_pages() { site_counts "$FAILURES_PORT" | grep -c . || true; }
+failures_repeats() { site_counts "$FAILURES_PORT" | awk '{ n += $1 - 1 } END { print n + 0 }'; }
 
 scenario_failures() {
-  local job i out failures=5
+  # A task of its own: the counters of an earlier run's task (kept in Redis) would look idle.
+  local task="failures-$(date +%s)" job spec crawl_pid status=0 out="$LOG_DIR/failures-crawl.out"
   job="$(running_job streamcrawl)" || fail "no running streamcrawl job"
+  FAILURES_PORT="$(free_port)"   # the site's port, for the helpers above; the scenario runs in a subshell of its own
   start_site failures "$FAILURES_PORT" "$FAILURES_PAGES"
-  start_task failures "$FAILURES_PORT" '{"delayMs": 100}'
-  await_progress
-  for i in 1 2 3; do
-    kill_taskmanager "$job"
-    await_progress
-  done
-  restart_service redis
-  await_progress
-  restart_service etcd
-  await_progress
-  out="$("$ROOT/scripts/crawlctl" wait-idle failures --timeout 300 --progress 0)" || fail "the crawl did not finish: $out"
-  log "$out"
+  spec="$(task_spec "$task" "$FAILURES_PORT" "$FAILURES_POLITENESS")"
+  FAULTS_LOG="$LOG_DIR/failures-faults.txt"
+  "$ROOT/scripts/crawl.sh" --task "$task" --spec "$spec" --until-idle >"$out" 2>&1 &
+  crawl_pid=$!
+  inflict_faults "$job" "$task" failures_pages failures_repeats "$crawl_pid" "$FAILURES_PAGES" \
+    || { stop_crawl "$crawl_pid"; fail "the failures did not all pass (crawl.sh output: $out)"; }
+  wait "$crawl_pid" || status=$?
+  ((status == 0)) || fail "crawl.sh --until-idle returned $status across the failures: $(tail -3 "$out")"
+  log "$(grep '^crawl summary:' "$out" | tail -1)"
   [[ "$(running_job streamcrawl)" == "$job" ]] || fail "job $job no longer runs"
-  check_site_pages "$FAILURES_PORT" "$FAILURES_PAGES" $((failures * FAILURES_CAPACITY)) \
-    || fail "pages lost or fetched too often across the failures"
+  fault_report "$(failures_repeats)" | while read -r line; do log "$line"; done
+  log "page record duplicates=$(page_record_duplicates "$task") (streamcrawl:pages, task $task)"
+  check_site_pages "$FAILURES_PORT" "$FAILURES_PAGES" || fail "pages lost across the failures"
   stop_pid site-failures 5
+  rm -f "$spec"
 }

@@ -1,7 +1,6 @@
 # Scenario "metrics" of scripts/cluster-ops.sh: the README's demo crawl, scraped by a real
 # Prometheus (Debian's package) with config/prometheus/prometheus.yml and its alerts.yml.
 
-PROMETHEUS_URL="http://127.0.0.1:9090"
 DEMO_SITE_PAGES=300
 # Series that must be there after a crawl, beyond every crawler_* name that alerts.yml and the
 # dashboards use (those are added below).
@@ -44,8 +43,9 @@ for group in json.load(sys.stdin)["groups"]:
 all_rules_ok() { [[ -n "$(rule_health)" ]] && ! rule_health | grep -qv '^ok '; }
 
 scenario_metrics() {
-  local out summary names missing pages renamed
-  out="$(DEMO_PAGES=$DEMO_SITE_PAGES "$ROOT/scripts/crawl.sh" --demo --until-idle 2>&1)" \
+  local out summary names missing pages renamed prometheus_port
+  # The demo site and Prometheus take free ports: only the ports a user configures are fixed.
+  out="$(DEMO_PORT="$(free_port)" DEMO_PAGES=$DEMO_SITE_PAGES "$ROOT/scripts/crawl.sh" --demo --until-idle 2>&1)" \
     || { tail -20 <<<"$out" >&2; fail "scripts/crawl.sh --demo --until-idle failed"; }
   summary="$(tail -1 <<<"$out")"
   log "$summary"
@@ -53,8 +53,10 @@ scenario_metrics() {
 
   log "Prometheus with config/prometheus/prometheus.yml (log: .local/log/prometheus.log)"
   rm -rf "$LOCAL/prometheus-test"
+  prometheus_port="$(free_port)"
+  PROMETHEUS_URL="http://127.0.0.1:$prometheus_port"
   spawn prometheus "$LOG_DIR/prometheus.log" prometheus --config.file="$ROOT/config/prometheus/prometheus.yml" \
-    --storage.tsdb.path="$LOCAL/prometheus-test" --web.listen-address=127.0.0.1:9090
+    --storage.tsdb.path="$LOCAL/prometheus-test" --web.listen-address="127.0.0.1:$prometheus_port"
   wait_until 30 "Prometheus" curl -sf "$PROMETHEUS_URL/-/ready" || fail "Prometheus did not start"
 
   mapfile -t names < <({

@@ -3,7 +3,6 @@
 # a field, so the restore must migrate that state (Flink's POJO serializer: records and POJOs
 # may gain and lose fields).
 
-UPGRADE_PORT=18081
 UPGRADE_PAGES=300
 UPGRADE_BUILD="$LOCAL/upgrade-build"
 UPGRADED_JAR="$UPGRADE_BUILD/job/target/crawler-job.jar"
@@ -48,6 +47,7 @@ scenario_upgrade() {
   local job new_job out sp before crawlctl="$ROOT/scripts/crawlctl"
   job="$(running_job streamcrawl)" || fail "no running streamcrawl job"
   [[ -f $UPGRADED_JAR ]] || fail "no upgraded jar at $UPGRADED_JAR"
+  UPGRADE_PORT="$(free_port)"   # the site's port; the scenario runs in a subshell of its own
   start_site upgrade "$UPGRADE_PORT" "$UPGRADE_PAGES"
   start_task upgrade "$UPGRADE_PORT" '{"delayMs": 50}'
   wait_until 120 "100 pages fetched" site_requests_at_least "$UPGRADE_PORT" 100 || fail "the crawl does not progress"

@@ -49,7 +49,7 @@ public class RecordSerializationBenchmark {
             TaskScope.ofSeeds(List.of("http://127.0.0.1:18090/")),
             new FetchSettings("streamcrawl/0.1", 30_000, 10L << 20, new String[] {"text/html", "application/xhtml+xml"},
                     64, false, 5, true, new String[0]),
-            null, 0, FetchPurpose.PAGE, 0, 0, false, 0);
+            null, 0, FetchPurpose.PAGE, 0, 0, false, 0, 0);
     private final Codec<FetchRequest> fetchRequest = new Codec<>(FetchRequest.class, request);
     private final Codec<FetchResult> fetchResult = new Codec<>(FetchResult.class,
             new FetchResult(request, 200, PAGE, "text/html; charset=utf-8", body(), false, 1_700_000_000_000L, 3, null,

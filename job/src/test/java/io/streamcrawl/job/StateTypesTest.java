@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamcrawl.job.fetch.FetchRequest;
 import io.streamcrawl.job.frontier.FrontierEntry;
+import io.streamcrawl.job.frontier.HostBackoff;
 import io.streamcrawl.job.frontier.QueueBounds;
 import io.streamcrawl.job.frontier.QueueLane;
 import io.streamcrawl.job.frontier.QueueSlot;
+import io.streamcrawl.job.frontier.RetryEntry;
 import io.streamcrawl.job.frontier.RobotsRecord;
 import io.streamcrawl.job.frontier.TaskState;
 import io.streamcrawl.job.stats.TaskCounters;
@@ -27,7 +29,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class StateTypesTest {
     @ParameterizedTest
     @ValueSource(classes = {UrlFingerprint.class, QueueSlot.class, QueueLane.class, QueueBounds.class, FrontierEntry.class,
-            TaskState.class, TaskCounters.Count.class, FetchRequest.class, RobotsRecord.class})
+            TaskState.class, TaskCounters.Count.class, FetchRequest.class, RobotsRecord.class, HostBackoff.class,
+            RetryEntry.class})
     void hasAPojoSerializerWithoutGenericTypes(Class<?> type) {
         TypeInformation<?> info = TypeInformation.of(type);
         SerializerConfigImpl noGenericTypes = new SerializerConfigImpl();

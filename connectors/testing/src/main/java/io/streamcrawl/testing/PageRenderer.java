@@ -21,10 +21,6 @@ final class PageRenderer {
         "ka", "lo", "mi", "ne", "su", "ta", "ri", "po", "de", "va", "go", "lu", "shi", "ber", "an", "tor",
         "qua", "ex", "ul", "mon", "ze", "fi", "dra", "pel", "nox", "es", "im", "gal", "yo", "ced"};
 
-    static String render(SiteGraph graph, int page, int pageBytes, String baseUrl) {
-        return render(graph, page, pageBytes, baseUrl, false, "");
-    }
-
     /**
      * @param ownText whether the article is text of the page's own (random words seeded by the
      *     page) instead of the filler every page shares

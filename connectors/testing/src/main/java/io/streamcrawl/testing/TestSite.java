@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,6 +51,8 @@ public final class TestSite implements AutoCloseable {
     private final Map<Integer, Integer> copies;
     private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
+    /** Paths a page links to besides its graph's links, in its footer. */
+    private final Map<Integer, List<String>> extraLinks = new ConcurrentHashMap<>();
     private final AtomicLong lastRequestNanos = new AtomicLong();
     private final List<Arrival> arrivals = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger concurrentRequests = new AtomicInteger();
@@ -214,6 +217,11 @@ public final class TestSite implements AutoCloseable {
         routes.put(path, route);
     }
 
+    /** Makes page {@code page} also link to {@code path} (a route's, say), in its footer. */
+    public void link(int page, String path) {
+        extraLinks.computeIfAbsent(page, p -> new CopyOnWriteArrayList<>()).add(path);
+    }
+
     private void serve(HttpExchange exchange) throws IOException {
         int concurrent = concurrentRequests.incrementAndGet();
         maxConcurrentRequests.accumulateAndGet(concurrent, Math::max);
@@ -262,14 +270,37 @@ public final class TestSite implements AutoCloseable {
         }
     }
 
+    /**
+     * Answers 200 with an HTML head and then one byte a second for {@code total}: a body that
+     * trickles past a crawler's deadline. Stops when the client hangs up.
+     */
+    public static void trickle(HttpExchange exchange, Duration total) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "text/html");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        try {
+            for (long second = 0; second < total.toSeconds(); second++) {
+                out.write('<');
+                out.flush();
+                hold(Duration.ofSeconds(1));
+            }
+        } catch (IOException hungUp) {
+            // the client gave up: that is what a trickle is for
+        }
+    }
+
     private String render(int page) {
+        StringBuilder footer = new StringBuilder();
+        for (String path : extraLinks.getOrDefault(page, List.of())) {
+            footer.append("<a href=\"").append(path).append("\">more</a> ");
+        }
         if (copies.isEmpty()) {
-            return PageRenderer.render(graph, page, pageBytes, baseUrl());
+            return PageRenderer.render(graph, page, pageBytes, baseUrl(), false, footer.toString());
         }
         Integer original = copies.get(page);
         return original == null
-                ? PageRenderer.render(graph, page, pageBytes, baseUrl(), true, "")
-                : PageRenderer.render(graph, original, pageBytes, baseUrl(), true, "mirror");
+                ? PageRenderer.render(graph, page, pageBytes, baseUrl(), true, footer.toString())
+                : PageRenderer.render(graph, original, pageBytes, baseUrl(), true, ("mirror " + footer).strip());
     }
 
     private int pageOf(String path) {

@@ -47,6 +47,20 @@ class TestSiteTest {
     }
 
     @Test
+    void aPageAlsoLinksToThePathsLinkedFromIt() throws Exception {
+        try (TestSite site = TestSite.builder().pages(20).linksPerPage(4).depth(2).build().start()) {
+            String before = get(site, "/pages/3.html").body();
+            site.link(3, "/broken/1");
+            site.link(3, "/broken/2");
+
+            String after = get(site, "/pages/3.html").body();
+            assertThat(after).isEqualTo(before.replace("</article>\n",
+                    "</article>\n<footer><a href=\"/broken/1\">more</a> <a href=\"/broken/2\">more</a> </footer>\n"));
+            assertThat(get(site, "/pages/4.html").body()).doesNotContain("/broken/");
+        }
+    }
+
+    @Test
     void nearDuplicatePagesServeTheirOriginalWithAFooterAndKeepEveryPageReachable() throws Exception {
         try (TestSite site = TestSite.builder().pages(120).linksPerPage(10).depth(3).nearDuplicates(3).build().start()) {
             assertThat(site.nearDuplicatePaths()).containsExactly(

@@ -115,7 +115,7 @@ public final class CrawlerOptions {
             .stringType().defaultValue("streamcrawl:stats:").withDescription("Redis hash per task with the counters the job publishes.");
 
     public static final ConfigOption<Duration> STATS_INTERVAL = ConfigOptions.key("stats.interval")
-            .durationType().defaultValue(Duration.ofSeconds(1)).withDescription("How often task counters are published.");
+            .durationType().defaultValue(Duration.ofSeconds(1)).withDescription("How often task counters (those of the last completed checkpoint) are published.");
 
     public static final ConfigOption<Integer> FETCH_ASYNC_CAPACITY = ConfigOptions.key("fetch.async-capacity")
             .intType().defaultValue(100).withDescription("Fetches in flight per fetcher subtask.");
@@ -160,15 +160,23 @@ public final class CrawlerOptions {
 
     public static final ConfigOption<Integer> FETCH_MAX_RETRIES = ConfigOptions.key("fetch.max-retries")
             .intType().defaultValue(2)
-            .withDescription("How often a URL whose fetch failed transiently (no answer, 408, 429, 5xx) is tried again before its failure is recorded.");
+            .withDescription("How often a URL whose fetch failed transiently (no answer, 408, 429, 5xx, a broken body) is tried again before its failure is recorded.");
+
+    public static final ConfigOption<Duration> BACKOFF_URL_RETRY_DELAY = ConfigOptions.key("backoff.url-retry-delay")
+            .durationType().defaultValue(Duration.ofSeconds(10))
+            .withDescription("How long a URL whose fetch failed waits before its first retry; each further retry waits twice as long (at most backoff.max-pause). Retries wait behind the host's fresh URLs.");
 
     public static final ConfigOption<Integer> BACKOFF_FAILURES_TO_OPEN = ConfigOptions.key("backoff.failures-to-open")
             .intType().defaultValue(3)
-            .withDescription("Transient failures of a host in a row that open its circuit breaker.");
+            .withDescription("Host-level failures (429, 503, no connection, no response head) of distinct URLs, with no success between and concurrent ones counted once, that open a host's circuit breaker.");
 
     public static final ConfigOption<Duration> BACKOFF_INITIAL_PAUSE = ConfigOptions.key("backoff.initial-pause")
             .durationType().defaultValue(Duration.ofSeconds(10))
             .withDescription("Pause of a host when its breaker opens; it doubles with every further failure (jittered).");
+
+    public static final ConfigOption<Duration> BACKOFF_GIVE_UP = ConfigOptions.key("backoff.give-up")
+            .durationType().defaultValue(Duration.ofHours(1))
+            .withDescription("How long a host's breaker may stay open, from the first failure of its streak, before its queued URLs are recorded as failed and dropped.");
 
     public static final ConfigOption<Duration> BACKOFF_MAX_PAUSE = ConfigOptions.key("backoff.max-pause")
             .durationType().defaultValue(Duration.ofMinutes(10))
@@ -296,7 +304,8 @@ public final class CrawlerOptions {
             FENCE_LEASE_TTL, FENCE_WAIT, FENCE_HANDOVER_TIMEOUT,
             FETCH_HOST_QUEUE_LENGTH, FETCH_HOST_QUEUE_WAIT, SCHEDULER_BUSY_PAUSE,
             ROBOTS_CACHE_TTL, ROBOTS_ERROR_TTL, ROBOTS_REQUEST_TIMEOUT, FETCH_MAX_RETRIES, BACKOFF_FAILURES_TO_OPEN,
-            BACKOFF_INITIAL_PAUSE, BACKOFF_MAX_PAUSE, BACKOFF_MAX_RETRY_AFTER, SCHEDULER_RECRAWL_SCAN,
+            BACKOFF_INITIAL_PAUSE, BACKOFF_MAX_PAUSE, BACKOFF_MAX_RETRY_AFTER, BACKOFF_URL_RETRY_DELAY, BACKOFF_GIVE_UP,
+            SCHEDULER_RECRAWL_SCAN,
             ROBOTS_UNREACHABLE_GIVE_UP,
             FETCH_MAX_BODY_BYTES_IN_FLIGHT), REDIS_SOURCE_OPTIONS, REDIS_SINK_OPTIONS)
             .flatMap(List::stream).distinct().toList();

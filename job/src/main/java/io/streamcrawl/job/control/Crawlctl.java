@@ -3,9 +3,11 @@ package io.streamcrawl.job.control;
 import io.streamcrawl.job.config.CrawlerConfig;
 import io.streamcrawl.job.config.RedisConnections;
 import io.streamcrawl.job.config.TaskSpecParser;
+import io.streamcrawl.job.config.TaskSpecSeeds;
 import io.streamcrawl.job.frontier.FrontierEntrySerializer;
 import io.streamcrawl.job.frontier.FrontierSeeder;
 import io.streamcrawl.job.stats.DistinctUrls;
+import io.streamcrawl.job.stats.HostsBackingOff;
 import io.streamcrawl.connectors.etcd.EtcdConnectionConfig;
 import io.streamcrawl.connectors.redis.sink.RedisStreamEntry;
 
@@ -15,12 +17,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import org.apache.flink.configuration.Configuration;
@@ -37,15 +41,20 @@ import static io.streamcrawl.job.config.CrawlerOptions.*;
  */
 public final class Crawlctl {
     static final Duration DEFAULT_UNREACHABLE_TIMEOUT = Duration.ofMinutes(5);
+    /** The hosts backing off that {@code status} names, those that pause longest. */
+    private static final int MAX_HOSTS_SHOWN = 5;
     static final String USAGE = String.join("\n",
             "usage: crawlctl [--config FILE] [--<option> VALUE ...] COMMAND",
-            "  task put TASK SPEC.json|-    write a task's spec (JSON file, or - for standard input)",
+            "  task put TASK SPEC.json|- [URL...]",
+            "                               write a task's spec (JSON file, or - for standard input); URLs join",
+            "                               its seeds and their hosts its scope.allowPrivateHosts (and scope.hosts, if set)",
             "  task enable|disable TASK     switch a task on or off",
             "  task delete TASK             remove a task; the job drops its queued URLs",
             "  task list                    tasks with their enabled flag and status",
             "  seed TASK [URL...]           add seed URLs to the frontier (default: the seeds of the task's spec;",
             "                               the job injects those by itself once per task generation)",
-            "  status TASK                  pages, queued, in flight, errors, distinct URLs (estimate), frontier backlog",
+            "  status TASK                  pages, queued, in flight, errors, distinct URLs (estimate), frontier backlog,",
+            "                               hosts backing off (open breaker) and until when, the 5 longest",
             "  wait-idle TASK [--timeout SECONDS] [--progress SECONDS]",
             "                               wait until the task has nothing queued, in flight or unread,",
             "                               then print the crawl summary line (exit 1 when not idle after --timeout)",
@@ -68,6 +77,7 @@ public final class Crawlctl {
     }
 
     public static void main(String[] args) {
+        JulToSlf4j.install();
         try {
             System.exit(run(args, System.out));
         } catch (IllegalArgumentException | IllegalStateException | JedisException e) {
@@ -140,11 +150,11 @@ public final class Crawlctl {
         try (TaskRegistry registry = registry()) {
             switch (args.get(0)) {
                 case "put" -> {
-                    if (args.size() != 3) {
-                        throw new IllegalArgumentException("usage: task put TASK SPEC.json|-");
+                    if (args.size() < 3) {
+                        throw new IllegalArgumentException("usage: task put TASK SPEC.json|- [URL...]");
                     }
                     String task = validTask(args.get(1));
-                    String json = readSpec(args.get(2));
+                    String json = TaskSpecSeeds.merge(readSpec(args.get(2)), args.subList(3, args.size()));
                     TaskSpecParser.Result parsed = TaskSpecParser.parse(json);
                     if (!parsed.accepted()) {
                         throw new IllegalArgumentException("spec of task " + task + " rejected: " + parsed.rejection());
@@ -200,21 +210,31 @@ public final class Crawlctl {
 
     private int status(String task) {
         try (CrawlctlClients clients = new CrawlctlClients(config)) {
-            out.println(outages.read(() -> statusLine(clients, task), clients::reset));
+            out.println(outages.read(() -> statusLines(clients, task), clients::reset));
         }
         return 0;
     }
 
-    private String statusLine(CrawlctlClients clients, String task) {
+    /** The task's status line, and a second line naming the hosts backing off, if any. */
+    private String statusLines(CrawlctlClients clients, String task) {
         CrawlProgress p = progress(clients.redis(), task);
         TaskRegistry registry = clients.registry();
         long distinctUrls = registry.getBytes(task, TaskKeys.HLL).map(DistinctUrls::estimate).map(Math::round).orElse(0L);
-        return String.format(Locale.ROOT, "task=%s enabled=%s status=%s pages=%d errors=%d queued=%d in_flight=%d"
+        String status = String.format(Locale.ROOT, "task=%s enabled=%s status=%s pages=%d errors=%d queued=%d in_flight=%d"
                         + " distinct_urls~%d frontier_unread=%d frontier_pending=%d",
                 task,
                 registry.get(task, TaskKeys.ENABLED).map(TaskRegistry.Value::value).orElse("false"),
                 registry.get(task, TaskKeys.STATUS).map(TaskRegistry.Value::value).orElse("-"),
                 p.pages(), p.errors(), p.queued(), p.inFlight(), distinctUrls, p.unread(), p.pending());
+        HostsBackingOff.Summary backingOff = HostsBackingOff.read(
+                clients.redis(), config.get(STATS_KEY_PREFIX), task, System.currentTimeMillis(), MAX_HOSTS_SHOWN);
+        if (backingOff.hosts() == 0) {
+            return status;
+        }
+        return status + String.format(Locale.ROOT, "%nbacking_off_hosts=%d longest: %s", backingOff.hosts(),
+                backingOff.longest().stream()
+                        .map(pause -> pause.host() + " until " + Instant.ofEpochMilli(pause.until()))
+                        .collect(Collectors.joining(", ")));
     }
 
     private int waitIdle(String task, long timeoutSeconds, long progressSeconds) {

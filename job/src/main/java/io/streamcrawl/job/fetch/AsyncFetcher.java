@@ -48,6 +48,11 @@ import java.util.concurrent.TimeUnit;
  * are read only for 2xx responses of an accepted media type (see {@link ResponseReader}), and all
  * bodies being read at once hold at most {@link FetcherOptions#maxBodyBytesInFlight} bytes
  * ({@link BodyBytesBudget}): a response that does not fit is dropped and its request deferred.
+ * A failed fetch records where it failed ({@link FailureCause}), as its host's gate saw it:
+ * before the request was on the wire, waiting for the response head (while the host did or did
+ * not answer a request sent no earlier), or reading the body; {@link FailureScope} makes of that
+ * a host-level or URL-level failure. A slow request costs only its own slot: nothing else waits
+ * on it, and the call's deadline ends it.
  */
 public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
     private static final long serialVersionUID = 1L;
@@ -103,13 +108,13 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
         HttpUrl url = request.url() == null ? null : HttpUrl.parse(request.url());
         if (url == null || settings == null) {
             String error = url == null ? "invalid URL: " + request.url() : "request has no fetch settings";
-            complete(resultFuture, FetchResult.failed(request, FetchFailure.INVALID, System.currentTimeMillis(), 0, error));
+            complete(resultFuture, FetchResult.failed(request, FetchFailure.INVALID, FailureCause.NONE, System.currentTimeMillis(), 0, error));
             return;
         }
         boolean guarded = !settings.allowsPrivate(Hosts.hostOf(request.url()).orElse(url.host()));
         InetAddress literal = PrivateAddresses.literal(url.host());
         if (guarded && literal != null && PrivateAddresses.isPrivate(literal)) {
-            complete(resultFuture, FetchResult.failed(request, FetchFailure.REFUSED, System.currentTimeMillis(), 0,
+            complete(resultFuture, FetchResult.failed(request, FetchFailure.REFUSED, FailureCause.NONE, System.currentTimeMillis(), 0,
                     "refused: " + url.host() + " is a private address"));
             return;
         }
@@ -135,15 +140,17 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
             call = clientFor(request, guarded).newCall(httpRequest.build());
         } catch (RuntimeException e) {
             ticket.finished();
-            complete(resultFuture, FetchResult.failed(request, FetchFailure.INVALID, fetchedAtMillis, 0, e.toString()));
+            complete(resultFuture, FetchResult.failed(request, FetchFailure.INVALID, FailureCause.NONE, fetchedAtMillis, 0, e.toString()));
             return;
         }
-        inFlight.put(resultFuture, new InFlight(call, fetchedAtMillis, startNanos));
+        inFlight.put(resultFuture, new InFlight(call, ticket, fetchedAtMillis, startNanos));
         call.enqueue(new Callback() {
             @Override
             public void onFailure(Call failed, IOException e) {
+                FetchFailure failure = failureOf(e);
+                FailureCause cause = failure == FetchFailure.REFUSED ? FailureCause.NONE : ticket.failedAt();
                 ticket.finished();
-                finish(resultFuture, FetchResult.failed(request, failureOf(e),
+                finish(resultFuture, FetchResult.failed(request, failure, cause,
                         fetchedAtMillis, ResponseReader.elapsedMillis(startNanos), describe(e, settings)));
             }
 
@@ -153,7 +160,8 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
                 try (response) {
                     result = ResponseReader.read(request, response, fetchedAtMillis, startNanos, bodyBytes);
                 } catch (IOException | RuntimeException e) {
-                    result = FetchResult.failed(request, failureOf(e), fetchedAtMillis,
+                    // The head is in: whatever failed was the body (reset, deadline, encoding).
+                    result = FetchResult.failed(request, failureOf(e), FailureCause.BODY, fetchedAtMillis,
                             ResponseReader.elapsedMillis(startNanos), describe(e, settings));
                 }
                 if (result.failure() == FetchFailure.DEFERRED) {
@@ -175,8 +183,9 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
         if (fetch == null) {
             return; // completed meanwhile, or still waiting for its host: the gate decides within its bound
         }
+        FailureCause cause = fetch.ticket().failedAt();
         fetch.call().cancel();
-        complete(resultFuture, FetchResult.failed(request, FetchFailure.TIMEOUT, fetch.fetchedAtMillis(),
+        complete(resultFuture, FetchResult.failed(request, FetchFailure.TIMEOUT, cause, fetch.fetchedAtMillis(),
                 ResponseReader.elapsedMillis(fetch.startNanos()), "timeout: no result within the async operator's timeout"));
     }
 
@@ -253,15 +262,26 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
         resultFuture.complete(List.of(result));
     }
 
-    private record InFlight(Call call, long fetchedAtMillis, long startNanos) {}
+    private record InFlight(Call call, HostGate.Ticket ticket, long fetchedAtMillis, long startNanos) {}
 
-    /** Tells a request's host gate when the request goes onto the wire, which is when its host's spacing starts. */
+    /**
+     * Tells a request's host gate when the request goes onto the wire, which is when its host's
+     * spacing starts, and when its response head arrives, which says the host answers.
+     */
     private static final class SendReporter extends EventListener {
         @Override
         public void requestHeadersStart(Call call) {
             HostGate.Ticket ticket = call.request().tag(HostGate.Ticket.class);
             if (ticket != null) {
                 ticket.sent();
+            }
+        }
+
+        @Override
+        public void responseHeadersStart(Call call) {
+            HostGate.Ticket ticket = call.request().tag(HostGate.Ticket.class);
+            if (ticket != null) {
+                ticket.answered();
             }
         }
     }

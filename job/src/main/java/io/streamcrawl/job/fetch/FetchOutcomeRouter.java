@@ -25,9 +25,11 @@ import org.slf4j.LoggerFactory;
  * the frontier, on the side output {@link #FEEDBACK}:
  * <ul>
  *   <li>a deferred request goes back to its host's queue with a {@link HostSignal#BUSY} signal;
- *   <li>a transient failure (no answer, 408, 429, 5xx) sends a {@link HostSignal#FAILED} signal
- *       with its Retry-After, and the URL goes back to its queue until it has failed
- *       {@code maxRetries} times, and only then becomes a page record with the error;
+ *   <li>a failure that may pass ({@link FailureScope}) goes back to its host's scheduler with a
+ *       {@link HostSignal#FAILED} signal when it is about the host (with its Retry-After, cause
+ *       and release time) or {@link HostSignal#URL_FAILED} when it is about the URL alone; the URL
+ *       is tried again until it has failed {@code maxRetries} times, and only then becomes a page
+ *       record with the error (a host-level last failure still reaches the scheduler);
  *   <li>a success the scheduler asked about (its host had failures) sends {@link HostSignal#OK};
  *   <li>the answer to a robots.txt request goes to its origin's scheduler as a {@code robots}
  *       entry, and the sitemaps it lists become {@code sitemap} entries when the task reads them;
@@ -52,6 +54,7 @@ public final class FetchOutcomeRouter extends ProcessFunction<FetchResult, Fetch
     private transient Counter redirects;
     private transient Counter redirectsCut;
     private transient Counter retries;
+    private transient Counter urlRetries;
 
     /** @param maxRetries how often a transient failure of one URL is retried before it is recorded */
     public FetchOutcomeRouter(int maxRetries) {
@@ -65,6 +68,7 @@ public final class FetchOutcomeRouter extends ProcessFunction<FetchResult, Fetch
         redirects = getRuntimeContext().getMetricGroup().counter("crawler_redirects_total");
         redirectsCut = getRuntimeContext().getMetricGroup().counter("crawler_redirects_cut_total");
         retries = getRuntimeContext().getMetricGroup().counter("crawler_fetch_retries_total");
+        urlRetries = getRuntimeContext().getMetricGroup().counter("crawler_url_retries_total");
     }
 
     @Override
@@ -75,18 +79,25 @@ public final class FetchOutcomeRouter extends ProcessFunction<FetchResult, Fetch
             return;
         }
         if (result.failure() == FetchFailure.DEFERRED) {
-            ctx.output(FEEDBACK, entryOf(request).retry(HostFeedback.of(HostSignal.BUSY, 0, result.error())));
+            ctx.output(FEEDBACK, entryOf(request).retry(new HostFeedback(
+                    HostSignal.BUSY, 0, result.error(), null, -1, FailureCause.NONE, request.releasedAt())));
             return;
         }
-        if (result.transientFailure()) {
-            HostFeedback failed = new HostFeedback(
-                    HostSignal.FAILED, result.status(), result.error(), null, result.retryAfterMs());
+        FailureScope scope = result.failureScope();
+        if (scope != FailureScope.NONE) {
+            HostFeedback failed = new HostFeedback(scope == FailureScope.HOST ? HostSignal.FAILED : HostSignal.URL_FAILED,
+                    result.status(), result.error(), null, result.retryAfterMs(), result.cause(), request.releasedAt());
             if (request.attempt() < maxRetries) {
                 retries.inc();
+                if (scope == FailureScope.URL) {
+                    urlRetries.inc();
+                }
                 ctx.output(FEEDBACK, entryOf(request).retryAfterFailure(failed));
                 return;
             }
-            ctx.output(FEEDBACK, FrontierEntry.feedback(request.url(), request.task(), EntryKind.HOST, failed));
+            if (scope == FailureScope.HOST || request.reportOutcome()) {
+                ctx.output(FEEDBACK, FrontierEntry.feedback(request.url(), request.task(), EntryKind.HOST, failed));
+            }
         } else if (request.reportOutcome() && result.responded()) {
             ctx.output(FEEDBACK, FrontierEntry.feedback(request.url(), request.task(), EntryKind.HOST,
                     HostFeedback.of(HostSignal.OK, result.status(), null)));

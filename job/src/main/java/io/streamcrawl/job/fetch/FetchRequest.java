@@ -15,6 +15,8 @@ import io.streamcrawl.job.url.TaskScope;
  * @param reportOutcome whether its outcome goes back to the host's scheduler even when it is a
  *     success (set while the host has recent failures, so a success can close its breaker)
  * @param release the scheduler's token of this release, carried back by a retry; 0 for robots.txt
+ * @param releasedAt when the scheduler released it (its processing time, ms), carried back with
+ *     a failure so that failures of requests in flight together count once; 0 when unknown
  */
 public record FetchRequest(
         String url,
@@ -30,7 +32,8 @@ public record FetchRequest(
         int redirects,
         int attempt,
         boolean reportOutcome,
-        long release) {
+        long release,
+        long releasedAt) {
 
     public FetchRequest {
         purpose = purpose == null ? FetchPurpose.PAGE : purpose;

@@ -15,6 +15,7 @@ package io.streamcrawl.job.fetch;
  * @param location the absolute target of a redirect (a 3xx response's Location), else null
  * @param retryAfterMs how long a 429 or 503 response asked the crawler to wait (Retry-After), else -1
  * @param http the HTTP messages exchanged; null when no response arrived
+ * @param cause where a fetch without a usable response failed ({@link FailureCause#NONE} for a response)
  */
 public record FetchResult(
         FetchRequest request,
@@ -29,13 +30,27 @@ public record FetchResult(
         FetchFailure failure,
         String location,
         long retryAfterMs,
-        HttpMessages http) {
+        HttpMessages http,
+        FailureCause cause) {
     private static final byte[] NO_BODY = new byte[0];
 
-    /** A fetch that got no HTTP response: status 0, no final URL, no body. */
-    public static FetchResult failed(
-            FetchRequest request, FetchFailure failure, long fetchedAtMillis, long fetchMs, String error) {
-        return new FetchResult(request, 0, null, null, NO_BODY, false, fetchedAtMillis, fetchMs, error, failure, null, -1, null);
+    public FetchResult {
+        cause = cause == null ? FailureCause.NONE : cause;
+    }
+
+    /** An HTTP response (its status says how it went). */
+    public FetchResult(FetchRequest request, int status, String finalUrl, String contentType, byte[] body,
+            boolean truncated, long fetchedAtMillis, long fetchMs, String error, FetchFailure failure, String location,
+            long retryAfterMs, HttpMessages http) {
+        this(request, status, finalUrl, contentType, body, truncated, fetchedAtMillis, fetchMs, error, failure, location,
+                retryAfterMs, http, FailureCause.NONE);
+    }
+
+    /** A fetch that got no HTTP response, or no usable one, failing at {@code cause}: status 0, no final URL, no body. */
+    public static FetchResult failed(FetchRequest request, FetchFailure failure, FailureCause cause,
+            long fetchedAtMillis, long fetchMs, String error) {
+        return new FetchResult(request, 0, null, null, NO_BODY, false, fetchedAtMillis, fetchMs, error, failure, null, -1,
+                null, cause);
     }
 
     /**
@@ -43,18 +58,15 @@ public record FetchResult(
      * busy, or the fetcher held too many body bytes to read its response.
      */
     public static FetchResult deferred(FetchRequest request, String reason) {
-        return failed(request, FetchFailure.DEFERRED, System.currentTimeMillis(), 0, reason);
+        return failed(request, FetchFailure.DEFERRED, FailureCause.NONE, System.currentTimeMillis(), 0, reason);
     }
 
     /**
-     * Whether the fetch failed in a way that may pass: no answer (timeout, network), or a 408,
-     * 429, 500, 502, 503 or 504. Such failures are retried and count against the host.
+     * Whom the fetch's failure is about, if it is one that may pass and is retried: the host or
+     * only the URL ({@link FailureScope#of}).
      */
-    public boolean transientFailure() {
-        if (status == 0) {
-            return failure == FetchFailure.TIMEOUT || failure == FetchFailure.NETWORK;
-        }
-        return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+    public FailureScope failureScope() {
+        return FailureScope.of(status, cause);
     }
 
     /** Whether an HTTP response arrived. */

@@ -172,6 +172,8 @@ final class HostGate implements AutoCloseable {
                 if (!finished) {
                     state.sentAny = true;
                     state.lastSent = now;
+                    ticket.onWire = true;
+                    ticket.sentAt = now;
                 }
             } else if (!finished) {
                 state.lastSent = now; // a redirect followed by the client is another request
@@ -183,6 +185,26 @@ final class HostGate implements AutoCloseable {
             pump(ticket.host, state, now, actions);
         }
         actions.forEach(Runnable::run);
+    }
+
+    private void answered(Ticket ticket) {
+        synchronized (this) {
+            long now = System.nanoTime();
+            ticket.headed = true;
+            ticket.state.headAny = true;
+            ticket.state.lastHead = now;
+        }
+    }
+
+    private synchronized FailureCause failedAt(Ticket ticket) {
+        if (!ticket.onWire) {
+            return FailureCause.CONNECT;
+        }
+        if (ticket.headed) {
+            return FailureCause.BODY;
+        }
+        Host state = ticket.state;
+        return state.headAny && state.lastHead - ticket.sentAt > 0 ? FailureCause.HEAD_WHILE_HOST_ANSWERS : FailureCause.HEAD;
     }
 
     private void sweep(long now) {
@@ -198,7 +220,8 @@ final class HostGate implements AutoCloseable {
 
     /**
      * A request the gate let through. The fetcher reports when it is sent (each time, when the
-     * client follows redirects) and, once, when it has finished, whether it was sent or not.
+     * client follows redirects), when a response head arrives, and, once, when it has finished,
+     * whether it was sent or not. From these the ticket tells where a failed request failed.
      */
     final class Ticket {
         private final String host;
@@ -206,6 +229,10 @@ final class HostGate implements AutoCloseable {
         /** Guarded by the gate. */
         private boolean sent;
         private boolean finished;
+        /** Whether it really went onto the wire ({@link #sent} also marks one finished unsent), and when. */
+        private boolean onWire;
+        private long sentAt;
+        private boolean headed;
 
         private Ticket(String host, Host state) {
             this.host = host;
@@ -218,6 +245,19 @@ final class HostGate implements AutoCloseable {
 
         void finished() {
             report(this, true);
+        }
+
+        /** A response head arrived: the host answers. */
+        void answered() {
+            HostGate.this.answered(this);
+        }
+
+        /**
+         * Where the request failed, if it did: before it was on the wire, waiting for the head
+         * (while the host answered a request sent no earlier, or not), or after the head.
+         */
+        FailureCause failedAt() {
+            return HostGate.this.failedAt(this);
         }
     }
 
@@ -232,6 +272,9 @@ final class HostGate implements AutoCloseable {
         int unsent;
         boolean sentAny;
         long lastSent;
+        /** Whether, and when last, a response head of the host arrived. */
+        boolean headAny;
+        long lastHead;
         long notBefore;
         boolean waking;
         long wakeAt;

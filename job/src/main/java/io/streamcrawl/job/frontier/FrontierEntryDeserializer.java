@@ -2,6 +2,7 @@ package io.streamcrawl.job.frontier;
 
 import io.streamcrawl.connectors.redis.source.RedisStreamDeserializer;
 import io.streamcrawl.job.control.TaskKeys;
+import io.streamcrawl.job.fetch.FailureCause;
 import io.streamcrawl.job.url.UrlNormalizer;
 
 import java.util.Map;
@@ -13,7 +14,8 @@ import org.apache.flink.util.Collector;
  * Decodes a frontier stream entry into a {@link FrontierEntry} with a normalized URL. Every kind
  * has {@code url} and {@code task}; {@code url} and {@code sitemap} entries may have
  * {@code depth}, {@code priority}, {@code parent}, {@code redirects}, {@code retry} and {@code release}; feedback has {@code signal}
- * (required for {@code host}), {@code status}, {@code error} and, for {@code robots}, {@code body}.
+ * (required for {@code host}), {@code status}, {@code error}, {@code retry_after_ms}, {@code cause},
+ * {@code released_at} and, for {@code robots}, {@code body}.
  * A malformed entry throws, which makes the source count, log and skip it.
  */
 public final class FrontierEntryDeserializer implements RedisStreamDeserializer<FrontierEntry> {
@@ -32,7 +34,7 @@ public final class FrontierEntryDeserializer implements RedisStreamDeserializer<
         int depth = nonNegative(fields, "depth");
         out.collect(new FrontierEntry(normalized, task, depth, number(fields, "priority"), fields.get("parent"), kind,
                 "true".equals(fields.get("retry")), feedback(kind, fields), nonNegative(fields, "redirects"),
-                nonNegative(fields, "attempt"), release(fields)));
+                nonNegative(fields, "attempt"), longField(fields, "release")));
     }
 
     @Override
@@ -51,19 +53,22 @@ public final class FrontierEntryDeserializer implements RedisStreamDeserializer<
         HostSignal signal = signalName == null ? null : HostSignal.ofWireName(signalName)
                 .orElseThrow(() -> new IllegalArgumentException("unsupported signal '" + signalName + "'"));
         String retryAfter = fields.get("retry_after_ms");
+        // An unknown cause (a newer build's) reads as none: the status and error still tell.
+        String cause = fields.get("cause");
         return new HostFeedback(signal, number(fields, "status"), fields.get("error"), fields.get("body"),
-                retryAfter == null ? -1 : nonNegative(fields, "retry_after_ms"));
+                retryAfter == null ? -1 : nonNegative(fields, "retry_after_ms"),
+                cause == null ? FailureCause.NONE : FailureCause.ofWireName(cause), longField(fields, "released_at"));
     }
 
-    private static long release(Map<String, String> fields) {
-        String value = fields.get("release");
+    private static long longField(Map<String, String> fields, String name) {
+        String value = fields.get(name);
         if (value == null) {
             return 0;
         }
         try {
             return Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("field 'release' is not an integer: '" + value + "'");
+            throw new IllegalArgumentException("field '" + name + "' is not an integer: '" + value + "'");
         }
     }
 

@@ -2,6 +2,7 @@ package io.streamcrawl.job.frontier;
 
 import io.streamcrawl.connectors.redis.sink.RedisStreamEntry;
 import io.streamcrawl.connectors.redis.sink.RedisStreamSerializer;
+import io.streamcrawl.job.fetch.FailureCause;
 import io.streamcrawl.job.url.Hosts;
 
 import java.util.HashMap;
@@ -68,6 +69,12 @@ public final class FrontierEntrySerializer implements RedisStreamSerializer<Fron
             }
             if (feedback.retryAfterMs() >= 0) {
                 fields.put("retry_after_ms", Long.toString(feedback.retryAfterMs()));
+            }
+            if (feedback.cause() != FailureCause.NONE) {
+                fields.put("cause", feedback.cause().wireName());
+            }
+            if (feedback.releasedAt() != 0) {
+                fields.put("released_at", Long.toString(feedback.releasedAt()));
             }
         }
         return new RedisStreamEntry(streamOf(entry.url()), fields);

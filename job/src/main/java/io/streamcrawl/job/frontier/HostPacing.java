@@ -1,6 +1,8 @@
 package io.streamcrawl.job.frontier;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
@@ -15,6 +17,14 @@ import org.slf4j.LoggerFactory;
  * the pauses the fetch side asks for through host signals (a busy fetcher, a Retry-After, the
  * circuit breaker of {@link HostBackoff}). Valid only for the key the state is scoped to when
  * called.
+ *
+ * <p>Only host-level failures ({@link HostSignal#FAILED}) move the breaker, and only on the
+ * host's evidence: a failure counts as a step when its request was released after the last
+ * counted failure or success the scheduler saw (requests in flight together fail together: one step),
+ * and, while the breaker is closed, only when its URL has not counted yet (so the steps that
+ * open it are failures of distinct URLs, never one URL failing again). Once open, every further
+ * step doubles the pause. A Retry-After is honoured in any case. URL-level failures leave the
+ * host alone.
  */
 final class HostPacing {
     private static final Logger LOG = LoggerFactory.getLogger(HostPacing.class);
@@ -24,7 +34,9 @@ final class HostPacing {
     private final BackoffSettings settings;
     private final Duration busyPause;
     private final RandomGenerator jitter = new SplittableRandom();
-    private final Counter backoffs;
+    private final MetricGroup metrics;
+    /** crawler_host_backoffs_total by cause (status or where the fetch failed). */
+    private final Map<String, Counter> backoffs = new HashMap<>();
     private final Counter breakersOpened;
 
     HostPacing(ValueState<Long> nextFetchAt, ValueState<HostBackoff> backoff, BackoffSettings settings,
@@ -33,7 +45,7 @@ final class HostPacing {
         this.backoff = backoff;
         this.settings = settings;
         this.busyPause = busyPause;
-        this.backoffs = metrics.counter("crawler_host_backoffs_total");
+        this.metrics = metrics;
         this.breakersOpened = metrics.counter("crawler_host_breakers_opened_total");
     }
 
@@ -49,39 +61,111 @@ final class HostPacing {
 
     /** Whether the host has failures since its last success, so a success must be reported to close its breaker. */
     boolean failing() throws Exception {
-        return backoff.value() != null;
+        HostBackoff current = backoff.value();
+        return current != null && current.failures() > 0;
     }
 
-    /** Applies what a fetch told about the host. */
-    void apply(String host, HostFeedback feedback, long now) throws Exception {
+    /** Until when the host pauses while its breaker is open (its probe's hold included); null when closed. */
+    Long openUntil() throws Exception {
+        HostBackoff current = backoff.value();
+        return current != null && current.open(settings) ? nextFetchAt.value() : null;
+    }
+
+    /**
+     * Whether the host's breaker has stayed open for {@link BackoffSettings#giveUp()} since the
+     * first failure of its streak, at {@code now}: its URLs are then dropped.
+     */
+    boolean givenUp(long now) throws Exception {
+        HostBackoff current = backoff.value();
+        return current != null && current.open(settings) && current.since() > 0
+                && now - current.since() >= settings.giveUp().toMillis();
+    }
+
+    /**
+     * Applies what a fetch of {@code url} (its fingerprint's high bits) told about the host (see
+     * the class comment).
+     */
+    void apply(String host, HostFeedback feedback, long url, long now) throws Exception {
         if (feedback == null || feedback.signal() == null) {
             return;
         }
         switch (feedback.signal()) {
-            case BUSY -> pauseUntil(now + busyPause.toMillis());
-            case FAILED -> {
-                HostBackoff current = backoff.value();
-                int failures = (current == null ? 0 : current.failures()) + 1;
-                backoff.update(new HostBackoff(failures));
-                long pause = settings.pauseMs(failures, feedback.retryAfterMs(), jitter);
-                if (pause > 0) {
-                    backoffs.inc();
-                    pauseUntil(now + pause);
-                }
-                if (failures == settings.failuresToOpen()) {
-                    breakersOpened.inc();
-                    LOG.info("Host {}: {} failures in a row ({}), backing off", host, failures,
-                            feedback.error() != null ? feedback.error() : "HTTP " + feedback.status());
+            case BUSY -> {
+                if (isProbe(feedback)) {
+                    nextFetchAt.update(now + busyPause.toMillis()); // the probe's hold ends: it goes again soon
+                } else {
+                    pauseUntil(now + busyPause.toMillis());
                 }
             }
-            case OK -> {
-                HostBackoff current = backoff.value();
-                if (current != null && current.failures() >= settings.failuresToOpen()) {
-                    LOG.info("Host {}: answering again after {} failures", host, current.failures());
-                }
-                backoff.clear();
-            }
+            case FAILED -> failed(host, feedback, url, now);
+            // A URL-level failure is about its URL, but like a success it shows the server answers.
+            case OK, URL_FAILED -> answered(host, now);
             case REFUSED -> { } // about one task's permission, not about the host
+        }
+    }
+
+    /**
+     * While the breaker is open a release is its probe: nothing else goes until the probe's
+     * outcome arrives, or for the longest pause should it be lost. Returns whether it holds.
+     */
+    boolean holdForProbe(long now) throws Exception {
+        HostBackoff current = backoff.value();
+        if (current == null || !current.open(settings)) {
+            return false;
+        }
+        pauseUntil(now + settings.maxPause().toMillis());
+        return true;
+    }
+
+    /** Whether feedback is of the probe of an open breaker: the one request released since the last outcome. */
+    private boolean isProbe(HostFeedback feedback) throws Exception {
+        HostBackoff current = backoff.value();
+        return current != null && current.open(settings) && feedback.releasedAt() > current.lastOutcomeAt();
+    }
+
+    private void answered(String host, long now) throws Exception {
+        HostBackoff current = backoff.value();
+        if (current == null) {
+            return;
+        }
+        if (current.open(settings)) {
+            LOG.info("Host {}: answering again after {} failures", host, current.failures());
+            nextFetchAt.clear(); // the probe's hold
+        }
+        // Kept, closed, for its time: failures of requests released before it count no step.
+        backoff.update(new HostBackoff(0, 0, now, null));
+    }
+
+    private void failed(String host, HostFeedback feedback, long url, long now) throws Exception {
+        HostBackoff current = backoff.value();
+        if (current == null) {
+            current = HostBackoff.NONE;
+        }
+        boolean open = current.open(settings);
+        // Released no later than the last step or success seen: it was under way with that one.
+        boolean concurrent = feedback.releasedAt() > 0 && feedback.releasedAt() <= current.lastOutcomeAt();
+        boolean step = !concurrent && (open || !current.hasCounted(url));
+        int failures = current.failures() + (step ? 1 : 0);
+        long since = failures == 0 ? 0 : current.since() > 0 ? current.since() : now;
+        // Once open, every probe's failure is a step: the URLs that opened it need not be kept.
+        long[] counted = step && failures < settings.failuresToOpen() ? current.countedWith(url)
+                : failures >= settings.failuresToOpen() ? null : current.counted();
+        // Only a step moves the mark: a failure in flight with it says nothing new about later requests.
+        backoff.update(new HostBackoff(failures, since, step ? now : current.lastOutcomeAt(), counted));
+        long pause = settings.pauseMs(step ? failures : 0, feedback.retryAfterMs(), jitter);
+        if (pause > 0) {
+            backoffs.computeIfAbsent(feedback.causeLabel(),
+                    cause -> metrics.addGroup("cause", cause).counter("crawler_host_backoffs_total")).inc();
+            if (step && failures >= settings.failuresToOpen()) {
+                nextFetchAt.update(now + pause); // the breaker's pause replaces a probe's hold
+            } else {
+                pauseUntil(now + pause);
+            }
+        }
+        if (step && failures == settings.failuresToOpen()) {
+            breakersOpened.inc();
+            LOG.info("Host {}: {} failures of distinct URLs with no success ({}), backing off", host, failures,
+                    feedback.error() != null ? feedback.error() : "HTTP " + feedback.status());
         }
     }
 

@@ -8,13 +8,17 @@ import io.streamcrawl.job.control.TaskEvent;
 import io.streamcrawl.job.fetch.FetchPurpose;
 import io.streamcrawl.job.fetch.FetchRequest;
 import io.streamcrawl.job.stats.DistinctUrls;
+import io.streamcrawl.job.stats.HostsBackingOff;
 import io.streamcrawl.job.stats.TaskCounters;
 import io.streamcrawl.job.stats.TaskStatsConfig;
 import io.streamcrawl.job.stats.TaskStatsPublisher;
 import io.streamcrawl.job.url.UrlFingerprint;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
@@ -38,6 +42,8 @@ import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keyed by host: deduplicates the host's URLs exactly (per task, by 128-bit fingerprint), queues
@@ -63,12 +69,16 @@ import org.apache.flink.util.Collector;
  * ({@link HostRecrawl}); there is no timer per URL.
  *
  * <p>Feedback from the fetch side arrives through the frontier like URLs: an entry marked
- * {@code retry} goes back to the front of its queue without deduplication if it answers its URL's
- * latest release (see {@link #takeBack}), a {@code robots}
- * entry answers a robots.txt request, a {@link HostSignal#BUSY} signal pauses the host briefly,
- * and {@link HostSignal#FAILED} signals pause it for their Retry-After and, from a number of
- * failures in a row on, open its circuit breaker ({@link HostBackoff}, {@link BackoffSettings})
- * until a {@link HostSignal#OK} closes it.
+ * {@code retry} is taken without deduplication if it answers its URL's latest release (see
+ * {@link #takeBack}): a deferred one ({@link HostSignal#BUSY}, which also pauses the host
+ * briefly) goes back to the front of its queue, a failed one waits in the host's retry area
+ * ({@link HostRetries}) for its own delay and goes only when its task has no fresh URL queued.
+ * A {@code robots} entry answers a robots.txt request. {@link HostSignal#FAILED} (host-level)
+ * signals pause the host for their Retry-After and, counted as {@link HostPacing} says, open its
+ * circuit breaker ({@link HostBackoff}, {@link BackoffSettings}); while it is open one page at a
+ * time goes as its probe, until a {@link HostSignal#OK} or {@link HostSignal#URL_FAILED} (the
+ * server answered) closes it. A host whose breaker stays open for {@code backoff.give-up} has
+ * its URLs dropped and counted as given up ({@link #giveUp}).
  *
  * <p>A host that goes idle (nothing queued, no recrawl planned) keeps its one timer, set for
  * when its robots.txt records and its pause have lapsed, and at least {@code robots.cache-ttl}
@@ -81,6 +91,7 @@ import org.apache.flink.util.Collector;
  */
 public final class HostScheduler extends KeyedBroadcastProcessFunction<String, FrontierEntry, TaskEvent, FetchRequest>
         implements CheckpointedFunction, CheckpointListener {
+    private static final Logger LOG = LoggerFactory.getLogger(HostScheduler.class);
 
     /** The broadcast state of the tasks, also the descriptor of the broadcast stream. */
     public static final MapStateDescriptor<String, TaskState> TASKS =
@@ -102,6 +113,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     /** Pages released per task (and not come back as retries), kept only for tasks with a maxPagesPerHost. */
     private transient MapState<String, Long> hostPages;
     private transient HostRecrawl recrawl;
+    private transient HostRetries retries;
     private transient TaskViews views;
     private transient TaskCounters counters;
     /** Hosts of this subtask with queued URLs; read by the metric reporter's thread. */
@@ -111,6 +123,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     private transient TaskBudgets budgets;
     private transient DistinctUrls distinctUrls;
     private transient TaskStatsPublisher publisher;
+    private transient HostsBackingOff backingOff;
     private transient Counter newUrls;
     private transient Counter duplicateUrls;
     private transient Counter droppedUrls;
@@ -122,6 +135,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     private transient Counter recrawled;
     private transient Counter overBudget;
     private transient Counter staleRetries;
+    private transient Counter givenUpUrls;
     private transient RandomGenerator releaseTokens;
 
     /** Page budgets are reserved from etcd at {@code control}, at most {@code budgetChunk} pages at a time. */
@@ -159,7 +173,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        counters.snapshot();
+        counters.snapshot(context.getCheckpointId());
         activeHostsState.update(List.of(activeHosts.get()));
         budgets.snapshot();
         distinctUrls.snapshot();
@@ -167,6 +181,8 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
 
     @Override
     public void notifyCheckpointComplete(long checkpointId) {
+        counters.checkpointComplete(checkpointId);
+        publisher.publishSoon();
         distinctUrls.mergeChanged();
     }
 
@@ -191,6 +207,10 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                 getRuntimeContext().getMapState(new MapStateDescriptor<>("recrawl", UrlFingerprint.class, RecrawlEntry.class)),
                 getRuntimeContext().getState(new ValueStateDescriptor<>("recrawl-next-scan", Long.class)),
                 settings.recrawlScan().toMillis());
+        retries = new HostRetries(
+                getRuntimeContext().getMapState(new MapStateDescriptor<>("retries", UrlFingerprint.class, RetryEntry.class)),
+                getRuntimeContext().getMapState(new MapStateDescriptor<>("retry-task-next-due", String.class, Long.class)),
+                getRuntimeContext().getState(new ValueStateDescriptor<>("retry-next-due", Long.class)));
         views = new TaskViews();
         newUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_new_total");
         duplicateUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_duplicate_total");
@@ -203,12 +223,15 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         recrawled = getRuntimeContext().getMetricGroup().counter("crawler_urls_recrawled_total");
         overBudget = getRuntimeContext().getMetricGroup().counter("crawler_urls_over_budget_total");
         staleRetries = getRuntimeContext().getMetricGroup().counter("crawler_urls_stale_retries_total");
+        givenUpUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_host_given_up_total");
         releaseTokens = new SplittableRandom();
         getRuntimeContext().getMetricGroup().gauge("crawler_hosts_active", (Gauge<Long>) activeHosts::get);
         getRuntimeContext().getMetricGroup().gauge("crawler_queue_urls",
                 (Gauge<Long>) () -> counters.total(TaskCounters.QUEUED));
+        backingOff = new HostsBackingOff();
         publisher = stats.startPublishing(
-                counters, Set.of(TaskCounters.QUEUED, TaskCounters.RELEASED), getRuntimeContext().getTaskInfo());
+                counters, backingOff, Set.of(TaskCounters.QUEUED, TaskCounters.RELEASED, TaskCounters.GIVEN_UP),
+                getRuntimeContext().getTaskInfo());
     }
 
     @Override
@@ -235,7 +258,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                 if (entry.retry()) {
                     if (!takeBack(entry, now)) {
                         staleRetries.inc();
-                        pacing.apply(ctx.getCurrentKey(), entry.feedback(), now);
+                        applyFeedback(ctx.getCurrentKey(), entry, now);
                         scheduleNext(ctx, now, false);
                         return;
                     }
@@ -249,9 +272,13 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                             hostPages.put(entry.task(), pages - 1);
                         }
                     }
-                    enqueue(entry.queued(), true);
+                    if (failedFetch(entry)) {
+                        awaitRetry(entry.queued(), entry.feedback(), now);
+                    } else {
+                        enqueue(entry.queued(), true);
+                    }
                     retriedUrls.inc();
-                    pacing.apply(ctx.getCurrentKey(), entry.feedback(), now);
+                    applyFeedback(ctx.getCurrentKey(), entry, now);
                 } else {
                     UrlFingerprint fingerprint = entry.fingerprint();
                     if (seen.contains(fingerprint)) {
@@ -266,9 +293,9 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
             }
             case ROBOTS -> {
                 robots.answer(entry.url(), entry.feedback(), now);
-                pacing.apply(ctx.getCurrentKey(), entry.feedback(), now);
+                pacing.apply(ctx.getCurrentKey(), entry.feedback(), entry.fingerprint().high(), now);
             }
-            case HOST -> pacing.apply(ctx.getCurrentKey(), entry.feedback(), now);
+            case HOST -> applyFeedback(ctx.getCurrentKey(), entry, now);
         }
         scheduleNext(ctx, now, false);
     }
@@ -280,8 +307,13 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         ReadOnlyBroadcastState<String, TaskState> tasks = ctx.getBroadcastState(TASKS);
         boolean scan = recrawl.scanDue(now);
         requeueRecrawls(tasks, now);
-        if (!scan && queues.isEmpty() && recrawl.nextScanAt() == null) {
+        if (!scan && idle() && recrawl.nextScanAt() == null) {
             forgetLapsed(ctx, now); // the timer scheduleNext sets when the host goes idle
+            return;
+        }
+        if (!idle() && pacing.givenUp(now)) {
+            giveUp(ctx.getCurrentKey());
+            scheduleNext(ctx, now, false);
             return;
         }
         Long pausedUntil = pacing.nextFetchAt();
@@ -289,6 +321,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
             scheduleNext(ctx, now, false);
             return;
         }
+        promoteDueRetries(now);
         int released = 0;
         boolean progress = true;
         boolean politenessWait = false;
@@ -328,7 +361,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                 long spacing = Math.max(view.spec().politeness().delayMs(), admission.crawlDelayMs());
                 if (admission.verdict() == HostRobots.Verdict.FETCH_ROBOTS) {
                     out.collect(new FetchRequest(admission.robotsUrl(), task, 0, head.priority(), false, view.scope(),
-                            view.robotsFetch(), null, spacing, FetchPurpose.ROBOTS, 0, 0, false, 0));
+                            view.robotsFetch(), null, spacing, FetchPurpose.ROBOTS, 0, 0, false, 0, now));
                     robotsRequests.inc();
                 } else {
                     dequeue(lane);
@@ -348,7 +381,10 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                 if (lanes.size() > 1) { // a task alone on its host has nobody to take turns with: no state write
                     turns.took(task, view.spec().priority());
                 }
-                if (spacing > 0) {
+                // A page released while the breaker is open is its probe (a robots.txt request is not: its answer is no signal).
+                if (admission.verdict() != HostRobots.Verdict.FETCH_ROBOTS && pacing.holdForProbe(now)) {
+                    politenessWait = true;
+                } else if (spacing > 0) {
                     pacing.released(now, spacing);
                     politenessWait = true;
                 }
@@ -378,6 +414,78 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         }
         seen.put(fingerprint, now);
         return true;
+    }
+
+    /** Applies what a fetch told about the host, and shows the host as backing off for the entry's task while its breaker is open. */
+    private void applyFeedback(String host, FrontierEntry entry, long now) throws Exception {
+        boolean wasOpen = pacing.openUntil() != null;
+        pacing.apply(host, entry.feedback(), entry.fingerprint().high(), now);
+        Long until = pacing.openUntil();
+        if (until != null) {
+            backingOff.pausedUntil(entry.task(), host, until);
+        } else if (wasOpen) {
+            backingOff.ended(entry.task(), host);
+        }
+    }
+
+    /** Whether a retry entry comes back from a failed fetch (not from a deferral, which goes to the front of its queue). */
+    private static boolean failedFetch(FrontierEntry retry) {
+        HostSignal signal = retry.feedback() == null ? null : retry.feedback().signal();
+        return signal == HostSignal.FAILED || signal == HostSignal.URL_FAILED;
+    }
+
+    /** Keeps a URL whose fetch failed for its retry, due after its own back-off; it stays counted as queued. */
+    private void awaitRetry(FrontierEntry entry, HostFeedback feedback, long now) throws Exception {
+        if (idle()) {
+            activeHosts.incrementAndGet();
+        }
+        retries.add(entry, now + backoffSettings.retryDelayMs(entry.attempt(), feedback.retryAfterMs()));
+        counters.add(entry.task(), TaskCounters.QUEUED, 1);
+    }
+
+    /**
+     * Moves each task's earliest due retry to the back of its queue when the task has nothing
+     * queued: a retry goes only when no fresh URL of its task is ready. It stays counted as queued.
+     */
+    private void promoteDueRetries(long now) throws Exception {
+        Long due = retries.nextDueAt();
+        if (due == null || due > now) {
+            return;
+        }
+        Set<String> queuedTasks = new HashSet<>();
+        for (QueueLane lane : queues.bestLanes()) {
+            queuedTasks.add(lane.task());
+        }
+        for (FrontierEntry retry : retries.takeDue(now, queuedTasks)) {
+            queues.push(retry);
+        }
+    }
+
+    /**
+     * Drops every URL of a host whose breaker has stayed open for {@code backoff.give-up}: each
+     * counts as a failure of its task, so the task can go idle.
+     */
+    private void giveUp(String host) throws Exception {
+        Map<String, Long> dropped = new TreeMap<>(retries.drop(null));
+        for (QueueLane lane : queues.bestLanes()) {
+            dropped.merge(lane.task(), queues.drop(lane.task()), Long::sum);
+        }
+        long total = 0;
+        for (Map.Entry<String, Long> task : dropped.entrySet()) {
+            counters.add(task.getKey(), TaskCounters.QUEUED, -task.getValue());
+            counters.add(task.getKey(), TaskCounters.GIVEN_UP, task.getValue());
+            backingOff.ended(task.getKey(), host);
+            total += task.getValue();
+        }
+        activeHosts.decrementAndGet();
+        givenUpUrls.inc(total);
+        LOG.warn("Host {}: no answer for {} with its breaker open; giving up its {} queued URLs ({})", host,
+                backoffSettings.giveUp(), total, dropped);
+    }
+
+    /** Whether the host has nothing queued and no retry waiting. */
+    private boolean idle() throws Exception {
+        return queues.isEmpty() && retries.isEmpty();
     }
 
     /** A task's precedence on shared hosts: its spec's priority (0 until its spec arrives). */
@@ -435,7 +543,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                 !sitemap && entry.depth() < view.spec().maxDepth(), view.scope(),
                 sitemap ? view.sitemapFetch() : view.fetch(), entry.parent(), spacingMs,
                 sitemap ? FetchPurpose.SITEMAP : FetchPurpose.PAGE, entry.redirects(), entry.attempt(), reportOutcome,
-                release));
+                release, now));
         counters.add(entry.task(), TaskCounters.RELEASED, 1);
         if (view.recrawlAfterMs() > 0) {
             recrawl.schedule(entry.fingerprint(), entry.recrawl(), now + view.recrawlAfterMs());
@@ -467,7 +575,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
 
     /** Queues an entry, at the back of its lane or at the front, and counts it. */
     private void enqueue(FrontierEntry entry, boolean front) throws Exception {
-        if (queues.isEmpty()) {
+        if (idle()) {
             activeHosts.incrementAndGet();
         }
         if (front) {
@@ -482,16 +590,16 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     private void dequeue(QueueLane lane) throws Exception {
         queues.pop(lane);
         counters.add(lane.task(), TaskCounters.QUEUED, -1);
-        if (queues.isEmpty()) {
+        if (idle()) {
             activeHosts.decrementAndGet();
         }
     }
 
     private void dropQueue(String task) throws Exception {
-        long dropped = queues.drop(task);
+        long dropped = queues.drop(task) + retries.drop(task).getOrDefault(task, 0L);
         counters.add(task, TaskCounters.QUEUED, -dropped);
         droppedUrls.inc(dropped);
-        if (queues.isEmpty()) {
+        if (idle()) {
             activeHosts.decrementAndGet();
         }
     }
@@ -519,6 +627,8 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         Long next = pacing.nextFetchAt();
         if (!queues.isEmpty()) {
             scheduleAt(ctx, onlyWaiting ? now + settings.waitPoll().toMillis() : Math.max(now, next == null ? now : next));
+        } else if (!retries.isEmpty()) {
+            scheduleAt(ctx, Math.max(Math.max(now, retries.nextDueAt()), next == null ? now : next));
         } else if (recrawl.nextScanAt() == null) {
             scheduleAt(ctx, Math.max(now + robots.idleKeepMs(), next == null ? now : next));
         }

@@ -5,6 +5,7 @@ import io.streamcrawl.job.parse.PageRecord;
 import java.util.Set;
 
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
@@ -14,10 +15,12 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 
 /**
  * Counts finished fetches per task ({@code done}, of which {@code pages} succeeded and
- * {@code errors} failed) and publishes them with the scheduler's counters, so that
- * {@code released - done} is what is in flight. Passes pages through unchanged.
+ * {@code errors} failed) and publishes them with the scheduler's counters, both as of the last
+ * completed checkpoint, so that {@code released - done} is what was in flight then. Passes pages
+ * through unchanged.
  */
-public final class PageCounter extends RichMapFunction<PageRecord, PageRecord> implements CheckpointedFunction {
+public final class PageCounter extends RichMapFunction<PageRecord, PageRecord>
+        implements CheckpointedFunction, CheckpointListener {
     private final TaskStatsConfig stats;
     private transient TaskCounters counters;
     private transient TaskStatsPublisher publisher;
@@ -35,7 +38,13 @@ public final class PageCounter extends RichMapFunction<PageRecord, PageRecord> i
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        counters.snapshot();
+        counters.snapshot(context.getCheckpointId());
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        counters.checkpointComplete(checkpointId);
+        publisher.publishSoon();
     }
 
     @Override

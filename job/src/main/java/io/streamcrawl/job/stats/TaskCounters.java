@@ -3,8 +3,10 @@ package io.streamcrawl.job.stats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.flink.api.common.state.ListState;
@@ -16,6 +18,12 @@ import org.apache.flink.runtime.state.FunctionInitializationContext;
  * so that they stay consistent with the keyed state of the same checkpoint. Written by the task
  * thread, read by the {@link TaskStatsPublisher}'s thread. On rescaling the entries are spread
  * over the new subtasks, which keeps every sum across subtasks.
+ *
+ * <p>What is published are the values of the last completed checkpoint ({@link #completed}),
+ * with its id: a checkpoint is a consistent cut of the whole job, so counters of different
+ * operators (released by the schedulers, done by the page counters) add up there. Live values,
+ * each operator's at another moment, would not: a page counted done after its release was
+ * published would show a negative number in flight.
  */
 public final class TaskCounters {
     /** URLs waiting in a host scheduler's queues. */
@@ -28,6 +36,18 @@ public final class TaskCounters {
     public static final String PAGES = "pages";
     /** Fetches that failed or got a 4xx or 5xx response. */
     public static final String ERRORS = "errors";
+    /** URLs dropped unfetched because their host stayed unreachable ({@code backoff.give-up}): failures too. */
+    public static final String GIVEN_UP = "given_up";
+
+    /** The field, next to a counter's, with the id of the checkpoint its published value is of. */
+    public static String checkpointOf(String counter) {
+        return counter + "_checkpoint";
+    }
+
+    /** The values of one completed checkpoint: task -> counter -> value. */
+    public record Completed(long checkpointId, Map<String, Map<String, Long>> values) {
+        static final Completed NONE = new Completed(0, Map.of());
+    }
 
     /** One counter value, the element type of the operator state. */
     public record Count(String task, String counter, long value) {}
@@ -35,6 +55,9 @@ public final class TaskCounters {
     private record Key(String task, String counter) {}
 
     private final Map<Key, AtomicLong> values = new ConcurrentHashMap<>();
+    /** The values snapshotted for checkpoints not completed yet, by checkpoint id. */
+    private final NavigableMap<Long, Map<String, Map<String, Long>>> snapshots = new ConcurrentSkipListMap<>();
+    private volatile Completed completed = Completed.NONE;
     private transient ListState<Count> state;
 
     public void add(String task, String counter, long delta) {
@@ -64,6 +87,11 @@ public final class TaskCounters {
         return view;
     }
 
+    /** The values of the last completed checkpoint, or of the one restored from. */
+    public Completed completed() {
+        return completed;
+    }
+
     /** Binds to the operator state {@code name} and restores from it. */
     public void initialize(FunctionInitializationContext context, String name) throws Exception {
         state = context.getOperatorStateStore().getListState(new ListStateDescriptor<>(name, Count.class));
@@ -71,12 +99,28 @@ public final class TaskCounters {
             for (Count count : state.get()) {
                 add(count.task(), count.counter(), count.value());
             }
+            completed = new Completed(context.getRestoredCheckpointId().orElse(0), view());
         }
     }
 
-    public void snapshot() throws Exception {
+    public void snapshot(long checkpointId) throws Exception {
         List<Count> counts = new ArrayList<>();
         values.forEach((key, value) -> counts.add(new Count(key.task(), key.counter(), value.get())));
         state.update(counts);
+        taken(checkpointId);
+    }
+
+    /** Keeps the current values as those of {@code checkpointId}, until it completes. */
+    void taken(long checkpointId) {
+        snapshots.put(checkpointId, view());
+    }
+
+    /** The values snapshotted for {@code checkpointId} become the published ones. */
+    public void checkpointComplete(long checkpointId) {
+        Map<String, Map<String, Long>> values = snapshots.get(checkpointId);
+        if (values != null) {
+            completed = new Completed(checkpointId, values);
+        }
+        snapshots.headMap(checkpointId, true).clear();
     }
 }

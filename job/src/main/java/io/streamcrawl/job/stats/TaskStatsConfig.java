@@ -22,7 +22,13 @@ public record TaskStatsConfig(SerializableSupplier<UnifiedJedis> redis, String k
      * no other operator writes them); the caller closes the publisher.
      */
     public TaskStatsPublisher startPublishing(TaskCounters counters, Set<String> ownCounters, TaskInfo subtask) {
-        return new TaskStatsPublisher(redis.get(), counters, keyPrefix, ownCounters,
+        return startPublishing(counters, new HostsBackingOff(), ownCounters, subtask);
+    }
+
+    /** As {@link #startPublishing(TaskCounters, Set, TaskInfo)}, with the subtask's hosts backing off. */
+    public TaskStatsPublisher startPublishing(TaskCounters counters, HostsBackingOff backingOff, Set<String> ownCounters,
+            TaskInfo subtask) {
+        return new TaskStatsPublisher(redis.get(), counters, backingOff, keyPrefix, ownCounters,
                 subtask.getIndexOfThisSubtask(), subtask.getNumberOfParallelSubtasks(), interval);
     }
 }

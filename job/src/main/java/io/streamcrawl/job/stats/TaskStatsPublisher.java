@@ -17,16 +17,20 @@ import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
- * Publishes one subtask's {@link TaskCounters} to Redis at a fixed interval, as absolute values
- * in the hash {@code <prefix><task>} under the field {@code <counter>.<subtask>}, so readers sum
- * the fields of a counter over subtasks. Absolute values make a repeated or lost write harmless.
+ * Publishes one subtask's {@link TaskCounters}, as of the last completed checkpoint (see there),
+ * to Redis at a fixed interval and when a checkpoint completes, as absolute values in the hash
+ * {@code <prefix><task>} under the field {@code <counter>.<subtask>}, so readers sum the fields
+ * of a counter over subtasks; {@code <counter>_checkpoint.<subtask>} holds the checkpoint's id
+ * for each of the operator's own counters. Absolute values make a repeated or lost write harmless.
  */
 public final class TaskStatsPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskStatsPublisher.class);
 
     private final UnifiedJedis redis;
     private final TaskCounters counters;
+    private final HostsBackingOff backingOff;
     private final String keyPrefix;
+    private final Set<String> ownCounters;
     private final int subtask;
     private final ScheduledExecutorService executor;
 
@@ -35,11 +39,13 @@ public final class TaskStatsPublisher implements AutoCloseable {
      * subtasks that no longer exist (after a rescale to {@code parallelism}): their values
      * moved to the remaining subtasks with the operator state.
      */
-    public TaskStatsPublisher(UnifiedJedis redis, TaskCounters counters, String keyPrefix, Set<String> ownCounters,
-            int subtask, int parallelism, Duration interval) {
+    public TaskStatsPublisher(UnifiedJedis redis, TaskCounters counters, HostsBackingOff backingOff, String keyPrefix,
+            Set<String> ownCounters, int subtask, int parallelism, Duration interval) {
         this.redis = redis;
         this.counters = counters;
+        this.backingOff = backingOff;
         this.keyPrefix = keyPrefix;
+        this.ownCounters = ownCounters;
         this.subtask = subtask;
         this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "task-stats-publisher-" + subtask);
@@ -57,7 +63,7 @@ public final class TaskStatsPublisher implements AutoCloseable {
             ScanParams match = new ScanParams().match(keyPrefix + "*").count(100);
             String cursor = ScanParams.SCAN_POINTER_START;
             do {
-                ScanResult<String> keys = redis.scan(cursor, match);
+                ScanResult<String> keys = redis.scan(cursor, match, "hash"); // not the sets of HostsBackingOff
                 for (String key : keys.getResult()) {
                     String[] gone = redis.hkeys(key).stream()
                             .filter(field -> isOfGoneSubtask(field, ownCounters, parallelism))
@@ -75,7 +81,8 @@ public final class TaskStatsPublisher implements AutoCloseable {
 
     static boolean isOfGoneSubtask(String field, Set<String> ownCounters, int parallelism) {
         int dot = field.lastIndexOf('.');
-        if (dot < 0 || !ownCounters.contains(field.substring(0, dot))) {
+        String counter = dot < 0 ? "" : field.substring(0, dot);
+        if (!ownCounters.contains(counter) && ownCounters.stream().map(TaskCounters::checkpointOf).noneMatch(counter::equals)) {
             return false;
         }
         try {
@@ -85,19 +92,26 @@ public final class TaskStatsPublisher implements AutoCloseable {
         }
     }
 
-    /** Writes the current values now. */
+    /** Writes the values of the last completed checkpoint, and the changes of the hosts backing off, now. */
     public void publish() {
-        Map<String, Map<String, Long>> view = counters.view();
-        if (view.isEmpty()) {
-            return;
-        }
+        TaskCounters.Completed completed = counters.completed();
+        String checkpoint = Long.toString(completed.checkpointId());
         try (AbstractPipeline pipeline = redis.pipelined()) {
-            view.forEach((task, values) -> {
+            backingOff.flush(pipeline, keyPrefix);
+            completed.values().forEach((task, values) -> {
                 Map<String, String> fields = new HashMap<>();
                 values.forEach((counter, value) -> fields.put(counter + "." + subtask, Long.toString(value)));
+                ownCounters.forEach(counter -> fields.put(TaskCounters.checkpointOf(counter) + "." + subtask, checkpoint));
                 pipeline.hset(keyPrefix + task, fields);
             });
             pipeline.sync();
+        }
+    }
+
+    /** Publishes soon, off the caller's thread: a checkpoint completed. */
+    public void publishSoon() {
+        if (!executor.isShutdown()) {
+            executor.execute(this::publishQuietly);
         }
     }
 

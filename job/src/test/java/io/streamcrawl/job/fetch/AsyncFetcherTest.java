@@ -289,7 +289,7 @@ class AsyncFetcherTest {
 
         assertThat(tooMany.status()).isEqualTo(429);
         assertThat(tooMany.retryAfterMs()).isEqualTo(1_000);
-        assertThat(tooMany.transientFailure()).isTrue();
+        assertThat(tooMany.failureScope()).isEqualTo(FailureScope.HOST);
         assertThat(next.status()).isEqualTo(200);
         assertThat(waitedMs).as("the next request to the host waits for the Retry-After").isGreaterThanOrEqualTo(900);
         assertThat(maintenance.retryAfterMs()).as("a date in the past").isZero();
@@ -502,10 +502,12 @@ class AsyncFetcherTest {
 
         FetchResult timedOut = fetch(request(site.baseUrl() + "/stalled-body?call", settings(500, 1_000_000)));
         assertThat(timedOut.failure()).isEqualTo(FetchFailure.TIMEOUT);
+        assertThat(timedOut.cause()).isEqualTo(FailureCause.BODY);
         assertThat(bodyBytesInFlight()).isZero();
 
         FetchResult cut = fetch(request(site.baseUrl() + "/cut-body", settings(5_000, 1_000_000)));
         assertThat(cut.failure()).isEqualTo(FetchFailure.NETWORK);
+        assertThat(cut.failureScope()).as("a body cut short is about its URL").isEqualTo(FailureScope.URL);
         assertThat(bodyBytesInFlight()).isZero();
 
         FetchRequest hanging = request(site.baseUrl() + "/stalled-body?operator", settings(0, 1_000_000));
@@ -514,8 +516,50 @@ class AsyncFetcherTest {
         fetcher.asyncInvoke(hanging, resultFuture);
         await().atMost(Duration.ofSeconds(5)).until(() -> bodyBytesInFlight() >= 50_000);
         fetcher.timeout(hanging, resultFuture);
-        assertThat(single(future.get(1, TimeUnit.SECONDS)).failure()).isEqualTo(FetchFailure.TIMEOUT);
+        assertThat(single(future.get(1, TimeUnit.SECONDS))).extracting(FetchResult::failure, FetchResult::cause)
+                .containsExactly(FetchFailure.TIMEOUT, FailureCause.BODY);
         await().atMost(Duration.ofSeconds(5)).until(() -> bodyBytesInFlight() == 0);
+    }
+
+    @Test
+    void aSlowUrlHoldsOnlyItsOwnSlotUntilItsDeadlineAndEachFailureSaysWhereItHappened() throws Exception {
+        site.route("/drip", exchange -> TestSite.trickle(exchange, Duration.ofSeconds(4)));
+        site.route("/no-head", exchange -> TestSite.hold(Duration.ofMillis(2_500)));
+        FetchSettings threeSlots = FetchFixtures.settings(USER_AGENT, 1_500, 1_000_000, HTML, 3);
+        CompletableFuture<Collection<FetchResult>> drip = new CompletableFuture<>();
+        CompletableFuture<Collection<FetchResult>> noHead = new CompletableFuture<>();
+        long start = System.nanoTime();
+        fetcher.asyncInvoke(request(site.baseUrl() + "/drip", threeSlots), resultFuture(drip));
+        fetcher.asyncInvoke(request(site.baseUrl() + "/no-head", threeSlots), resultFuture(noHead));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> site.requestCount("/drip") == 1 && site.requestCount("/no-head") == 1);
+
+        for (int page = 10; page < 16; page++) {
+            assertThat(fetch(request(site.urlOf(page), threeSlots)).status()).isEqualTo(200);
+        }
+        assertThat((System.nanoTime() - start) / 1_000_000).as("the host's third slot went on meanwhile")
+                .isLessThan(1_500);
+
+        FetchResult dripped = single(drip.get(5, TimeUnit.SECONDS));
+        assertThat(dripped).extracting(FetchResult::failure, FetchResult::cause, FetchResult::failureScope)
+                .containsExactly(FetchFailure.TIMEOUT, FailureCause.BODY, FailureScope.URL);
+        assertThat(dripped.fetchMs()).as("held until its deadline, no longer").isBetween(1_400L, 2_500L);
+        FetchResult silent = single(noHead.get(5, TimeUnit.SECONDS));
+        assertThat(silent).as("the host answered other requests meanwhile")
+                .extracting(FetchResult::cause, FetchResult::failureScope)
+                .containsExactly(FailureCause.HEAD_WHILE_HOST_ANSWERS, FailureScope.URL);
+        assertThat(bodyBytesInFlight()).isZero();
+
+        FetchResult alone = fetch(request(site.baseUrl() + "/no-head?alone", threeSlots));
+        assertThat(alone).as("no head, and nothing else answered").extracting(FetchResult::cause, FetchResult::failureScope)
+                .containsExactly(FailureCause.HEAD, FailureScope.HOST);
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        FetchResult refused = fetch(request("http://127.0.0.1:" + closedPort + "/", threeSlots));
+        assertThat(refused).extracting(FetchResult::failure, FetchResult::cause, FetchResult::failureScope)
+                .containsExactly(FetchFailure.NETWORK, FailureCause.CONNECT, FailureScope.HOST);
     }
 
     @Test
@@ -535,7 +579,7 @@ class AsyncFetcherTest {
         assertThat(http.bodyRead()).isTrue();
         assertThat(missing.http().bodyRead()).isFalse();
         assertThat(missing.http().reason()).isEqualTo("Not Found");
-        assertThat(FetchResult.failed(page.request(), FetchFailure.NETWORK, 0, 0, "boom").http()).isNull();
+        assertThat(FetchResult.failed(page.request(), FetchFailure.NETWORK, FailureCause.CONNECT, 0, 0, "boom").http()).isNull();
     }
 
     @Test

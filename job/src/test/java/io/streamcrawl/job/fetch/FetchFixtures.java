@@ -22,14 +22,14 @@ public final class FetchFixtures {
     public static FetchRequest page(String url, String task, int depth, int priority, boolean followLinks,
             TaskScope scope, FetchSettings settings) {
         return new FetchRequest(url, task, depth, priority, followLinks, scope, settings, null, 0, FetchPurpose.PAGE, 0, 0,
-                false, 0);
+                false, 0, 0);
     }
 
     /** A request of a given purpose, chain length, attempt and outcome report. */
     public static FetchRequest request(String url, FetchPurpose purpose, TaskScope scope, FetchSettings settings,
             int redirects, int attempt, boolean reportOutcome) {
         return new FetchRequest(url, "t", 2, 0, purpose == FetchPurpose.PAGE, scope, settings, null, 0, purpose,
-                redirects, attempt, reportOutcome, 0);
+                redirects, attempt, reportOutcome, 0, 0);
     }
 
     /** A response with a status and no body, asking for a Retry-After of {@code retryAfterMs} (-1: none). */

@@ -72,7 +72,7 @@ class FetchOutcomeRouterTest {
         byte[] body = "User-agent: *\nDisallow: /x\n".getBytes(StandardCharsets.UTF_8);
 
         harness.processElement(FetchFixtures.response(robots, 200, robots.url(), "text/plain", body, false, 0, 3), 0);
-        harness.processElement(FetchResult.failed(robots, FetchFailure.TIMEOUT, 0, 5_000, "timeout"), 0);
+        harness.processElement(FetchResult.failed(robots, FetchFailure.TIMEOUT, FailureCause.HEAD, 0, 5_000, "timeout"), 0);
 
         assertThat(harness.extractOutputValues()).isEmpty();
         assertThat(feedback()).extracting(FrontierEntry::kind, FrontierEntry::feedback).containsExactly(
@@ -81,12 +81,13 @@ class FetchOutcomeRouterTest {
     }
 
     @Test
-    void retriesATransientFailureTwiceThenRecordsItAndSignalsEveryFailureToTheHost() throws Exception {
-        HostFeedback tooMany = new HostFeedback(HostSignal.FAILED, 429, null, null, 2_000);
+    void retriesAHostLevelFailureTwiceThenRecordsItAndSignalsEveryFailureToTheHost() throws Exception {
+        HostFeedback tooMany = new HostFeedback(HostSignal.FAILED, 429, null, null, 2_000, FailureCause.NONE, 0);
 
         harness.processElement(FetchFixtures.status(attempt("http://a.org/x", 0), 429, 2_000), 0);
         harness.processElement(FetchFixtures.status(attempt("http://a.org/x", 1), 503, -1), 0);
-        harness.processElement(FetchResult.failed(attempt("http://a.org/x", 2), FetchFailure.TIMEOUT, 0, 5_000, "timeout"), 0);
+        harness.processElement(
+                FetchResult.failed(attempt("http://a.org/x", 2), FetchFailure.TIMEOUT, FailureCause.HEAD, 0, 5_000, "timeout"), 0);
         harness.processElement(FetchFixtures.status(attempt("http://a.org/gone", 0), 404, -1), 0);
 
         assertThat(harness.extractOutputValues()).extracting(FetchResult::status).containsExactly(0, 404);
@@ -94,7 +95,23 @@ class FetchOutcomeRouterTest {
         assertThat(feedback()).containsExactly(
                 x.retryAfterFailure(tooMany),
                 attemptEntry(x, 1).retryAfterFailure(HostFeedback.of(HostSignal.FAILED, 503, null)),
-                FrontierEntry.feedback("http://a.org/x", "t", EntryKind.HOST, HostFeedback.of(HostSignal.FAILED, 0, "timeout")));
+                FrontierEntry.feedback("http://a.org/x", "t", EntryKind.HOST,
+                        new HostFeedback(HostSignal.FAILED, 0, "timeout", null, -1, FailureCause.HEAD, 0)));
+    }
+
+    @Test
+    void retriesAUrlLevelFailureOnItsOwnAndTellsTheHostNothingOfItsLastFailure() throws Exception {
+        harness.processElement(FetchFixtures.status(attempt("http://a.org/x", 0), 500, -1), 0);
+        harness.processElement(
+                FetchResult.failed(attempt("http://a.org/x", 1), FetchFailure.NETWORK, FailureCause.BODY, 0, 10, "reset"), 0);
+        harness.processElement(FetchFixtures.status(attempt("http://a.org/x", 2), 502, -1), 0);
+
+        FrontierEntry x = new FrontierEntry("http://a.org/x", "t", 2, 0, null);
+        assertThat(feedback()).containsExactly(
+                x.retryAfterFailure(HostFeedback.of(HostSignal.URL_FAILED, 500, null)),
+                attemptEntry(x, 1).retryAfterFailure(
+                        new HostFeedback(HostSignal.URL_FAILED, 0, "reset", null, -1, FailureCause.BODY, 0)));
+        assertThat(harness.extractOutputValues()).extracting(FetchResult::status).containsExactly(502);
     }
 
     @Test

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class BackoffSettingsTest {
     private final BackoffSettings settings =
-            new BackoffSettings(3, Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofHours(1));
+            new BackoffSettings(3, Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofHours(1),
+                    Duration.ofSeconds(2), Duration.ofHours(1));
     private final SplittableRandom random = new SplittableRandom(7);
 
     @Test
@@ -29,5 +30,14 @@ class BackoffSettingsTest {
             assertThat(settings.pauseMs(40, -1, random)).isBetween(150_000L, 300_000L);
         }
         assertThat(settings.pauseMs(3, 60_000, random)).as("a longer Retry-After wins").isEqualTo(60_000);
+    }
+
+    @Test
+    void aFailedUrlWaitsTwiceAsLongForEachRetryAtLeastItsRetryAfterAndAtMostTheLongestPause() {
+        assertThat(settings.retryDelayMs(1, -1)).isEqualTo(2_000);
+        assertThat(settings.retryDelayMs(2, -1)).isEqualTo(4_000);
+        assertThat(settings.retryDelayMs(3, -1)).isEqualTo(8_000);
+        assertThat(settings.retryDelayMs(30, -1)).isEqualTo(Duration.ofMinutes(5).toMillis());
+        assertThat(settings.retryDelayMs(1, 7_000)).as("a longer Retry-After wins").isEqualTo(7_000);
     }
 }

@@ -3,7 +3,10 @@ package io.streamcrawl.job.frontier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamcrawl.job.fetch.FailureCause;
+
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -59,7 +62,9 @@ class FrontierEntryDeserializerTest {
         FrontierEntry robots = FrontierEntry.feedback("https://a.org/robots.txt", "t", EntryKind.ROBOTS,
                 HostFeedback.robots(200, null, "User-agent: *\nDisallow: /x\n"));
         FrontierEntry failed = new FrontierEntry("https://a.org/y", "t", 1, 0, null).redirectTo("https://a.org/z")
-                .retryAfterFailure(new HostFeedback(HostSignal.FAILED, 429, null, null, 5_000));
+                .retryAfterFailure(new HostFeedback(HostSignal.FAILED, 429, null, null, 5_000, FailureCause.NONE, 1_700_000_000_000L));
+        FrontierEntry head = new FrontierEntry("https://a.org/h", "t", 0, 0, null).retryAfterFailure(
+                new HostFeedback(HostSignal.URL_FAILED, 0, "timeout", null, -1, FailureCause.HEAD_WHILE_HOST_ANSWERS, 5));
 
         Map<String, String> fields = serializer.serialize(retry).fields();
 
@@ -72,8 +77,19 @@ class FrontierEntryDeserializerTest {
         assertThat(decode(serializer.serialize(sitemap).fields())).containsExactly(sitemap);
         assertThat(decode(serializer.serialize(robots).fields())).containsExactly(robots);
         assertThat(serializer.serialize(failed).fields()).containsEntry("attempt", "1").containsEntry("redirects", "1")
-                .containsEntry("retry_after_ms", "5000").containsEntry("signal", "failed");
+                .containsEntry("retry_after_ms", "5000").containsEntry("signal", "failed")
+                .containsEntry("released_at", "1700000000000").doesNotContainKey("cause");
         assertThat(decode(serializer.serialize(failed).fields())).containsExactly(failed);
+        assertThat(serializer.serialize(head).fields()).containsEntry("signal", "url_failed")
+                .containsEntry("cause", "head_while_host_answers").containsEntry("released_at", "5");
+        assertThat(decode(serializer.serialize(head).fields())).containsExactly(head);
+        Map<String, String> older = new HashMap<>(serializer.serialize(head).fields());
+        older.remove("released_at");
+        older.put("cause", "a-newer-cause");
+        assertThat(decode(older)).singleElement().satisfies(entry -> {
+            assertThat(entry.feedback().releasedAt()).as("an entry without the field").isZero();
+            assertThat(entry.feedback().cause()).isEqualTo(FailureCause.NONE);
+        });
         assertThat(retry.queued()).isEqualTo(url);
 
         FrontierEntry released = new FrontierEntry("https://a.org/r", "t", 0, 0, null, EntryKind.URL, false, null, 0, 0,

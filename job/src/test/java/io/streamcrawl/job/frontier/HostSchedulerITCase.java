@@ -14,6 +14,7 @@ import io.streamcrawl.testing.RedisServerExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -111,6 +112,7 @@ class HostSchedulerITCase {
                     "PAGE http://a.org/p0-d2-a", "PAGE http://a.org/p0-d2-b",
                     "PAGE http://a.org/m1-d0", "PAGE http://a.org/m300-d0");
             assertThat(queueSize(harness, "a.org")).isZero();
+            checkpoint(harness, 1, 2);
         }
         assertThat(counters("order")).isEqualTo(Map.of("queued.0", "0", "released.0", "9"));
     }
@@ -136,7 +138,7 @@ class HostSchedulerITCase {
             assertThat(released(harness)).isEmpty();
             assertThat(queueSize(harness, "a.org")).isEqualTo(2);
             assertThat(queueSize(harness, "b.org")).isZero();
-            snapshot = harness.snapshot(1, 5_000);
+            snapshot = checkpoint(harness, 1, 5_000);
             assertThat(activeHosts(harness)).as("b.org has nothing queued any more").containsExactly(1L);
         }
         assertThat(counters("gone")).isEqualTo(Map.of("queued.0", "0"));
@@ -146,7 +148,7 @@ class HostSchedulerITCase {
             restored.processBroadcastElement(TaskEvent.enabled("kept", true), 5_000);
             restored.setProcessingTime(10_000);
             assertThat(released(restored)).containsExactly("PAGE http://a.org/k2", "PAGE http://a.org/k1");
-            restored.snapshot(2, 10_000);
+            checkpoint(restored, 2, 10_000);
             assertThat(activeHosts(restored)).containsExactly(0L);
         }
         assertThat(counters("kept")).isEqualTo(Map.of("queued.0", "0", "released.0", "2"));
@@ -431,12 +433,19 @@ class HostSchedulerITCase {
     /** A scheduler on RocksDB with the settings of these tests (robots.cache-ttl 24 h), restored from a snapshot unless null. */
     static KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness(
             OperatorSubtaskState restoreFrom) throws Exception {
+        return harness(restoreFrom, new BackoffSettings(3, Duration.ofSeconds(10), Duration.ofMinutes(10),
+                Duration.ofHours(1), Duration.ofSeconds(10), Duration.ofHours(1)));
+    }
+
+    /** A scheduler as {@link #harness(OperatorSubtaskState)} with other back-off settings. */
+    static KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness(
+            OperatorSubtaskState restoreFrom, BackoffSettings backoff) throws Exception {
         String host = REDIS.host();
         int port = REDIS.port();
         HostScheduler scheduler = new HostScheduler(
                 new SchedulerSettings(50, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(1)),
                 new RobotsSettings(Duration.ofHours(24), Duration.ofMinutes(10), Duration.ofMinutes(3), Duration.ofMinutes(30)),
-                new BackoffSettings(3, Duration.ofSeconds(10), Duration.ofMinutes(10), Duration.ofHours(1)),
+                backoff,
                 new TaskStatsConfig(() -> RedisClient.create(host, port), "scheduler-test:", Duration.ofMinutes(1)),
                 new ControlPlane(ETCD.endpoint(), "/scheduler-test/"), 100);
         KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness =
@@ -489,7 +498,7 @@ class HostSchedulerITCase {
     }
 
     /** The host's "queue-size" state, which must equal the entries in its lanes. */
-    private static long queueSize(KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness,
+    static long queueSize(KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness,
             String host) throws Exception {
         KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
         backend.setCurrentKey(host);
@@ -508,10 +517,22 @@ class HostSchedulerITCase {
     }
 
     /** The task's counters as the scheduler published them to Redis when it closed. */
-    private static Map<String, String> counters(String task) {
+    /** A task's published counters, without their checkpoint ids (see TaskStatsPublisherITCase). */
+    static Map<String, String> counters(String task) {
         try (RedisClient redis = RedisClient.create(REDIS.host(), REDIS.port())) {
-            return redis.hgetAll("scheduler-test:" + task);
+            Map<String, String> counters = new HashMap<>(redis.hgetAll("scheduler-test:" + task));
+            counters.keySet().removeIf(field -> field.contains("_checkpoint."));
+            return counters;
         }
+    }
+
+    /** Takes checkpoint {@code id} and completes it: its counters are those published. */
+    static OperatorSubtaskState checkpoint(
+            KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness, long id, long time)
+            throws Exception {
+        OperatorSubtaskState snapshot = harness.snapshot(id, time);
+        harness.notifyOfCompletedCheckpoint(id);
+        return snapshot;
     }
 
     /** The requests released since the last call, as "PURPOSE url". */

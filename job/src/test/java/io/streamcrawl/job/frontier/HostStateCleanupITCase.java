@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamcrawl.job.control.TaskEvent;
 import io.streamcrawl.job.fetch.FetchRequest;
+import io.streamcrawl.testing.EtcdServerExtension;
+import io.streamcrawl.testing.RedisServerExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +21,7 @@ import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The keyed state a host keeps once it goes quiet, on RocksDB as in the job (robots.cache-ttl
@@ -27,11 +30,15 @@ import org.junit.jupiter.api.Test;
  * {@link HostSchedulerITCase} (its real Redis and etcd).
  */
 class HostStateCleanupITCase {
+    // The harness's servers, started for this class too: it must not depend on running after HostSchedulerITCase.
+    @RegisterExtension static final RedisServerExtension REDIS = HostSchedulerITCase.REDIS;
+    @RegisterExtension static final EtcdServerExtension ETCD = HostSchedulerITCase.ETCD;
     private static final long DAY = Duration.ofHours(24).toMillis();
     private static final long HOUR = Duration.ofHours(1).toMillis();
     /** Every keyed state the scheduler declares. */
     private static final List<String> STATES = List.of("seen", "queue-bounds", "queue", "queue-size", "next-fetch-at",
-            "backoff", "timer-at", "turns", "robots", "host-pages", "recrawl", "recrawl-next-scan");
+            "backoff", "timer-at", "turns", "robots", "host-pages", "recrawl", "recrawl-next-scan", "retries",
+            "retry-task-next-due", "retry-next-due");
     private static final String CAPPED = "{\"seeds\": [\"http://a.org/\"], \"politeness\": {\"delayMs\": 100},"
             + " \"maxPagesPerHost\": 10}";
 

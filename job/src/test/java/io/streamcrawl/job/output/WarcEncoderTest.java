@@ -1,5 +1,6 @@
 package io.streamcrawl.job.output;
 
+import io.streamcrawl.job.fetch.FailureCause;
 import io.streamcrawl.job.fetch.FetchFailure;
 import io.streamcrawl.job.fetch.FetchPurpose;
 import io.streamcrawl.job.fetch.FetchRequest;
@@ -109,7 +110,7 @@ class WarcEncoderTest {
 
     @Test
     void onlyFetchesWithAnHttpResponseAreArchivable() {
-        FetchResult failed = FetchResult.failed(result("https://example.org/", 200, new byte[0], false, null).request(), FetchFailure.NETWORK, 1, 1, "boom");
+        FetchResult failed = FetchResult.failed(result("https://example.org/", 200, new byte[0], false, null).request(), FetchFailure.NETWORK, FailureCause.CONNECT, 1, 1, "boom");
 
         assertThat(WarcEncoder.archivable(failed)).isFalse();
         assertThat(WarcEncoder.archivable(result("https://example.org/", 200, new byte[0], false, null))).isFalse();
@@ -157,7 +158,7 @@ class WarcEncoderTest {
         FetchRequest request = new FetchRequest(url, "news", 0, 0, true, TaskScope.ofSeeds(List.of(url)),
                 new FetchSettings("streamcrawl-test/1.0", 5_000, 1_000_000, new String[] {"text/html"}, 1, false, 5, true,
                         new String[0]),
-                null, 0, FetchPurpose.PAGE, 0, 0, false, 0);
+                null, 0, FetchPurpose.PAGE, 0, 0, false, 0, 0);
         return new FetchResult(request, status, url, "text/html", body, truncated, FETCHED_AT, 5, null, FetchFailure.NONE, null, -1, http);
     }
 }

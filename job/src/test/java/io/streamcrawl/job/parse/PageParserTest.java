@@ -1,5 +1,6 @@
 package io.streamcrawl.job.parse;
 
+import io.streamcrawl.job.fetch.FailureCause;
 import io.streamcrawl.job.fetch.FetchFailure;
 import io.streamcrawl.job.fetch.FetchFixtures;
 import io.streamcrawl.job.fetch.FetchRequest;
@@ -208,7 +209,7 @@ class PageParserTest {
         byte[] body = utf8("<title>A</title><a href='/b'>b</a><a href='/b#again'>b</a>");
 
         harness.processElement(FetchFixtures.response(request, 200, "http://example.org/a2", "text/html", body, true, FETCHED_AT, 42), 0);
-        harness.processElement(FetchResult.failed(request, FetchFailure.TIMEOUT, FETCHED_AT, 5_000, "timeout: no complete response within 5000 ms"), 0);
+        harness.processElement(FetchResult.failed(request, FetchFailure.TIMEOUT, FailureCause.HEAD, FETCHED_AT, 5_000, "timeout: no complete response within 5000 ms"), 0);
 
         assertThat(harness.extractOutputValues()).containsExactly(
                 new PageRecord("http://example.org/a", "http://example.org/a2", "news", 4, 200, "text/html",
