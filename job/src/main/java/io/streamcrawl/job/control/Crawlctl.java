@@ -8,6 +8,7 @@ import io.streamcrawl.job.frontier.FrontierEntrySerializer;
 import io.streamcrawl.job.frontier.FrontierSeeder;
 import io.streamcrawl.job.stats.DistinctUrls;
 import io.streamcrawl.job.stats.HostsBackingOff;
+import io.streamcrawl.connectors.etcd.EtcdConnectionConfig;
 import io.streamcrawl.connectors.redis.sink.RedisStreamEntry;
 
 import java.io.IOException;
@@ -116,7 +117,7 @@ public final class Crawlctl {
         }
         Configuration config = CrawlerConfig.fromArgs(options.toArray(String[]::new));
         ControlPlane control = ControlPlane.of(config);
-        Supplier<Optional<String>> etcdDiagnosis = () -> control.etcd().diagnose(control.etcd().connectTimeout());
+        Supplier<Optional<EtcdConnectionConfig.Diagnosis>> etcdDiagnosis = () -> control.etcd().diagnose(control.etcd().connectTimeout());
         OutageWait outages = new OutageWait(
                 new OutageWait.Servers(RedisConnections.of(config).address(), control.etcd().address(), etcdDiagnosis),
                 Duration.ofSeconds(seconds(local, "unreachable-timeout", DEFAULT_UNREACHABLE_TIMEOUT.toSeconds())),
@@ -138,7 +139,7 @@ public final class Crawlctl {
             return UNREACHABLE;
         } catch (EtcdKv.UnavailableException e) {
             // jetcd waits for a connection without saying why it has none (a refused TLS handshake, say).
-            throw new IllegalStateException(e.getMessage() + etcdDiagnosis.get().map(why -> ": " + why).orElse(""), e);
+            throw new IllegalStateException(e.getMessage() + etcdDiagnosis.get().map(why -> ": " + why.cause()).orElse(""), e);
         }
     }
 

@@ -101,7 +101,8 @@ public final class JobFence implements Serializable {
         String streamPrefix = config.get(FRONTIER_STREAM_PREFIX);
         this.streams = Stream.concat(IntStream.range(0, config.get(FRONTIER_SHARDS)).mapToObj(i -> streamPrefix + i),
                 Stream.of(config.get(PAGES_STREAM))).toList();
-        this.streamFence = new StreamFence(streamPrefix + "fence:" + group, token);
+        // Without braces: one in the base would put the fence keys in its slot, not in their streams' slots.
+        this.streamFence = new StreamFence((streamPrefix + "fence:" + group).replaceAll("[{}]", ""), token);
         this.handoverTimeout = config.get(FENCE_HANDOVER_TIMEOUT);
     }
 
@@ -426,7 +427,7 @@ public final class JobFence implements Serializable {
         } catch (TimeoutException e) {
             future.cancel(true);
             // jetcd waits for a connection without saying why it has none (a refused TLS handshake, say).
-            String why = etcd.diagnose(REQUEST_TIMEOUT).map(cause -> ": " + cause).orElse("");
+            String why = etcd.diagnose(REQUEST_TIMEOUT).map(found -> ": " + found.cause()).orElse("");
             throw new IllegalStateException("etcd did not answer within " + REQUEST_TIMEOUT.toSeconds() + " s" + why, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

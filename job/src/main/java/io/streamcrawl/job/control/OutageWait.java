@@ -1,5 +1,6 @@
 package io.streamcrawl.job.control;
 
+import io.streamcrawl.connectors.etcd.EtcdConnectionConfig;
 import io.streamcrawl.connectors.redis.internal.ConnectionRetry;
 
 import java.io.PrintStream;
@@ -19,7 +20,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * a server is unreachable is tried again every poll on fresh connections, and the first failure of
  * an outage prints one line naming the server and how long crawlctl waits. Past that patience the
  * read fails with an {@link UnreachableException}, one line without a stack trace. Failures that
- * waiting cannot fix (refused credentials or TLS, a bad reply) are thrown at once.
+ * waiting cannot fix (refused credentials or TLS, a bad reply) are thrown at once, also when etcd
+ * shows them only as a request that gets no answer.
  */
 final class OutageWait {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
@@ -34,7 +36,7 @@ final class OutageWait {
     }
 
     /** Where crawlctl connects, to name the server that is down; and why etcd gives no answer, when it can tell. */
-    record Servers(String redis, String etcd, Supplier<Optional<String>> etcdDiagnosis) {}
+    record Servers(String redis, String etcd, Supplier<Optional<EtcdConnectionConfig.Diagnosis>> etcdDiagnosis) {}
 
     private final Servers servers;
     private final Duration patience;
@@ -61,9 +63,10 @@ final class OutageWait {
                 if (server == null) {
                     throw e;
                 }
+                String why = cause(e);
                 if (since == null) {
                     since = attempt;
-                    down = server + " unreachable (" + cause(e) + ")";
+                    down = server + " unreachable (" + why + ")";
                     err.printf("crawlctl: %s, waiting up to %s (since %s)%n", down, format(patience), CLOCK.format(since));
                 }
                 if (Duration.between(since, Instant.now()).compareTo(patience) > 0) {
@@ -84,11 +87,20 @@ final class OutageWait {
         return e instanceof EtcdKv.UnavailableException ? "etcd at " + servers.etcd() : null;
     }
 
+    /**
+     * What keeps the server from answering.
+     *
+     * @throws IllegalStateException when etcd refuses the connection (TLS, user): jetcd reports that
+     *     as a request without an answer, but it is no outage
+     */
     private String cause(RuntimeException e) {
         if (e instanceof EtcdKv.UnavailableException) {
-            Optional<String> why = servers.etcdDiagnosis().get();
+            Optional<EtcdConnectionConfig.Diagnosis> why = servers.etcdDiagnosis().get();
+            if (why.isPresent() && why.get().refused()) {
+                throw new IllegalStateException(e.getMessage() + ": " + why.get().cause(), e);
+            }
             if (why.isPresent()) {
-                return why.get();
+                return why.get().cause();
             }
         }
         Throwable root = ExceptionUtils.stripCompletionException(e);

@@ -85,6 +85,20 @@ class ControlPlaneSecurityITCase {
                 .hasMessageContaining("check the CA file");
     }
 
+    @Test
+    void statusWithoutTheCaFileFailsAtOnceWithTheTlsCauseInsteadOfWaitingOutAnOutage() {
+        Map<String, String> noCa = new HashMap<>(options());
+        noCa.remove("etcd.tls.ca-file");
+        long start = System.nanoTime();
+
+        // A refused handshake is no outage: waiting the --unreachable-timeout cannot end it.
+        assertThatThrownBy(() -> crawlctl(noCa, "status", "news", "--unreachable-timeout", "120"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("etcd did not answer in 10 s: TLS with etcd failed (")
+                .hasMessageContaining("check the CA file");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(60));
+    }
+
     private static List<KeyValue> owner(Client etcd, String key) throws Exception {
         return etcd.getKVClient().get(ByteSequence.from(key, StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS).getKvs();
     }

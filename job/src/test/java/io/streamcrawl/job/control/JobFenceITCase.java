@@ -53,6 +53,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 /** One live job per crawl namespace, against a real etcd: the fence protocol, then whole jobs on a MiniCluster. */
 class JobFenceITCase {
@@ -142,6 +143,27 @@ class JobFenceITCase {
 
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(500));
         assertThat(owner(next.key()).map(JobFenceITCase::token)).contains(next.token());
+    }
+
+    @Test
+    void aHashTaggedStreamPrefixGetsAFenceInEachStreamsSlot(TestInfo test) {
+        String ns = namespace(test);
+        // All shards of the frontier in one slot of a Redis Cluster: a brace in the prefix.
+        JobFence fence = JobFence.forNewJob(CrawlerConfig.of(Map.of(
+                "redis.port", Integer.toString(REDIS.port()),
+                "etcd.endpoints", ETCD.endpoint(),
+                "etcd.prefix", "/" + ns + "/",
+                "frontier.stream-prefix", "{" + ns + "}:frontier:",
+                "frontier.group", ns,
+                "fence.lease-ttl", "15 s")));
+
+        try (JobFence.Holder holder = fence.hold("job-a"); UnifiedJedis redis = redis().createClient("test")) {
+            assertThat(fence.streams()).hasSize(5).allSatisfy(stream -> {
+                String key = fence.streamFence().keyOf(stream);
+                assertThat(JedisClusterCRC16.getSlot(key)).as(key).isEqualTo(JedisClusterCRC16.getSlot(stream));
+                assertThat(redis.hget(key, "token")).as(key).isEqualTo(fence.token());
+            });
+        }
     }
 
     @Test

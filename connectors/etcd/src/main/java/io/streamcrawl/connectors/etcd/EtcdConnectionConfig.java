@@ -152,13 +152,15 @@ public final class EtcdConnectionConfig implements Serializable {
      * a refused TLS handshake or user as the source's reader does; empty when it is answered or
      * gets no answer within {@code timeout} either.
      */
-    public Optional<String> diagnose(Duration timeout) {
+    public Optional<Diagnosis> diagnose(Duration timeout) {
         try (Client probe = clientBuilder().waitForReady(false).build()) {
             probe.getClusterClient().listMember().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return Optional.empty();
         } catch (ExecutionException e) {
             String permanent = EtcdErrors.permanentFailure(e.getCause());
-            return Optional.of(permanent != null ? permanent : String.valueOf(e.getCause().getMessage()));
+            return Optional.of(permanent != null
+                    ? new Diagnosis(permanent, true)
+                    : new Diagnosis(String.valueOf(e.getCause().getMessage()), false));
         } catch (TimeoutException e) {
             return Optional.empty();
         } catch (InterruptedException e) {
@@ -166,6 +168,9 @@ public final class EtcdConnectionConfig implements Serializable {
             return Optional.empty();
         }
     }
+
+    /** What {@link #diagnose} found: the cause, and whether etcd refuses this client (TLS, user), which no wait can fix. */
+    public record Diagnosis(String cause, boolean refused) {}
 
     private io.netty.handler.ssl.SslContext sslContext() {
         SslContextBuilder ssl = GrpcSslContexts.forClient();

@@ -14,6 +14,7 @@ import org.apache.flink.configuration.ReadableConfig;
 
 import io.streamcrawl.connectors.redis.internal.FenceScripts;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
  * A fencing token in Redis: who may change a set of streams and their consumer groups.
@@ -64,14 +65,27 @@ public final class StreamFence implements Serializable {
     }
 
     /**
-     * The fence key of a stream: the base key with the part of the stream key that decides its
-     * slot in braces, e.g. {@code f{streamcrawl:pages}} and {@code f{0}} for {@code frontier:{0}}.
+     * The fence key of a stream: the base key with a hash tag in the stream's slot, e.g. {@code
+     * f{streamcrawl:pages}} and {@code f{0}} for {@code frontier:{0}}: the stream's own hash tag, else
+     * its name, which Redis then hashes whole; a name with a closing brace cannot stand in braces, so
+     * the first short tag ({@code 0}, {@code 1}, ... in base 36) of its slot stands for it.
      */
     public String keyOf(String stream) {
         int open = stream.indexOf('{');
         int close = open < 0 ? -1 : stream.indexOf('}', open + 1);
-        String slotPart = close > open + 1 ? stream.substring(open + 1, close) : stream;
-        return key + "{" + slotPart + "}";
+        if (close > open + 1) {
+            return key + "{" + stream.substring(open + 1, close) + "}";
+        }
+        if (stream.indexOf('}') < 0) {
+            return key + "{" + stream + "}";
+        }
+        int slot = JedisClusterCRC16.getSlot(stream);
+        for (int i = 0; ; i++) {
+            String tag = Integer.toString(i, 36);
+            if (JedisClusterCRC16.getSlot(tag) == slot) {
+                return key + "{" + tag + "}";
+            }
+        }
     }
 
     /**

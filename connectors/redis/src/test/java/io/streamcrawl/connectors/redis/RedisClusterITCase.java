@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -22,6 +23,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.streamcrawl.connectors.redis.internal.RedisClientFactory;
+import io.streamcrawl.connectors.redis.internal.StreamCommands;
 import io.streamcrawl.connectors.redis.sink.RedisStreamEntry;
 import io.streamcrawl.connectors.redis.sink.RedisStreamSink;
 import io.streamcrawl.connectors.redis.source.RedisStreamDeserializer;
@@ -113,6 +116,28 @@ class RedisClusterITCase {
 
     private static List<String> shardKeys(String prefix) {
         return IntStream.range(0, SHARDS).mapToObj(shard -> prefix + "{" + shard + "}").toList();
+    }
+
+    /** Braces that make no hash tag (an empty pair first, or a closing one alone): Redis hashes the whole name. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"odd{}key", "odd}key", "{}{odd}"})
+    void aFencedWriteReachesAStreamWhoseBracesMakeNoHashTag(String stream) {
+        StreamFence holder = new StreamFence("fence", "job");
+        holder.hold(redis, List.of(stream), 1, Duration.ofMinutes(5));
+        Configuration fence = new Configuration();
+        fence.set(RedisFenceOptions.KEY, holder.key());
+        fence.set(RedisFenceOptions.TOKEN, holder.token());
+        StreamCommands commands = StreamCommands.of(fence);
+        commands.load(redis);
+
+        Supplier<List<StreamEntryID>> appended;
+        try (AbstractPipeline pipeline = RedisClientFactory.pipelined(redis)) {
+            appended = commands.append(pipeline, stream, List.of(Map.of("i", "1")), 0);
+            pipeline.sync();
+        }
+
+        assertThat(appended.get()).hasSize(1);
+        assertThat(redis.xlen(stream)).isOne();
     }
 
     private static RedisConnectionConfig connection() {

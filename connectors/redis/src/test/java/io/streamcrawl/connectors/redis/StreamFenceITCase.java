@@ -32,6 +32,7 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 /** The stream fence against a real redis-server: what a holder's token lets through, and what it refuses. */
 class StreamFenceITCase {
@@ -65,7 +66,11 @@ class StreamFenceITCase {
     void theFenceKeyIsInTheSlotOfItsStream() {
         assertThat(mine.keyOf("streamcrawl:pages")).isEqualTo(mine.key() + "{streamcrawl:pages}");
         assertThat(mine.keyOf("frontier:{3}")).isEqualTo(mine.key() + "{3}");
-        assertThat(mine.keyOf("odd{}key")).isEqualTo(mine.key() + "{odd{}key}");
+        assertThat(mine.keyOf("odd{key")).isEqualTo(mine.key() + "{odd{key}");
+        for (String hashedWhole : List.of("odd{}key", "odd}key", "{}{odd}")) {
+            assertThat(JedisClusterCRC16.getSlot(mine.keyOf(hashedWhole))).as(hashedWhole)
+                    .isEqualTo(JedisClusterCRC16.getSlot(hashedWhole));
+        }
     }
 
     @Test
