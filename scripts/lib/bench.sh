@@ -363,15 +363,16 @@ MESSY_LOAD="" CLEAN_LOAD=""
 
 # make_messy_site SITE: a copy of SITE (hard links) in $RUN/messy-site where evenly spread pages
 # each link to one failing URL /messy/<kind>/<i>: PAGES/300 of each kind (2% of the URLs in all),
-# but only PAGES/2000 answering 429, since each of those pauses the whole host. The failing paths
-# go to $RUN/failing.txt.
+# but only PAGES/2000 answering 429, since each of those pauses the whole host. Each kind is
+# spread over the whole site. The failing paths go to $RUN/failing.txt, in the order of the pages.
 make_messy_site() {
   local site="$1" dir="$RUN/messy-site" kind i n page path file
   cp -al "$site" "$dir"
   for kind in "${MESSY_KINDS[@]}"; do
     if [[ $kind == 429 ]]; then n=$((PAGES / 2000)); else n=$((PAGES / 300)); fi
-    for ((i = 0; i < (n > 0 ? n : 1); i++)); do echo "/messy/$kind/$i"; done
-  done >"$RUN/failing.txt"
+    ((n > 0)) || n=1
+    for ((i = 0; i < n; i++)); do echo "$(((2 * i + 1) * 1000000 / (2 * n))) /messy/$kind/$i"; done
+  done | sort -n -s -k1,1 | cut -d' ' -f2 >"$RUN/failing.txt"
   # Pages 2.. of the manifest (not the root), one in every (pages - 1) / failing.
   awk -v n="$(wc -l <"$RUN/failing.txt")" -v pages="$(wc -l <"$site/pages.txt")" '
     NR == 1 { step = int((pages - 1) / n); if (step < 1) step = 1 }
