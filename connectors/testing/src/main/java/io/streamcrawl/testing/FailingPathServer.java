@@ -39,16 +39,23 @@ public final class FailingPathServer {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        Duration holdFor = hold;
+        HttpServer server = start(port, hold, retryAfterSeconds);
+        System.out.println("serving failing paths at http://127.0.0.1:" + server.getAddress().getPort() + "/messy/");
+    }
+
+    /**
+     * Starts serving on 127.0.0.1 ({@code port} 0: a free one); silent and dripping answers last
+     * {@code hold}. The caller stops the server.
+     */
+    public static HttpServer start(int port, Duration hold, int retryAfterSeconds) throws IOException {
         String retryAfter = Integer.toString(retryAfterSeconds);
         Set<String> askedToWait = ConcurrentHashMap.newKeySet();
-
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
         // Silent and dripping answers hold a thread each for the whole hold: no fixed pool.
         server.setExecutor(Executors.newCachedThreadPool());
         context(server, "/messy/reset/", TestSite::resetMidBody);
-        context(server, "/messy/silent/", exchange -> TestSite.headersThenSilence(exchange, holdFor));
-        context(server, "/messy/drip/", exchange -> TestSite.trickle(exchange, holdFor));
+        context(server, "/messy/silent/", exchange -> TestSite.headersThenSilence(exchange, hold));
+        context(server, "/messy/drip/", exchange -> TestSite.trickle(exchange, hold));
         context(server, "/messy/429/", exchange -> {
             if (askedToWait.add(exchange.getRequestURI().getPath())) {
                 exchange.getResponseHeaders().set("Retry-After", retryAfter);
@@ -58,7 +65,7 @@ public final class FailingPathServer {
             }
         });
         server.start();
-        System.out.println("serving failing paths at http://127.0.0.1:" + server.getAddress().getPort() + "/messy/");
+        return server;
     }
 
     private static void context(HttpServer server, String prefix, TestSite.Route route) {
