@@ -26,7 +26,7 @@
 # --messy (one host; implies --warmup, so that both measured crawls run compiled code) then crawls
 # the same site under another origin (BENCH_PORT+2) as task messy, where evenly spread pages each
 # link to one URL that fails (2% of the URLs: 500, 502, 503, a reset mid-body, a head then silence,
-# one byte a second past the fetch deadline, and a few 429 with Retry-After; see make_messy_site),
+# one byte a second past the fetch deadline, and a few 429 with Retry-After; see messy_links),
 # and prints the good pages/s of both crawls, their ratio, exactly-once of the good pages and the
 # attempts of every failing URL. Both crawls' specs set a 2 s fetch deadline.
 set -euo pipefail
@@ -100,7 +100,7 @@ machine_line
 
 rm -rf "$RUN"
 mkdir -p "$RUN"
-((MESSY)) && { make_messy_site "$SITE"; start_failing_server; }
+((MESSY)) && { messy_links "$SITE"; start_failing_server; }
 start_nginx "$SITE" "$PORT" "$CEILING_PORT"
 server_ceiling "$SITE" "$CEILING_PORT"
 

@@ -361,40 +361,37 @@ report() {
 MESSY_KINDS=(500 502 503 reset silent drip 429)
 MESSY_LOAD="" CLEAN_LOAD=""
 
-# make_messy_site SITE: a copy of SITE (hard links) in $RUN/messy-site where evenly spread pages
-# each link to one failing URL /messy/<kind>/<i>: PAGES/300 of each kind (2% of the URLs in all),
-# but only PAGES/2000 answering 429, since each of those pauses the whole host. Each kind is
-# spread over the whole site. The failing paths go to $RUN/failing.txt, in the order of the pages.
-make_messy_site() {
-  local site="$1" dir="$RUN/messy-site" kind i n page path file
-  cp -al "$site" "$dir"
+# messy_links SITE: the failing URLs /messy/<kind>/<i>, PAGES/300 of each kind (2% of the URLs in
+# all) but only PAGES/2000 answering 429, since each of those pauses the whole host, in
+# $RUN/failing.txt; and in $RUN/messy-links.txt, evenly spread pages of SITE, each with the one
+# failing URL it links to. Each kind is spread over the whole site.
+messy_links() {
+  local site="$1" kind i n
   for kind in "${MESSY_KINDS[@]}"; do
     if [[ $kind == 429 ]]; then n=$((PAGES / 2000)); else n=$((PAGES / 300)); fi
     ((n > 0)) || n=1
     for ((i = 0; i < n; i++)); do echo "$(((2 * i + 1) * 1000000 / (2 * n))) /messy/$kind/$i"; done
   done | sort -n -s -k1,1 | cut -d' ' -f2 >"$RUN/failing.txt"
-  # Pages 2.. of the manifest (not the root), one in every (pages - 1) / failing.
-  awk -v n="$(wc -l <"$RUN/failing.txt")" -v pages="$(wc -l <"$site/pages.txt")" '
-    NR == 1 { step = int((pages - 1) / n); if (step < 1) step = 1 }
-    NR > 1 && (NR - 2) % step == 0 && k++ < n' "$site/pages.txt" | paste - "$RUN/failing.txt" \
-    | while read -r page path; do
-        [[ -n $path ]] || continue
-        file="$dir$page"
-        [[ $page == */ ]] && file+=index.html
-        # A new file, not an edit in place: the clean site shares the old one's inode.
-        sed "s#</body>#<p><a href=\"$path\">more</a></p>\n</body>#" "$file" >"$file.messy"
-        mv "$file.messy" "$file"
-      done
+  # Files only: a directory's index page is served by an internal redirect that an exact
+  # location would not see.
+  grep -v '/$' "$site/pages.txt" >"$RUN/messy-pages.txt" || true
+  awk -v n="$(wc -l <"$RUN/failing.txt")" -v pages="$(wc -l <"$RUN/messy-pages.txt")" '
+    NR == 1 { step = int(pages / n); if (step < 1) step = 1 }
+    (NR - 1) % step == 0 && k++ < n' "$RUN/messy-pages.txt" | paste -d' ' - "$RUN/failing.txt" \
+    | awk 'NF == 2' >"$RUN/messy-links.txt"
   log "messy site: $(wc -l <"$RUN/failing.txt") failing URLs (${MESSY_KINDS[*]}) linked from as many pages"
 }
 
-# messy_server DIR: nginx's server block of the messy site, logging to DIR/messy-access.log.
+# messy_server DIR: nginx's server block of the messy site, logging to DIR/messy-access.log. It
+# serves the clean site's files (one open-file cache: nginx may hold no more than 20,000 files
+# here), adding to each page of messy-links.txt its link before </body>.
 messy_server() {
   cat <<EOF
   server {
     listen 127.0.0.1:$MESSY_PORT;
-    root $RUN/messy-site;
+    root $SITE;
     access_log $1/messy-access.log bench buffer=256k flush=1s;
+$(awk -v q="'" '{ printf "    location = %s { sub_filter %s</body>%s %s<p><a href=\"%s\">more</a></p></body>%s; }\n", $1, q, q, q, $2, q }' "$RUN/messy-links.txt")
     location /messy/500/ { return 500; }
     location /messy/503/ { return 503; }
     location /messy/502/ { proxy_pass http://unix:$1/no-upstream.sock; }
