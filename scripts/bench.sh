@@ -2,6 +2,7 @@
 # Benchmark of the whole crawl on this machine, and the JMH benchmarks of its hot paths.
 #   scripts/bench.sh [--pages N] [--seed S] [-p N] [--hosts N] [--warmup] [--profile] [--build]   crawl a generated site
 #   scripts/bench.sh --faults [--pages N] [--seed S] [-p N] [--hosts N] [--warmup] [--build]   the same through five kill -9
+#   scripts/bench.sh --messy [--pages N] ...            then the same site with 2% failing URLs: good pages/s against clean
 #   scripts/bench.sh jmh [JMH options...]               JMH benchmarks (e.g. jmh -f 1 Serialization)
 #   scripts/bench.sh frontier [--urls N] [--hosts N] [--backlog N]   memory of a 10M-URL frontier
 # The crawl benchmark generates a documentation-like site (default 10,000 pages, cached in
@@ -28,13 +29,19 @@
 # waits, and prints the pages lost, the pages fetched again per failure against the fetches in
 # flight at it, and the pages stream's duplicate records (bench: faults lines) instead of the
 # CPU and memory figures; it exits 1 when a page was lost.
+# --messy (one host; implies --warmup, so that both measured crawls run compiled code) then crawls
+# the same site under another origin (BENCH_PORT+2) as task messy, where evenly spread pages each
+# link to one URL that fails (2% of the URLs: 500, 502, 503, a reset mid-body, a head then silence,
+# one byte a second past the fetch deadline, and a few 429 with Retry-After; see messy_links),
+# and prints the good pages/s of both crawls, their ratio, exactly-once of the good pages and the
+# attempts of every failing URL. Both crawls' specs set a 2 s fetch deadline.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/lib/common.sh"
 source "$ROOT/scripts/lib/flink.sh"
 cd "$ROOT"
 
-usage() { sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 if [[ ${1:-} == jmh ]]; then
   shift
@@ -49,7 +56,7 @@ if [[ ${1:-} == frontier ]]; then
   exit
 fi
 
-PAGES=10000 SEED=42 BUILD=0 PARALLELISM="" WARMUP=0 HOSTS=1 PROFILE=0 FAULTS_RUN=0
+PAGES=10000 SEED=42 BUILD=0 PARALLELISM="" WARMUP=0 HOSTS=1 PROFILE=0 FAULTS_RUN=0 MESSY=0
 while (($#)); do
   case "$1" in
     --pages) [[ $# -ge 2 ]] || usage; PAGES="$2"; shift 2 ;;
@@ -59,12 +66,15 @@ while (($#)); do
     --warmup) WARMUP=1; shift ;;
     --profile) PROFILE=1; shift ;;
     --faults) FAULTS_RUN=1; shift ;;
+    --messy) MESSY=1 WARMUP=1; shift ;;
     --build) BUILD=1; shift ;;
     *) usage ;;
   esac
 done
 [[ $PAGES =~ ^[1-9][0-9]*$ && $SEED =~ ^[0-9]+$ && $PARALLELISM =~ ^([1-9][0-9]*)?$ && $HOSTS =~ ^[1-9][0-9]?$ ]] || usage
 ((FAULTS_RUN && PROFILE)) && usage   # --profile follows one TaskManager, which --faults kills
+((FAULTS_RUN && MESSY)) && usage     # one kind of run at a time
+((MESSY && HOSTS > 1)) && die "--messy crawls one host: drop --hosts"
 
 PORT="${BENCH_PORT:-18090}"
 CEILING_PORT=$((PORT + 1))         # same site, no access log: for wrk only
@@ -74,6 +84,14 @@ RUN="$BENCH/run"                   # this run's logs, nginx prefix, services dat
 JAR="${BENCH_JAR:-$ROOT/job/target/crawler-job.jar}"
 [[ -z ${BENCH_JAR:-} || -f $JAR ]] || die "BENCH_JAR: no such file: $JAR"
 TASK=bench
+MESSY_PORT=$((PORT + 2))           # the messy site (--messy), logged on its own
+FAILING_PORT=$((PORT + 3))         # FailingPathServer, behind nginx on MESSY_PORT
+MESSY_ORIGIN="http://127.0.0.1:$MESSY_PORT/"
+# --messy: a short fetch deadline, so that the slow URLs end soon (the site's pages take
+# milliseconds), and the failing-path server's Retry-After.
+FETCH_TIMEOUT_MS=""
+((MESSY)) && FETCH_TIMEOUT_MS=2000
+RETRY_AFTER_S=1
 ORIGINS=()
 for ((i = 1; i <= HOSTS; i++)); do ORIGINS+=("http://127.0.0.$i:$PORT/"); done
 T0=$SECONDS
@@ -92,6 +110,7 @@ machine_line
 
 rm -rf "$RUN"
 mkdir -p "$RUN"
+((MESSY)) && { messy_links "$SITE"; start_failing_server; }
 start_nginx "$SITE" "$PORT" "$CEILING_PORT"
 server_ceiling "$SITE" "$CEILING_PORT"
 
@@ -121,6 +140,7 @@ log "crawling ${ORIGINS[*]} until idle (at most ${TIMEOUT}s)"
 crawl_status=0
 timeout "$TIMEOUT" scripts/crawl.sh --task "$TASK" --spec "$RUN/spec.json" --until-idle \
   "${ORIGINS[@]}" | tee "$RUN/crawl.out" || crawl_status=$?
+CLEAN_LOAD="$(load_now)"
 
 cpu_snapshot >"$RUN/cpu.after"
 ((PROFILE)) && stop_profile
@@ -130,3 +150,7 @@ stop_sampler
 
 report
 ((PROFILE)) && profile_report
+if ((MESSY)); then
+  messy_crawl
+  messy_report
+fi

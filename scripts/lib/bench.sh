@@ -2,6 +2,7 @@
 # uses the variables bench.sh sets (ROOT, BENCH, RUN, JAR, TASK, PORT, HOSTS, ORIGINS, PAGES, SEED).
 
 JOB_ID="" SAMPLER_PID="" STARTED_SERVICES=0 STARTED_CLUSTER=0
+CLEAN_COUNTS=""   # page_counts of the measured crawl, set by report: the messy report's baseline
 REDIS=(redis-cli -p "${REDIS_PORT:-16379}")
 
 # install_tools: nginx, wrk and jq from Debian when missing.
@@ -31,7 +32,10 @@ refuse_if_running() {
   if pid_of redis >/dev/null || pid_of etcd >/dev/null; then
     die "local services are running; the benchmark starts its own: stop them first (scripts/services.sh stop)"
   fi
-  port_open "$PORT" && die "port $PORT is in use: set BENCH_PORT"
+  local port
+  for port in "$PORT" $( ((MESSY)) && echo "$MESSY_PORT" "$FAILING_PORT"); do
+    port_open "$port" && die "port $port is in use: set BENCH_PORT"
+  done
   return 0
 }
 
@@ -106,6 +110,7 @@ $(for ((i = 1; i <= HOSTS; i++)); do printf '    listen 127.0.0.%s:%s;\n' "$i" "
     root $site;
     access_log off;
   }
+$( ((MESSY)) && messy_server "$dir")
 }
 EOF
   log "serving ${site#"$ROOT"/} with nginx on ${ORIGINS[*]}"
@@ -152,10 +157,12 @@ submit_job() {
   printf 'bench: job parallelism=%s args="%s"\n' "$(job_json | jq -r '[.vertices[].parallelism] | max')" "$args"
 }
 
-# bench_spec ORIGIN...: the task spec of a crawl of the site at these local origins (no delay).
+# bench_spec ORIGIN...: the task spec of a crawl of the site at these local origins (no delay;
+# the fetch deadline FETCH_TIMEOUT_MS when set).
 bench_spec() {
   printf '{"seeds": [%s], "scope": {"allowPrivate": true},
- "politeness": {"delayMs": 0, "maxInFlightPerHost": 64}}\n' "$(printf '"%s", ' "$@" | sed 's/, $//')"
+ "politeness": {"delayMs": 0, "maxInFlightPerHost": 64}%s}\n' "$(printf '"%s", ' "$@" | sed 's/, $//')" \
+    "${FETCH_TIMEOUT_MS:+, \"fetch\": {\"timeoutMs\": $FETCH_TIMEOUT_MS\}}"
 }
 
 # warm_up: crawls the site at the ceiling port (another origin: its URLs are new to the measured
@@ -242,42 +249,52 @@ prom_sum() {
   echo 0
 }
 
-# site_fetches: "pages fetched_once missing fetched_more_than_once other seconds pages_per_s bytes"
-# from nginx's access log against the site's page list (a page counts as fetched when answered
-# 200; a request cut off by a kill is an other request); writes the request times to
-# RUN/request_time.
-site_fetches() {
-  awk -v rt="$RUN/request_time" -v hosts="$HOSTS" '
+# page_counts ACCESS_LOG REQUEST_TIME_FILE [EXPECTED_PREFIX]: "pages once missing more_than_once
+# other seconds pages_per_s bytes" for the site's pages (pages.txt on each of the HOSTS) in an
+# access log, from its first page fetch to its last (a page counts as fetched when answered 200;
+# a request cut off by a kill is an other request); writes each page's request time (ms) to the
+# file. Requests under EXPECTED_PREFIX (the messy site's failing URLs) and robots.txt (the task
+# obeys it: one request per host) are not "other".
+page_counts() {
+  awk -v rt="$2" -v hosts="$HOSTS" -v expected="${3:-}" '
     FNR == NR { for (h = 1; h <= hosts; h++) { want["127.0.0." h " " $1] = 1; n++ } next }
     {
       page = $6 " " $5
       if (page in want && $2 == 200) {
         c[page]++; if (first == "" || $1 < first) first = $1; if ($1 > last) last = $1
         bytes += $3; print $4 * 1000 > rt
-      } else if ($5 != "/robots.txt") other++   # the task obeys robots.txt: one request per host
+      } else if ($5 != "/robots.txt" && (expected == "" || index($5, expected) != 1)) other++
     }
     END {
       for (p in want) { if (!(p in c)) missing++; else if (c[p] > 1) dup++; else once++ }
       secs = last - first
       printf "%d %d %d %d %d %.3f %.0f %d\n", n, once, missing, dup, other, secs, (secs > 0 ? (once + dup) / secs : 0), bytes
-    }' "$SITE/pages.txt" "$RUN/nginx/access.log"
+    }' "$SITE/pages.txt" "$1"
+}
+
+# page_lines LABEL COUNTS: the exactly-once and pages/s lines of a page_counts result.
+page_lines() {
+  local n once missing dup other secs rate bytes
+  read -r n once missing dup other secs rate bytes <<<"$2"
+  printf 'bench: %spages=%s fetched_exactly_once=%s missing=%s fetched_more_than_once=%s other_requests=%s (%s)\n' \
+    "$1" "$n" "$once" "$missing" "$dup" "$other" \
+    "$([[ $once == "$n" && $other == 0 ]] && echo "every page fetched exactly once" || echo "NOT every page exactly once")"
+  printf 'bench: %sseconds=%s pages_per_s=%s mb_per_s=%.1f (first fetch to last, nginx access log)\n' \
+    "$1" "$secs" "$rate" "$(awk -v b="$bytes" -v s="$secs" 'BEGIN {print (s > 0 ? b / s / 1048576 : 0)}')"
 }
 
 report() {
-  local idle_ms pages_manifest analysis cpu ticks pipeline pages fetched
+  local idle_ms analysis cpu pages once dup
   idle_ms="$(date +%s%3N)"
   sleep 2   # the access log is flushed every second
   grep '^crawl summary:' "$RUN/crawl.out" | tail -1 | sed 's/^/bench: /' || true
 
   # Exactly once, throughput and server-side latency, from nginx's access log.
-  analysis="$(site_fetches)"
-  read -r pages_manifest fetched missing dup other secs rate bytes <<<"$analysis"
-  pages=$((fetched + dup))
-  printf 'bench: pages=%s fetched_exactly_once=%s missing=%s fetched_more_than_once=%s other_requests=%s (%s)\n' \
-    "$pages_manifest" "$fetched" "$missing" "$dup" "$other" \
-    "$([[ $fetched == "$pages_manifest" && $other == 0 ]] && echo "every page fetched exactly once" || echo "NOT every page exactly once")"
-  printf 'bench: seconds=%s pages_per_s=%s mb_per_s=%.1f (first fetch to last, nginx access log)\n' \
-    "$secs" "$rate" "$(awk -v b="$bytes" -v s="$secs" 'BEGIN {print (s > 0 ? b / s / 1048576 : 0)}')"
+  analysis="$(page_counts "$RUN/nginx/access.log" "$RUN/request_time")"
+  CLEAN_COUNTS="$analysis"
+  read -r _ once _ dup _ <<<"$analysis"
+  pages=$((once + dup))
+  page_lines "" "$analysis"
 
   # CPU of the pipeline per page.
   local tck=$(getconf CLK_TCK)
@@ -369,7 +386,7 @@ faults_report() {
   local pages_manifest fetched missing dup other secs rate bytes same_job=yes
   sleep 2   # the access log is flushed every second
   grep '^crawl summary:' "$RUN/crawl.out" | tail -1 | sed 's/^/bench: /' || true
-  read -r pages_manifest fetched missing dup other secs rate bytes <<<"$(site_fetches)"
+  read -r pages_manifest fetched missing dup other secs rate bytes <<<"$(page_counts "$RUN/nginx/access.log" "$RUN/request_time")"
   [[ "$(running_job streamcrawl)" == "$JOB_ID" ]] || same_job=no
   printf 'bench: faults pages=%s lost=%s fetched_more_than_once=%s cut_off_or_other_requests=%s crawl_status=%s same_job_running=%s load_1m=%s\n' \
     "$pages_manifest" "$missing" "$dup" "$other" "$crawl_status" "$same_job" "$(cut -d' ' -f1 /proc/loadavg)"
@@ -382,6 +399,110 @@ faults_report() {
     exit 1
   fi
   log "done in $((SECONDS - T0))s; logs in ${RUN#"$ROOT"/}"
+
+# The messy variant (--messy): the same site under another origin, where a few percent more URLs,
+# linked from ordinary pages, fail: nginx answers 500 and 503 itself and 502 from an upstream that
+# is not there; FailingPathServer (connectors/testing), behind nginx so that the host and the
+# access log stay one, resets mid-body, sends a head and then silence or one byte a second past
+# the fetch deadline, and answers 429 with Retry-After once per URL, then a page.
+MESSY_KINDS=(500 502 503 reset silent drip 429)
+MESSY_LOAD="" CLEAN_LOAD=""
+
+# messy_links SITE: the failing URLs /messy/<kind>/<i>, PAGES/300 of each kind (2% of the URLs in
+# all) but only PAGES/2000 answering 429, since each of those pauses the whole host, in
+# $RUN/failing.txt; and in $RUN/messy-links.txt, evenly spread pages of SITE, each with the one
+# failing URL it links to. Each kind is spread over the whole site.
+messy_links() {
+  local site="$1" kind i n
+  for kind in "${MESSY_KINDS[@]}"; do
+    if [[ $kind == 429 ]]; then n=$((PAGES / 2000)); else n=$((PAGES / 300)); fi
+    ((n > 0)) || n=1
+    for ((i = 0; i < n; i++)); do echo "$(((2 * i + 1) * 1000000 / (2 * n))) /messy/$kind/$i"; done
+  done | sort -n -s -k1,1 | cut -d' ' -f2 >"$RUN/failing.txt"
+  # Files only: a directory's index page is served by an internal redirect that an exact
+  # location would not see.
+  grep -v '/$' "$site/pages.txt" >"$RUN/messy-pages.txt" || true
+  awk -v n="$(wc -l <"$RUN/failing.txt")" -v pages="$(wc -l <"$RUN/messy-pages.txt")" '
+    NR == 1 { step = int(pages / n); if (step < 1) step = 1 }
+    (NR - 1) % step == 0 && k++ < n' "$RUN/messy-pages.txt" | paste -d' ' - "$RUN/failing.txt" \
+    | awk 'NF == 2' >"$RUN/messy-links.txt"
+  log "messy site: $(wc -l <"$RUN/failing.txt") failing URLs (${MESSY_KINDS[*]}) linked from as many pages"
+}
+
+# messy_server DIR: nginx's server block of the messy site, logging to DIR/messy-access.log. It
+# serves the clean site's files (one open-file cache: nginx may hold no more than 20,000 files
+# here), adding to each page of messy-links.txt its link before </body>.
+messy_server() {
+  cat <<EOF
+  server {
+    listen 127.0.0.1:$MESSY_PORT;
+    root $SITE;
+    access_log $1/messy-access.log bench buffer=256k flush=1s;
+$(awk -v q="'" '{ printf "    location = %s { sub_filter %s</body>%s %s<p><a href=\"%s\">more</a></p></body>%s; }\n", $1, q, q, q, $2, q }' "$RUN/messy-links.txt")
+    location /messy/500/ { return 500; }
+    location /messy/503/ { return 503; }
+    location /messy/502/ { proxy_pass http://unix:$1/no-upstream.sock; }
+    location /messy/ {
+      proxy_pass http://127.0.0.1:$FAILING_PORT;
+      proxy_buffering off;
+      proxy_read_timeout 60s;
+    }
+  }
+EOF
+}
+
+start_failing_server() {
+  spawn bench-failing "$RUN/failing-server.out" java -cp "$(testing_jar)" io.streamcrawl.testing.FailingPathServer \
+    --port "$FAILING_PORT" --hold-ms $((FETCH_TIMEOUT_MS + 1000)) --retry-after-s "$RETRY_AFTER_S"
+  wait_until 20 "the failing-path server" port_open "$FAILING_PORT" \
+    || die "the failing-path server did not start: $(cat "$RUN/failing-server.out")"
+}
+
+# fetch_max_retries: the job's fetch.max-retries (BENCH_JOB_ARGS, else config/crawler.yaml).
+fetch_max_retries() {
+  local v
+  v="$(grep -oE -- '--fetch\.max-retries[ =][0-9]+' <<<"${BENCH_JOB_ARGS:-}" | grep -oE '[0-9]+$' | tail -1 || true)"
+  [[ -n $v ]] || v="$(awk '/^[a-z]/ {section = $1} section == "fetch:" && $1 == "max-retries:" {print $2}' "$ROOT/config/crawler.yaml")"
+  echo "$v"
+}
+
+# load_now: the 1, 5 and 15 minute load averages (uptime).
+load_now() { uptime | sed 's/.*load average: //'; }
+
+# messy_crawl: crawls the messy site as task messy until idle.
+messy_crawl() {
+  local status=0
+  bench_spec "$MESSY_ORIGIN" >"$RUN/messy-spec.json"
+  log "crawling the messy site $MESSY_ORIGIN as task messy until idle (at most ${TIMEOUT}s)"
+  timeout "$TIMEOUT" scripts/crawl.sh --task messy --spec "$RUN/messy-spec.json" --until-idle "$MESSY_ORIGIN" \
+    | tee "$RUN/messy.out" || status=$?
+  MESSY_LOAD="$(load_now)"
+  ((status == 0)) || warn "the messy crawl did not end idle within ${TIMEOUT}s (status $status): figures are partial"
+}
+
+# messy_report: the good pages of the messy site against the clean site's, and the failing URLs' attempts.
+messy_report() {
+  local counts clean_rate messy_rate tries
+  sleep 2   # the access log is flushed every second
+  grep '^crawl summary:' "$RUN/messy.out" | tail -1 | sed 's/^/bench: messy /' || true
+  counts="$(page_counts "$RUN/nginx/messy-access.log" "$RUN/messy-request_time" /messy/)"
+  page_lines "messy " "$counts"
+  clean_rate="$(cut -d' ' -f7 <<<"$CLEAN_COUNTS")"
+  messy_rate="$(cut -d' ' -f7 <<<"$counts")"
+  awk -v c="$clean_rate" -v m="$messy_rate" 'BEGIN { r = (c > 0 ? m / c : 0)
+    printf "bench: messy good_pages_per_s=%s clean_pages_per_s=%s ratio=%.2f (target at least 0.8: %s)\n", m, c, r, (r >= 0.8 ? "met" : "NOT met") }'
+  tries=$((1 + $(fetch_max_retries)))
+  awk -v tries="$tries" '
+    FNR == NR { split($1, p, "/"); kind[$1] = p[3]; if (!(p[3] in urls)) order[++kinds] = p[3]; urls[p[3]]++; next }
+    ($5 in kind) { c[$5]++ }
+    END {
+      for (u in kind) { k = kind[u]; a[k] += c[u]; total += c[u]; if (c[u] > mx[k]) mx[k] = c[u]
+        if (c[u] > max) max = c[u]; if (c[u] > tries) over++; if (!c[u]) never++ }
+      for (i = 1; i <= kinds; i++) { k = order[i]; line = line sprintf(" %s=%d/%d(max %d)", k, a[k], urls[k], mx[k]) }
+      printf "bench: messy failing_urls=%d attempts=%d max_attempts=%d over_limit=%d never_tried=%d (at most 1 + fetch.max-retries = %d each: %s); attempts/urls by kind:%s\n",
+        length(kind), total, max, over + 0, never + 0, tries, (over == 0 && never == 0 ? "yes" : "NO"), line
+    }' "$RUN/failing.txt" "$RUN/nginx/messy-access.log"
+  printf 'bench: load clean="%s" messy="%s" (uptime: 1, 5, 15 min, after each crawl)\n' "$CLEAN_LOAD" "$MESSY_LOAD"
 }
 
 # cleanup: stop everything the benchmark started; keep the run's logs, drop its bulky data.
@@ -398,6 +519,7 @@ cleanup() {
     rm -rf "$RUN/services"
   fi
   stop_pid bench-nginx 5 >/dev/null
+  stop_pid bench-failing 5 >/dev/null
   exit "$rc"
 }
 

@@ -6,9 +6,6 @@ import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.RedisServerExtension;
 import io.streamcrawl.testing.TestSite;
 
-import com.sun.net.httpserver.HttpExchange;
-
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,8 +53,9 @@ class MessySiteITCase {
         failing.addAll(routes(site, "e500", 20, exchange -> TestSite.send(exchange, 500, "text/html", "boom")));
         failing.addAll(routes(site, "e502", 20, exchange -> TestSite.send(exchange, 502, "text/html", "bad gateway")));
         failing.addAll(routes(site, "e503", 20, exchange -> TestSite.send(exchange, 503, "text/html", "not this one")));
-        failing.addAll(routes(site, "reset", 20, MessySiteITCase::resetMidBody));
-        failing.addAll(routes(site, "silent-body", 20, MessySiteITCase::headersThenSilence));
+        failing.addAll(routes(site, "reset", 20, TestSite::resetMidBody));
+        failing.addAll(routes(site, "silent-body", 20,
+                exchange -> TestSite.headersThenSilence(exchange, Duration.ofMillis(FETCH_DEADLINE_MS + 500))));
         failing.addAll(routes(site, "drip", 20,
                 exchange -> TestSite.trickle(exchange, Duration.ofMillis(FETCH_DEADLINE_MS + 1_000))));
         failing.addAll(routes(site, "no-head", 5, exchange -> TestSite.hold(Duration.ofMillis(FETCH_DEADLINE_MS + 500))));
@@ -114,22 +112,5 @@ class MessySiteITCase {
             paths.add(path);
         }
         return paths;
-    }
-
-    /** Promises 100 kB, sends 1 kB and closes the connection. */
-    private static void resetMidBody(HttpExchange exchange) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "text/html");
-        exchange.sendResponseHeaders(200, 100_000);
-        exchange.getResponseBody().write(new byte[1_000]);
-        exchange.getResponseBody().flush();
-        exchange.close();
-    }
-
-    /** Sends the head and then nothing past the fetch deadline. */
-    private static void headersThenSilence(HttpExchange exchange) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "text/html");
-        exchange.sendResponseHeaders(200, 0);
-        exchange.getResponseBody().flush();
-        TestSite.hold(Duration.ofMillis(FETCH_DEADLINE_MS + 500));
     }
 }

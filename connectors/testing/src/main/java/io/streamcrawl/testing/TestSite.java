@@ -289,6 +289,23 @@ public final class TestSite implements AutoCloseable {
         }
     }
 
+    /** Promises 100 kB, sends 1 kB and closes the connection: a body cut off by a reset. */
+    public static void resetMidBody(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "text/html");
+        exchange.sendResponseHeaders(200, 100_000);
+        exchange.getResponseBody().write(new byte[1_000]);
+        exchange.getResponseBody().flush();
+        exchange.close();
+    }
+
+    /** Sends a 200 head and then nothing for {@code silence}: a body that never starts. */
+    public static void headersThenSilence(HttpExchange exchange, Duration silence) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "text/html");
+        exchange.sendResponseHeaders(200, 0);
+        exchange.getResponseBody().flush();
+        hold(silence);
+    }
+
     private String render(int page) {
         StringBuilder footer = new StringBuilder();
         for (String path : extraLinks.getOrDefault(page, List.of())) {
