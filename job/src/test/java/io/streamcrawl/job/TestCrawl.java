@@ -45,7 +45,12 @@ import redis.clients.jedis.resps.StreamEntry;
  * test class's MiniCluster, crawling a {@link TestSite}. Closing it cancels the job and stops the site.
  */
 final class TestCrawl implements AutoCloseable {
-    static final Duration TIMEOUT = Duration.ofSeconds(120);
+    /**
+     * The longest a crawl test waits for its crawl: generous, because a crawl of a site with
+     * failing URLs (MessySiteITCase) or a failure mid-crawl takes about a minute alone and twice
+     * that on a loaded machine; a passing test never waits for it.
+     */
+    static final Duration TIMEOUT = Duration.ofSeconds(240);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final TestSite site;
