@@ -6,13 +6,20 @@ OPERATOR_NAMES=("frontier source" "task control source" "job fence" "task contro
   "fetcher" "page parser" "frontier sink" "page counter" "pages sink")
 WEBUI_SHOT="$LOCAL/artifacts/webui-job.png"
 
-# chromium_headless ARGS...: one headless run with a profile under .local (not in $HOME or /tmp);
+# chromium_headless ARGS...: a headless run with a profile under .local (not in $HOME or /tmp);
 # --no-sandbox because CI runs as root. The virtual time budget lets the single-page app fetch
-# the job from the REST API and lay out the graph before the page is dumped or shot.
+# the job from the REST API and lay out the graph before the page is dumped or shot. Headless
+# Chromium now and then hangs at start (seen once in CI: no output until the timeout), so a run
+# that fails or hangs is tried again, three times in all.
 chromium_headless() {
-  timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --hide-scrollbars \
-    --user-data-dir="$LOCAL/chromium" --window-size=1600,1000 --virtual-time-budget=20000 "$@" \
-    2>>"$LOG_DIR/chromium.log"
+  local attempt
+  for attempt in 1 2 3; do
+    timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --hide-scrollbars \
+      --user-data-dir="$LOCAL/chromium" --window-size=1600,1000 --virtual-time-budget=20000 "$@" \
+      2>>"$LOG_DIR/chromium.log" && return 0
+    warn "headless chromium failed or hung (attempt $attempt of 3; log: .local/log/chromium.log)"
+  done
+  return 1
 }
 
 # graph_labels: the text of each node of the rendered job graph, one line each, from the DOM on
