@@ -208,7 +208,9 @@ class JobFenceITCase {
         JobFence other = fence(test, 1);
         try (JobFence.Reservation reservation = fence.reserve(NO_WAIT)) {
             long lease = owner(fence.key()).orElseThrow().getLease();
-            Thread.sleep(3_500);   // a job waiting for slots, or restoring a large state
+            // A job waiting for slots, or restoring a large state, longer than the lease's TTL.
+            await().during(Duration.ofMillis(3_500)).atMost(Duration.ofSeconds(10))
+                    .until(() -> owner(fence.key()).map(KeyValue::getLease).equals(Optional.of(lease)));
 
             assertThat(owner(fence.key()).map(KeyValue::getLease)).contains(lease);
             assertThat(ttl(lease)).isPositive();
@@ -282,8 +284,9 @@ class JobFenceITCase {
             await().atMost(Duration.ofSeconds(10)).until(() -> confirmedFor(a) < 0);
             long lapsedAt = Long.parseLong(redis.hget(a.streamFence().keyOf(in), "until"));
             add(redis, in, 100, 200);
-            Thread.sleep(1_500);
             // A, still running but unable to renew its lease, leaves the new entries alone.
+            await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(5))
+                    .until(() -> copied(redis, out).size() == 100);
             assertThat(copied(redis, out)).isEqualTo(IntStream.range(0, 100).boxed().collect(Collectors.toSet()));
             assertThat(redis.xpending(in, ns).getTotal()).isZero();
 

@@ -2,6 +2,7 @@ package io.streamcrawl.connectors.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
@@ -125,7 +126,8 @@ class StreamFenceITCase {
 
         mine.hold(redis, List.of(stream), 7, Duration.ofMillis(200));
         append(commands, List.of(Map.of("url", "x")));
-        Thread.sleep(300);
+        long until = Long.parseLong(redis.hget(mine.keyOf(stream), "until"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> redisNowMs() >= until);
         assertUnconfirmed(() -> append(commands, List.of(Map.of("url", "y"))));
 
         // A lapsed fence of another holder does not fail this one either: it may take it again.
@@ -226,5 +228,10 @@ class StreamFenceITCase {
 
     private static RedisConnectionConfig connection() {
         return RedisConnectionConfig.builder().host(REDIS.host()).port(REDIS.port()).build();
+    }
+
+    /** Redis' clock, which the fence's {@code until} is measured by. */
+    private long redisNowMs() {
+        return (Long) redis.eval("local t = redis.call('TIME') return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)");
     }
 }
