@@ -1,13 +1,14 @@
 package io.streamcrawl.job;
 
-import io.streamcrawl.job.fetch.FetchFailure;
-import io.streamcrawl.job.fetch.FetchPurpose;
-import io.streamcrawl.job.fetch.FetchRequest;
-import io.streamcrawl.job.fetch.FetchResult;
-import io.streamcrawl.job.fetch.FetchSettings;
-import io.streamcrawl.job.frontier.FrontierEntry;
-import io.streamcrawl.job.parse.PageRecord;
+import io.streamcrawl.job.config.FetchSettings;
+import io.streamcrawl.job.model.FetchFailure;
+import io.streamcrawl.job.model.FetchPurpose;
+import io.streamcrawl.job.model.FetchRequest;
+import io.streamcrawl.job.model.FetchResult;
+import io.streamcrawl.job.model.FrontierEntry;
+import io.streamcrawl.job.model.PageRecord;
 import io.streamcrawl.job.url.TaskScope;
+
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;

@@ -2,8 +2,6 @@ package io.streamcrawl.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamcrawl.job.fetch.FetchRequest;
-import io.streamcrawl.job.frontier.FrontierEntry;
 import io.streamcrawl.job.frontier.HostBackoff;
 import io.streamcrawl.job.frontier.QueueBounds;
 import io.streamcrawl.job.frontier.QueueLane;
@@ -11,6 +9,8 @@ import io.streamcrawl.job.frontier.QueueSlot;
 import io.streamcrawl.job.frontier.RetryEntry;
 import io.streamcrawl.job.frontier.RobotsRecord;
 import io.streamcrawl.job.frontier.TaskState;
+import io.streamcrawl.job.model.FetchRequest;
+import io.streamcrawl.job.model.FrontierEntry;
 import io.streamcrawl.job.stats.TaskCounters;
 import io.streamcrawl.job.url.UrlFingerprint;
 

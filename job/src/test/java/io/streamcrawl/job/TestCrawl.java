@@ -3,16 +3,16 @@ package io.streamcrawl.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
+import io.streamcrawl.job.cli.CrawlProgress;
 import io.streamcrawl.job.config.CrawlerConfig;
-import io.streamcrawl.job.control.ControlPlane;
-import io.streamcrawl.job.control.CrawlProgress;
-import io.streamcrawl.job.control.TaskRegistry;
+import io.streamcrawl.job.etcd.ControlPlane;
+import io.streamcrawl.job.etcd.TaskRegistry;
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.RedisServerExtension;
 import io.streamcrawl.testing.TestSite;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
 import java.util.HashMap;

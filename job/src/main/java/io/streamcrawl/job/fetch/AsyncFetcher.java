@@ -1,9 +1,18 @@
 package io.streamcrawl.job.fetch;
 
+import io.streamcrawl.job.config.FetchSettings;
+import io.streamcrawl.job.model.FailureCause;
+import io.streamcrawl.job.model.FailureScope;
+import io.streamcrawl.job.model.FetchFailure;
+import io.streamcrawl.job.model.FetchPurpose;
+import io.streamcrawl.job.model.FetchRequest;
+import io.streamcrawl.job.model.FetchResult;
+import io.streamcrawl.job.url.Hosts;
+
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.ConnectionPool;
-import io.streamcrawl.job.url.Hosts;
+
 import okhttp3.Dispatcher;
 import okhttp3.Dns;
 import okhttp3.EventListener;

@@ -1,11 +1,16 @@
 package io.streamcrawl.job.fetch;
 
-import io.streamcrawl.job.frontier.EntryKind;
-import io.streamcrawl.job.frontier.FrontierEntry;
-import io.streamcrawl.job.frontier.HostFeedback;
-import io.streamcrawl.job.frontier.HostSignal;
+import io.streamcrawl.job.model.EntryKind;
+import io.streamcrawl.job.model.FailureCause;
+import io.streamcrawl.job.model.FailureScope;
+import io.streamcrawl.job.model.FetchFailure;
+import io.streamcrawl.job.model.FetchPurpose;
+import io.streamcrawl.job.model.FetchRequest;
+import io.streamcrawl.job.model.FetchResult;
+import io.streamcrawl.job.model.FrontierEntry;
+import io.streamcrawl.job.model.HostFeedback;
+import io.streamcrawl.job.model.HostSignal;
 import io.streamcrawl.job.parse.PageParser;
-
 import io.streamcrawl.job.url.UrlNormalizer;
 
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,7 @@
 package io.streamcrawl.job.fetch;
 
+import io.streamcrawl.job.config.FetchSettings;
+
 import org.apache.flink.util.Preconditions;
 
 import java.io.Serializable;

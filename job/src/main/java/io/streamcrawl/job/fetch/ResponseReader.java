@@ -1,5 +1,10 @@
 package io.streamcrawl.job.fetch;
 
+import io.streamcrawl.job.model.FetchFailure;
+import io.streamcrawl.job.model.FetchRequest;
+import io.streamcrawl.job.model.FetchResult;
+import io.streamcrawl.job.model.HttpMessages;
+
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;

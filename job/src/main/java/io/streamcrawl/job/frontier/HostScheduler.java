@@ -1,18 +1,23 @@
 package io.streamcrawl.job.frontier;
 
-import io.etcd.jetcd.Client;
-import io.streamcrawl.job.control.ControlPlane;
-import io.streamcrawl.job.control.EtcdKv;
-import io.streamcrawl.job.control.PageBudget;
-import io.streamcrawl.job.control.TaskEvent;
-import io.streamcrawl.job.fetch.FetchPurpose;
-import io.streamcrawl.job.fetch.FetchRequest;
+import io.streamcrawl.job.etcd.ControlPlane;
+import io.streamcrawl.job.etcd.EtcdKv;
+import io.streamcrawl.job.etcd.PageBudget;
+import io.streamcrawl.job.model.EntryKind;
+import io.streamcrawl.job.model.FetchPurpose;
+import io.streamcrawl.job.model.FetchRequest;
+import io.streamcrawl.job.model.FrontierEntry;
+import io.streamcrawl.job.model.HostFeedback;
+import io.streamcrawl.job.model.HostSignal;
+import io.streamcrawl.job.model.TaskEvent;
 import io.streamcrawl.job.stats.DistinctUrls;
 import io.streamcrawl.job.stats.HostsBackingOff;
 import io.streamcrawl.job.stats.TaskCounters;
 import io.streamcrawl.job.stats.TaskStatsConfig;
 import io.streamcrawl.job.stats.TaskStatsPublisher;
 import io.streamcrawl.job.url.UrlFingerprint;
+
+import io.etcd.jetcd.Client;
 
 import java.util.HashSet;
 import java.util.List;

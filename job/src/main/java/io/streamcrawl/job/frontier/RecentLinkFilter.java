@@ -1,5 +1,7 @@
 package io.streamcrawl.job.frontier;
 
+import io.streamcrawl.job.model.FrontierEntry;
+
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFilterFunction;
 import org.apache.flink.metrics.Counter;

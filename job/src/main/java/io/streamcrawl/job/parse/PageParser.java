@@ -1,11 +1,14 @@
 package io.streamcrawl.job.parse;
 
 import io.streamcrawl.job.config.CrawlerOptions;
-import io.streamcrawl.job.fetch.FetchRequest;
-import io.streamcrawl.job.fetch.FetchResult;
-import io.streamcrawl.job.fetch.PayloadDigest;
-import io.streamcrawl.job.frontier.FrontierEntry;
+import io.streamcrawl.job.dedup.SimHash;
+import io.streamcrawl.job.model.FetchRequest;
+import io.streamcrawl.job.model.FetchResult;
+import io.streamcrawl.job.model.FrontierEntry;
+import io.streamcrawl.job.model.PageRecord;
+import io.streamcrawl.job.model.PayloadDigest;
 import io.streamcrawl.job.url.TaskScope;
+
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;

@@ -1,6 +1,6 @@
 package io.streamcrawl.job.stats;
 
-import io.streamcrawl.job.parse.PageRecord;
+import io.streamcrawl.job.model.PageRecord;
 
 import java.util.Set;
 
@@ -11,7 +11,6 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-
 
 /**
  * Counts finished fetches per task ({@code done}, of which {@code pages} succeeded and

@@ -3,13 +3,16 @@ package io.streamcrawl.job.control;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
-import io.etcd.jetcd.KeyValue;
+import io.streamcrawl.job.cli.Crawlctl;
 import io.streamcrawl.job.config.CrawlerConfig;
+import io.streamcrawl.job.etcd.ControlPlane;
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.RedisServerExtension;
 import io.streamcrawl.testing.TlsCertificates;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

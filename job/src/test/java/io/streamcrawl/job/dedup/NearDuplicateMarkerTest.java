@@ -1,7 +1,8 @@
 package io.streamcrawl.job.dedup;
 
-import io.streamcrawl.job.parse.PageRecord;
+import io.streamcrawl.job.model.PageRecord;
 import io.streamcrawl.job.url.Hosts;
+
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;

@@ -1,8 +1,18 @@
 package io.streamcrawl.job.fetch;
 
+import io.streamcrawl.job.config.FetchSettings;
+import io.streamcrawl.job.model.FailureCause;
+import io.streamcrawl.job.model.FailureScope;
+import io.streamcrawl.job.model.FetchFailure;
+import io.streamcrawl.job.model.FetchPurpose;
+import io.streamcrawl.job.model.FetchRequest;
+import io.streamcrawl.job.model.FetchResult;
+import io.streamcrawl.job.model.HttpMessages;
 import io.streamcrawl.job.url.TaskScope;
-import com.sun.net.httpserver.HttpExchange;
 import io.streamcrawl.testing.TestSite;
+
+import com.sun.net.httpserver.HttpExchange;
+
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.TaskInfoImpl;
 import org.apache.flink.api.common.functions.DefaultOpenContext;

@@ -1,5 +1,10 @@
 package io.streamcrawl.job.fetch;
 
+import io.streamcrawl.job.config.FetchSettings;
+import io.streamcrawl.job.model.FetchFailure;
+import io.streamcrawl.job.model.FetchPurpose;
+import io.streamcrawl.job.model.FetchRequest;
+import io.streamcrawl.job.model.FetchResult;
 import io.streamcrawl.job.url.TaskScope;
 
 /** Fetch requests, settings and results for tests, with the defaults of a plain page fetch. */

@@ -3,10 +3,16 @@ package io.streamcrawl.job.fetch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.streamcrawl.job.frontier.EntryKind;
-import io.streamcrawl.job.frontier.FrontierEntry;
-import io.streamcrawl.job.frontier.HostFeedback;
-import io.streamcrawl.job.frontier.HostSignal;
+import io.streamcrawl.job.config.FetchSettings;
+import io.streamcrawl.job.model.EntryKind;
+import io.streamcrawl.job.model.FailureCause;
+import io.streamcrawl.job.model.FetchFailure;
+import io.streamcrawl.job.model.FetchPurpose;
+import io.streamcrawl.job.model.FetchRequest;
+import io.streamcrawl.job.model.FetchResult;
+import io.streamcrawl.job.model.FrontierEntry;
+import io.streamcrawl.job.model.HostFeedback;
+import io.streamcrawl.job.model.HostSignal;
 import io.streamcrawl.job.url.TaskScope;
 
 import java.nio.charset.StandardCharsets;

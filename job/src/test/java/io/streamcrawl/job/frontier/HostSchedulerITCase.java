@@ -3,10 +3,14 @@ package io.streamcrawl.job.frontier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamcrawl.job.control.ControlPlane;
-import io.streamcrawl.job.control.TaskEvent;
+import io.streamcrawl.job.etcd.ControlPlane;
 import io.streamcrawl.job.fetch.FetchOutcomeRouter;
-import io.streamcrawl.job.fetch.FetchRequest;
+import io.streamcrawl.job.model.EntryKind;
+import io.streamcrawl.job.model.FetchRequest;
+import io.streamcrawl.job.model.FrontierEntry;
+import io.streamcrawl.job.model.HostFeedback;
+import io.streamcrawl.job.model.HostSignal;
+import io.streamcrawl.job.model.TaskEvent;
 import io.streamcrawl.job.stats.TaskStatsConfig;
 import io.streamcrawl.job.url.Hosts;
 import io.streamcrawl.testing.EtcdServerExtension;

@@ -1,5 +1,7 @@
 package io.streamcrawl.job.frontier;
 
+import io.streamcrawl.job.model.FrontierEntry;
+
 import org.apache.flink.streaming.api.operators.StreamFilter;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,10 @@
 package io.streamcrawl.job.output;
 
+import io.streamcrawl.job.model.PageRecord;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamcrawl.job.parse.PageRecord;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

@@ -1,14 +1,15 @@
 package io.streamcrawl.job.output;
 
-import io.streamcrawl.job.fetch.FailureCause;
-import io.streamcrawl.job.fetch.FetchFailure;
-import io.streamcrawl.job.fetch.FetchPurpose;
-import io.streamcrawl.job.fetch.FetchRequest;
-import io.streamcrawl.job.fetch.FetchResult;
-import io.streamcrawl.job.fetch.FetchSettings;
-import io.streamcrawl.job.fetch.HttpMessages;
-import io.streamcrawl.job.fetch.PayloadDigest;
+import io.streamcrawl.job.config.FetchSettings;
+import io.streamcrawl.job.model.FailureCause;
+import io.streamcrawl.job.model.FetchFailure;
+import io.streamcrawl.job.model.FetchPurpose;
+import io.streamcrawl.job.model.FetchRequest;
+import io.streamcrawl.job.model.FetchResult;
+import io.streamcrawl.job.model.HttpMessages;
+import io.streamcrawl.job.model.PayloadDigest;
 import io.streamcrawl.job.url.TaskScope;
+
 import org.apache.flink.core.fs.FSDataOutputStream;
 import org.apache.flink.core.fs.FileSystem;
 import org.junit.jupiter.api.Test;

@@ -1,16 +1,19 @@
 package io.streamcrawl.job.parse;
 
-import io.streamcrawl.job.fetch.FailureCause;
-import io.streamcrawl.job.fetch.FetchFailure;
+import io.streamcrawl.job.config.FetchSettings;
+import io.streamcrawl.job.dedup.SimHash;
 import io.streamcrawl.job.fetch.FetchFixtures;
-import io.streamcrawl.job.fetch.FetchRequest;
-import io.streamcrawl.job.fetch.FetchResult;
-import io.streamcrawl.job.fetch.FetchSettings;
-import io.streamcrawl.job.fetch.HttpMessages;
-import io.streamcrawl.job.fetch.PayloadDigest;
-import io.streamcrawl.job.frontier.FrontierEntry;
+import io.streamcrawl.job.model.FailureCause;
+import io.streamcrawl.job.model.FetchFailure;
+import io.streamcrawl.job.model.FetchRequest;
+import io.streamcrawl.job.model.FetchResult;
+import io.streamcrawl.job.model.FrontierEntry;
+import io.streamcrawl.job.model.HttpMessages;
+import io.streamcrawl.job.model.PageRecord;
+import io.streamcrawl.job.model.PayloadDigest;
 import io.streamcrawl.job.url.TaskScope;
 import io.streamcrawl.testing.TestSite;
+
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;

@@ -1,0 +1,15 @@
+/**
+ * The crawler as one Flink job: {@link io.streamcrawl.job.CrawlerJob} wires the operators.
+ *
+ * <p>The packages form layers; each uses only those below it (ArchitectureTest checks this):
+ * <ol>
+ *   <li>entry points: this package and {@code cli} (crawlctl);
+ *   <li>operators: {@code control} (task keys, job fence), {@code frontier} (host scheduler),
+ *       {@code fetch}, {@code parse}, {@code dedup}, {@code stats}, {@code output};
+ *   <li>{@code model}, the records that flow between operators and their wire formats, and
+ *       {@code etcd}, the helpers for the control keys in etcd;
+ *   <li>{@code config}, the options and task specs;
+ *   <li>{@code url}, URL normalization, scopes and fingerprints.
+ * </ol>
+ */
+package io.streamcrawl.job;
