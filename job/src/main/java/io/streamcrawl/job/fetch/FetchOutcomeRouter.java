@@ -84,7 +84,7 @@ public final class FetchOutcomeRouter extends ProcessFunction<FetchResult, Fetch
             return;
         }
         if (result.failure() == FetchFailure.DEFERRED) {
-            ctx.output(FEEDBACK, entryOf(request).retry(new HostFeedback(
+            ctx.output(FEEDBACK, request.entry().retry(new HostFeedback(
                     HostSignal.BUSY, 0, result.error(), null, -1, FailureCause.NONE, request.releasedAt())));
             return;
         }
@@ -97,7 +97,7 @@ public final class FetchOutcomeRouter extends ProcessFunction<FetchResult, Fetch
                 if (scope == FailureScope.URL) {
                     urlRetries.inc();
                 }
-                ctx.output(FEEDBACK, entryOf(request).retryAfterFailure(failed));
+                ctx.output(FEEDBACK, request.entry().retryAfterFailure(failed));
                 return;
             }
             if (scope == FailureScope.HOST || request.reportOutcome()) {
@@ -141,7 +141,7 @@ public final class FetchOutcomeRouter extends ProcessFunction<FetchResult, Fetch
             return;
         }
         redirects.inc();
-        ctx.output(FEEDBACK, entryOf(request).redirectTo(target.get()));
+        ctx.output(FEEDBACK, request.entry().redirectTo(target.get()));
     }
 
     private void robots(FetchResult result, Context ctx) {
@@ -168,12 +168,5 @@ public final class FetchOutcomeRouter extends ProcessFunction<FetchResult, Fetch
                 LOG.debug("Cannot read the sitemaps of {}: {}", request.url(), e.toString());
             }
         }
-    }
-
-    /** The frontier entry a request was released from, with the release's token. */
-    public static FrontierEntry entryOf(FetchRequest request) {
-        EntryKind kind = request.purpose() == FetchPurpose.SITEMAP ? EntryKind.SITEMAP : EntryKind.URL;
-        return new FrontierEntry(request.url(), request.task(), request.depth(), request.priority(), request.parent(),
-                kind, false, null, request.redirects(), request.attempt(), request.release());
     }
 }

@@ -365,8 +365,9 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                 progress = true;
                 long spacing = Math.max(view.spec().politeness().delayMs(), admission.crawlDelayMs());
                 if (admission.verdict() == HostRobots.Verdict.FETCH_ROBOTS) {
-                    out.collect(new FetchRequest(admission.robotsUrl(), task, 0, head.priority(), false, view.scope(),
-                            view.robotsFetch(), null, spacing, FetchPurpose.ROBOTS, 0, 0, false, 0, now));
+                    out.collect(FetchRequest.builder(admission.robotsUrl(), task).priority(head.priority())
+                            .task(view.scope(), view.robotsFetch()).spacingMs(spacing).purpose(FetchPurpose.ROBOTS)
+                            .released(0, now).build());
                     robotsRequests.inc();
                 } else {
                     dequeue(lane);
@@ -544,11 +545,10 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         // Negative, so it is never a first-seen time (see takeBack).
         long release = releaseTokens.nextLong() | Long.MIN_VALUE;
         seen.put(entry.fingerprint(), release);
-        out.collect(new FetchRequest(entry.url(), entry.task(), entry.depth(), entry.priority(),
-                !sitemap && entry.depth() < view.spec().maxDepth(), view.scope(),
-                sitemap ? view.sitemapFetch() : view.fetch(), entry.parent(), spacingMs,
-                sitemap ? FetchPurpose.SITEMAP : FetchPurpose.PAGE, entry.redirects(), entry.attempt(), reportOutcome,
-                release, now));
+        out.collect(FetchRequest.of(entry).followLinks(!sitemap && entry.depth() < view.spec().maxDepth())
+                .task(view.scope(), sitemap ? view.sitemapFetch() : view.fetch()).spacingMs(spacingMs)
+                .purpose(sitemap ? FetchPurpose.SITEMAP : FetchPurpose.PAGE).reportOutcome(reportOutcome)
+                .released(release, now).build());
         counters.add(entry.task(), TaskCounters.RELEASED, 1);
         if (view.recrawlAfterMs() > 0) {
             recrawl.schedule(entry.fingerprint(), entry.recrawl(), now + view.recrawlAfterMs());

@@ -38,19 +38,16 @@ public record FetchResult(
         cause = cause == null ? FailureCause.NONE : cause;
     }
 
-    /** An HTTP response (its status says how it went). */
-    public FetchResult(FetchRequest request, int status, String finalUrl, String contentType, byte[] body,
-            boolean truncated, long fetchedAtMillis, long fetchMs, String error, FetchFailure failure, String location,
-            long retryAfterMs, HttpMessages http) {
-        this(request, status, finalUrl, contentType, body, truncated, fetchedAtMillis, fetchMs, error, failure, location,
-                retryAfterMs, http, FailureCause.NONE);
+    /** An HTTP response (its status says how it went), its other fields to be named on the builder. */
+    public static Builder response(FetchRequest request, int status) {
+        return new Builder(request, status);
     }
 
     /** A fetch that got no HTTP response, or no usable one, failing at {@code cause}: status 0, no final URL, no body. */
     public static FetchResult failed(FetchRequest request, FetchFailure failure, FailureCause cause,
             long fetchedAtMillis, long fetchMs, String error) {
-        return new FetchResult(request, 0, null, null, NO_BODY, false, fetchedAtMillis, fetchMs, error, failure, null, -1,
-                null, cause);
+        return new Builder(request, 0).failure(failure).cause(cause).timing(fetchedAtMillis, fetchMs).error(error)
+                .build();
     }
 
     /**
@@ -72,5 +69,87 @@ public record FetchResult(
     /** Whether an HTTP response arrived. */
     public boolean responded() {
         return status != 0;
+    }
+
+    /** Builds a result field by field; the only place besides the record that lists every field. */
+    public static final class Builder {
+        private final FetchRequest request;
+        private final int status;
+        private String finalUrl;
+        private String contentType;
+        private byte[] body = NO_BODY;
+        private boolean truncated;
+        private long fetchedAtMillis;
+        private long fetchMs;
+        private String error;
+        private FetchFailure failure = FetchFailure.NONE;
+        private String location;
+        private long retryAfterMs = -1;
+        private HttpMessages http;
+        private FailureCause cause = FailureCause.NONE;
+
+        private Builder(FetchRequest request, int status) {
+            this.request = request;
+            this.status = status;
+        }
+
+        public Builder finalUrl(String value) {
+            finalUrl = value;
+            return this;
+        }
+
+        public Builder contentType(String value) {
+            contentType = value;
+            return this;
+        }
+
+        /** The body as read, and whether it was cut at the task's max bytes. */
+        public Builder body(byte[] value, boolean cut) {
+            body = value;
+            truncated = cut;
+            return this;
+        }
+
+        /** When the fetch started (epoch ms) and how long the network call took. */
+        public Builder timing(long startedAtMillis, long tookMs) {
+            fetchedAtMillis = startedAtMillis;
+            fetchMs = tookMs;
+            return this;
+        }
+
+        public Builder error(String value) {
+            error = value;
+            return this;
+        }
+
+        public Builder failure(FetchFailure value) {
+            failure = value;
+            return this;
+        }
+
+        public Builder location(String value) {
+            location = value;
+            return this;
+        }
+
+        public Builder retryAfterMs(long value) {
+            retryAfterMs = value;
+            return this;
+        }
+
+        public Builder http(HttpMessages value) {
+            http = value;
+            return this;
+        }
+
+        public Builder cause(FailureCause value) {
+            cause = value;
+            return this;
+        }
+
+        public FetchResult build() {
+            return new FetchResult(request, status, finalUrl, contentType, body, truncated, fetchedAtMillis, fetchMs,
+                    error, failure, location, retryAfterMs, http, cause);
+        }
     }
 }

@@ -31,9 +31,17 @@ public final class FrontierEntryDeserializer implements RedisStreamDeserializer<
         String normalized = UrlNormalizer.normalize(url)
                 .orElseThrow(() -> new IllegalArgumentException("url '" + url + "' is not an http(s) URL"));
         int depth = nonNegative(fields, "depth");
-        out.collect(new FrontierEntry(normalized, task, depth, number(fields, "priority"), fields.get("parent"), kind,
-                "true".equals(fields.get("retry")), feedback(kind, fields), nonNegative(fields, "redirects"),
-                nonNegative(fields, "attempt"), longField(fields, "release")));
+        out.collect(FrontierEntry.builder(normalized, task)
+                .depth(depth)
+                .priority(number(fields, "priority"))
+                .parent(fields.get("parent"))
+                .kind(kind)
+                .retry("true".equals(fields.get("retry")))
+                .feedback(feedback(kind, fields))
+                .redirects(nonNegative(fields, "redirects"))
+                .attempt(nonNegative(fields, "attempt"))
+                .release(longField(fields, "release"))
+                .build());
     }
 
     @Override

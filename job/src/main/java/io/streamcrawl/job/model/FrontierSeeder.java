@@ -31,7 +31,7 @@ public final class FrontierSeeder {
         for (String url : urls) {
             String normalized = UrlNormalizer.normalize(url)
                     .orElseThrow(() -> new IllegalArgumentException("'" + url + "' is not an http(s) URL"));
-            entries.add(serializer.serialize(new FrontierEntry(normalized, task, 0, 0, null)));
+            entries.add(serializer.serialize(FrontierEntry.seed(normalized, task)));
         }
         for (RedisStreamEntry entry : entries) {
             redis.xadd(entry.stream(), StreamEntryID.NEW_ENTRY, entry.fields());

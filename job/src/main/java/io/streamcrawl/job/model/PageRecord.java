@@ -43,9 +43,20 @@ public record PageRecord(
         return finalUrl != null ? finalUrl : url;
     }
 
+    /** This record marked as a near-duplicate of an earlier page. */
     public PageRecord withNearDuplicateOf(String earlierUrl) {
-        return new PageRecord(url, finalUrl, task, depth, status, contentType, contentLength, title, links, fetchedAt,
-                fetchMs, error, location, canonical, lang, contentHash, simhash, earlierUrl, text);
+        return toBuilder().nearDuplicateOf(earlierUrl).build();
+    }
+
+    /** A record of {@code url} for {@code task} with every other field named: absent or zero. */
+    public static Builder builder(String url, String task) {
+        return new Builder(new PageRecord(url, null, task, 0, 0, null, 0, null, 0, null, 0, null, null, null, null,
+                null, null, null, null));
+    }
+
+    /** A builder that starts from this record. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     /**
@@ -79,6 +90,141 @@ public record PageRecord(
     private static void put(Map<String, Object> fields, String name, Object value) {
         if (value != null) {
             fields.put(name, value);
+        }
+    }
+
+    /** Builds a record field by field; the only place besides the record that lists every field. */
+    public static final class Builder {
+        private String url;
+        private String finalUrl;
+        private String task;
+        private int depth;
+        private int status;
+        private String contentType;
+        private long contentLength;
+        private String title;
+        private int links;
+        private String fetchedAt;
+        private long fetchMs;
+        private String error;
+        private String location;
+        private String canonical;
+        private String lang;
+        private String contentHash;
+        private Long simhash;
+        private String nearDuplicateOf;
+        private String text;
+
+        private Builder(PageRecord from) {
+            url = from.url;
+            finalUrl = from.finalUrl;
+            task = from.task;
+            depth = from.depth;
+            status = from.status;
+            contentType = from.contentType;
+            contentLength = from.contentLength;
+            title = from.title;
+            links = from.links;
+            fetchedAt = from.fetchedAt;
+            fetchMs = from.fetchMs;
+            error = from.error;
+            location = from.location;
+            canonical = from.canonical;
+            lang = from.lang;
+            contentHash = from.contentHash;
+            simhash = from.simhash;
+            nearDuplicateOf = from.nearDuplicateOf;
+            text = from.text;
+        }
+
+        public Builder finalUrl(String value) {
+            finalUrl = value;
+            return this;
+        }
+
+        public Builder depth(int value) {
+            depth = value;
+            return this;
+        }
+
+        public Builder status(int value) {
+            status = value;
+            return this;
+        }
+
+        public Builder contentType(String value) {
+            contentType = value;
+            return this;
+        }
+
+        public Builder contentLength(long value) {
+            contentLength = value;
+            return this;
+        }
+
+        public Builder title(String value) {
+            title = value;
+            return this;
+        }
+
+        public Builder links(int value) {
+            links = value;
+            return this;
+        }
+
+        public Builder fetchedAt(String value) {
+            fetchedAt = value;
+            return this;
+        }
+
+        public Builder fetchMs(long value) {
+            fetchMs = value;
+            return this;
+        }
+
+        public Builder error(String value) {
+            error = value;
+            return this;
+        }
+
+        public Builder location(String value) {
+            location = value;
+            return this;
+        }
+
+        public Builder canonical(String value) {
+            canonical = value;
+            return this;
+        }
+
+        public Builder lang(String value) {
+            lang = value;
+            return this;
+        }
+
+        public Builder contentHash(String value) {
+            contentHash = value;
+            return this;
+        }
+
+        public Builder simhash(Long value) {
+            simhash = value;
+            return this;
+        }
+
+        public Builder nearDuplicateOf(String value) {
+            nearDuplicateOf = value;
+            return this;
+        }
+
+        public Builder text(String value) {
+            text = value;
+            return this;
+        }
+
+        public PageRecord build() {
+            return new PageRecord(url, finalUrl, task, depth, status, contentType, contentLength, title, links,
+                    fetchedAt, fetchMs, error, location, canonical, lang, contentHash, simhash, nearDuplicateOf, text);
         }
     }
 }

@@ -113,25 +113,23 @@ public class PageParser extends ProcessFunction<FetchResult, PageRecord> {
         byte[] body = result.body() == null ? new byte[0] : result.body();
         OptionalLong simhash = html.text() == null ? OptionalLong.empty() : SimHash.of(html.text());
         String contentLanguage = result.http() == null ? null : result.http().responseHeader("Content-Language");
-        return new PageRecord(
-                request.url(),
-                result.finalUrl(),
-                request.task(),
-                request.depth(),
-                result.status(),
-                result.contentType(),
-                body.length,
-                html.title(),
-                html.links().size(),
-                Instant.ofEpochMilli(result.fetchedAtMillis()).toString(),
-                result.fetchMs(),
-                result.error(),
-                result.location(),
-                html.canonical(),
-                Language.of(html.lang(), contentLanguage),
-                body.length == 0 ? null : PayloadDigest.of(body).toString(),
-                simhash.isPresent() ? simhash.getAsLong() : null,
-                null,
-                keepText ? html.text() : null);
+        return PageRecord.builder(request.url(), request.task())
+                .finalUrl(result.finalUrl())
+                .depth(request.depth())
+                .status(result.status())
+                .contentType(result.contentType())
+                .contentLength(body.length)
+                .title(html.title())
+                .links(html.links().size())
+                .fetchedAt(Instant.ofEpochMilli(result.fetchedAtMillis()).toString())
+                .fetchMs(result.fetchMs())
+                .error(result.error())
+                .location(result.location())
+                .canonical(html.canonical())
+                .lang(Language.of(html.lang(), contentLanguage))
+                .contentHash(body.length == 0 ? null : PayloadDigest.of(body).toString())
+                .simhash(simhash.isPresent() ? simhash.getAsLong() : null)
+                .text(keepText ? html.text() : null)
+                .build();
     }
 }

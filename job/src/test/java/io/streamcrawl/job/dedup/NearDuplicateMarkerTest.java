@@ -125,8 +125,8 @@ class NearDuplicateMarkerTest {
     }
 
     private static PageRecord page(String url, Long simhash) {
-        return new PageRecord(url, null, "t", 0, 200, "text/html", 10, null, 0, "2023-11-14T22:13:20.123Z", 1, null,
-                null, null, null, null, simhash, null, null);
+        return PageRecord.builder(url, "t").status(200).contentType("text/html").contentLength(10)
+                .fetchedAt("2023-11-14T22:13:20.123Z").fetchMs(1).simhash(simhash).build();
     }
 
     private static org.assertj.core.groups.Tuple tuple(Object... values) {

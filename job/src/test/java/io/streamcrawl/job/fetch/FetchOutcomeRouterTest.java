@@ -140,8 +140,7 @@ class FetchOutcomeRouterTest {
     }
 
     private static FrontierEntry attemptEntry(FrontierEntry entry, int attempt) {
-        return new FrontierEntry(entry.url(), entry.task(), entry.depth(), entry.priority(), entry.parent(), entry.kind(),
-                false, null, 0, attempt, 0);
+        return entry.toBuilder().retry(false).feedback(null).redirects(0).attempt(attempt).release(0).build();
     }
 
     private List<FrontierEntry> feedback() {

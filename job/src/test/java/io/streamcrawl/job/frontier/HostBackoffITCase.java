@@ -7,7 +7,6 @@ import static io.streamcrawl.job.frontier.HostSchedulerITCase.queueSize;
 import static io.streamcrawl.job.frontier.HostSchedulerITCase.url;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamcrawl.job.fetch.FetchOutcomeRouter;
 import io.streamcrawl.job.model.EntryKind;
 import io.streamcrawl.job.model.FailureCause;
 import io.streamcrawl.job.model.FetchRequest;
@@ -225,7 +224,7 @@ class HostBackoffITCase {
 
     /** What the fetch side sends back for a failed request that is tried again. */
     private static FrontierEntry failed(FetchRequest request, HostSignal signal, int status, FailureCause cause) {
-        return FetchOutcomeRouter.entryOf(request).retryAfterFailure(
+        return request.entry().retryAfterFailure(
                 new HostFeedback(signal, status, "failed", null, -1, cause, request.releasedAt()));
     }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamcrawl.job.etcd.ControlPlane;
-import io.streamcrawl.job.fetch.FetchOutcomeRouter;
 import io.streamcrawl.job.model.EntryKind;
 import io.streamcrawl.job.model.FetchRequest;
 import io.streamcrawl.job.model.FrontierEntry;
@@ -243,12 +242,12 @@ class HostSchedulerITCase {
 
             first.setProcessingTime(2);
             for (FetchRequest request : first.extractOutputValues()) {
-                staleRetries.add(FetchOutcomeRouter.entryOf(request).retry(busy));
+                staleRetries.add(request.entry().retry(busy));
             }
             first.getOutput().clear();
             assertThat(staleRetries).extracting(FrontierEntry::url).containsExactly("http://a.org/after");
             for (FetchRequest request : inFlight) {
-                staleRetries.add(FetchOutcomeRouter.entryOf(request).retry(busy));
+                staleRetries.add(request.entry().retry(busy));
             }
         }
 

@@ -23,9 +23,12 @@ class FetchTypesSerializationTest {
         FetchRequest request = FetchFixtures.page("https://example.org/a", "news", 2, 1, true,
                 new TaskScope(new String[] {"*.example.org"}, new String[] {"/news/"}, new String[0], 2048),
                 FetchFixtures.settings("ua", 30_000, 10_485_760, new String[] {"text/html"}, 1));
-        FetchResult result = new FetchResult(request, 200, "https://example.org/b", "text/html",
-                new byte[] {'<', 'p', '>'}, true, 1_700_000_000_000L, 12, null, FetchFailure.NONE, "https://example.org/c", 1_000,
-                new HttpMessages("h2", "GET", new String[] {"user-agent", "ua"}, "", new String[] {"content-type", "text/html"}, true));
+        FetchResult result = FetchResult.response(request, 200).finalUrl("https://example.org/b").contentType("text/html")
+                .body(new byte[] {'<', 'p', '>'}, true).timing(1_700_000_000_000L, 12).location("https://example.org/c")
+                .retryAfterMs(1_000)
+                .http(new HttpMessages("h2", "GET", new String[] {"user-agent", "ua"}, "",
+                        new String[] {"content-type", "text/html"}, true))
+                .build();
 
         FetchResult copy = roundTrip(FetchResult.class, result);
 
@@ -39,10 +42,13 @@ class FetchTypesSerializationTest {
 
     @Test
     void pageRecordsAndLinksRoundTripWithoutGenericTypes() throws IOException {
-        PageRecord record = new PageRecord("https://example.org/a", null, "news", 2, 0, null, 0, null, 0,
-                "2023-11-14T22:13:20.123Z", 5, "timeout", null, "https://example.org/canonical", null, null, null, null, null);
-        PageRecord parsed = new PageRecord("https://example.org/a", null, "news", 2, 200, "text/html", 3, "A", 1,
-                "2023-11-14T22:13:20.123Z", 5, null, null, null, "en", "sha1:ABC", -42L, "https://example.org/", "text");
+        PageRecord record = PageRecord.builder("https://example.org/a", "news").depth(2)
+                .fetchedAt("2023-11-14T22:13:20.123Z").fetchMs(5).error("timeout")
+                .canonical("https://example.org/canonical").build();
+        PageRecord parsed = PageRecord.builder("https://example.org/a", "news").depth(2).status(200)
+                .contentType("text/html").contentLength(3).title("A").links(1).fetchedAt("2023-11-14T22:13:20.123Z")
+                .fetchMs(5).lang("en").contentHash("sha1:ABC").simhash(-42L).nearDuplicateOf("https://example.org/")
+                .text("text").build();
         FrontierEntry link = new FrontierEntry("https://example.org/b", "news", 3, 0, "https://example.org/a");
 
         assertThat(roundTrip(PageRecord.class, record)).isEqualTo(record);

@@ -91,8 +91,7 @@ class FrontierEntryDeserializerTest {
         });
         assertThat(retry.queued()).isEqualTo(url);
 
-        FrontierEntry released = new FrontierEntry("https://a.org/r", "t", 0, 0, null, EntryKind.URL, false, null, 0, 0,
-                Long.MIN_VALUE + 7).retry(HostFeedback.of(HostSignal.BUSY, 0, null));
+        FrontierEntry released = FrontierEntry.builder("https://a.org/r", "t").release(Long.MIN_VALUE + 7).build().retry(HostFeedback.of(HostSignal.BUSY, 0, null));
         assertThat(serializer.serialize(released).fields()).containsEntry("release", Long.toString(Long.MIN_VALUE + 7));
         assertThat(decode(serializer.serialize(released).fields())).containsExactly(released);
         assertThat(released.queued().release()).isZero();

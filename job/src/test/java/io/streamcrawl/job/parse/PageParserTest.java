@@ -215,12 +215,12 @@ class PageParserTest {
         harness.processElement(FetchResult.failed(request, FetchFailure.TIMEOUT, FailureCause.HEAD, FETCHED_AT, 5_000, "timeout: no complete response within 5000 ms"), 0);
 
         assertThat(harness.extractOutputValues()).containsExactly(
-                new PageRecord("http://example.org/a", "http://example.org/a2", "news", 4, 200, "text/html",
-                        body.length, "A", 1, "2023-11-14T22:13:20.123Z", 42, null,
-                        null, null, null, PayloadDigest.of(body).toString(), SimHash.of("bb").getAsLong(), null, null),
-                new PageRecord("http://example.org/a", null, "news", 4, 0, null,
-                        0, null, 0, "2023-11-14T22:13:20.123Z", 5_000, "timeout: no complete response within 5000 ms",
-                        null, null, null, null, null, null, null));
+                PageRecord.builder("http://example.org/a", "news").finalUrl("http://example.org/a2").depth(4)
+                        .status(200).contentType("text/html").contentLength(body.length).title("A").links(1)
+                        .fetchedAt("2023-11-14T22:13:20.123Z").fetchMs(42).contentHash(PayloadDigest.of(body).toString())
+                        .simhash(SimHash.of("bb").getAsLong()).build(),
+                PageRecord.builder("http://example.org/a", "news").depth(4).fetchedAt("2023-11-14T22:13:20.123Z")
+                        .fetchMs(5_000).error("timeout: no complete response within 5000 ms").build());
         assertThat(links()).containsExactly(new FrontierEntry("http://example.org/b", "news", 5, 0, "http://example.org/a2"));
     }
 
@@ -324,7 +324,8 @@ class PageParserTest {
     }
 
     private static FetchResult withHttp(FetchRequest request, String html, HttpMessages http) {
-        return new FetchResult(request, 200, request.url(), "text/html", utf8(html), false, FETCHED_AT, 10, null, FetchFailure.NONE, null, -1, http);
+        return FetchResult.response(request, 200).finalUrl(request.url()).contentType("text/html")
+                .body(utf8(html), false).timing(FETCHED_AT, 10).http(http).build();
     }
 
     private static byte[] get(String url) throws IOException, InterruptedException {
