@@ -7,7 +7,7 @@ import io.streamcrawl.connectors.redis.sink.RedisStreamSink;
 import io.streamcrawl.connectors.redis.sink.RedisStreamSinkBuilder;
 import io.streamcrawl.connectors.redis.source.RedisStreamSource;
 import io.streamcrawl.connectors.redis.source.RedisStreamSourceBuilder;
-import io.streamcrawl.job.config.CrawlerConfig;
+import io.streamcrawl.job.config.CrawlerConfigLoader;
 import io.streamcrawl.job.config.RedisConnections;
 import io.streamcrawl.job.control.JobFence;
 import io.streamcrawl.job.control.JobFenceFunction;
@@ -16,7 +16,7 @@ import io.streamcrawl.job.dedup.NearDuplicateMarker;
 import io.streamcrawl.job.etcd.ControlPlane;
 import io.streamcrawl.job.fetch.AsyncFetcher;
 import io.streamcrawl.job.fetch.FetchOutcomeRouter;
-import io.streamcrawl.job.fetch.FetcherOptions;
+import io.streamcrawl.job.fetch.FetcherSettings;
 import io.streamcrawl.job.frontier.BackoffSettings;
 import io.streamcrawl.job.frontier.HostScheduler;
 import io.streamcrawl.job.frontier.RecentLinkFilter;
@@ -34,7 +34,7 @@ import io.streamcrawl.job.output.OutputFiles;
 import io.streamcrawl.job.output.WarcEncoder;
 import io.streamcrawl.job.parse.PageParser;
 import io.streamcrawl.job.stats.PageCounter;
-import io.streamcrawl.job.stats.TaskStatsConfig;
+import io.streamcrawl.job.stats.TaskStatsSettings;
 import io.streamcrawl.job.url.Hosts;
 
 import java.util.List;
@@ -61,7 +61,7 @@ public final class CrawlerJob {
     private CrawlerJob() {}
 
     public static void main(String[] args) throws Exception {
-        Configuration config = CrawlerConfig.fromArgs(args);
+        Configuration config = CrawlerConfigLoader.fromArgs(args);
         // Refuse (or wait) before submitting while another job holds the crawl namespace.
         JobFence fence = JobFence.forNewJob(config);
         try (JobFence.Reservation reservation = fence.reserve(config.get(FENCE_WAIT))) {
@@ -92,7 +92,7 @@ public final class CrawlerJob {
         env.enableCheckpointing(config.get(CHECKPOINT_INTERVAL).toMillis());
 
         RedisConnectionConfig redis = RedisConnections.of(config);
-        TaskStatsConfig stats = new TaskStatsConfig(
+        TaskStatsSettings stats = new TaskStatsSettings(
                 () -> redis.createClient("streamcrawl-stats"), config.get(STATS_KEY_PREFIX), config.get(STATS_INTERVAL));
         String streamPrefix = config.get(FRONTIER_STREAM_PREFIX);
         int shards = config.get(FRONTIER_SHARDS);
@@ -144,12 +144,12 @@ public final class CrawlerJob {
                 .uid("host-scheduler");
 
         int capacity = config.get(FETCH_ASYNC_CAPACITY);
-        FetcherOptions fetcherOptions = new FetcherOptions(capacity, config.get(FETCH_MAX_REQUESTS_PER_HOST),
+        FetcherSettings fetcherSettings = new FetcherSettings(capacity, config.get(FETCH_MAX_REQUESTS_PER_HOST),
                 config.get(FETCH_CONNECT_TIMEOUT), config.get(FETCH_READ_TIMEOUT),
                 config.get(FETCH_HOST_QUEUE_LENGTH), config.get(FETCH_HOST_QUEUE_WAIT), config.get(BACKOFF_MAX_RETRY_AFTER),
                 config.get(FETCH_MAX_BODY_BYTES_IN_FLIGHT).getBytes());
         SingleOutputStreamOperator<FetchResult> fetched = AsyncDataStream.unorderedWait(
-                        released, new AsyncFetcher(fetcherOptions),
+                        released, new AsyncFetcher(fetcherSettings),
                         config.get(FETCH_OPERATOR_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS, capacity)
                 .name("fetcher")
                 .uid("fetcher");

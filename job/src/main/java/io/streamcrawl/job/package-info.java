@@ -11,5 +11,10 @@
  *   <li>{@code config}, the options and task specs;
  *   <li>{@code url}, URL normalization, scopes and fingerprints.
  * </ol>
+ *
+ * <p>Names: {@code *Options} hold {@code ConfigOption}s ({@code CrawlerOptions}, the one home of
+ * every default); {@code *Settings} are values read from the configuration or a task spec and
+ * carried by an operator; {@code *Config} are the connectors' connection descriptions, which
+ * {@code config} builds from the options ({@code CrawlerConfigLoader} reads the options' values).
  */
 package io.streamcrawl.job;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.streamcrawl.job.cli.CrawlProgress;
-import io.streamcrawl.job.config.CrawlerConfig;
+import io.streamcrawl.job.config.CrawlerConfigLoader;
 import io.streamcrawl.job.etcd.ControlPlane;
 import io.streamcrawl.job.etcd.TaskRegistry;
 import io.streamcrawl.testing.EtcdServerExtension;
@@ -83,7 +83,7 @@ final class TestCrawl implements AutoCloseable {
         values.put("job.checkpoint-interval", "1 s");
         values.put("job.parallelism", "2");
         values.putAll(overrides);
-        config = CrawlerConfig.of(values);
+        config = CrawlerConfigLoader.of(values);
         registry = new TaskRegistry(new ControlPlane(etcd.endpoint(), "/" + ns + "/"));
     }
 

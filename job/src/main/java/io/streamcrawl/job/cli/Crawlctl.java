@@ -2,7 +2,7 @@ package io.streamcrawl.job.cli;
 
 import io.streamcrawl.connectors.etcd.EtcdConnectionConfig;
 import io.streamcrawl.connectors.redis.sink.RedisStreamEntry;
-import io.streamcrawl.job.config.CrawlerConfig;
+import io.streamcrawl.job.config.CrawlerConfigLoader;
 import io.streamcrawl.job.config.RedisConnections;
 import io.streamcrawl.job.config.TaskNames;
 import io.streamcrawl.job.config.TaskSpecParser;
@@ -120,7 +120,7 @@ public final class Crawlctl {
         if (words.isEmpty()) {
             throw new IllegalArgumentException("no command given\n" + USAGE);
         }
-        Configuration config = CrawlerConfig.fromArgs(options.toArray(String[]::new));
+        Configuration config = CrawlerConfigLoader.fromArgs(options.toArray(String[]::new));
         ControlPlane control = ControlPlane.of(config);
         Supplier<Optional<EtcdConnectionConfig.Diagnosis>> etcdDiagnosis = () -> control.etcd().diagnose(control.etcd().connectTimeout());
         OutageWait outages = new OutageWait(

@@ -55,7 +55,7 @@ import java.util.concurrent.TimeUnit;
  * not followed: the result carries its target, which goes to the frontier like a link. Redirects
  * of robots.txt are followed (RFC 9309); the result's final URL is the one that answered. Bodies
  * are read only for 2xx responses of an accepted media type (see {@link ResponseReader}), and all
- * bodies being read at once hold at most {@link FetcherOptions#maxBodyBytesInFlight} bytes
+ * bodies being read at once hold at most {@link FetcherSettings#maxBodyBytesInFlight} bytes
  * ({@link BodyBytesBudget}): a response that does not fit is dropped and its request deferred.
  * A failed fetch records where it failed ({@link FailureCause}), as its host's gate saw it:
  * before the request was on the wire, waiting for the response head (while the host did or did
@@ -71,7 +71,7 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
     private static final int MAX_DERIVED_CLIENTS = 64;
     private static final Dns GUARDED_DNS = new PrivateAddresses.GuardedDns();
 
-    private final FetcherOptions options;
+    private final FetcherSettings fetcher;
 
     private transient OkHttpClient client;
     /** Clients with a task's call timeout and redirect policy; they share the base client's dispatcher and pool. */
@@ -82,33 +82,33 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
     private transient HostGate gate;
     private transient BodyBytesBudget bodyBytes;
 
-    public AsyncFetcher(FetcherOptions options) {
-        this.options = Preconditions.checkNotNull(options, "options");
+    public AsyncFetcher(FetcherSettings fetcher) {
+        this.fetcher = Preconditions.checkNotNull(fetcher, "fetcher");
     }
 
     @Override
     public void open(OpenContext openContext) throws Exception {
         Dispatcher dispatcher = new Dispatcher();
-        dispatcher.setMaxRequests(options.maxConcurrentRequests());
+        dispatcher.setMaxRequests(fetcher.maxConcurrentRequests());
         // The gate limits requests per host; okhttp must not queue them again, which would count as fetch time.
-        dispatcher.setMaxRequestsPerHost(options.maxConcurrentRequests());
+        dispatcher.setMaxRequestsPerHost(fetcher.maxConcurrentRequests());
         client = new OkHttpClient.Builder()
                 .dispatcher(dispatcher)
                 .connectionPool(new ConnectionPool(
-                        options.maxConcurrentRequests(), IDLE_CONNECTION_KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS))
-                .connectTimeout(options.connectTimeout())
-                .readTimeout(options.readTimeout())
+                        fetcher.maxConcurrentRequests(), IDLE_CONNECTION_KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS))
+                .connectTimeout(fetcher.connectTimeout())
+                .readTimeout(fetcher.readTimeout())
                 .followRedirects(false)
                 .followSslRedirects(false)
                 .eventListener(new SendReporter())
                 .addNetworkInterceptor(AsyncFetcher::guardConnection)
                 .build();
-        gate = new HostGate(options.hostQueueLength(), options.hostQueueWait());
+        gate = new HostGate(fetcher.hostQueueLength(), fetcher.hostQueueWait());
         derivedClients = new ConcurrentHashMap<>();
         inFlight = new ConcurrentHashMap<>();
-        bodyBytes = new BodyBytesBudget(options.maxBodyBytesInFlight());
+        bodyBytes = new BodyBytesBudget(fetcher.maxBodyBytesInFlight());
         metrics = new FetchMetrics(getRuntimeContext().getMetricGroup(), bodyBytes);
-        LOG.info("Fetcher open: {}", options);
+        LOG.info("Fetcher open: {}", fetcher);
     }
 
     @Override
@@ -127,7 +127,7 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
                     "refused: " + url.host() + " is a private address"));
             return;
         }
-        int limit = Math.min(Math.max(1, settings.maxInFlightPerHost()), options.maxRequestsPerHost());
+        int limit = Math.min(Math.max(1, settings.maxInFlightPerHost()), fetcher.maxRequestsPerHost());
         gate.submit(url.host(), limit, TimeUnit.MILLISECONDS.toNanos(request.spacingMs()),
                 ticket -> start(request, url, settings, guarded, resultFuture, ticket),
                 () -> complete(resultFuture, FetchResult.deferred(request, "deferred: host busy")));
@@ -178,7 +178,7 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
                 }
                 if (result.retryAfterMs() >= 0) {
                     // The host asked for a pause: requests waiting for it must not start meanwhile.
-                    gate.pause(url.host(), Duration.ofMillis(Math.min(result.retryAfterMs(), options.maxRetryAfter().toMillis())));
+                    gate.pause(url.host(), Duration.ofMillis(Math.min(result.retryAfterMs(), fetcher.maxRetryAfter().toMillis())));
                 }
                 ticket.finished();
                 finish(resultFuture, result);

@@ -13,7 +13,7 @@ import io.streamcrawl.job.model.TaskEvent;
 import io.streamcrawl.job.stats.DistinctUrls;
 import io.streamcrawl.job.stats.HostsBackingOff;
 import io.streamcrawl.job.stats.TaskCounters;
-import io.streamcrawl.job.stats.TaskStatsConfig;
+import io.streamcrawl.job.stats.TaskStatsSettings;
 import io.streamcrawl.job.stats.TaskStatsPublisher;
 import io.streamcrawl.job.url.UrlFingerprint;
 
@@ -105,7 +105,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     private final SchedulerSettings settings;
     private final RobotsSettings robotsSettings;
     private final BackoffSettings backoffSettings;
-    private final TaskStatsConfig stats;
+    private final TaskStatsSettings stats;
     private final ControlPlane control;
     private final long budgetChunk;
 
@@ -145,7 +145,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
 
     /** Page budgets are reserved from etcd at {@code control}, at most {@code budgetChunk} pages at a time. */
     public HostScheduler(SchedulerSettings settings, RobotsSettings robotsSettings, BackoffSettings backoffSettings,
-            TaskStatsConfig stats, ControlPlane control, long budgetChunk) {
+            TaskStatsSettings stats, ControlPlane control, long budgetChunk) {
         this.settings = settings;
         this.robotsSettings = robotsSettings;
         this.backoffSettings = backoffSettings;

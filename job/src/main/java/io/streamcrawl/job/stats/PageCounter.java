@@ -20,12 +20,12 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
  */
 public final class PageCounter extends RichMapFunction<PageRecord, PageRecord>
         implements CheckpointedFunction, CheckpointListener {
-    private final TaskStatsConfig stats;
+    private final TaskStatsSettings stats;
     private transient TaskCounters counters;
     private transient TaskStatsPublisher publisher;
     private transient Counter pagesTotal;
 
-    public PageCounter(TaskStatsConfig stats) {
+    public PageCounter(TaskStatsSettings stats) {
         this.stats = stats;
     }
 

@@ -53,8 +53,8 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 class AsyncFetcherTest {
-    private static final FetcherOptions OPTIONS =
-            new FetcherOptions(16, 4, Duration.ofSeconds(2), Duration.ofSeconds(5), 8, Duration.ofSeconds(5), Duration.ofMinutes(1),
+    private static final FetcherSettings OPTIONS =
+            new FetcherSettings(16, 4, Duration.ofSeconds(2), Duration.ofSeconds(5), 8, Duration.ofSeconds(5), Duration.ofMinutes(1),
                     64L << 20);
     private static final String[] HTML = {"text/html", "application/xhtml+xml"};
     private static final String USER_AGENT = "streamcrawl-test/1.0 (+https://example.org/bot)";
@@ -81,7 +81,7 @@ class AsyncFetcherTest {
         openFetcher(OPTIONS);
     }
 
-    private void openFetcher(FetcherOptions options) throws Exception {
+    private void openFetcher(FetcherSettings options) throws Exception {
         metrics = new InterceptingOperatorMetricGroup();
         fetcher = new AsyncFetcher(options);
         fetcher.setRuntimeContext(new RuntimeUDFContext(
@@ -203,7 +203,7 @@ class AsyncFetcherTest {
     void givesUpOnASlowServerAfterTheTimeout(boolean readTimeout) throws Exception {
         if (!readTimeout) {
             fetcher.close();
-            openFetcher(new FetcherOptions(OPTIONS.maxConcurrentRequests(), OPTIONS.maxRequestsPerHost(), OPTIONS.connectTimeout(),
+            openFetcher(new FetcherSettings(OPTIONS.maxConcurrentRequests(), OPTIONS.maxRequestsPerHost(), OPTIONS.connectTimeout(),
                     Duration.ZERO, OPTIONS.hostQueueLength(), OPTIONS.hostQueueWait(), OPTIONS.maxRetryAfter(),
                     OPTIONS.maxBodyBytesInFlight()));
         }
@@ -604,7 +604,7 @@ class AsyncFetcherTest {
 
     private void reopenWithBodyBound(long bound) throws Exception {
         fetcher.close();
-        openFetcher(new FetcherOptions(OPTIONS.maxConcurrentRequests(), OPTIONS.maxRequestsPerHost(), OPTIONS.connectTimeout(),
+        openFetcher(new FetcherSettings(OPTIONS.maxConcurrentRequests(), OPTIONS.maxRequestsPerHost(), OPTIONS.connectTimeout(),
                 OPTIONS.readTimeout(), OPTIONS.hostQueueLength(), OPTIONS.hostQueueWait(), OPTIONS.maxRetryAfter(), bound));
     }
 

@@ -10,7 +10,7 @@ import io.streamcrawl.job.model.FrontierEntry;
 import io.streamcrawl.job.model.HostFeedback;
 import io.streamcrawl.job.model.HostSignal;
 import io.streamcrawl.job.model.TaskEvent;
-import io.streamcrawl.job.stats.TaskStatsConfig;
+import io.streamcrawl.job.stats.TaskStatsSettings;
 import io.streamcrawl.job.url.Hosts;
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.RedisServerExtension;
@@ -449,7 +449,7 @@ class HostSchedulerITCase {
                 new SchedulerSettings(50, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(1)),
                 new RobotsSettings(Duration.ofHours(24), Duration.ofMinutes(10), Duration.ofMinutes(3), Duration.ofMinutes(30)),
                 backoff,
-                new TaskStatsConfig(() -> RedisClient.create(host, port), "scheduler-test:", Duration.ofMinutes(1)),
+                new TaskStatsSettings(() -> RedisClient.create(host, port), "scheduler-test:", Duration.ofMinutes(1)),
                 new ControlPlane(ETCD.endpoint(), "/scheduler-test/"), 100);
         KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness =
                 new KeyedBroadcastOperatorTestHarness<>(

@@ -14,7 +14,7 @@ import redis.clients.jedis.UnifiedJedis;
  * Where and how often operators publish their {@link TaskCounters}: carried by each operator
  * that counts, and turned into a running {@link TaskStatsPublisher} on the task manager.
  */
-public record TaskStatsConfig(SerializableSupplier<UnifiedJedis> redis, String keyPrefix, Duration interval)
+public record TaskStatsSettings(SerializableSupplier<UnifiedJedis> redis, String keyPrefix, Duration interval)
         implements Serializable {
 
     /**

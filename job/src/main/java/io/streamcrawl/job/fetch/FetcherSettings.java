@@ -21,7 +21,7 @@ import java.time.Duration;
  * @param maxBodyBytesInFlight response body bytes the fetcher holds at once over all its
  *     requests; a response that does not fit is deferred, and no body is longer
  */
-public record FetcherOptions(
+public record FetcherSettings(
         int maxConcurrentRequests,
         int maxRequestsPerHost,
         Duration connectTimeout,
@@ -33,7 +33,7 @@ public record FetcherOptions(
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    public FetcherOptions {
+    public FetcherSettings {
         Preconditions.checkArgument(
                 maxConcurrentRequests > 0, "maxConcurrentRequests must be positive, was %s", maxConcurrentRequests);
         Preconditions.checkArgument(

@@ -14,14 +14,14 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 
-class CrawlerConfigTest {
+class CrawlerConfigLoaderTest {
     @Test
     void crawlerYamlDocumentsEveryOptionWithItsDefault() throws Exception {
         Map<String, String> documented;
         try (InputStream in = Files.newInputStream(Path.of("../config/crawler.yaml"))) {
-            documented = CrawlerConfig.flatten(in, "crawler.yaml");
+            documented = CrawlerConfigLoader.flatten(in, "crawler.yaml");
         }
-        Configuration fromFile = CrawlerConfig.of(documented);
+        Configuration fromFile = CrawlerConfigLoader.of(documented);
 
         assertThat(documented.keySet()).containsExactlyInAnyOrderElementsOf(
                 CrawlerOptions.ALL.stream().map(ConfigOption::key).collect(Collectors.toList()));
@@ -32,7 +32,7 @@ class CrawlerConfigTest {
 
     @Test
     void argumentsOverrideTheFile() {
-        Configuration config = CrawlerConfig.fromArgs(new String[] {"--redis.port", "6379", "--stats.interval", "250 ms"});
+        Configuration config = CrawlerConfigLoader.fromArgs(new String[] {"--redis.port", "6379", "--stats.interval", "250 ms"});
 
         assertThat(config.get(CrawlerOptions.REDIS_PORT)).isEqualTo(6379);
         assertThat(config.get(CrawlerOptions.STATS_INTERVAL)).isEqualTo(Duration.ofMillis(250));
@@ -41,7 +41,7 @@ class CrawlerConfigTest {
 
     @Test
     void theComposeConfigurationPointsTheJobAtTheContainersAndKeepsTheOtherDefaults() {
-        Configuration config = CrawlerConfig.fromArgs(new String[] {"--config", "../config/crawler-compose.yaml"});
+        Configuration config = CrawlerConfigLoader.fromArgs(new String[] {"--config", "../config/crawler-compose.yaml"});
 
         assertThat(config.get(CrawlerOptions.REDIS_HOST)).isEqualTo("redis");
         assertThat(config.get(CrawlerOptions.REDIS_PORT)).isEqualTo(6379);
@@ -51,11 +51,11 @@ class CrawlerConfigTest {
 
     @Test
     void unknownKeysAndBadValuesAreRejected() {
-        assertThatThrownBy(() -> CrawlerConfig.fromArgs(new String[] {"--redis.prot", "1"}))
+        assertThatThrownBy(() -> CrawlerConfigLoader.fromArgs(new String[] {"--redis.prot", "1"}))
                 .hasMessageContaining("unknown configuration keys [redis.prot]");
-        assertThatThrownBy(() -> CrawlerConfig.fromArgs(new String[] {"--redis.port", "many"}))
+        assertThatThrownBy(() -> CrawlerConfigLoader.fromArgs(new String[] {"--redis.port", "many"}))
                 .hasMessageContaining("invalid value 'many' for redis.port");
-        assertThatThrownBy(() -> CrawlerConfig.fromArgs(new String[] {"--redis.port"}))
+        assertThatThrownBy(() -> CrawlerConfigLoader.fromArgs(new String[] {"--redis.port"}))
                 .hasMessageContaining("expected --key value");
     }
 }

@@ -24,12 +24,12 @@ import org.apache.flink.configuration.Configuration;
  * (nested keys, {@code --config FILE}, else the crawler.yaml bundled in the jar), then
  * {@code --key value} arguments. Unknown keys are rejected so a typo is not silently ignored.
  */
-public final class CrawlerConfig {
+public final class CrawlerConfigLoader {
     private static final String BUNDLED = "/crawler.yaml";
     private static final Set<String> KNOWN =
             CrawlerOptions.ALL.stream().map(ConfigOption::key).collect(Collectors.toSet());
 
-    private CrawlerConfig() {}
+    private CrawlerConfigLoader() {}
 
     public static Configuration fromArgs(String[] args) {
         Map<String, String> overrides = new LinkedHashMap<>();
@@ -49,7 +49,7 @@ public final class CrawlerConfig {
         }
         Map<String, String> values = new LinkedHashMap<>();
         if (file == null) {
-            try (InputStream in = CrawlerConfig.class.getResourceAsStream(BUNDLED)) {
+            try (InputStream in = CrawlerConfigLoader.class.getResourceAsStream(BUNDLED)) {
                 if (in != null) {
                     values.putAll(flatten(in, BUNDLED));
                 }
