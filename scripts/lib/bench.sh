@@ -401,6 +401,7 @@ faults_report() {
     exit 1
   fi
   log "done in $((SECONDS - T0))s; logs in ${RUN#"$ROOT"/}"
+}
 
 # The messy variant (--messy): the same site under another origin, where a few percent more URLs,
 # linked from ordinary pages, fail: nginx answers 500 and 503 itself and 502 from an upstream that
