@@ -5,7 +5,8 @@
  * <ol>
  *   <li>entry points: this package and {@code cli} (crawlctl);
  *   <li>operators: {@code control} (task keys, job fence), {@code frontier} (host scheduler),
- *       {@code fetch}, {@code parse}, {@code dedup}, {@code stats}, {@code output};
+ *       {@code fetch}, {@code parse}, {@code dedup}, {@code stats}, {@code output}, {@code journal}
+ *       (what the pages stream already holds, so a restore fetches again at most what was in flight);
  *   <li>{@code model}, the records that flow between operators and their wire formats, and
  *       {@code etcd}, the helpers for the control keys in etcd;
  *   <li>{@code config}, the options and task specs;

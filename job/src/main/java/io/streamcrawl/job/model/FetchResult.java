@@ -58,6 +58,12 @@ public record FetchResult(
         return failed(request, FetchFailure.DEFERRED, FailureCause.NONE, System.currentTimeMillis(), 0, reason);
     }
 
+    /** A request not fetched again: its page record, with this outcome, is in the pages stream since before a failure. */
+    public static FetchResult recorded(FetchRequest request, RecordedOutcome outcome) {
+        return new Builder(request, outcome.status()).timing(System.currentTimeMillis(), 0).error(outcome.error())
+                .failure(FetchFailure.RECORDED).build();
+    }
+
     /**
      * Whom the fetch's failure is about, if it is one that may pass and is retried: the host or
      * only the URL ({@link FailureScope#of}).
