@@ -12,7 +12,7 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
 
 /**
  * The topology {@link CrawlerJob#build} creates with every optional operator switched on (both
- * output files, the recent-link filter), built without running it and without any server.
+ * output files), built without running it and without any server.
  */
 final class CrawlerJobGraph {
     private final StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();

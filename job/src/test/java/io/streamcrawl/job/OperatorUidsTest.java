@@ -19,9 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 class OperatorUidsTest {
     private static final List<String> UIDS = List.of(
             "frontier-source", "task-control-source", "job-fence", "task-control", "host-scheduler", "fetcher",
-            "fetch-outcomes", "page-parser", "near-duplicates", "recent-link-filter", "frontier-sink", "page-counter",
-            "pages-sink", "jsonl-files", "Sink Committer: jsonl-files", "archivable-fetches", "warc-files",
-            "Sink Committer: warc-files");
+            "fetch-outcomes", "page-parser", "near-duplicates", "frontier-sink", "page-counter", "page-writes",
+            "pages-sink", "page-records", "jsonl-files", "Sink Committer: jsonl-files", "archivable-fetches",
+            "warc-files", "Sink Committer: warc-files");
 
     @Test
     void everyOperatorOfTheJobKeepsItsUid(@TempDir Path output) {

@@ -9,9 +9,9 @@ import io.streamcrawl.job.fetch.FetchSettings;
 import io.streamcrawl.job.fetch.HttpMessages;
 import io.streamcrawl.job.fetch.PayloadDigest;
 import io.streamcrawl.job.frontier.FrontierEntry;
+import io.streamcrawl.job.journal.RecordedOutcome;
 import io.streamcrawl.job.url.TaskScope;
 import io.streamcrawl.testing.TestSite;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterAll;
@@ -32,7 +32,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Queue;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -48,7 +47,7 @@ class PageParserTest {
 
     private static TestSite site;
 
-    private OneInputStreamOperatorTestHarness<FetchResult, PageRecord> harness;
+    private OneInputStreamOperatorTestHarness<FetchResult, CrawledPage> harness;
 
     @BeforeAll
     static void startSite() {
@@ -167,7 +166,7 @@ class PageParserTest {
         harness.processElement(ok(request, pageUrl, "text/html", resource("windows-1252-meta.html")), 0);
         harness.processElement(ok(request, pageUrl, "text/html; charset=windows-1252", noMeta), 0);
 
-        assertThat(harness.extractOutputValues()).extracting(PageRecord::title)
+        assertThat(records()).extracting(PageRecord::title)
                 .containsExactly("Caf\u00e9 \u2013 na\u00efve", "Caf\u00e9 \u2013 na\u00efve");
         assertThat(links()).extracting(FrontierEntry::url).containsExactly("http://example.org/caf%C3%A9.html");
     }
@@ -179,7 +178,7 @@ class PageParserTest {
 
         harness.processElement(ok(request, site.urlOf(0), "text/html; charset=utf-8", get(site.urlOf(0))), 0);
 
-        assertThat(harness.getSideOutput(PageParser.LINKS)).isNullOrEmpty();
+        assertThat(links()).isEmpty();
         assertThat(record().title()).isEqualTo("Page 0");
         assertThat(record().links()).isPositive();
     }
@@ -195,8 +194,8 @@ class PageParserTest {
         harness.processElement(ok(request, pageUrl, "text/html", new byte[0]), 0);
         harness.processElement(FetchFixtures.response(request, 404, pageUrl, "text/html", html, false, FETCHED_AT, 3), 0);
 
-        assertThat(harness.getSideOutput(PageParser.LINKS)).isNullOrEmpty();
-        assertThat(harness.extractOutputValues()).hasSize(4).allSatisfy(record -> {
+        assertThat(links()).isEmpty();
+        assertThat(records()).hasSize(4).allSatisfy(record -> {
             assertThat(record.title()).isNull();
             assertThat(record.links()).isZero();
         });
@@ -211,7 +210,7 @@ class PageParserTest {
         harness.processElement(FetchFixtures.response(request, 200, "http://example.org/a2", "text/html", body, true, FETCHED_AT, 42), 0);
         harness.processElement(FetchResult.failed(request, FetchFailure.TIMEOUT, FailureCause.HEAD, FETCHED_AT, 5_000, "timeout: no complete response within 5000 ms"), 0);
 
-        assertThat(harness.extractOutputValues()).containsExactly(
+        assertThat(records()).containsExactly(
                 new PageRecord("http://example.org/a", "http://example.org/a2", "news", 4, 200, "text/html",
                         body.length, "A", 1, "2023-11-14T22:13:20.123Z", 42, null,
                         null, null, null, PayloadDigest.of(body).toString(), SimHash.of("bb").getAsLong(), null, null),
@@ -252,7 +251,7 @@ class PageParserTest {
         harness.processElement(withHttp(request, "<html lang='!!'><p>hallo</p></html>", german), 0);
         harness.processElement(ok(request, pageUrl, "text/html", utf8("<html><p>hi</p></html>")), 0);
 
-        assertThat(harness.extractOutputValues()).extracting(PageRecord::lang).containsExactly("en-US", "de-DE", "de-DE", null);
+        assertThat(records()).extracting(PageRecord::lang).containsExactly("en-US", "de-DE", "de-DE", null);
     }
 
     @Test
@@ -263,9 +262,9 @@ class PageParserTest {
         harness.processElement(ok(request, pageUrl, "text/plain", utf8("abc")), 0);
         harness.processElement(ok(request, pageUrl, "text/html", new byte[0]), 0);
 
-        assertThat(harness.extractOutputValues()).extracting(PageRecord::contentHash)
+        assertThat(records()).extracting(PageRecord::contentHash)
                 .containsExactly("sha1:VGMT4NSHA2AWVOR6EVYXQUGCNSONBWE5", null);
-        assertThat(harness.extractOutputValues()).extracting(PageRecord::simhash).containsOnlyNulls();
+        assertThat(records()).extracting(PageRecord::simhash).containsOnlyNulls();
     }
 
     @Test
@@ -277,8 +276,33 @@ class PageParserTest {
         harness.processElement(ok(request, pageUrl, "text/html", html), 0);
         harness.processElement(FetchFixtures.redirect(request, 301, "http://example.org/moved"), 0);
 
-        assertThat(harness.extractOutputValues()).extracting(PageRecord::canonical, PageRecord::location, PageRecord::status)
+        assertThat(records()).extracting(PageRecord::canonical, PageRecord::location, PageRecord::status)
                 .containsExactly(tuple("http://example.org/a", null, 200), tuple(null, "http://example.org/moved", 301));
+    }
+
+    @Test
+    void yieldsARedirectsTargetWithItsRecord() throws Exception {
+        FetchRequest request = request("http://example.org/old", TaskScope.ofSeeds(List.of("http://example.org/")), true);
+
+        harness.processElement(FetchFixtures.redirect(request, 301, "http://example.org/new"), 0);
+
+        assertThat(record().location()).isEqualTo("http://example.org/new");
+        assertThat(links()).extracting(FrontierEntry::url, FrontierEntry::redirects)
+                .containsExactly(tuple("http://example.org/new", 1));
+        assertThat(harness.extractOutputValues().get(0).recorded()).isFalse();
+    }
+
+    @Test
+    void makesOfAPageRecordedBeforeAFailureARecordOfItsOutcomeMarkedRecordedWithNothingElse() throws Exception {
+        FetchRequest request = request("http://example.org/", TaskScope.ofSeeds(List.of("http://example.org/")), true);
+
+        harness.processElement(FetchResult.recorded(request, new RecordedOutcome(0, "timeout")), 0);
+
+        CrawledPage page = harness.extractOutputValues().get(0);
+        assertThat(page.recorded()).isTrue();
+        assertThat(page.links()).isEmpty();
+        assertThat(page.record()).extracting(PageRecord::url, PageRecord::task, PageRecord::status, PageRecord::error)
+                .containsExactly("http://example.org/", "test", 0, "timeout");
     }
 
     @Test
@@ -295,12 +319,15 @@ class PageParserTest {
     }
 
     private List<FrontierEntry> links() {
-        Queue<StreamRecord<FrontierEntry>> output = harness.getSideOutput(PageParser.LINKS);
-        return output == null ? List.of() : output.stream().map(StreamRecord::getValue).toList();
+        return harness.extractOutputValues().stream().flatMap(page -> page.links().stream()).toList();
+    }
+
+    private List<PageRecord> records() {
+        return harness.extractOutputValues().stream().map(CrawledPage::record).toList();
     }
 
     private PageRecord record() {
-        List<PageRecord> records = harness.extractOutputValues();
+        List<PageRecord> records = records();
         assertThat(records).hasSize(1);
         return records.get(0);
     }
@@ -314,9 +341,9 @@ class PageParserTest {
     }
 
     private static PageRecord parse(PageParser parser, FetchResult result) throws Exception {
-        try (OneInputStreamOperatorTestHarness<FetchResult, PageRecord> own = ProcessFunctionTestHarnesses.forProcessFunction(parser)) {
+        try (OneInputStreamOperatorTestHarness<FetchResult, CrawledPage> own = ProcessFunctionTestHarnesses.forProcessFunction(parser)) {
             own.processElement(result, 0);
-            return own.extractOutputValues().get(0);
+            return own.extractOutputValues().get(0).record();
         }
     }
 
