@@ -7,7 +7,10 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.apache.flink.configuration.ConfigOption;
@@ -21,12 +24,30 @@ class CrawlerConfigTest {
         try (InputStream in = Files.newInputStream(Path.of("../config/crawler.yaml"))) {
             documented = CrawlerConfig.flatten(in, "crawler.yaml");
         }
-        Configuration fromFile = CrawlerConfig.of(documented);
+        assertDocumentsEveryOptionWithItsDefault(documented);
+    }
+
+    @Test
+    void theOptionsTableOfTheDocsListsEveryOptionWithItsDefault() throws Exception {
+        Map<String, String> documented = new LinkedHashMap<>();
+        Matcher row = OPTION_ROW.matcher(Files.readString(Path.of("../docs/configuration.md")));
+        while (row.find()) {
+            assertThat(documented.put(row.group(1), row.group(2).equals("\"\"") ? "" : row.group(2)))
+                    .as("row of " + row.group(1)).isNull();
+        }
+        assertDocumentsEveryOptionWithItsDefault(documented);
+    }
+
+    /** A table row of docs/configuration.md: | `key` | `default` | meaning |. */
+    private static final Pattern OPTION_ROW = Pattern.compile("(?m)^\\| `([^`]+)` \\| `([^`]*)` \\|");
+
+    private static void assertDocumentsEveryOptionWithItsDefault(Map<String, String> documented) {
+        Configuration fromDocs = CrawlerConfig.of(documented);
 
         assertThat(documented.keySet()).containsExactlyInAnyOrderElementsOf(
                 CrawlerOptions.ALL.stream().map(ConfigOption::key).collect(Collectors.toList()));
         for (ConfigOption<?> option : CrawlerOptions.ALL) {
-            assertThat((Object) fromFile.get(option)).as(option.key()).isEqualTo(option.defaultValue());
+            assertThat((Object) fromDocs.get(option)).as(option.key()).isEqualTo(option.defaultValue());
         }
     }
 
