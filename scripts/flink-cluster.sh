@@ -6,9 +6,11 @@
 #   scripts/flink-cluster.sh stop-taskmanager           stops the TaskManager started last
 #   scripts/flink-cluster.sh rescale JOB_ID P           the running job's parallelism to P (no savepoint)
 #   scripts/flink-cluster.sh stop|status
-# Each TaskManager has its own resource id, log, pid file and temporary directory; its RPC and
-# data ports are free ones chosen by the kernel (Flink's default), its Prometheus port the next
-# free one of metrics.reporter.prom.port.
+# Each TaskManager has its own resource id, log, pid file and temporary directory (Flink's
+# tm_<resource id> under io.tmp.dirs: no longer, since RocksDB names its log file after the whole
+# path and a restore at another parallelism then passes 255 characters); its RPC and data ports
+# are free ones chosen by the kernel (Flink's default), its Prometheus port the next free one of
+# metrics.reporter.prom.port.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/lib/common.sh"
@@ -66,9 +68,8 @@ start_taskmanager() {
   while pid_of "flink-taskmanager-$i" >/dev/null; do i=$((i + 1)); done
   TM_NAME="flink-taskmanager-$i"
   TM_ID="localhost-taskmanager-$i-$(date +%s)"
-  mkdir -p "$FLINK_HOME/tmp/$TM_NAME"
   start_process "$TM_NAME" org.apache.flink.runtime.taskexecutor.TaskManagerRunner TM \
-    -D "taskmanager.resource-id=$TM_ID" -D "io.tmp.dirs=$FLINK_HOME/tmp/$TM_NAME"
+    -D "taskmanager.resource-id=$TM_ID"
 }
 
 overview() { curl -sf --max-time 2 "$(flink_rest_url)/overview"; }
