@@ -7,10 +7,8 @@
 #   scripts/flink-cluster.sh rescale JOB_ID P           the running job's parallelism to P (no savepoint)
 #   scripts/flink-cluster.sh stop|status
 # Each TaskManager has its own resource id, log, pid file and temporary directory (Flink's
-# tm_<resource id> under io.tmp.dirs: no longer, since RocksDB names its log file after the whole
-# path and a restore at another parallelism then passes 255 characters); its RPC and data ports
-# are free ones chosen by the kernel (Flink's default), its Prometheus port the next free one of
-# metrics.reporter.prom.port.
+# tm_<resource id> under io.tmp.dirs); its RPC and data ports are free ones chosen by the kernel
+# (Flink's default), its Prometheus port the next free one of metrics.reporter.prom.port.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/lib/common.sh"
@@ -217,7 +215,7 @@ cmd_status() {
   ((any)) || return 3
 }
 
-usage() { sed -n '4,9p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '4,8p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 TASKMANAGERS=1
 case "${1:-}" in
