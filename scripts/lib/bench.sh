@@ -403,6 +403,7 @@ faults_report() {
 # The messy variant (--messy): the same site under another origin, where a few percent more URLs,
 # linked from ordinary pages, fail: nginx answers 500 and 503 itself and 502 from an upstream that
 # is not there; FailingPathServer (connectors/testing), behind nginx so that the host and the
+}
 # access log stay one, resets mid-body, sends a head and then silence or one byte a second past
 # the fetch deadline, and answers 429 with Retry-After once per URL, then a page.
 MESSY_KINDS=(500 502 503 reset silent drip 429)
