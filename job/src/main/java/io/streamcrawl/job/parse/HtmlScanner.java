@@ -4,7 +4,6 @@ import org.jsoup.internal.StringUtil;
 import org.jsoup.parser.Parser;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -27,9 +26,6 @@ import java.util.Set;
  * tag, and a page that ends inside a tag. {@code HtmlScannerTest} checks it against jsoup. Not thread-safe: one per page.
  */
 final class HtmlScanner {
-    private static final byte TABLE = 0;
-    private static final byte CELL = 1;
-
     private final String html;
     private final int length;
     private final String pageUrl;
@@ -37,9 +33,7 @@ final class HtmlScanner {
     private boolean unsure;
     /** Whether jsoup would have started the body: a title after that is not the head's. */
     private boolean inBody;
-    /** The open tables and cells (a caption counts as a cell), innermost last. */
-    private byte[] tables = new byte[8];
-    private int tableDepth;
+    private final TableNesting tables = new TableNesting();
 
     private final List<String> attributeNames = new ArrayList<>(8);
     private final List<String> attributeValues = new ArrayList<>(8);
@@ -295,7 +289,8 @@ final class HtmlScanner {
     }
 
     private void startTag(String name) {
-        if (tableDepth > 0 && !tableTag(name)) {
+        if (!tables.start(name)) {
+            unsure = true;
             return;
         }
         switch (name) {
@@ -309,10 +304,6 @@ final class HtmlScanner {
                 }
             }
             case "head", "meta", "basefont", "bgsound" -> { }
-            case "table" -> {
-                inBody = true;
-                push(TABLE);
-            }
             case "base" -> {
                 String href = attribute("href");
                 if (baseUri == null && href != null) {
@@ -354,73 +345,8 @@ final class HtmlScanner {
         }
     }
 
-    /**
-     * Follows a table's structure; false (and unsure) when the tag stands where jsoup would move it
-     * out of the table: in a table but outside its cells.
-     */
-    private boolean tableTag(String name) {
-        boolean inCell = tables[tableDepth - 1] == CELL;
-        switch (name) {
-            case "table" -> {
-                if (!inCell) {
-                    unsure = true;
-                    return false;
-                }
-                push(TABLE);
-                return false;
-            }
-            case "td", "th", "caption" -> {
-                if (inCell) {
-                    tableDepth--;
-                }
-                push(CELL);
-                return false;
-            }
-            case "tr", "tbody", "thead", "tfoot", "col", "colgroup" -> {
-                if (inCell) {
-                    tableDepth--;
-                }
-                return false;
-            }
-            case "script", "style" -> {
-                return true;
-            }
-            default -> {
-                if (!inCell) {
-                    unsure = true;
-                    return false;
-                }
-                return true;
-            }
-        }
-    }
-
-    private void push(byte kind) {
-        if (tableDepth == tables.length) {
-            tables = Arrays.copyOf(tables, tableDepth * 2);
-        }
-        tables[tableDepth++] = kind;
-    }
-
     private void endTag(String name) {
-        if (tableDepth > 0) {
-            switch (name) {
-                case "td", "th", "caption", "tr", "tbody", "thead", "tfoot" -> {
-                    if (tables[tableDepth - 1] == CELL) {
-                        tableDepth--;
-                    }
-                }
-                case "table" -> {
-                    if (tables[tableDepth - 1] == CELL) {
-                        tableDepth--;
-                    }
-                    if (tableDepth > 0) {
-                        tableDepth--;
-                    }
-                }
-                default -> { }
-            }
-        }
+        tables.end(name);
         if (!inBody) {
             switch (name) {
                 case "body", "html", "br" -> inBody = true;
