@@ -29,7 +29,8 @@
 # redis-server, then etcd at fixed page counts (scripts/lib/faults.sh) while crawl.sh --until-idle
 # waits, and prints the pages lost, the pages fetched again per failure against the fetches in
 # flight at it, and the pages stream's duplicate records (bench: faults lines) instead of the
-# CPU and memory figures; it exits 1 when a page was lost.
+# CPU and memory figures; it exits 1 when a page was lost, a failure fetched again more pages
+# than were in flight at it, or the pages stream holds a page twice.
 # --messy (one host; implies --warmup, so that both measured crawls run compiled code) then crawls
 # the same site under another origin (BENCH_PORT+2) as task messy, where evenly spread pages each
 # link to one URL that fails (2% of the URLs: 500, 502, 503, a reset mid-body, a head then silence,

@@ -11,7 +11,8 @@
 #             state class gained a field: every page fetched exactly once
 #   failures  kill -9 of the TaskManager three times (a new one each time), of redis-server and
 #             of etcd in one full-speed crawl that crawl.sh --until-idle waits for: no page lost,
-#             the same job RUNNING; prints the re-fetches per failure against the fetches in flight
+#             the same job RUNNING, re-fetches per failure at most the fetches in flight at it, and
+#             each page once in streamcrawl:pages
 #   scripts/cluster-ops.sh [SCENARIO...]      (default: all of them; always in this order)
 # It uses the ports a user configures (Flink's REST port 8081, redis 16379, etcd 23790, Flink's
 # Prometheus reporter 9249-9251); its sites and its Prometheus take free ports. It refuses to run

@@ -385,21 +385,23 @@ crawl_with_faults() {
 }
 
 # faults_report: the figures of --faults; exits 1 when a page was lost, the crawl did not end
-# idle or the job is not the same one RUNNING.
+# idle, the job is not the same one RUNNING, a failure fetched again more pages than were in
+# flight at it, or streamcrawl:pages holds a page twice.
 faults_report() {
-  local pages_manifest fetched missing dup other secs rate bytes same_job=yes
+  local pages_manifest fetched missing dup other secs rate bytes same_job=yes report bound=held record_dups
   sleep 2   # the access log is flushed every second
   grep '^crawl summary:' "$RUN/crawl.out" | tail -1 | sed 's/^/bench: /' || true
   read -r pages_manifest fetched missing dup other secs rate bytes <<<"$(page_counts "$RUN/nginx/access.log" "$RUN/request_time")"
   [[ "$(running_job streamcrawl)" == "$JOB_ID" ]] || same_job=no
   printf 'bench: faults pages=%s lost=%s fetched_more_than_once=%s cut_off_or_other_requests=%s crawl_status=%s same_job_running=%s load_1m=%s\n' \
     "$pages_manifest" "$missing" "$dup" "$other" "$crawl_status" "$same_job" "$(cut -d' ' -f1 /proc/loadavg)"
-  fault_report "$(site_repeats)" | sed 's/^/bench: faults /'
-  printf 'bench: faults page_record_duplicates=%s (records of streamcrawl:pages with a url+task seen before)\n' \
-    "$(page_record_duplicates "$TASK")"
-  printf 'bench: faults in_flight is released minus done of the task counters in Redis just before the kill; refetched counts the requests beyond the first of a page from that failure to the next (nginx access log)\n'
-  if ((missing > 0 || crawl_status != 0)) || [[ $same_job != yes ]]; then
-    warn "NOT EXACT ACROSS FAILURES: $missing pages lost, crawl.sh returned $crawl_status, same job running: $same_job"
+  report="$(fault_report "$(site_repeats)")" || bound=broken
+  sed 's/^/bench: faults /' <<<"$report"
+  record_dups="$(page_record_duplicates "$TASK")"
+  printf 'bench: faults page_record_duplicates=%s (records of streamcrawl:pages with a url+task seen before)\n' "$record_dups"
+  printf 'bench: faults in_flight is the pages requested (nginx access log) whose record was not in streamcrawl:pages at the failure (a TaskManager kill: once it was dead); refetched counts the requests beyond the first of a page from that failure to the next; released_not_done is released minus done of the task counters in Redis (as of the last checkpoint)\n'
+  if ((missing > 0 || crawl_status != 0 || record_dups > 0)) || [[ $same_job != yes || $bound != held ]]; then
+    warn "NOT EXACT ACROSS FAILURES: $missing pages lost, crawl.sh returned $crawl_status, same job running: $same_job, re-fetches within in flight: $bound, duplicate page records: $record_dups"
     exit 1
   fi
   log "done in $((SECONDS - T0))s; logs in ${RUN#"$ROOT"/}"

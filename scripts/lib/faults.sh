@@ -34,17 +34,20 @@ sys.exit(0 if tms and all(t["status"] == "RUNNING" and t["taskmanager-id"] not i
   done
 }
 
-# kill_taskmanagers JOB: kill -9 of every TaskManager, a new one started, and the same job
-# running again on it.
+# kill_taskmanagers JOB [THEN]: kill -9 of every TaskManager, THEN (a command, run while no
+# TaskManager is up: nothing is fetched or written meanwhile), a new one started, and the same
+# job running again on it.
 kill_taskmanagers() {
-  local job="$1" dead f name pid
+  local job="$1" then="${2:-true}" dead f name pid
   dead="$(taskmanager_ids)"
   for f in "$RUN_DIR"/flink-taskmanager-*.pid; do
     name="$(basename "$f" .pid)"
     pid="$(pid_of "$name")" || continue
     log "kill -9 $name (pid $pid)"
     kill -9 "$pid"
+    wait_until 10 "$name to exit" eval '! alive '"$pid" || return 1
   done
+  "$then"
   "$ROOT/scripts/flink-cluster.sh" start-taskmanager >/dev/null
   wait_until 180 "job $job to run on the new TaskManager" runs_without "$job" "$dead" \
     || { warn "job $job did not come back: $(job_state "$job")"; return 1; }
@@ -69,51 +72,64 @@ task_in_flight() {
     | awk 'NR % 2 { key = $0; next } key ~ /^released\./ { n += $0 } key ~ /^done\./ { n -= $0 } END { print n + 0 }'
 }
 
-# page_record_duplicates TASK: the records of streamcrawl:pages for TASK whose url came before.
-# A record's url field comes before its task field (PageRecord's field order).
-page_record_duplicates() {
+# page_record_counts TASK: "recorded duplicates" of streamcrawl:pages for TASK: the distinct
+# urls of its records, and the records whose url came before. A record's url field comes before
+# its task field (PageRecord's field order).
+page_record_counts() {
   redis-cli -p "${REDIS_PORT:-16379}" --raw XRANGE streamcrawl:pages - + \
-    | awk -v t="$1" 'prev == "url" { url = $0 } prev == "task" && $0 == t { if (seen[url]++) dup++ } { prev = $0 }
-      END { print dup + 0 }'
+    | awk -v t="$1" 'prev == "url" { url = $0 } prev == "task" && $0 == t { if (seen[url]++) dup++; else d++ } { prev = $0 }
+      END { print d + 0, dup + 0 }'
 }
+
+page_record_duplicates() { page_record_counts "$1" | cut -d' ' -f2; }
 
 # inflict_faults JOB TASK PAGES_FN REPEATS_FN CRAWL_PID TOTAL_PAGES: the FAULTS in order, each once
 # PAGES_FN (distinct pages fetched so far) reaches its fault_points of TOTAL_PAGES, while the crawl of CRAWL_PID
-# goes on. Before each, FAULTS_LOG gets "kind pages in_flight repeats" (REPEATS_FN: fetches
-# beyond the first of each page so far).
+# goes on. At each (a TaskManager kill: once it is dead, before a new one starts; a service:
+# just before its kill) FAULTS_LOG gets "kind pages in_flight repeats released_not_done":
+# in_flight the pages fetched whose record is not in streamcrawl:pages (all a failure may fetch
+# again), REPEATS_FN the fetches beyond the first of each page so far, released_not_done the
+# task's counters (task_in_flight, as of the last checkpoint).
 inflict_faults() {
   local job="$1" task="$2" pages_fn="$3" repeats_fn="$4" crawl_pid="$5" total="$6" i=0 at kind
   : >"$FAULTS_LOG"
   reached() { (($("$pages_fn") >= $1)) || ! alive "$crawl_pid"; }
+  figures() {
+    local pages recorded
+    sleep 2   # a site's request log may be flushed every second
+    pages="$("$pages_fn")"
+    recorded="$(page_record_counts "$task" | cut -d' ' -f1)"
+    printf '%s %s %s %s %s\n' "$kind" "$pages" "$((pages - recorded))" "$("$repeats_fn")" "$(task_in_flight "$task")" \
+      >>"$FAULTS_LOG"
+  }
   for at in $(fault_points "$total"); do
     kind="${FAULTS[i]}"
     i=$((i + 1))
     wait_until 300 "$at pages before failure $i" reached "$at" || return 1
     alive "$crawl_pid" || { warn "the crawl ended before failure $i ($kind at $at pages)"; return 1; }
-    printf '%s %s %s %s\n' "$kind" "$("$pages_fn")" "$(task_in_flight "$task")" "$("$repeats_fn")" >>"$FAULTS_LOG"
     log "failure $i: $kind after $("$pages_fn") pages"
     case $kind in
-      taskmanager) kill_taskmanagers "$job" ;;
-      *) kill_service "$kind" ;;
+      taskmanager) kill_taskmanagers "$job" figures ;;
+      *) figures && kill_service "$kind" ;;
     esac || { warn "failure $i ($kind): the crawl did not recover"; return 1; }
   done
 }
 
 # fault_report REPEATS: one line per failure of FAULTS_LOG, "failure=N kind=K pages=P
-# in_flight=F refetched=R", R the repeats from this failure to the next (REPEATS: at the end),
-# then the totals.
+# in_flight=F refetched=R released_not_done=C", R the repeats from this failure to the next
+# (REPEATS: at the end), then the totals. Fails when a failure fetched again more pages than were
+# in flight at it, or a page was fetched twice before the first failure.
 fault_report() {
-  awk -v end="$1" '{ kind[NR] = $1; pages[NR] = $2; flight[NR] = $3; rep[NR] = $4 }
+  awk -v end="$1" '{ kind[NR] = $1; pages[NR] = $2; flight[NR] = $3; rep[NR] = $4; counted[NR] = $5 }
     END {
       rep[NR + 1] = end
       for (i = 1; i <= NR; i++) {
         r = rep[i + 1] - rep[i]; total += r; within += (r <= flight[i])
-        # Right after a restore, released (the scheduler) and done (the page counter) can come
-        # from different moments: done ahead of released by up to a few hundred was seen.
-        printf "failure=%d kind=%s pages=%d in_flight=%d refetched=%d%s\n", i, kind[i], pages[i], flight[i], r,
-          (flight[i] < 0 ? " (in_flight negative: the counters disagree)" : "")
+        printf "failure=%d kind=%s pages=%d in_flight=%d refetched=%d released_not_done=%d%s\n", i, kind[i], pages[i],
+          flight[i], r, counted[i], (r > flight[i] ? " (MORE THAN IN FLIGHT)" : "")
       }
       printf "failures=%d refetched=%d before_first=%d refetched_within_in_flight=%d_of_%d\n", NR, total, rep[1], within, NR
+      exit (within == NR && rep[1] == 0) ? 0 : 1
     }' "$FAULTS_LOG"
 }
 

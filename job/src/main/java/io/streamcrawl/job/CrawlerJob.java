@@ -5,6 +5,7 @@ import io.streamcrawl.connectors.redis.RedisConnectionConfig;
 import io.streamcrawl.connectors.redis.RedisFenceOptions;
 import io.streamcrawl.connectors.redis.sink.RedisStreamSink;
 import io.streamcrawl.connectors.redis.sink.RedisStreamSinkBuilder;
+import io.streamcrawl.connectors.redis.sink.RedisStreamSinkOptions;
 import io.streamcrawl.connectors.redis.source.RedisStreamSource;
 import io.streamcrawl.connectors.redis.source.RedisStreamSourceBuilder;
 import io.streamcrawl.job.config.CrawlerConfig;
@@ -25,13 +26,16 @@ import io.streamcrawl.job.frontier.FrontierEntry;
 import io.streamcrawl.job.frontier.FrontierEntryDeserializer;
 import io.streamcrawl.job.frontier.FrontierEntrySerializer;
 import io.streamcrawl.job.frontier.HostScheduler;
+import io.streamcrawl.job.journal.PageWrites;
+import io.streamcrawl.job.journal.PagesJournal;
+import io.streamcrawl.job.journal.StreamWrite;
+import io.streamcrawl.job.journal.StreamWriteSerializer;
 import io.streamcrawl.job.output.OutputFiles;
 import io.streamcrawl.job.output.WarcEncoder;
-import io.streamcrawl.job.frontier.RecentLinkFilter;
 import io.streamcrawl.job.frontier.RobotsSettings;
 import io.streamcrawl.job.frontier.SchedulerSettings;
 import io.streamcrawl.job.parse.PageParser;
-import io.streamcrawl.job.parse.PageRecord;
+import io.streamcrawl.job.parse.CrawledPage;
 import io.streamcrawl.job.parse.PageRecordSerializer;
 import io.streamcrawl.job.stats.PageCounter;
 import io.streamcrawl.job.stats.TaskStatsConfig;
@@ -149,7 +153,7 @@ public final class CrawlerJob {
                 config.get(FETCH_HOST_QUEUE_LENGTH), config.get(FETCH_HOST_QUEUE_WAIT), config.get(BACKOFF_MAX_RETRY_AFTER),
                 config.get(FETCH_MAX_BODY_BYTES_IN_FLIGHT).getBytes());
         SingleOutputStreamOperator<FetchResult> fetched = AsyncDataStream.unorderedWait(
-                        released, new AsyncFetcher(fetcherOptions),
+                        released, new AsyncFetcher(fetcherOptions, PagesJournal.of(config, redis)),
                         config.get(FETCH_OPERATOR_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS, capacity)
                 .name("fetcher")
                 .uid("fetcher");
@@ -159,20 +163,23 @@ public final class CrawlerJob {
                 .name("fetch outcomes")
                 .uid("fetch-outcomes");
 
-        SingleOutputStreamOperator<PageRecord> pages = routed
+        SingleOutputStreamOperator<CrawledPage> pages = routed
                 .process(new PageParser(PageParser.DEFAULT_MAX_LINKS_PER_PAGE, config.get(PARSE_MAX_TEXT_CHARS),
                         OutputFiles.keepsText(config), config.get(NEAR_DUPLICATES_ENABLED)))
                 .name("page parser")
                 .uid("page-parser");
 
-        SingleOutputStreamOperator<PageRecord> markedPages = pages
-                .keyBy(page -> Hosts.hostOf(page.pageUrl()).orElse(""))
+        SingleOutputStreamOperator<CrawledPage> markedPages = pages
+                .keyBy(page -> Hosts.hostOf(page.record().pageUrl()).orElse(""))
                 .process(new NearDuplicateMarker(
                         config.get(NEAR_DUPLICATES_MAX_DISTANCE), config.get(NEAR_DUPLICATES_PAGES_PER_HOST)))
                 .name("near-duplicate marker")
                 .uid("near-duplicates");
 
-        OutputFiles.jsonLines(config).ifPresent(sink -> markedPages.sinkTo(sink)
+        OutputFiles.jsonLines(config).ifPresent(sink -> markedPages.map(CrawledPage::record)
+                .name("page records")
+                .uid("page-records")
+                .sinkTo(sink)
                 .name("jsonl files")
                 .uid("jsonl-files"));
         OutputFiles.warc(config).ifPresent(sink -> fetched.filter(WarcEncoder::archivable)
@@ -182,25 +189,26 @@ public final class CrawlerJob {
                 .name("warc files")
                 .uid("warc-files"));
 
-        DataStream<FrontierEntry> links = pages.getSideOutput(PageParser.LINKS);
-        if (config.get(FRONTIER_RECENT_LINKS) > 0) {
-            links = links.filter(new RecentLinkFilter(config.get(FRONTIER_RECENT_LINKS)))
-                    .name("recent link filter")
-                    .uid("recent-link-filter");
-        }
-        links.union(routed.getSideOutput(FetchOutcomeRouter.FEEDBACK))
+        routed.getSideOutput(FetchOutcomeRouter.FEEDBACK)
                 .sinkTo(CrawlerJob.<FrontierEntry>redisSink(config, redis, fence)
                         .setSerializer(frontierSerializer)
                         .build())
                 .name("frontier sink")
                 .uid("frontier-sink");
 
+        // One sink writes a page's links, then its record: a record in the pages stream is the fetch
+        // journal a restored fetcher reads (PagesJournal).
+        String pagesStream = config.get(PAGES_STREAM);
         markedPages.map(new PageCounter(stats))
                 .name("page counter")
                 .uid("page-counter")
-                .sinkTo(CrawlerJob.<PageRecord>redisSink(config, redis, fence)
-                        .setSerializer(new PageRecordSerializer(config.get(PAGES_STREAM)))
+                .flatMap(new PageWrites(config.get(FRONTIER_RECENT_LINKS)))
+                .name("page writes")
+                .uid("page-writes")
+                .sinkTo(CrawlerJob.<StreamWrite>redisSink(config, redis, fence)
+                        .setSerializer(new StreamWriteSerializer(frontierSerializer, new PageRecordSerializer(pagesStream)))
                         .setMaxLength(config.get(PAGES_MAX_LENGTH))
+                        .setOption(RedisStreamSinkOptions.JOURNAL_STREAM, pagesStream)
                         .build())
                 .name("pages sink")
                 .uid("pages-sink");

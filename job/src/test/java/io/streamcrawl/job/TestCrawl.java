@@ -26,6 +26,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
@@ -65,11 +66,16 @@ final class TestCrawl implements AutoCloseable {
     /** A crawl of {@code site} (started here) with the test configuration plus {@code overrides}. */
     TestCrawl(TestInfo test, RedisServerExtension redis, EtcdServerExtension etcd, TestSite site,
             Map<String, String> overrides) {
+        this(namespaceOf(test), redis, etcd, site, overrides);
+    }
+
+    /** A crawl in the namespace {@code ns} (its keys, streams and task name derive from it). */
+    TestCrawl(String ns, RedisServerExtension redis, EtcdServerExtension etcd, TestSite site,
+            Map<String, String> overrides) {
         this.site = site.start();
         this.redis = redis;
         this.etcd = etcd;
-        String method = test.getTestMethod().orElseThrow().getName();
-        ns = method.substring(0, Math.min(12, method.length()));
+        this.ns = ns;
         task = "task-" + ns;
         Map<String, String> values = new HashMap<>();
         values.put("redis.port", Integer.toString(redis.port()));
@@ -91,13 +97,29 @@ final class TestCrawl implements AutoCloseable {
         this(test, redis, etcd, site, Map.of());
     }
 
+    private static String namespaceOf(TestInfo test) {
+        String method = test.getTestMethod().orElseThrow().getName();
+        return method.substring(0, Math.min(12, method.length()));
+    }
+
     /**
      * Puts and enables the task's spec and submits the job, which seeds the spec's seeds (see
      * {@link #putTask}).
      */
     void start(String spec) throws Exception {
         putTask(task, spec);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        submit(new Configuration());
+    }
+
+    /** Submits the job restored from {@code savepoint}; the task's keys must be in etcd already. */
+    void restore(String savepoint) throws Exception {
+        Configuration restore = new Configuration();
+        restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        submit(restore);
+    }
+
+    private void submit(Configuration execution) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(execution);
         CrawlerJob.build(env, config);
         job = env.executeAsync(ns);
     }

@@ -103,13 +103,19 @@ public final class CrawlerOptions {
 
     public static final ConfigOption<Integer> FRONTIER_RECENT_LINKS = ConfigOptions.key("frontier.recent-links")
             .intType().defaultValue(100_000)
-            .withDescription("Links each parser subtask remembers having sent to the frontier, to drop repeats before Redis; 0 sends every link.");
+            .withDescription("Links each pages-sink subtask remembers having sent to the frontier, to drop repeats before Redis; 0 sends every link.");
 
     public static final ConfigOption<String> PAGES_STREAM = ConfigOptions.key("pages.stream")
             .stringType().defaultValue("streamcrawl:pages").withDescription("Redis stream of page records.");
 
     public static final ConfigOption<Long> PAGES_MAX_LENGTH = ConfigOptions.key("pages.max-length")
             .longType().defaultValue(1_000_000L).withDescription("Approximate MAXLEN of the page stream; 0 keeps all.");
+
+    public static final ConfigOption<Duration> PAGES_JOURNAL_CLOCK_SKEW = ConfigOptions.key("pages.journal-clock-skew")
+            .durationType().defaultValue(Duration.ofSeconds(10))
+            .withDescription("After a restore, the page stream is read from the restored checkpoint's time less this margin"
+                    + " (the largest difference expected between the TaskManagers' and Redis' clocks), so that the pages"
+                    + " recorded since are not fetched again.");
 
     public static final ConfigOption<String> STATS_KEY_PREFIX = ConfigOptions.key("stats.key-prefix")
             .stringType().defaultValue("streamcrawl:stats:").withDescription("Redis hash per task with the counters the job publishes.");
@@ -300,6 +306,7 @@ public final class CrawlerOptions {
             REDIS_TLS_TRUSTSTORE_PASSWORD, REDIS_TLS_CLIENT_CERTIFICATE, REDIS_TLS_CLIENT_KEY, REDIS_TLS_KEYSTORE,
             REDIS_TLS_KEYSTORE_PASSWORD, REDIS_TLS_VERIFY_HOSTNAME,
             FRONTIER_STREAM_PREFIX, FRONTIER_SHARDS, FRONTIER_GROUP, FRONTIER_RECENT_LINKS, PAGES_STREAM, PAGES_MAX_LENGTH,
+            PAGES_JOURNAL_CLOCK_SKEW,
             STATS_KEY_PREFIX, STATS_INTERVAL, FETCH_ASYNC_CAPACITY, FETCH_MAX_REQUESTS_PER_HOST,
             FETCH_CONNECT_TIMEOUT, FETCH_READ_TIMEOUT, FETCH_OPERATOR_TIMEOUT, SCHEDULER_RELEASES_PER_TICK,
             SCHEDULER_WAIT_POLL, SCHEDULER_BUDGET_CHUNK, PARALLELISM, CHECKPOINT_INTERVAL, JOB_NAME,

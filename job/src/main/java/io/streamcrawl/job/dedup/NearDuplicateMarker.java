@@ -1,5 +1,6 @@
 package io.streamcrawl.job.dedup;
 
+import io.streamcrawl.job.parse.CrawledPage;
 import io.streamcrawl.job.parse.PageRecord;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -15,7 +16,7 @@ import java.util.Optional;
  * (up to {@code pagesPerHost} per host, see {@link SimHashIndex}). Pages without a SimHash pass
  * unchanged. A page is never marked a duplicate of its own URL (a recrawl).
  */
-public class NearDuplicateMarker extends KeyedProcessFunction<String, PageRecord, PageRecord> {
+public class NearDuplicateMarker extends KeyedProcessFunction<String, CrawledPage, CrawledPage> {
     private static final long serialVersionUID = 1L;
     /** Bands of at least 8 bits keep the buckets of {@link SimHashIndex} small. */
     static final int MAX_DISTANCE_LIMIT = 7;
@@ -41,21 +42,22 @@ public class NearDuplicateMarker extends KeyedProcessFunction<String, PageRecord
     }
 
     @Override
-    public void processElement(PageRecord page, Context ctx, Collector<PageRecord> out) throws Exception {
+    public void processElement(CrawledPage crawled, Context ctx, Collector<CrawledPage> out) throws Exception {
+        PageRecord page = crawled.record();
         if (page.simhash() == null) {
-            out.collect(page);
+            out.collect(crawled);
             return;
         }
         long fingerprint = page.simhash();
         Optional<String> earlier = index.nearest(fingerprint);
         if (earlier.isEmpty()) {
             index.add(fingerprint, page.pageUrl());
-            out.collect(page);
+            out.collect(crawled);
         } else if (earlier.get().equals(page.pageUrl())) {
-            out.collect(page);
+            out.collect(crawled);
         } else {
             nearDuplicates.inc();
-            out.collect(page.withNearDuplicateOf(earlier.get()));
+            out.collect(crawled.withRecord(page.withNearDuplicateOf(earlier.get())));
         }
     }
 }

@@ -12,7 +12,16 @@ import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
+import io.streamcrawl.job.journal.HostOwnership;
+import io.streamcrawl.job.journal.PagesJournal;
+import io.streamcrawl.job.journal.RecordedOutcome;
+import io.streamcrawl.job.journal.RecordedPages;
+import io.streamcrawl.job.journal.RestoreWindow;
+import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.apache.flink.util.Preconditions;
@@ -25,6 +34,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -53,8 +63,14 @@ import java.util.concurrent.TimeUnit;
  * not answer a request sent no earlier), or reading the body; {@link FailureScope} makes of that
  * a host-level or URL-level failure. A slow request costs only its own slot: nothing else waits
  * on it, and the call's deadline ends it.
+ *
+ * <p>After a restore, a page or sitemap whose record reached the pages stream since the restored
+ * checkpoint is not fetched again: it completes at once as {@link FetchFailure#RECORDED} with
+ * the record's outcome ({@link PagesJournal}), whether the scheduler released it again or it was
+ * in flight here at the checkpoint (the async operator starts those again). The journal is read
+ * in {@link #open}, before any request arrives.
  */
-public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
+public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(AsyncFetcher.class);
     private static final Duration IDLE_CONNECTION_KEEP_ALIVE = Duration.ofMinutes(1);
@@ -63,6 +79,7 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
     private static final Dns GUARDED_DNS = new PrivateAddresses.GuardedDns();
 
     private final FetcherOptions options;
+    private final PagesJournal journal;
 
     private transient OkHttpClient client;
     /** Clients with a task's call timeout and redirect policy; they share the base client's dispatcher and pool. */
@@ -72,9 +89,29 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
     private transient FetchMetrics metrics;
     private transient HostGate gate;
     private transient BodyBytesBudget bodyBytes;
+    private transient RestoreWindow restoreWindow;
+    /** Pages recorded since the restored checkpoint, not to be fetched again; the operator's thread only. */
+    private transient RecordedPages recorded;
 
+    /** A fetcher without a journal: it fetches every request. */
     public AsyncFetcher(FetcherOptions options) {
+        this(options, PagesJournal.off());
+    }
+
+    public AsyncFetcher(FetcherOptions options, PagesJournal journal) {
         this.options = Preconditions.checkNotNull(options, "options");
+        this.journal = Preconditions.checkNotNull(journal, "journal");
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        restoreWindow = new RestoreWindow();
+        restoreWindow.initialize(context, "fetcher-checkpoint-times");
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        restoreWindow.snapshot(System.currentTimeMillis());
     }
 
     @Override
@@ -99,11 +136,24 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> {
         inFlight = new ConcurrentHashMap<>();
         bodyBytes = new BodyBytesBudget(options.maxBodyBytesInFlight());
         metrics = new FetchMetrics(getRuntimeContext().getMetricGroup(), bodyBytes);
+        TaskInfo task = getRuntimeContext().getTaskInfo();
+        // No window without initializeState: a fetcher used outside an operator starts fresh.
+        recorded = restoreWindow == null ? new RecordedPages() : journal.recordedSince(restoreWindow,
+                new HostOwnership(task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks(),
+                        task.getIndexOfThisSubtask()),
+                task.getTaskNameWithSubtasks());
         LOG.info("Fetcher open: {}", options);
     }
 
     @Override
     public void asyncInvoke(FetchRequest request, ResultFuture<FetchResult> resultFuture) {
+        if (request.purpose() != FetchPurpose.ROBOTS) {
+            Optional<RecordedOutcome> outcome = recorded.take(request.task(), request.url());
+            if (outcome.isPresent()) {
+                complete(resultFuture, FetchResult.recorded(request, outcome.get()));
+                return;
+            }
+        }
         FetchSettings settings = request.fetch();
         HttpUrl url = request.url() == null ? null : HttpUrl.parse(request.url());
         if (url == null || settings == null) {

@@ -17,5 +17,10 @@ public enum FetchFailure {
     /** The request could not be made at all (invalid URL, no settings). */
     INVALID,
     /** The SSRF guard refused it: the host is, or resolves only to, a private address the task may not reach. */
-    REFUSED
+    REFUSED,
+    /**
+     * Not fetched: its page record reached the pages stream before a failure the job restored
+     * from ({@link io.streamcrawl.job.journal.PagesJournal}); status and error are the record's.
+     */
+    RECORDED
 }

@@ -10,7 +10,7 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 /**
  * The fetcher's metrics: responses per status class, failed fetches, deferred requests (not
  * fetched: their host was busy, or their body did not fit the fetcher's bound), requests the SSRF
- * guard refused, fetch latency (ms), and the response body bytes being read.
+ * guard refused, requests not fetched again because their page was recorded before a failure, fetch latency (ms), and the response body bytes being read.
  * Thread-safe: results are recorded on okhttp's dispatcher threads.
  */
 final class FetchMetrics {
@@ -23,6 +23,7 @@ final class FetchMetrics {
     static final String LATENCY = "crawler_fetch_latency";
     static final String DEFERRED = "crawler_fetch_deferred_total";
     static final String REFUSED = "crawler_fetch_refused_total";
+    static final String RECORDED = "crawler_fetch_recorded_total";
     static final String BODY_BYTES_DEFERRED = "crawler_fetch_deferred_body_bytes_total";
     static final String BODY_BYTES_IN_FLIGHT = "crawler_fetch_body_bytes_in_flight";
     private static final int LATENCY_WINDOW = 1000;
@@ -35,6 +36,7 @@ final class FetchMetrics {
     private final Counter errors;
     private final Counter deferred;
     private final Counter refused;
+    private final Counter recorded;
     private final Counter bodyBytesDeferred;
     private final Histogram latency;
 
@@ -47,6 +49,7 @@ final class FetchMetrics {
         errors = group.counter(ERRORS, new ThreadSafeSimpleCounter());
         deferred = group.counter(DEFERRED, new ThreadSafeSimpleCounter());
         refused = group.counter(REFUSED, new ThreadSafeSimpleCounter());
+        recorded = group.counter(RECORDED, new ThreadSafeSimpleCounter());
         bodyBytesDeferred = group.counter(BODY_BYTES_DEFERRED, new ThreadSafeSimpleCounter());
         group.gauge(BODY_BYTES_IN_FLIGHT, (Gauge<Long>) bodyBytes::held);
         // DescriptiveStatisticsHistogram synchronizes its updates.
@@ -65,6 +68,10 @@ final class FetchMetrics {
         }
         if (result.failure() == FetchFailure.REFUSED) {
             refused.inc();
+            return;
+        }
+        if (result.failure() == FetchFailure.RECORDED) {
+            recorded.inc();
             return;
         }
         latency.update(result.fetchMs());

@@ -6,10 +6,7 @@ import io.streamcrawl.job.frontier.HostFeedback;
 import io.streamcrawl.job.frontier.HostSignal;
 import io.streamcrawl.job.parse.PageParser;
 
-import io.streamcrawl.job.url.UrlNormalizer;
-
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -33,11 +30,12 @@ import org.slf4j.LoggerFactory;
  *   <li>a success the scheduler asked about (its host had failures) sends {@link HostSignal#OK};
  *   <li>the answer to a robots.txt request goes to its origin's scheduler as a {@code robots}
  *       entry, and the sitemaps it lists become {@code sitemap} entries when the task reads them;
- *   <li>a fetched sitemap's entries (sitemaps or page URLs) go to the frontier;
- *   <li>a redirect's target goes to the frontier like a link, up to the task's {@code maxRedirects}.
  * </ul>
- * Pages and sitemaps go on to the parser, which makes their page records; robots.txt answers,
- * deferred requests and failures that are retried yield none.
+ * Pages and sitemaps go on to the parser, which makes their page records and the entries they
+ * yield (links, a redirect's target, a sitemap's entries), written with the record so that a
+ * record in the pages stream implies them; robots.txt answers, deferred requests and failures
+ * that are retried yield none. A page {@link FetchFailure#RECORDED} before a failure goes on
+ * alone: what it yields is in Redis already.
  */
 public final class FetchOutcomeRouter extends ProcessFunction<FetchResult, FetchResult> {
     private static final long serialVersionUID = 1L;
@@ -51,8 +49,6 @@ public final class FetchOutcomeRouter extends ProcessFunction<FetchResult, Fetch
 
     private transient SitemapReader sitemaps;
     private transient Counter sitemapErrors;
-    private transient Counter redirects;
-    private transient Counter redirectsCut;
     private transient Counter retries;
     private transient Counter urlRetries;
 
@@ -65,8 +61,6 @@ public final class FetchOutcomeRouter extends ProcessFunction<FetchResult, Fetch
     public void open(OpenContext openContext) {
         sitemaps = new SitemapReader(PageParser.DEFAULT_MAX_LINKS_PER_PAGE);
         sitemapErrors = getRuntimeContext().getMetricGroup().counter("crawler_sitemap_errors_total");
-        redirects = getRuntimeContext().getMetricGroup().counter("crawler_redirects_total");
-        redirectsCut = getRuntimeContext().getMetricGroup().counter("crawler_redirects_cut_total");
         retries = getRuntimeContext().getMetricGroup().counter("crawler_fetch_retries_total");
         urlRetries = getRuntimeContext().getMetricGroup().counter("crawler_url_retries_total");
     }
@@ -76,6 +70,10 @@ public final class FetchOutcomeRouter extends ProcessFunction<FetchResult, Fetch
         FetchRequest request = result.request();
         if (request.purpose() == FetchPurpose.ROBOTS) {
             robots(result, ctx);
+            return;
+        }
+        if (result.failure() == FetchFailure.RECORDED) {
+            out.collect(result);
             return;
         }
         if (result.failure() == FetchFailure.DEFERRED) {
@@ -102,41 +100,7 @@ public final class FetchOutcomeRouter extends ProcessFunction<FetchResult, Fetch
             ctx.output(FEEDBACK, FrontierEntry.feedback(request.url(), request.task(), EntryKind.HOST,
                     HostFeedback.of(HostSignal.OK, result.status(), null)));
         }
-        if (result.location() != null) {
-            redirect(result, ctx);
-        }
-        if (request.purpose() == FetchPurpose.SITEMAP && result.status() >= 200 && result.status() < 300) {
-            try {
-                sitemaps.fromSitemap(result).forEach(entry -> ctx.output(FEEDBACK, entry));
-            } catch (Exception e) {
-                sitemapErrors.inc();
-                LOG.debug("Cannot read the sitemap {}: {}", request.url(), e.toString());
-            }
-        }
         out.collect(result);
-    }
-
-    /**
-     * A redirect's target becomes a frontier entry of the same depth, one redirect further down
-     * the chain, deduplicated and scoped like a link; a chain longer than the task's
-     * {@code maxRedirects} is cut here.
-     */
-    private void redirect(FetchResult result, Context ctx) {
-        FetchRequest request = result.request();
-        Optional<String> target = UrlNormalizer.normalize(result.location()).filter(url -> request.scope().allows(url));
-        if (target.isEmpty()) {
-            LOG.debug("Not following the redirect of {} to {}: not an http(s) URL of the task's scope",
-                    request.url(), result.location());
-            return;
-        }
-        if (request.redirects() >= request.fetch().maxRedirects()) {
-            redirectsCut.inc();
-            LOG.debug("Not following the redirect of {} to {}: {} redirects already", request.url(), target.get(),
-                    request.redirects());
-            return;
-        }
-        redirects.inc();
-        ctx.output(FEEDBACK, entryOf(request).redirectTo(target.get()));
     }
 
     private void robots(FetchResult result, Context ctx) {

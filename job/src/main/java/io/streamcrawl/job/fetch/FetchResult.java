@@ -1,5 +1,7 @@
 package io.streamcrawl.job.fetch;
 
+import io.streamcrawl.job.journal.RecordedOutcome;
+
 /**
  * The outcome of one fetch. A failed fetch is data, not an exception: {@code status} is 0,
  * {@code failure} says what kind of failure and {@code error} says why when no HTTP response
@@ -59,6 +61,12 @@ public record FetchResult(
      */
     public static FetchResult deferred(FetchRequest request, String reason) {
         return failed(request, FetchFailure.DEFERRED, FailureCause.NONE, System.currentTimeMillis(), 0, reason);
+    }
+
+    /** A request not fetched again: its page record, with this outcome, is in the pages stream since before a failure. */
+    public static FetchResult recorded(FetchRequest request, RecordedOutcome outcome) {
+        return new FetchResult(request, outcome.status(), null, null, NO_BODY, false, System.currentTimeMillis(), 0,
+                outcome.error(), FetchFailure.RECORDED, null, -1, null, FailureCause.NONE);
     }
 
     /**

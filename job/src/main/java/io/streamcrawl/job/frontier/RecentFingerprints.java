@@ -13,7 +13,7 @@ import java.util.Arrays;
  * its entry. A {@code LinkedHashMap} of 100,000 fingerprints takes two objects per entry spread
  * over about 8 MB; these arrays take 3.4 MB and no allocation per link. Not thread-safe.
  */
-final class RecentFingerprints {
+public final class RecentFingerprints {
     private static final int NONE = -1;
     private static final int FREE = -1;
 
@@ -30,7 +30,7 @@ final class RecentFingerprints {
     private int newest = NONE;
     private int oldest = NONE;
 
-    RecentFingerprints(int capacity) {
+    public RecentFingerprints(int capacity) {
         Preconditions.checkArgument(capacity > 0, "capacity must be positive, was %s", capacity);
         this.capacity = capacity;
         highs = new long[capacity];
@@ -47,7 +47,7 @@ final class RecentFingerprints {
      *
      * @return whether it was present already (then it only becomes the most recent)
      */
-    boolean add(UrlFingerprint fingerprint) {
+    public boolean add(UrlFingerprint fingerprint) {
         long high = fingerprint.high();
         long low = fingerprint.low();
         for (int slot = home(high); slots[slot] != FREE; slot = next(slot)) {

@@ -34,6 +34,11 @@ public final class OutputFiles {
         return config.get(OUTPUT_JSONL_TEXT) && !config.get(OUTPUT_JSONL_PATH).isBlank();
     }
 
+    /** Whether the job writes JSON lines or WARC files. */
+    public static boolean writesFiles(Configuration config) {
+        return !config.get(OUTPUT_JSONL_PATH).isBlank() || !config.get(OUTPUT_WARC_PATH).isBlank();
+    }
+
     /** The JSON lines page files ({@code pages-<uuid>-<subtask>-<n>.jsonl}), when a path is configured. */
     public static Optional<FileSink<PageRecord>> jsonLines(Configuration config) {
         return sink(config.get(OUTPUT_JSONL_PATH), new PageJsonEncoder(), PageRecord::task,

@@ -1,27 +1,31 @@
 package io.streamcrawl.job.parse;
 
 import io.streamcrawl.job.config.CrawlerOptions;
+import io.streamcrawl.job.fetch.FetchFailure;
+import io.streamcrawl.job.fetch.FetchFollowUps;
 import io.streamcrawl.job.fetch.FetchRequest;
 import io.streamcrawl.job.fetch.FetchResult;
 import io.streamcrawl.job.fetch.PayloadDigest;
 import io.streamcrawl.job.frontier.FrontierEntry;
 import io.streamcrawl.job.url.TaskScope;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
 import org.apache.flink.util.Preconditions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * Turns each {@link FetchResult} into one {@link PageRecord} and, on the side output
- * {@link #LINKS}, the page's links as frontier entries one level deeper.
+ * Turns each {@link FetchResult} into one {@link CrawledPage}: its {@link PageRecord} with the
+ * frontier entries it yields, its links one level deeper, a redirect's target or a sitemap's
+ * entries ({@link FetchFollowUps}). A page {@link FetchFailure#RECORDED} before a failure yields
+ * a record of its outcome only, marked as written already.
  *
  * <p>Only 2xx HTML bodies are parsed; failed fetches, other statuses and other media types yield
  * a record without title, links, text and SimHash. Links are normalized, de-duplicated, kept when
@@ -30,13 +34,9 @@ import java.util.OptionalLong;
  * and stays in the record only when asked; when neither, the page is not parsed into a tree
  * ({@link HtmlScanner}). Never throws on page content.
  */
-public class PageParser extends ProcessFunction<FetchResult, PageRecord> {
+public class PageParser extends ProcessFunction<FetchResult, CrawledPage> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(PageParser.class);
-
-    /** The links found on pages, for the frontier. */
-    public static final OutputTag<FrontierEntry> LINKS =
-            new OutputTag<>("links", TypeInformation.of(FrontierEntry.class));
 
     /** The most links kept of one page unless configured otherwise. */
     public static final int DEFAULT_MAX_LINKS_PER_PAGE = 10_000;
@@ -49,6 +49,7 @@ public class PageParser extends ProcessFunction<FetchResult, PageRecord> {
     private transient Counter pages;
     private transient Counter linksDiscovered;
     private transient Counter parseErrors;
+    private transient FetchFollowUps followUps;
 
     public PageParser() {
         this(DEFAULT_MAX_LINKS_PER_PAGE);
@@ -81,21 +82,27 @@ public class PageParser extends ProcessFunction<FetchResult, PageRecord> {
         pages = getRuntimeContext().getMetricGroup().counter("pages");
         linksDiscovered = getRuntimeContext().getMetricGroup().counter("links_discovered");
         parseErrors = getRuntimeContext().getMetricGroup().counter("parse_errors");
+        followUps = new FetchFollowUps(getRuntimeContext().getMetricGroup(), DEFAULT_MAX_LINKS_PER_PAGE);
     }
 
     @Override
-    public void processElement(FetchResult result, Context ctx, Collector<PageRecord> out) {
+    public void processElement(FetchResult result, Context ctx, Collector<CrawledPage> out) {
+        if (result.failure() == FetchFailure.RECORDED) {
+            out.collect(new CrawledPage(toRecord(result, HtmlContent.NONE, false, false), List.of(), true));
+            return;
+        }
         FetchRequest request = result.request();
         String pageUrl = result.finalUrl() != null ? result.finalUrl() : request.url();
         HtmlContent html = extract(result, pageUrl);
         pages.inc();
-        out.collect(toRecord(result, html, keepText, hashText));
+        List<FrontierEntry> links = new ArrayList<>(followUps.of(result));
         if (request.followLinks()) {
             for (String link : html.links()) {
-                ctx.output(LINKS, new FrontierEntry(link, request.task(), request.depth() + 1, request.priority(), pageUrl));
+                links.add(new FrontierEntry(link, request.task(), request.depth() + 1, request.priority(), pageUrl));
             }
             linksDiscovered.inc(html.links().size());
         }
+        out.collect(CrawledPage.fetched(toRecord(result, html, keepText, hashText), links));
     }
 
     private HtmlContent extract(FetchResult result, String pageUrl) {

@@ -1,5 +1,6 @@
 package io.streamcrawl.job.stats;
 
+import io.streamcrawl.job.parse.CrawledPage;
 import io.streamcrawl.job.parse.PageRecord;
 
 import java.util.Set;
@@ -16,10 +17,10 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 /**
  * Counts finished fetches per task ({@code done}, of which {@code pages} succeeded and
  * {@code errors} failed) and publishes them with the scheduler's counters, both as of the last
- * completed checkpoint, so that {@code released - done} is what was in flight then. Passes pages
- * through unchanged.
+ * completed checkpoint, so that {@code released - done} is what was in flight then. A page
+ * recorded before a failure counts too: the restore undid its count. Passes pages through unchanged.
  */
-public final class PageCounter extends RichMapFunction<PageRecord, PageRecord>
+public final class PageCounter extends RichMapFunction<CrawledPage, CrawledPage>
         implements CheckpointedFunction, CheckpointListener {
     private final TaskStatsConfig stats;
     private transient TaskCounters counters;
@@ -62,11 +63,12 @@ public final class PageCounter extends RichMapFunction<PageRecord, PageRecord>
     }
 
     @Override
-    public PageRecord map(PageRecord page) {
+    public CrawledPage map(CrawledPage crawled) {
+        PageRecord page = crawled.record();
         counters.add(page.task(), TaskCounters.DONE, 1);
         boolean ok = page.error() == null && page.status() >= 200 && page.status() < 400;
         counters.add(page.task(), ok ? TaskCounters.PAGES : TaskCounters.ERRORS, 1);
         pagesTotal.inc();
-        return page;
+        return crawled;
     }
 }

@@ -1,5 +1,6 @@
 package io.streamcrawl.job.dedup;
 
+import io.streamcrawl.job.parse.CrawledPage;
 import io.streamcrawl.job.parse.PageRecord;
 import io.streamcrawl.job.url.Hosts;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -21,11 +22,11 @@ class NearDuplicateMarkerTest {
     /** Three bits apart, one in each of three of the four 16-bit bands. */
     private static final long THREE_BANDS_APART = BASE ^ (1L | 1L << 20 | 1L << 40);
 
-    private final List<KeyedOneInputStreamOperatorTestHarness<String, PageRecord, PageRecord>> harnesses = new ArrayList<>();
+    private final List<KeyedOneInputStreamOperatorTestHarness<String, CrawledPage, CrawledPage>> harnesses = new ArrayList<>();
 
     @AfterEach
     void close() throws Exception {
-        for (KeyedOneInputStreamOperatorTestHarness<String, PageRecord, PageRecord> harness : harnesses) {
+        for (KeyedOneInputStreamOperatorTestHarness<String, CrawledPage, CrawledPage> harness : harnesses) {
             harness.close();
         }
     }
@@ -42,7 +43,7 @@ class NearDuplicateMarkerTest {
         harness.processElement(page("http://a.org/1", BASE ^ 1L), 0);
         harness.processElement(page("http://a.org/5", BASE ^ 0xfL ^ 1L << 63), 0);
 
-        assertThat(harness.extractOutputValues()).extracting(PageRecord::url, PageRecord::nearDuplicateOf).containsExactly(
+        assertThat(records(harness)).extracting(PageRecord::url, PageRecord::nearDuplicateOf).containsExactly(
                 tuple("http://a.org/1", null),
                 tuple("http://a.org/2", "http://a.org/1"),
                 tuple("http://a.org/3", null),
@@ -60,7 +61,7 @@ class NearDuplicateMarkerTest {
         harness.processElement(page("http://a.org/near", BASE ^ 1L << 32), 0);
         harness.processElement(page("http://a.org/page", BASE), 0);
 
-        assertThat(harness.extractOutputValues()).extracting(PageRecord::nearDuplicateOf)
+        assertThat(records(harness)).extracting(PageRecord::nearDuplicateOf)
                 .containsExactly(null, null, "http://a.org/near");
     }
 
@@ -72,7 +73,7 @@ class NearDuplicateMarkerTest {
         harness.processElement(page("http://a.org/2", BASE ^ 1L), 0);
         harness.processElement(page("http://a.org/3", BASE), 0);
 
-        assertThat(harness.extractOutputValues()).extracting(PageRecord::nearDuplicateOf)
+        assertThat(records(harness)).extracting(PageRecord::nearDuplicateOf)
                 .containsExactly(null, null, "http://a.org/1");
     }
 
@@ -86,7 +87,7 @@ class NearDuplicateMarkerTest {
         harness.processElement(page("http://a.org/4", BASE ^ 1L), 0);
         harness.processElement(page("http://a.org/5", 0x5555_5555_5555_5555L ^ 1L), 0);
 
-        assertThat(harness.extractOutputValues()).extracting(PageRecord::nearDuplicateOf)
+        assertThat(records(harness)).extracting(PageRecord::nearDuplicateOf)
                 .containsExactly(null, null, null, null, "http://a.org/3");
     }
 
@@ -103,7 +104,7 @@ class NearDuplicateMarkerTest {
         after.open();
         after.processElement(page("http://a.org/2", THREE_BANDS_APART), 0);
 
-        assertThat(after.extractOutputValues()).extracting(PageRecord::nearDuplicateOf).containsExactly("http://a.org/1");
+        assertThat(records(after)).extracting(PageRecord::nearDuplicateOf).containsExactly("http://a.org/1");
     }
 
     @Test
@@ -112,20 +113,24 @@ class NearDuplicateMarkerTest {
         assertThatThrownBy(() -> new NearDuplicateMarker(3, 0)).hasMessageContaining("near-duplicates.pages-per-host");
     }
 
-    private KeyedOneInputStreamOperatorTestHarness<String, PageRecord, PageRecord> open(NearDuplicateMarker marker)
+    private KeyedOneInputStreamOperatorTestHarness<String, CrawledPage, CrawledPage> open(NearDuplicateMarker marker)
             throws Exception {
         var harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(marker, NearDuplicateMarkerTest::hostOf, Types.STRING);
         harnesses.add(harness);
         return harness;
     }
 
-    private static String hostOf(PageRecord page) {
-        return Hosts.hostOf(page.pageUrl()).orElse("");
+    private static List<PageRecord> records(KeyedOneInputStreamOperatorTestHarness<String, CrawledPage, CrawledPage> harness) {
+        return harness.extractOutputValues().stream().map(CrawledPage::record).toList();
     }
 
-    private static PageRecord page(String url, Long simhash) {
-        return new PageRecord(url, null, "t", 0, 200, "text/html", 10, null, 0, "2023-11-14T22:13:20.123Z", 1, null,
-                null, null, null, null, simhash, null, null);
+    private static String hostOf(CrawledPage page) {
+        return Hosts.hostOf(page.record().pageUrl()).orElse("");
+    }
+
+    private static CrawledPage page(String url, Long simhash) {
+        return CrawledPage.fetched(new PageRecord(url, null, "t", 0, 200, "text/html", 10, null, 0, "2023-11-14T22:13:20.123Z", 1, null,
+                null, null, null, null, simhash, null, null), List.of());
     }
 
     private static org.assertj.core.groups.Tuple tuple(Object... values) {

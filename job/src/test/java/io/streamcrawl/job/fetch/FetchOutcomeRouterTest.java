@@ -7,6 +7,7 @@ import io.streamcrawl.job.frontier.EntryKind;
 import io.streamcrawl.job.frontier.FrontierEntry;
 import io.streamcrawl.job.frontier.HostFeedback;
 import io.streamcrawl.job.frontier.HostSignal;
+import io.streamcrawl.job.journal.RecordedOutcome;
 import io.streamcrawl.job.url.TaskScope;
 
 import java.nio.charset.StandardCharsets;
@@ -47,22 +48,16 @@ class FetchOutcomeRouterTest {
     }
 
     @Test
-    void followsARedirectAsAnEntryOneStepDownTheChainUntilTheLimit() throws Exception {
-        FetchRequest first = page("http://a.org/r0", 0);
-        FetchRequest last = page("http://a.org/r5", 5);
+    void passesARedirectAndAPageRecordedBeforeAFailureOnToTheParserAlone() throws Exception {
+        FetchResult redirect = FetchFixtures.redirect(page("http://a.org/r0", 0), 301, "http://a.org/r1");
+        FetchResult recorded = FetchResult.recorded(page("http://a.org/x", 0), new RecordedOutcome(503, "HTTP 503"));
 
-        harness.processElement(FetchFixtures.redirect(first, 301, "http://a.org/r1"), 0);
-        harness.processElement(FetchFixtures.redirect(last, 302, "http://a.org/r6"), 0);
-        harness.processElement(FetchFixtures.redirect(first, 302, "http://elsewhere.org/"), 0);
+        harness.processElement(redirect, 0);
+        harness.processElement(recorded, 0);
 
-        assertThat(harness.extractOutputValues()).hasSize(3);
-        assertThat(feedback()).singleElement().satisfies(entry -> {
-            assertThat(entry.url()).isEqualTo("http://a.org/r1");
-            assertThat(entry.kind()).isEqualTo(EntryKind.URL);
-            assertThat(entry.redirects()).isEqualTo(1);
-            assertThat(entry.depth()).isEqualTo(2);
-            assertThat(entry.parent()).isEqualTo("http://a.org/r0");
-        });
+        assertThat(harness.extractOutputValues()).extracting(result -> result.request().url(), FetchResult::failure)
+                .containsExactly(tuple("http://a.org/r0", FetchFailure.NONE), tuple("http://a.org/x", FetchFailure.RECORDED));
+        assertThat(feedback()).isEmpty();
     }
 
     @Test

@@ -9,11 +9,11 @@ import io.streamcrawl.job.fetch.FetchSettings;
 import io.streamcrawl.job.fetch.HttpMessages;
 import io.streamcrawl.job.fetch.PayloadDigest;
 import io.streamcrawl.job.frontier.FrontierEntry;
+import io.streamcrawl.job.journal.RecordedOutcome;
 import io.streamcrawl.job.url.TaskScope;
 import io.streamcrawl.testing.DocSiteGenerator;
 import io.streamcrawl.testing.DocSiteGraph;
 import io.streamcrawl.testing.TestSite;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterAll;
@@ -35,7 +35,6 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -51,7 +50,7 @@ class PageParserTest {
 
     private static TestSite site;
 
-    private OneInputStreamOperatorTestHarness<FetchResult, PageRecord> harness;
+    private OneInputStreamOperatorTestHarness<FetchResult, CrawledPage> harness;
 
     @BeforeAll
     static void startSite() {
@@ -170,7 +169,7 @@ class PageParserTest {
         harness.processElement(ok(request, pageUrl, "text/html", resource("windows-1252-meta.html")), 0);
         harness.processElement(ok(request, pageUrl, "text/html; charset=windows-1252", noMeta), 0);
 
-        assertThat(harness.extractOutputValues()).extracting(PageRecord::title)
+        assertThat(records()).extracting(PageRecord::title)
                 .containsExactly("Caf\u00e9 \u2013 na\u00efve", "Caf\u00e9 \u2013 na\u00efve");
         assertThat(links()).extracting(FrontierEntry::url).containsExactly("http://example.org/caf%C3%A9.html");
     }
@@ -182,7 +181,7 @@ class PageParserTest {
 
         harness.processElement(ok(request, site.urlOf(0), "text/html; charset=utf-8", get(site.urlOf(0))), 0);
 
-        assertThat(harness.getSideOutput(PageParser.LINKS)).isNullOrEmpty();
+        assertThat(links()).isEmpty();
         assertThat(record().title()).isEqualTo("Page 0");
         assertThat(record().links()).isPositive();
     }
@@ -198,8 +197,8 @@ class PageParserTest {
         harness.processElement(ok(request, pageUrl, "text/html", new byte[0]), 0);
         harness.processElement(FetchFixtures.response(request, 404, pageUrl, "text/html", html, false, FETCHED_AT, 3), 0);
 
-        assertThat(harness.getSideOutput(PageParser.LINKS)).isNullOrEmpty();
-        assertThat(harness.extractOutputValues()).hasSize(4).allSatisfy(record -> {
+        assertThat(links()).isEmpty();
+        assertThat(records()).hasSize(4).allSatisfy(record -> {
             assertThat(record.title()).isNull();
             assertThat(record.links()).isZero();
         });
@@ -214,7 +213,7 @@ class PageParserTest {
         harness.processElement(FetchFixtures.response(request, 200, "http://example.org/a2", "text/html", body, true, FETCHED_AT, 42), 0);
         harness.processElement(FetchResult.failed(request, FetchFailure.TIMEOUT, FailureCause.HEAD, FETCHED_AT, 5_000, "timeout: no complete response within 5000 ms"), 0);
 
-        assertThat(harness.extractOutputValues()).containsExactly(
+        assertThat(records()).containsExactly(
                 new PageRecord("http://example.org/a", "http://example.org/a2", "news", 4, 200, "text/html",
                         body.length, "A", 1, "2023-11-14T22:13:20.123Z", 42, null,
                         null, null, null, PayloadDigest.of(body).toString(), SimHash.of("bb").getAsLong(), null, null),
@@ -258,8 +257,8 @@ class PageParserTest {
         }
 
         for (FetchResult page : pages) {
-            ParsedPage withSimHash = parsed(new PageParser(), page);
-            ParsedPage withoutSimHash = parsed(new PageParser(PageParser.DEFAULT_MAX_LINKS_PER_PAGE, 100_000, false, false), page);
+            CrawledPage withSimHash = crawled(new PageParser(), page);
+            CrawledPage withoutSimHash = crawled(new PageParser(PageParser.DEFAULT_MAX_LINKS_PER_PAGE, 100_000, false, false), page);
 
             assertThat(withoutSimHash.record().simhash()).isNull();
             assertThat(withoutSimHash.record()).usingRecursiveComparison().ignoringFields("simhash")
@@ -280,7 +279,7 @@ class PageParserTest {
         harness.processElement(withHttp(request, "<html lang='!!'><p>hallo</p></html>", german), 0);
         harness.processElement(ok(request, pageUrl, "text/html", utf8("<html><p>hi</p></html>")), 0);
 
-        assertThat(harness.extractOutputValues()).extracting(PageRecord::lang).containsExactly("en-US", "de-DE", "de-DE", null);
+        assertThat(records()).extracting(PageRecord::lang).containsExactly("en-US", "de-DE", "de-DE", null);
     }
 
     @Test
@@ -291,9 +290,9 @@ class PageParserTest {
         harness.processElement(ok(request, pageUrl, "text/plain", utf8("abc")), 0);
         harness.processElement(ok(request, pageUrl, "text/html", new byte[0]), 0);
 
-        assertThat(harness.extractOutputValues()).extracting(PageRecord::contentHash)
+        assertThat(records()).extracting(PageRecord::contentHash)
                 .containsExactly("sha1:VGMT4NSHA2AWVOR6EVYXQUGCNSONBWE5", null);
-        assertThat(harness.extractOutputValues()).extracting(PageRecord::simhash).containsOnlyNulls();
+        assertThat(records()).extracting(PageRecord::simhash).containsOnlyNulls();
     }
 
     @Test
@@ -305,8 +304,33 @@ class PageParserTest {
         harness.processElement(ok(request, pageUrl, "text/html", html), 0);
         harness.processElement(FetchFixtures.redirect(request, 301, "http://example.org/moved"), 0);
 
-        assertThat(harness.extractOutputValues()).extracting(PageRecord::canonical, PageRecord::location, PageRecord::status)
+        assertThat(records()).extracting(PageRecord::canonical, PageRecord::location, PageRecord::status)
                 .containsExactly(tuple("http://example.org/a", null, 200), tuple(null, "http://example.org/moved", 301));
+    }
+
+    @Test
+    void yieldsARedirectsTargetWithItsRecord() throws Exception {
+        FetchRequest request = request("http://example.org/old", TaskScope.ofSeeds(List.of("http://example.org/")), true);
+
+        harness.processElement(FetchFixtures.redirect(request, 301, "http://example.org/new"), 0);
+
+        assertThat(record().location()).isEqualTo("http://example.org/new");
+        assertThat(links()).extracting(FrontierEntry::url, FrontierEntry::redirects)
+                .containsExactly(tuple("http://example.org/new", 1));
+        assertThat(harness.extractOutputValues().get(0).recorded()).isFalse();
+    }
+
+    @Test
+    void makesOfAPageRecordedBeforeAFailureARecordOfItsOutcomeMarkedRecordedWithNothingElse() throws Exception {
+        FetchRequest request = request("http://example.org/", TaskScope.ofSeeds(List.of("http://example.org/")), true);
+
+        harness.processElement(FetchResult.recorded(request, new RecordedOutcome(0, "timeout")), 0);
+
+        CrawledPage page = harness.extractOutputValues().get(0);
+        assertThat(page.recorded()).isTrue();
+        assertThat(page.links()).isEmpty();
+        assertThat(page.record()).extracting(PageRecord::url, PageRecord::task, PageRecord::status, PageRecord::error)
+                .containsExactly("http://example.org/", "test", 0, "timeout");
     }
 
     @Test
@@ -323,12 +347,15 @@ class PageParserTest {
     }
 
     private List<FrontierEntry> links() {
-        Queue<StreamRecord<FrontierEntry>> output = harness.getSideOutput(PageParser.LINKS);
-        return output == null ? List.of() : output.stream().map(StreamRecord::getValue).toList();
+        return harness.extractOutputValues().stream().flatMap(page -> page.links().stream()).toList();
+    }
+
+    private List<PageRecord> records() {
+        return harness.extractOutputValues().stream().map(CrawledPage::record).toList();
     }
 
     private PageRecord record() {
-        List<PageRecord> records = harness.extractOutputValues();
+        List<PageRecord> records = records();
         assertThat(records).hasSize(1);
         return records.get(0);
     }
@@ -342,20 +369,13 @@ class PageParserTest {
     }
 
     private static PageRecord parse(PageParser parser, FetchResult result) throws Exception {
-        return parsed(parser, result).record();
+        return crawled(parser, result).record();
     }
 
-    private record ParsedPage(PageRecord record, List<FrontierEntry> links) {}
-
-    private static ParsedPage parsed(PageParser parser, FetchResult result) throws Exception {
-        try (OneInputStreamOperatorTestHarness<FetchResult, PageRecord> own = ProcessFunctionTestHarnesses.forProcessFunction(parser)) {
+    private static CrawledPage crawled(PageParser parser, FetchResult result) throws Exception {
+        try (OneInputStreamOperatorTestHarness<FetchResult, CrawledPage> own = ProcessFunctionTestHarnesses.forProcessFunction(parser)) {
             own.processElement(result, 0);
-            List<FrontierEntry> links = new ArrayList<>();
-            Queue<StreamRecord<FrontierEntry>> output = own.getSideOutput(PageParser.LINKS);
-            if (output != null) {
-                output.forEach(record -> links.add(record.getValue()));
-            }
-            return new ParsedPage(own.extractOutputValues().get(0), links);
+            return own.extractOutputValues().get(0);
         }
     }
 

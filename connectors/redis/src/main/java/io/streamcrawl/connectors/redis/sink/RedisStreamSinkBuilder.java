@@ -63,6 +63,8 @@ public final class RedisStreamSinkBuilder<T> {
         Duration interval = options.get(RedisStreamSinkOptions.FLUSH_INTERVAL);
         checkArgument(interval.toMillis() >= 1, "%s must be at least 1 ms, was %s",
                 RedisStreamSinkOptions.FLUSH_INTERVAL.key(), interval);
+        options.getOptional(RedisStreamSinkOptions.JOURNAL_STREAM).ifPresent(journal -> checkArgument(!journal.isEmpty(),
+                "%s must not be empty", RedisStreamSinkOptions.JOURNAL_STREAM.key()));
         RedisRetryOptions.validate(options);
         StreamFence.of(options);
         return new RedisStreamSink<>(connection, serializer, new Configuration(options));

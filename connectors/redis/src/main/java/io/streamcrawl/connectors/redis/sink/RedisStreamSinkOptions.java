@@ -50,7 +50,19 @@ public final class RedisStreamSinkOptions {
             ConfigOptions.key("redis.sink.max-length")
                     .longType()
                     .defaultValue(0L)
-                    .withDescription("0: streams are not trimmed; n > 0: XADD MAXLEN ~ n (approximate trimming).");
+                    .withDescription("0: streams are not trimmed; n > 0: XADD MAXLEN ~ n (approximate trimming)"
+                            + " of every stream, or only of the journal stream when one is set.");
+
+    public static final ConfigOption<String> JOURNAL_STREAM =
+            ConfigOptions.key("redis.sink.journal-stream")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "A stream whose entries record what the entries before them did: each batch's"
+                                    + " entries to it are written after the batch's entries to every other stream"
+                                    + " are written and answered, so an entry of the journal stream implies that"
+                                    + " every entry given to the writer before it is in its stream. Unset: a batch"
+                                    + " is written in one round.");
 
     private RedisStreamSinkOptions() {}
 }

@@ -50,6 +50,11 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * An error reply (e.g. the key holds no stream), refused credentials, a failed TLS handshake, or
  * the retry timeout fail the job, with the stream key or the server in the message.
  *
+ * <p>With {@link RedisStreamSinkOptions#JOURNAL_STREAM} set, each batch goes in two rounds: the
+ * entries to other streams, then, once Redis answered them, those to the journal stream. Batches
+ * go one after the other, so a journal entry in Redis implies that every entry given to the
+ * writer before it is in Redis too.
+ *
  * <p>Gauges: {@value #BUFFERED_ENTRIES}, the entries waiting in the buffer (at most {@link
  * RedisStreamSinkOptions#MAX_BUFFERED_ENTRIES}), and {@value #IN_FLIGHT_ENTRIES}, those handed to
  * the I/O thread and not yet written (at most {@link RedisStreamSinkOptions#MAX_IN_FLIGHT_BATCHES}
@@ -64,6 +69,7 @@ final class RedisStreamWriter<T> extends AsyncSinkWriter<T, RedisStreamEntry> {
     private final RedisConnectionConfig connection;
     private final int subtask;
     private final long maxLength;
+    @Nullable private final String journalStream;
     private final ConnectionRetry retry;
     private final StreamCommands commands;
     private final ExecutorService io;
@@ -94,6 +100,7 @@ final class RedisStreamWriter<T> extends AsyncSinkWriter<T, RedisStreamEntry> {
         this.connection = connection;
         this.subtask = context.getTaskInfo().getIndexOfThisSubtask();
         this.maxLength = options.get(RedisStreamSinkOptions.MAX_LENGTH);
+        this.journalStream = options.getOptional(RedisStreamSinkOptions.JOURNAL_STREAM).orElse(null);
         this.retry = new ConnectionRetry("Redis stream sink " + subtask + " (" + connection.address() + ")", connection, options);
         this.commands = StreamCommands.of(options);
         this.io = Executors.newSingleThreadExecutor(new ExecutorThreadFactory("redis-stream-sink-" + subtask));
@@ -163,12 +170,28 @@ final class RedisStreamWriter<T> extends AsyncSinkWriter<T, RedisStreamEntry> {
             redis = RedisClientFactory.create(connection, Duration.ZERO, "streamcrawl-sink-" + subtask);
             commands.load(redis);
         }
-        // One round of XADDs per stream, in the batch's order within each stream.
+        if (journalStream == null) {
+            sendRound(batch);
+            return;
+        }
+        // Two rounds, the journal's last: a journal entry is never in Redis without what came before it.
+        List<RedisStreamEntry> journal = new ArrayList<>();
+        List<RedisStreamEntry> others = new ArrayList<>(batch.size());
+        batch.forEach(entry -> (journalStream.equals(entry.stream()) ? journal : others).add(entry));
+        sendRound(others);
+        sendRound(journal);
+    }
+
+    /** One pipelined round trip: the XADDs of each stream, in the batch's order within each stream. */
+    private void sendRound(List<RedisStreamEntry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
         Map<String, List<Map<String, String>>> byStream = new LinkedHashMap<>();
-        batch.forEach(entry -> byStream.computeIfAbsent(entry.stream(), s -> new ArrayList<>()).add(entry.fields()));
+        entries.forEach(entry -> byStream.computeIfAbsent(entry.stream(), s -> new ArrayList<>()).add(entry.fields()));
         Map<String, Supplier<List<StreamEntryID>>> replies = new LinkedHashMap<>();
         try (AbstractPipeline pipeline = RedisClientFactory.pipelined(redis)) {
-            byStream.forEach((stream, entries) -> replies.put(stream, commands.append(pipeline, stream, entries, maxLength)));
+            byStream.forEach((stream, fields) -> replies.put(stream, commands.append(pipeline, stream, fields, maxLengthOf(stream))));
             pipeline.sync();
         }
         replies.forEach((stream, reply) -> {
@@ -181,6 +204,11 @@ final class RedisStreamWriter<T> extends AsyncSinkWriter<T, RedisStreamEntry> {
                 throw new JedisDataException("XADD to stream " + stream + " failed: " + e.getMessage(), e);
             }
         });
+    }
+
+    /** With a journal stream only it is trimmed: the others (a frontier) hold work, not history. */
+    private long maxLengthOf(String stream) {
+        return journalStream == null || journalStream.equals(stream) ? maxLength : 0;
     }
 
     private void closeClient() {

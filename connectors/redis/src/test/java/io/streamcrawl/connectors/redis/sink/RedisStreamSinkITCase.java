@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -29,6 +30,8 @@ import io.streamcrawl.connectors.redis.RedisTestJobs;
 import io.streamcrawl.connectors.redis.source.RedisStreamDeserializer;
 import io.streamcrawl.connectors.redis.source.RedisStreamSource;
 import io.streamcrawl.testing.RedisServerExtension;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisMonitor;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
@@ -191,6 +194,53 @@ class RedisStreamSinkITCase {
         assertThat(redis.xlen("trimmed")).isBetween(100L, 300L);
         List<Integer> kept = values(redis, "trimmed");
         assertThat(kept.get(kept.size() - 1)).isEqualTo(2999);
+    }
+
+    @Test
+    void writesTheJournalStreamAfterEveryOtherEntryOfABatchAndTrimsOnlyIt() throws Exception {
+        List<String> commands = new CopyOnWriteArrayList<>();
+        Jedis monitor = new Jedis(REDIS.host(), REDIS.port());
+        Thread monitoring = new Thread(() -> {
+            try {
+                monitor.monitor(new JedisMonitor() {
+                    @Override
+                    public void onCommand(String command) {
+                        commands.add(command);
+                    }
+                });
+            } catch (RuntimeException e) {
+                // closed by the test
+            }
+        });
+        monitoring.start();
+        await().atMost(TIMEOUT).until(() -> {
+            redis.ping();
+            return !commands.isEmpty();
+        });
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        // One batch: a journal entry for each i, after an entry of i's own stream; grouped by stream
+        // in one round, the journal's entries would all come before "work".
+        env.fromData(IntStream.range(0, 400).boxed().collect(Collectors.toList()))
+                .sinkTo(RedisStreamSink.<Integer>builder()
+                        .setConnection(connection())
+                        .setSerializer(i -> new RedisStreamEntry(i % 2 == 0 ? "journal" : "work", Map.of("i", String.valueOf(i))))
+                        .setOption(RedisStreamSinkOptions.JOURNAL_STREAM, "journal")
+                        .setOption(RedisStreamSinkOptions.BATCH_SIZE, 1000)
+                        .setOption(RedisStreamSinkOptions.FLUSH_INTERVAL, NEVER)
+                        .setMaxLength(10)
+                        .build());
+
+        env.execute("journal stream");
+        monitor.close();
+        monitoring.join(TIMEOUT.toMillis());
+
+        List<String> xadds = commands.stream().filter(command -> command.contains("\"XADD\"")).toList();
+        assertThat(xadds).hasSize(400);
+        assertThat(xadds.subList(0, 200)).allSatisfy(command -> assertThat(command).contains("\"work\"").doesNotContain("MAXLEN"));
+        assertThat(xadds.subList(200, 400)).allSatisfy(command -> assertThat(command).contains("\"journal\"", "MAXLEN"));
+        assertThat(redis.xlen("work")).isEqualTo(200);
+        assertThat(redis.xlen("journal")).isLessThan(200);
     }
 
     private static RedisConnectionConfig connection() {
