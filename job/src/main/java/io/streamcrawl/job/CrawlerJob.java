@@ -167,7 +167,7 @@ public final class CrawlerJob {
 
         SingleOutputStreamOperator<CrawledPage> pages = routed
                 .process(new PageParser(PageParser.DEFAULT_MAX_LINKS_PER_PAGE, config.get(PARSE_MAX_TEXT_CHARS),
-                        OutputFiles.keepsText(config)))
+                        OutputFiles.keepsText(config), config.get(NEAR_DUPLICATES_ENABLED)))
                 .name("page parser")
                 .uid("page-parser");
 
