@@ -14,6 +14,7 @@ import io.etcd.jetcd.options.PutOption;
 import io.grpc.Status;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -88,9 +89,14 @@ public final class EtcdKv {
         return await(kv.put(bytes(key), bytes(value))).getHeader().getRevision();
     }
 
-    static <T> T await(CompletableFuture<T> future) {
+    public static <T> T await(CompletableFuture<T> future) {
+        return await(future, Duration.ofSeconds(TIMEOUT_SECONDS));
+    }
+
+    /** The future's result within {@code timeout}, failing as {@link #await(CompletableFuture)} does. */
+    public static <T> T await(CompletableFuture<T> future, Duration timeout) {
         try {
-            return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             String message = "etcd request failed: " + e.getCause().getMessage();
             throw isRetryable(e.getCause())
@@ -98,7 +104,8 @@ public final class EtcdKv {
                     : new IllegalStateException(message, e.getCause());
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new UnavailableException("etcd did not answer in " + TIMEOUT_SECONDS + " s", e);
+            String took = timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms";
+            throw new UnavailableException("etcd did not answer in " + took, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for etcd", e);
@@ -120,7 +127,7 @@ public final class EtcdKv {
         return RETRYABLE.contains(code);
     }
 
-    static ByteSequence bytes(String s) {
+    public static ByteSequence bytes(String s) {
         return ByteSequence.from(s, StandardCharsets.UTF_8);
     }
 }

@@ -10,14 +10,16 @@ import io.streamcrawl.job.model.FrontierEntry;
 import io.streamcrawl.job.model.HostFeedback;
 import io.streamcrawl.job.model.HostSignal;
 import io.streamcrawl.job.model.TaskEvent;
+import io.etcd.jetcd.Client;
+import io.streamcrawl.job.control.WorkerRegistration;
+import io.streamcrawl.job.control.WorkerRegistrySettings;
 import io.streamcrawl.job.stats.DistinctUrls;
 import io.streamcrawl.job.stats.HostsBackingOff;
 import io.streamcrawl.job.stats.TaskCounters;
-import io.streamcrawl.job.stats.TaskStatsSettings;
 import io.streamcrawl.job.stats.TaskStatsPublisher;
+import io.streamcrawl.job.stats.TaskStatsSettings;
 import io.streamcrawl.job.url.UrlFingerprint;
 
-import io.etcd.jetcd.Client;
 
 import java.util.HashSet;
 import java.util.List;
@@ -27,6 +29,8 @@ import java.util.TreeMap;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
+
+import javax.annotation.Nullable;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.CheckpointListener;
@@ -108,6 +112,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     private final TaskStatsSettings stats;
     private final ControlPlane control;
     private final long budgetChunk;
+    @Nullable private WorkerRegistrySettings workers;
 
     private transient MapState<UrlFingerprint, Long> seen;
     private transient HostQueues queues;
@@ -142,6 +147,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     private transient Counter staleRetries;
     private transient Counter givenUpUrls;
     private transient RandomGenerator releaseTokens;
+    @Nullable private transient WorkerRegistration worker;
 
     /** Page budgets are reserved from etcd at {@code control}, at most {@code budgetChunk} pages at a time. */
     public HostScheduler(SchedulerSettings settings, RobotsSettings robotsSettings, BackoffSettings backoffSettings,
@@ -152,6 +158,12 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         this.stats = stats;
         this.control = control;
         this.budgetChunk = budgetChunk;
+    }
+
+    /** Registers each running subtask in the worker registry ({@link WorkerRegistration}); without it, none does. */
+    public HostScheduler registeringWorkers(WorkerRegistrySettings workers) {
+        this.workers = workers;
+        return this;
     }
 
     @Override
@@ -237,10 +249,17 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         publisher = stats.startPublishing(
                 counters, backingOff, Set.of(TaskCounters.QUEUED, TaskCounters.RELEASED, TaskCounters.GIVEN_UP),
                 getRuntimeContext().getTaskInfo());
+        if (workers != null) {
+            worker = WorkerRegistration.start(workers, getRuntimeContext(),
+                    () -> new WorkerRegistration.Load(activeHosts.get(), counters.total(TaskCounters.RELEASED)));
+        }
     }
 
     @Override
     public void close() {
+        if (worker != null) {
+            worker.close();
+        }
         if (publisher != null) {
             publisher.close();
         }
