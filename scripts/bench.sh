@@ -3,6 +3,7 @@
 #   scripts/bench.sh [--pages N] [--seed S] [-p N] [--hosts N] [--warmup] [--profile] [--build]   crawl a generated site
 #   scripts/bench.sh --faults [--pages N] [--seed S] [-p N] [--hosts N] [--warmup] [--build]   the same through five kill -9
 #   scripts/bench.sh --messy [--pages N] ...            then the same site with 2% failing URLs: good pages/s against clean
+#   scripts/bench.sh --taskmanagers N [--hosts N] ...   the crawl on one TaskManager, then afresh on N: pages/s, CPU/page
 #   scripts/bench.sh jmh [JMH options...]               JMH benchmarks (e.g. jmh -f 1 Serialization)
 #   scripts/bench.sh frontier [--urls N] [--hosts N] [--backlog N]   memory of a 10M-URL frontier
 # The crawl benchmark generates a documentation-like site (default 10,000 pages, cached in
@@ -35,13 +36,17 @@
 # one byte a second past the fetch deadline, and a few 429 with Retry-After; see messy_links),
 # and prints the good pages/s of both crawls, their ratio, exactly-once of the good pages and the
 # attempts of every failing URL. Both crawls' specs set a 2 s fetch deadline.
+# --taskmanagers N (N >= 2) measures the crawl twice on fresh services, cluster and job: with one
+# TaskManager, then with N (scripts/flink-cluster.sh start --taskmanagers N), at the same job
+# parallelism (spread over the N TaskManagers), and prints both runs' lines prefixed
+# "taskmanagers=<n>" and the ratios of their pages/s and CPU per page (bench: taskmanagers lines).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/lib/common.sh"
 source "$ROOT/scripts/lib/flink.sh"
 cd "$ROOT"
 
-usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 if [[ ${1:-} == jmh ]]; then
   shift
@@ -56,7 +61,7 @@ if [[ ${1:-} == frontier ]]; then
   exit
 fi
 
-PAGES=10000 SEED=42 BUILD=0 PARALLELISM="" WARMUP=0 HOSTS=1 PROFILE=0 FAULTS_RUN=0 MESSY=0
+PAGES=10000 SEED=42 BUILD=0 PARALLELISM="" WARMUP=0 HOSTS=1 PROFILE=0 FAULTS_RUN=0 MESSY=0 TASKMANAGERS=1
 while (($#)); do
   case "$1" in
     --pages) [[ $# -ge 2 ]] || usage; PAGES="$2"; shift 2 ;;
@@ -67,6 +72,7 @@ while (($#)); do
     --profile) PROFILE=1; shift ;;
     --faults) FAULTS_RUN=1; shift ;;
     --messy) MESSY=1 WARMUP=1; shift ;;
+    --taskmanagers) [[ $# -ge 2 ]] || usage; TASKMANAGERS="$2"; shift 2 ;;
     --build) BUILD=1; shift ;;
     *) usage ;;
   esac
@@ -74,6 +80,8 @@ done
 [[ $PAGES =~ ^[1-9][0-9]*$ && $SEED =~ ^[0-9]+$ && $PARALLELISM =~ ^([1-9][0-9]*)?$ && $HOSTS =~ ^[1-9][0-9]?$ ]] || usage
 ((FAULTS_RUN && PROFILE)) && usage   # --profile follows one TaskManager, which --faults kills
 ((FAULTS_RUN && MESSY)) && usage     # one kind of run at a time
+[[ $TASKMANAGERS =~ ^[1-9]$ ]] || usage
+((TASKMANAGERS > 1 && (FAULTS_RUN || MESSY || PROFILE))) && usage
 ((MESSY && HOSTS > 1)) && die "--messy crawls one host: drop --hosts"
 
 PORT="${BENCH_PORT:-18090}"
@@ -131,24 +139,11 @@ if ((FAULTS_RUN)); then
   exit
 fi
 
-redis-cli -p "${REDIS_PORT:-16379}" CONFIG RESETSTAT >/dev/null
-cpu_snapshot >"$RUN/cpu.before"
-start_sampler
-((PROFILE)) && start_profile
-
-log "crawling ${ORIGINS[*]} until idle (at most ${TIMEOUT}s)"
-crawl_status=0
-timeout "$TIMEOUT" scripts/crawl.sh --task "$TASK" --spec "$RUN/spec.json" --until-idle \
-  "${ORIGINS[@]}" | tee "$RUN/crawl.out" || crawl_status=$?
-CLEAN_LOAD="$(load_now)"
-
-cpu_snapshot >"$RUN/cpu.after"
-((PROFILE)) && stop_profile
-redis-cli -p "${REDIS_PORT:-16379}" INFO commandstats >"$RUN/commandstats"
-stop_sampler
-((crawl_status == 0)) || warn "the crawl did not end idle within ${TIMEOUT}s (status $crawl_status): figures are partial"
-
-report
+if ((TASKMANAGERS > 1)); then
+  taskmanagers_run
+  exit
+fi
+measured_crawl
 ((PROFILE)) && profile_report
 if ((MESSY)); then
   messy_crawl
