@@ -4,6 +4,7 @@
 #   scripts/bench.sh --faults [--pages N] [--seed S] [-p N] [--hosts N] [--warmup] [--build]   the same through five kill -9
 #   scripts/bench.sh --messy [--pages N] ...            then the same site with 2% failing URLs: good pages/s against clean
 #   scripts/bench.sh --compare wget2 [--pages N] [--warmup] ...   wget2 crawls the same site first: both figures, their ratios
+#   scripts/bench.sh --taskmanagers N [--hosts N] ...   the crawl on one TaskManager, then afresh on N: pages/s, CPU/page
 #   scripts/bench.sh jmh [JMH options...]               JMH benchmarks (e.g. jmh -f 1 Serialization)
 #   scripts/bench.sh frontier [--urls N] [--hosts N] [--backlog N]   memory of a 10M-URL frontier
 # The crawl benchmark generates a documentation-like site (default 10,000 pages, cached in
@@ -42,13 +43,17 @@
 # and the cluster start, then runs the crawl benchmark, and prints both pages/s and CPU per page
 # (wget2's user+sys; ours TaskManager + Redis + etcd) and their ratios against the issue's targets
 # (scripts/lib/compare.sh). The figure is cold (a fresh job's first crawl) unless --warmup is given.
+# --taskmanagers N (N >= 2) measures the crawl twice on fresh services, cluster and job: with one
+# TaskManager, then with N (scripts/flink-cluster.sh start --taskmanagers N), at the same job
+# parallelism (spread over the N TaskManagers), and prints both runs' lines prefixed
+# "taskmanagers=<n>" and the ratios of their pages/s and CPU per page (bench: taskmanagers lines).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/lib/common.sh"
 source "$ROOT/scripts/lib/flink.sh"
 cd "$ROOT"
 
-usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 if [[ ${1:-} == jmh ]]; then
   shift
@@ -63,7 +68,7 @@ if [[ ${1:-} == frontier ]]; then
   exit
 fi
 
-PAGES=10000 SEED=42 BUILD=0 PARALLELISM="" WARMUP=0 HOSTS=1 PROFILE=0 FAULTS_RUN=0 MESSY=0 COMPARE=""
+PAGES=10000 SEED=42 BUILD=0 PARALLELISM="" WARMUP=0 HOSTS=1 PROFILE=0 FAULTS_RUN=0 MESSY=0 COMPARE="" TASKMANAGERS=1
 while (($#)); do
   case "$1" in
     --pages) [[ $# -ge 2 ]] || usage; PAGES="$2"; shift 2 ;;
@@ -75,6 +80,7 @@ while (($#)); do
     --faults) FAULTS_RUN=1; shift ;;
     --messy) MESSY=1 WARMUP=1; shift ;;
     --compare) [[ ${2:-} == wget2 ]] || usage; COMPARE=wget2; shift 2 ;;
+    --taskmanagers) [[ $# -ge 2 ]] || usage; TASKMANAGERS="$2"; shift 2 ;;
     --build) BUILD=1; shift ;;
     *) usage ;;
   esac
@@ -82,6 +88,8 @@ done
 [[ $PAGES =~ ^[1-9][0-9]*$ && $SEED =~ ^[0-9]+$ && $PARALLELISM =~ ^([1-9][0-9]*)?$ && $HOSTS =~ ^[1-9][0-9]?$ ]] || usage
 ((FAULTS_RUN && PROFILE)) && usage   # --profile follows one TaskManager, which --faults kills
 ((FAULTS_RUN && MESSY)) && usage     # one kind of run at a time
+[[ $TASKMANAGERS =~ ^[1-9]$ ]] || usage
+((TASKMANAGERS > 1 && (FAULTS_RUN || MESSY || PROFILE))) && usage
 ((MESSY && HOSTS > 1)) && die "--messy crawls one host: drop --hosts"
 [[ -n $COMPARE ]] && ((FAULTS_RUN || MESSY)) && usage
 [[ -n $COMPARE ]] && ((HOSTS > 1)) && die "--compare crawls one host: drop --hosts"
@@ -144,24 +152,11 @@ if ((FAULTS_RUN)); then
   exit
 fi
 
-redis-cli -p "${REDIS_PORT:-16379}" CONFIG RESETSTAT >/dev/null
-cpu_snapshot >"$RUN/cpu.before"
-start_sampler
-((PROFILE)) && start_profile
-
-log "crawling ${ORIGINS[*]} until idle (at most ${TIMEOUT}s)"
-crawl_status=0
-timeout "$TIMEOUT" scripts/crawl.sh --task "$TASK" --spec "$RUN/spec.json" --until-idle \
-  "${ORIGINS[@]}" | tee "$RUN/crawl.out" || crawl_status=$?
-CLEAN_LOAD="$(load_now)"
-
-cpu_snapshot >"$RUN/cpu.after"
-((PROFILE)) && stop_profile
-redis-cli -p "${REDIS_PORT:-16379}" INFO commandstats >"$RUN/commandstats"
-stop_sampler
-((crawl_status == 0)) || warn "the crawl did not end idle within ${TIMEOUT}s (status $crawl_status): figures are partial"
-
-report
+if ((TASKMANAGERS > 1)); then
+  taskmanagers_run
+  exit
+fi
+measured_crawl
 ((PROFILE)) && profile_report
 [[ -n $COMPARE ]] && compare_report
 if ((MESSY)); then

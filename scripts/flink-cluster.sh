@@ -65,7 +65,9 @@ start_taskmanager() {
   local i=1
   while pid_of "flink-taskmanager-$i" >/dev/null; do i=$((i + 1)); done
   TM_NAME="flink-taskmanager-$i"
-  TM_ID="localhost-taskmanager-$i-$(date +%s)"
+  # Short: the id is part of every RocksDB instance path, and RocksDB names its log file after the
+  # whole path; a restore at another parallelism lengthens it, and past 255 characters it fails.
+  TM_ID="tm-$i-$(date +%s)"
   start_process "$TM_NAME" org.apache.flink.runtime.taskexecutor.TaskManagerRunner TM \
     -D "taskmanager.resource-id=$TM_ID"
 }

@@ -180,10 +180,10 @@ warm_up() {
 }
 
 # cpu_snapshot: "name ticks" of utime+stime for the processes of the pipeline (and nginx with its
-# workers), then the TaskManager's JIT compiler and GC threads (tm-jit, tm-gc) by thread name.
+# workers), then the first TaskManager's JIT compiler and GC threads (tm-jit, tm-gc) by thread name.
 cpu_snapshot() {
   local name pid t
-  for name in flink-taskmanager-1 redis etcd flink-jobmanager bench-nginx; do
+  for name in $(cd "$RUN_DIR" && ls flink-taskmanager-*.pid 2>/dev/null | sed 's/\.pid$//') redis etcd flink-jobmanager bench-nginx; do
     pid="$(pid_of "$name")" || continue
     printf '%s %s\n' "$name" "$(for p in $pid $(pgrep -P "$pid"); do
       awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null; done | awk '{s += $1} END {print s + 0}')"
@@ -241,15 +241,11 @@ await_checkpoint_after() {
   return 1
 }
 
-# prom_sum METRIC: the sum of a metric over all series of the TaskManager's Prometheus endpoint.
+# prom_sum METRIC: the sum of a metric over all series of every Flink process's Prometheus endpoint.
 prom_sum() {
   local port
-  for port in 9249 9250 9251; do
-    curl -sf --max-time 3 "http://127.0.0.1:$port/metrics" | awk -v m="$1" '
-      index($0, m "{") == 1 || index($0, m " ") == 1 { s += $NF; found = 1 } END { if (found) printf "%.0f\n", s }' \
-      | grep . && return 0
-  done
-  echo 0
+  for port in 9249 9250 9251; do curl -sf --max-time 3 "http://127.0.0.1:$port/metrics" || true; done \
+    | awk -v m="$1" 'index($0, m "{") == 1 || index($0, m " ") == 1 { s += $NF } END { printf "%.0f\n", s }'
 }
 
 # page_counts ACCESS_LOG REQUEST_TIME_FILE [EXPECTED_PREFIX]: "pages once missing more_than_once
@@ -303,10 +299,10 @@ report() {
   local tck=$(getconf CLK_TCK)
   cpu="$(awk -v tck="$tck" -v pages="$((pages > 0 ? pages : 1))" '
     FNR == NR { before[$1] = $2; next }
-    { d = ($2 - before[$1]) / tck; s[$1] = d; if ($1 ~ /taskmanager|redis|etcd/) pipe += d }
+    { d = ($2 - before[$1]) / tck; s[$1] = d; if ($1 ~ /taskmanager|redis|etcd/) pipe += d; if ($1 ~ /^flink-taskmanager-/) tm += d }
     END {
       printf "cpu_s_per_page=%.5f cpu_s=%.1f (taskmanager=%.1f redis=%.1f etcd=%.1f); taskmanager threads: jit_compiler=%.1f gc=%.1f (threads alive at the end); outside: jobmanager=%.1f nginx=%.1f\n",
-        pipe / pages, pipe, s["flink-taskmanager-1"], s["redis"], s["etcd"], s["tm-jit"], s["tm-gc"], s["flink-jobmanager"], s["bench-nginx"]
+        pipe / pages, pipe, tm, s["redis"], s["etcd"], s["tm-jit"], s["tm-gc"], s["flink-jobmanager"], s["bench-nginx"]
     }' "$RUN/cpu.before" "$RUN/cpu.after")"
   echo "bench: $cpu"
   CLEAN_CPU="$cpu"
@@ -356,6 +352,68 @@ report() {
     printf "bench: state urls_seen=%d scheduler_checkpoint_bytes=%d bytes_per_url=%.1f rocksdb_dir_bytes=%d dir_bytes_per_url=%.1f (checkpoint %s)\n",
       seen, st, (seen > 0 ? st / seen : 0), db, (seen > 0 ? db / seen : 0), cp }'
   log "done in $((SECONDS - T0))s; logs and samples in ${RUN#"$ROOT"/}"
+}
+
+# measured_crawl: the measured crawl of the site at ORIGINS as task TASK, until idle, with its
+# CPU, memory and Redis figures (report).
+measured_crawl() {
+  "${REDIS[@]}" CONFIG RESETSTAT >/dev/null
+  cpu_snapshot >"$RUN/cpu.before"
+  start_sampler
+  ((PROFILE)) && start_profile
+
+  log "crawling ${ORIGINS[*]} until idle (at most ${TIMEOUT}s)"
+  local crawl_status=0
+  timeout "$TIMEOUT" scripts/crawl.sh --task "$TASK" --spec "$RUN/spec.json" --until-idle \
+    "${ORIGINS[@]}" | tee "$RUN/crawl.out" || crawl_status=$?
+  CLEAN_LOAD="$(load_now)"
+
+  cpu_snapshot >"$RUN/cpu.after"
+  ((PROFILE)) && stop_profile
+  "${REDIS[@]}" INFO commandstats >"$RUN/commandstats"
+  stop_sampler
+  ((crawl_status == 0)) || warn "the crawl did not end idle within ${TIMEOUT}s (status $crawl_status): figures are partial"
+  report
+}
+
+# fresh_cluster TASKMANAGERS: stops the job, the cluster and the services, drops their data and
+# starts them again, the cluster with TASKMANAGERS TaskManagers, and submits the job.
+fresh_cluster() {
+  scripts/flink-cluster.sh stop >/dev/null
+  rm -rf "$FLINK_HOME/checkpoints/$JOB_ID"
+  scripts/services.sh stop >/dev/null
+  rm -rf "$SERVICES_DATA"
+  scripts/services.sh start
+  scripts/flink-cluster.sh start --taskmanagers "$1"
+  submit_job
+}
+
+# taskmanagers_run: the measured crawl on the cluster of one TaskManager started above, then on a
+# fresh one of TASKMANAGERS (same site, same job parallelism, nginx's access log started anew), each
+# run's lines prefixed "taskmanagers=<n>", then the ratios of the two.
+taskmanagers_run() {
+  local n
+  for n in 1 "$TASKMANAGERS"; do
+    if ((n > 1)); then
+      fresh_cluster "$n"
+      ((WARMUP)) && warm_up
+      stop_pid bench-nginx 5 >/dev/null
+      mv "$RUN/nginx/access.log" "$RUN/nginx/access-taskmanagers-1.log"
+      start_nginx "$SITE" "$PORT" "$CEILING_PORT"
+    fi
+    measured_crawl >"$RUN/taskmanagers-$n.txt"
+    sed "s/^bench: /bench: taskmanagers=$n /" "$RUN/taskmanagers-$n.txt"
+  done
+  awk -v n="$TASKMANAGERS" '
+    function field(line, name) { return match(line, name "=[0-9.]+") ? substr(line, RSTART + length(name) + 1, RLENGTH - length(name) - 1) : 0 }
+    /^bench: seconds=/ { rate[FILENAME] = field($0, "pages_per_s") }
+    /^bench: cpu_s_per_page=/ { cpu[FILENAME] = field($0, "cpu_s_per_page") }
+    END {
+      one = ARGV[1]; many = ARGV[2]
+      printf "bench: taskmanagers pages_per_s 1=%s %d=%s ratio=%.2f; cpu_s_per_page 1=%s %d=%s ratio=%.2f (%d to 1)\n",
+        rate[one], n, rate[many], (rate[one] > 0 ? rate[many] / rate[one] : 0),
+        cpu[one], n, cpu[many], (cpu[one] > 0 ? cpu[many] / cpu[one] : 0), n
+    }' "$RUN/taskmanagers-1.txt" "$RUN/taskmanagers-$TASKMANAGERS.txt"
 }
 
 # site_progress: "distinct repeats" of the site's page requests in nginx's access log so far

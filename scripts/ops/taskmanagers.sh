@@ -12,8 +12,8 @@ TASKMANAGERS_PAGES=250   # per host
 TASKMANAGERS_POLITENESS='{"delayMs": 20, "maxInFlightPerHost": 2}'
 
 # taskmanager_name ID: the pid file name (flink-taskmanager-<i>) of the TaskManager with resource id
-# ID (localhost-taskmanager-<i>-<start time>, see scripts/flink-cluster.sh).
-taskmanager_name() { sed -E 's/^localhost-(taskmanager-[0-9]+)-[0-9]+$/flink-\1/' <<<"$1"; }
+# ID (tm-<i>-<start time>, see scripts/flink-cluster.sh).
+taskmanager_name() { sed -E 's/^tm-([0-9]+)-[0-9]+$/flink-taskmanager-\1/' <<<"$1"; }
 
 scenario_taskmanagers() {
   local task="taskmanagers-$(date +%s)" job sites=() on victim pid in_flight repeats i out
