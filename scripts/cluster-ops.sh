@@ -9,13 +9,13 @@
 #   fence     a second submission on the same crawl namespace is refused with a clear message
 #   upgrade   a crawl stopped with a savepoint midway resumes from a rebuilt jar whose keyed
 #             state class gained a field: every page fetched exactly once
-#   taskmanagers  a crawl of four hosts runs on both TaskManagers; kill -9 of one midway: its work
-#             moves to the other's free slots, every page fetched
 #   failures  kill -9 of the TaskManager three times (a new one each time), of redis-server and
 #             of etcd in one full-speed crawl that crawl.sh --until-idle waits for: no page lost,
 #             the same job RUNNING, re-fetches per failure at most the fetches in flight at it, and
 #             each page once in streamcrawl:pages
 # Manual scenarios, run only when named (after the others; each takes minutes):
+#   taskmanagers  a crawl of four hosts runs on both TaskManagers; kill -9 of one midway: its work
+#             moves to the other's free slots, every page fetched
 #   rescale   a crawl grows from one TaskManager's worth of parallelism to two and back while it
 #             runs (adaptive scheduler, no savepoint): splits reassigned, every page fetched
 #   scripts/cluster-ops.sh [SCENARIO...]      (default: all but the manual ones; always in this order)
@@ -30,8 +30,8 @@ source "$ROOT/scripts/lib/common.sh"
 source "$ROOT/scripts/lib/flink.sh"
 source "$ROOT/scripts/lib/ops.sh"
 
-ALL=(metrics webui fence upgrade taskmanagers failures)
-MANUAL=(rescale)
+ALL=(metrics webui fence upgrade failures)
+MANUAL=(taskmanagers rescale)
 T0=$SECONDS
 STARTED=0
 for s in "$@"; do
