@@ -48,7 +48,7 @@ source "$ROOT/scripts/lib/common.sh"
 source "$ROOT/scripts/lib/flink.sh"
 cd "$ROOT"
 
-usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 if [[ ${1:-} == jmh ]]; then
   shift
