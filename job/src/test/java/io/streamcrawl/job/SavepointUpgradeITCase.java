@@ -43,8 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
  * disabled, nothing in flight) with URLs queued in the scheduler's state, so restoring it exercises
  * every operator's state and serializers.
  *
- * <p>To make the savepoint of a release: {@code mvn -pl job -am verify -Dtest=SavepointUpgradeITCase
- * -Dsurefire.failIfNoSpecifiedTests=false -Dstreamcrawl.savepoint.write=$PWD/job/src/test/resources/savepoints/<version>},
+ * <p>To make the savepoint of a release: {@code mvn -pl job -am verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dit.test=SavepointUpgradeITCase -Dfailsafe.failIfNoSpecifiedTests=false
+ * -Dstreamcrawl.savepoint.write=$PWD/job/src/test/resources/savepoints/<version>},
  * then point {@link #PREVIOUS_RELEASE} at it.
  */
 class SavepointUpgradeITCase {

@@ -10,6 +10,7 @@ import io.streamcrawl.job.control.SeedMarker;
 import io.streamcrawl.job.control.TaskKeys;
 import io.streamcrawl.job.control.TaskRegistry;
 import io.streamcrawl.testing.EtcdServerExtension;
+import io.streamcrawl.testing.Holds;
 import io.streamcrawl.testing.RedisServerExtension;
 import io.streamcrawl.testing.TestSite;
 
@@ -112,7 +113,7 @@ class TaskLifecycleITCase {
         int trapRequestsAtDrop = trapRequests(site);
         await().atMost(Duration.ofSeconds(20)).until(() -> crawl.progress(deleted).inFlight() == 0);
         int trapRequestsAfterDelete = trapRequests(site);
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> trapRequests(site) == trapRequestsAfterDelete);
+        Holds.forAtLeast(Duration.ofSeconds(3), () -> trapRequests(site) == trapRequestsAfterDelete);
         // Only requests released before the drop, and not finished then, may still arrive.
         assertThat(trapRequestsAfterDelete - trapRequestsAtDrop).isLessThanOrEqualTo((int) Math.max(0, dropped.inFlight()));
 
@@ -132,7 +133,7 @@ class TaskLifecycleITCase {
         await().atMost(Duration.ofSeconds(20)).until(() -> seededGeneration(deleted) > generation);
         await().atMost(Duration.ofSeconds(20)).until(
                 () -> TestCrawl.counter(METRICS, crawl.job, "crawler_urls_duplicate_total") == duplicatesBefore + 1);
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> trapRequests(site) == trapRequestsAfterDelete);
+        Holds.forAtLeast(Duration.ofSeconds(3), () -> trapRequests(site) == trapRequestsAfterDelete);
         assertThat(crawl.progress(deleted).idle()).isTrue();
         assertThat(crawl.registry.get(deleted, TaskKeys.STATUS)).map(TaskRegistry.Value::value).contains("accepted");
     }

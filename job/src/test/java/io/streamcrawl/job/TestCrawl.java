@@ -11,6 +11,7 @@ import io.streamcrawl.job.control.ControlPlane;
 import io.streamcrawl.job.control.CrawlProgress;
 import io.streamcrawl.job.control.TaskRegistry;
 import io.streamcrawl.testing.EtcdServerExtension;
+import io.streamcrawl.testing.Holds;
 import io.streamcrawl.testing.RedisServerExtension;
 import io.streamcrawl.testing.TestSite;
 
@@ -149,7 +150,7 @@ final class TestCrawl implements AutoCloseable {
         await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(300))
                 .until(() -> progress(name).idle() && !site.requestCounts().isEmpty());
         // Idle must hold, not flicker: links may still sit in a sink's buffer for a moment.
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30)).until(() -> progress(name).idle());
+        Holds.eventuallyForAtLeast(Duration.ofSeconds(2), Duration.ofSeconds(30), () -> progress(name).idle());
     }
 
     /** A task's progress as the job publishes it, with the frontier's backlog. */

@@ -7,12 +7,20 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CrawlerConfigTest {
     @Test
@@ -21,12 +29,30 @@ class CrawlerConfigTest {
         try (InputStream in = Files.newInputStream(Path.of("../config/crawler.yaml"))) {
             documented = CrawlerConfig.flatten(in, "crawler.yaml");
         }
-        Configuration fromFile = CrawlerConfig.of(documented);
+        assertDocumentsEveryOptionWithItsDefault(documented);
+    }
+
+    @Test
+    void theOptionsTableOfTheDocsListsEveryOptionWithItsDefault() throws Exception {
+        Map<String, String> documented = new LinkedHashMap<>();
+        Matcher row = OPTION_ROW.matcher(Files.readString(Path.of("../docs/configuration.md")));
+        while (row.find()) {
+            assertThat(documented.put(row.group(1), row.group(2).equals("\"\"") ? "" : row.group(2)))
+                    .as("row of " + row.group(1)).isNull();
+        }
+        assertDocumentsEveryOptionWithItsDefault(documented);
+    }
+
+    /** A table row of docs/configuration.md: | `key` | `default` | meaning |. */
+    private static final Pattern OPTION_ROW = Pattern.compile("(?m)^\\| `([^`]+)` \\| `([^`]*)` \\|");
+
+    private static void assertDocumentsEveryOptionWithItsDefault(Map<String, String> documented) {
+        Configuration fromDocs = CrawlerConfig.of(documented);
 
         assertThat(documented.keySet()).containsExactlyInAnyOrderElementsOf(
                 CrawlerOptions.ALL.stream().map(ConfigOption::key).collect(Collectors.toList()));
         for (ConfigOption<?> option : CrawlerOptions.ALL) {
-            assertThat((Object) fromFile.get(option)).as(option.key()).isEqualTo(option.defaultValue());
+            assertThat((Object) fromDocs.get(option)).as(option.key()).isEqualTo(option.defaultValue());
         }
     }
 
@@ -47,6 +73,18 @@ class CrawlerConfigTest {
         assertThat(config.get(CrawlerOptions.REDIS_PORT)).isEqualTo(6379);
         assertThat(config.get(CrawlerOptions.ETCD_ENDPOINTS)).isEqualTo("http://etcd:2379");
         assertThat(config.get(CrawlerOptions.FRONTIER_SHARDS)).isEqualTo(CrawlerOptions.FRONTIER_SHARDS.defaultValue());
+    }
+
+    @Test
+    void theKubernetesConfigMapHoldsAValidConfigurationForTheClustersServices(@TempDir Path dir) throws Exception {
+        JsonNode configMap = new ObjectMapper(new YAMLFactory()).readTree(Path.of("../deploy/kubernetes/streamcrawl-config.yaml").toFile());
+        Path file = Files.writeString(dir.resolve("crawler.yaml"), configMap.at("/data/crawler.yaml").asText());
+
+        Configuration config = CrawlerConfig.fromArgs(new String[] {"--config", file.toString()});
+
+        assertThat(config.get(CrawlerOptions.REDIS_HOST)).isEqualTo("redis-0.redis.streamcrawl.svc");
+        assertThat(config.get(CrawlerOptions.ETCD_ENDPOINTS)).contains("etcd-0.etcd", "etcd-1.etcd", "etcd-2.etcd");
+        assertThat(config.get(CrawlerOptions.FRONTIER_SHARDS)).isEqualTo(16);
     }
 
     @Test

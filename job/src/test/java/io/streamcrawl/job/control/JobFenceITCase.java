@@ -20,6 +20,7 @@ import io.streamcrawl.connectors.redis.source.RedisStreamSource;
 import io.streamcrawl.connectors.redis.source.RedisStreamSourceOptions;
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.FaultProxy;
+import io.streamcrawl.testing.Holds;
 import io.streamcrawl.testing.RedisServerExtension;
 
 import java.nio.charset.StandardCharsets;
@@ -209,8 +210,7 @@ class JobFenceITCase {
         try (JobFence.Reservation reservation = fence.reserve(NO_WAIT)) {
             long lease = owner(fence.key()).orElseThrow().getLease();
             // A job waiting for slots, or restoring a large state, longer than the lease's TTL.
-            await().during(Duration.ofMillis(3_500)).atMost(Duration.ofSeconds(10))
-                    .until(() -> owner(fence.key()).map(KeyValue::getLease).equals(Optional.of(lease)));
+            Holds.forAtLeast(Duration.ofMillis(3_500), () -> owner(fence.key()).map(KeyValue::getLease).equals(Optional.of(lease)));
 
             assertThat(owner(fence.key()).map(KeyValue::getLease)).contains(lease);
             assertThat(ttl(lease)).isPositive();
@@ -285,8 +285,7 @@ class JobFenceITCase {
             long lapsedAt = Long.parseLong(redis.hget(a.streamFence().keyOf(in), "until"));
             add(redis, in, 100, 200);
             // A, still running but unable to renew its lease, leaves the new entries alone.
-            await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(5))
-                    .until(() -> copied(redis, out).size() == 100);
+            Holds.eventuallyForAtLeast(Duration.ofMillis(1_500), Duration.ofSeconds(5), () -> copied(redis, out).size() == 100);
             assertThat(copied(redis, out)).isEqualTo(IntStream.range(0, 100).boxed().collect(Collectors.toSet()));
             assertThat(redis.xpending(in, ns).getTotal()).isZero();
 

@@ -2,6 +2,7 @@ package io.streamcrawl.job.fetch;
 
 import io.streamcrawl.job.url.TaskScope;
 import com.sun.net.httpserver.HttpExchange;
+import io.streamcrawl.testing.Holds;
 import io.streamcrawl.testing.TestSite;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.TaskInfoImpl;
@@ -266,8 +267,7 @@ class AsyncFetcherTest {
         assertThat(result.error()).startsWith("timeout");
         assertThat(result.fetchMs()).isPositive();
         // The cancelled call reports a failure too; it must not complete the future twice.
-        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
-                .until(() -> counter("crawler_fetch_errors_total") == 1);
+        Holds.eventuallyForAtLeast(Duration.ofMillis(500), Duration.ofSeconds(2), () -> counter("crawler_fetch_errors_total") == 1);
     }
 
     @Test
@@ -360,8 +360,7 @@ class AsyncFetcherTest {
         fetcher.asyncInvoke(request(site.urlOf(5), oneAtATime), resultFuture(next));
         await().atMost(Duration.ofSeconds(5)).until(() -> site.requestCount("/hold") == 1);
         // Waits for the host's only slot.
-        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
-                .until(() -> site.requestCount(TestSite.pathOf(5)) == 0);
+        Holds.forAtLeast(Duration.ofMillis(500), () -> site.requestCount(TestSite.pathOf(5)) == 0);
         release.countDown();
 
         assertThat(single(held.get(10, TimeUnit.SECONDS)).status()).isEqualTo(200);
@@ -427,8 +426,7 @@ class AsyncFetcherTest {
         // Three half bodies do not fit the bound, and held bodies cannot finish before the release.
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> firstRound.values().stream().filter(CompletableFuture::isDone).count() >= 2);
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
-                .until(() -> bodyBytesInFlight() <= bound);
+        Holds.eventuallyForAtLeast(Duration.ofMillis(300), Duration.ofSeconds(2), () -> bodyBytesInFlight() <= bound);
         int deferrals = 0;
         for (CompletableFuture<Collection<FetchResult>> future : firstRound.values()) {
             if (future.isDone()) {

@@ -1,5 +1,6 @@
 package io.streamcrawl.job.fetch;
 
+import io.streamcrawl.testing.Holds;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -71,7 +72,7 @@ class HostGateTest {
             }, () -> events.add("defer " + name));
         }
 
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> events.size() == 1);
+        Holds.eventuallyForAtLeast(Duration.ofMillis(300), Duration.ofSeconds(2), () -> events.size() == 1);
         long sentAt = System.nanoTime();
         started.get(0).sent();
         await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 2);

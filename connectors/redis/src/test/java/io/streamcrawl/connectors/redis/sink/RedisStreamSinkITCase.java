@@ -29,6 +29,7 @@ import io.streamcrawl.connectors.redis.RedisConnectionConfig;
 import io.streamcrawl.connectors.redis.RedisTestJobs;
 import io.streamcrawl.connectors.redis.source.RedisStreamDeserializer;
 import io.streamcrawl.connectors.redis.source.RedisStreamSource;
+import io.streamcrawl.testing.Holds;
 import io.streamcrawl.testing.RedisServerExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisMonitor;
@@ -159,9 +160,8 @@ class RedisStreamSinkITCase {
         // Full batches only (no flush timer): two in flight, blocked in Redis, and a full buffer.
         await().atMost(TIMEOUT).until(() -> writerGauge(RedisStreamWriter.IN_FLIGHT_ENTRIES) == 200
                 && writerGauge(RedisStreamWriter.BUFFERED_ENTRIES) == 300);
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(10))
-                .until(() -> writerGauge(RedisStreamWriter.BUFFERED_ENTRIES) <= 300
-                        && writerGauge(RedisStreamWriter.IN_FLIGHT_ENTRIES) <= 200);
+        Holds.forAtLeast(Duration.ofSeconds(1), () -> writerGauge(RedisStreamWriter.BUFFERED_ENTRIES) <= 300
+                && writerGauge(RedisStreamWriter.IN_FLIGHT_ENTRIES) <= 200);
         assertThat(redis.xlen("paused")).isZero();
         redis.sendCommand(Protocol.Command.CLIENT, "UNPAUSE");
 

@@ -15,7 +15,7 @@ import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.StreamEntryID;
 
 /** The harness's cluster has three masters that share the slots, and a cluster client reaches all of them. */
-class RedisClusterExtensionTest {
+class RedisClusterExtensionITCase {
     @RegisterExtension static final RedisClusterExtension CLUSTER = new RedisClusterExtension();
 
     @Test

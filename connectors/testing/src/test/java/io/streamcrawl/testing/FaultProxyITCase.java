@@ -20,7 +20,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /** The fault proxy in front of a real redis-server and etcd: lost replies, resets, partitions. */
-class FaultProxyTest {
+class FaultProxyITCase {
     @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
     @RegisterExtension static final EtcdServerExtension ETCD = new EtcdServerExtension();
 

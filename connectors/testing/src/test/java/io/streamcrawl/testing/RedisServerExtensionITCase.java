@@ -14,7 +14,7 @@ import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
 
 /** The harness's redis-server answers a stream round trip and keeps its data across a restart. */
-class RedisServerExtensionTest {
+class RedisServerExtensionITCase {
     @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
 
     @Test

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The harness's etcd answers puts, watches and compare-and-put transactions. */
-class EtcdServerExtensionTest {
+class EtcdServerExtensionITCase {
     @RegisterExtension static final EtcdServerExtension ETCD = new EtcdServerExtension();
 
     private static ByteSequence bytes(String s) {
@@ -35,12 +35,13 @@ class EtcdServerExtensionTest {
         try (Client client = Client.builder().endpoints(ETCD.endpoint()).build();
                 Watch watch = client.getWatchClient()) {
             List<String> seen = new CopyOnWriteArrayList<>();
-            WatchOption option = WatchOption.builder().isPrefix(true).build();
+            long first = client.getKVClient().put(bytes("/w/a"), bytes("1")).get().getHeader().getRevision();
+            client.getKVClient().put(bytes("/other"), bytes("1")).get();
+            client.getKVClient().delete(bytes("/w/a")).get();
+            // From the first put's revision: a watch is set up asynchronously and could miss events made before.
+            WatchOption option = WatchOption.builder().isPrefix(true).withRevision(first).build();
             try (Watch.Watcher watcher = watch.watch(bytes("/w/"), option, response -> response.getEvents().forEach(
                     e -> seen.add(e.getEventType() + " " + e.getKeyValue().getKey().toString(StandardCharsets.UTF_8))))) {
-                client.getKVClient().put(bytes("/w/a"), bytes("1")).get();
-                client.getKVClient().put(bytes("/other"), bytes("1")).get();
-                client.getKVClient().delete(bytes("/w/a")).get();
                 await().until(() -> seen.size() == 2);
                 assertThat(seen).containsExactly(WatchEvent.EventType.PUT + " /w/a", WatchEvent.EventType.DELETE + " /w/a");
             }
