@@ -83,6 +83,18 @@ class CrawlJobITCase {
     }
 
     @Test
+    void withoutNearDuplicatesThePagesReadWithoutATreeFindEveryPageExactlyOnce(TestInfo test) throws Exception {
+        TestCrawl crawl = crawl(test, TestSite.builder().pages(500).linksPerPage(20).depth(3).build(),
+                Map.of("near-duplicates.enabled", "false"));
+        crawl.start("{\"seeds\": [\"" + crawl.site.urlOf(0) + "\"], " + FAST + "}");
+
+        crawl.awaitIdle();
+
+        assertThat(crawl.site.requestCounts()).isEqualTo(TestCrawl.everyPathOnce(RobotsITCase.withRobots(crawl.site.pagePaths())));
+        assertThat(crawl.pageUrls()).hasSize(500).containsExactlyInAnyOrderElementsOf(crawl.urls(crawl.site.pagePaths()));
+    }
+
+    @Test
     void disablingATaskStopsItsFetchesAndEnablingResumesThem(TestInfo test) throws Exception {
         TestCrawl crawl = crawl(test, TestSite.builder().pages(500).linksPerPage(20).depth(3).build());
         crawl.start("{\"seeds\": [\"" + crawl.site.urlOf(0) + "\"], \"politeness\": {\"delayMs\": 20}}");

@@ -14,7 +14,7 @@ import java.util.Set;
  * Reads what the crawl needs of every HTML page ({@link ScannedHtml}: the title, the {@code <base
  * href>}, the {@code <a href>} values, the canonical link and the {@code <html lang>}) in one pass
  * over the page's tags, without building jsoup's tree, and gives what jsoup 1.24's tree would give.
- * It tokenizes as jsoup does (comments, CDATA, raw text and RCDATA elements, quoted, unquoted and
+ * It tokenizes as jsoup does (comments, CDATA as a bogus comment, raw text and RCDATA elements, quoted, unquoted and
  * entity-encoded attributes, duplicate attributes) and
  * follows the few tree-building rules that decide these values: which tags end the head, where a
  * table would move content.
@@ -98,15 +98,8 @@ final class HtmlScanner {
     private void declaration(int p) {
         if (html.startsWith("--", p)) {
             pos = afterComment(p + 2);
-        } else if (html.startsWith("[CDATA[", p)) {
-            int end = html.indexOf("]]>", p + 7);
-            int stop = end < 0 ? length : end;
-            if (!inBody && !isBlank(p + 7, stop)) {
-                inBody = true;
-            }
-            pos = end < 0 ? length : end + 3;
         } else {
-            pos = afterGreaterThan(p);   // a doctype, or a bogus comment
+            pos = afterGreaterThan(p);   // a doctype, or a bogus comment: so is CDATA outside svg and math
         }
     }
 

@@ -58,6 +58,22 @@ class HtmlScannerTest {
         assertThat(scanned).isGreaterThan(documents * 2 / 5);
     }
 
+    @Test
+    void givesTheExtractorJsoupsLinksOnRandomDocumentsWithBrokenUtf8() {
+        Random random = new Random(5);
+        for (int doc = 0; doc < 5_000; doc++) {
+            byte[] body = RandomHtml.document(random).getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < 3 && body.length > 0; i++) {
+                body[random.nextInt(body.length)] = (byte) (0x80 + random.nextInt(128));
+            }
+            HtmlContent scanned = HtmlExtractor.extract(body, "text/html; charset=utf-8", PAGE_URL, url -> true, 10_000, 100_000, false);
+            HtmlContent parsed = HtmlExtractor.extract(body, "text/html; charset=utf-8", PAGE_URL, url -> true, 10_000, 100_000, true);
+
+            assertThat(scanned).as("document %d: %s", doc, new String(body, StandardCharsets.UTF_8))
+                    .isEqualTo(new HtmlContent(parsed.title(), parsed.links(), parsed.canonical(), null, parsed.lang()));
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "<a href=/one>1</a><!-- <a href=/commented> --><a href=/two>2</a>",
@@ -65,6 +81,7 @@ class HtmlScannerTest {
         "<script>document.write('<a href=\"/scripted\">x</a>')</script><a href=/after-script>",
         "<script><!-- <a href=/in-escaped-script> </script> --></script><a href=/after>",
         "<p><![CDATA[ <a href=/in-cdata> ]]><a href=/after-cdata>",
+        "<p><![CDATA[ x > <a href=/after-bogus-comment> ]]><a href=/out><![CDATA[ <a href=/unterminated> ]]",
         "<a href=unquoted&amp;x=1&lt>u</a><a href='single&#47;quoted'>s</a><a href=\"&notanentity;&amp\">d</a>",
         "<A HREF=/upper>U</A><a href=/first href=/second>dup</a><a/href=/slash>s</a><a href = \"/spaced\" >",
         "<a href=/nul\u0000char>n</a><a href='/ctl\u0001\u000b'>c</a><a\u0001 href=/ctl-name>x</a>",
@@ -140,7 +157,7 @@ class HtmlScannerTest {
             "</svg>", "<math>", "<template>", "</template>", "<noscript>", "</noscript>", "<head>", "</head>",
             "<body>", "</body>", "</html>", "<html>", "<html lang=en>", "<html lang='de-DE'>", "<html LANG=\"x\">",
             "<!DOCTYPE html>", "<!-- c -->", "<!-- <a href=/c> -->", "<!-->", "<!--->", "<!-- --!>", "<!-- -- >",
-            "<!--", "<![CDATA[ <a href=/cd> ]]>", "<![CDATA[ ]]>", "<?php x ?>", "</>", "< a", "<", "&",
+            "<!--", "<![CDATA[ <a href=/cd> ]]>", "<![CDATA[ ]]>", "<![CDATA[ x > <a href=/cdx> ]]>", "<![CDATA[ ]]", "<?php x ?>", "</>", "< a", "<", "&",
             "&amp;", "&lt;a href=/t&gt;", "&#32;", "&nbsp;", " ", "\n", "\t", "\r\n", "text", "\u0000", "\u0001",
             "\u000b", "<script>var a = '<a href=/s>';</script>", "<script><!-- x --></script>", "<script>",
             "</script>", "<style>a{}</style>", "<style>", "<textarea><a href=/ta></textarea>", "<xmp><a href=/x></xmp>",
