@@ -3,6 +3,7 @@
 #   scripts/bench.sh [--pages N] [--seed S] [-p N] [--hosts N] [--warmup] [--profile] [--build]   crawl a generated site
 #   scripts/bench.sh --faults [--pages N] [--seed S] [-p N] [--hosts N] [--warmup] [--build]   the same through five kill -9
 #   scripts/bench.sh --messy [--pages N] ...            then the same site with 2% failing URLs: good pages/s against clean
+#   scripts/bench.sh --compare wget2 [--pages N] [--warmup] ...   wget2 crawls the same site first: both figures, their ratios
 #   scripts/bench.sh jmh [JMH options...]               JMH benchmarks (e.g. jmh -f 1 Serialization)
 #   scripts/bench.sh frontier [--urls N] [--hosts N] [--backlog N]   memory of a 10M-URL frontier
 # The crawl benchmark generates a documentation-like site (default 10,000 pages, cached in
@@ -36,6 +37,11 @@
 # one byte a second past the fetch deadline, and a few 429 with Retry-After; see messy_links),
 # and prints the good pages/s of both crawls, their ratio, exactly-once of the good pages and the
 # attempts of every failing URL. Both crawls' specs set a 2 s fetch deadline.
+# --compare wget2 (one host) first crawls the site with wget2 (installed with apt-get when missing)
+# from the same nginx under another origin (BENCH_PORT+4, its own access log), before the services
+# and the cluster start, then runs the crawl benchmark, and prints both pages/s and CPU per page
+# (wget2's user+sys; ours TaskManager + Redis + etcd) and their ratios against the issue's targets
+# (scripts/lib/compare.sh). The figure is cold (a fresh job's first crawl) unless --warmup is given.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/lib/common.sh"
@@ -57,7 +63,7 @@ if [[ ${1:-} == frontier ]]; then
   exit
 fi
 
-PAGES=10000 SEED=42 BUILD=0 PARALLELISM="" WARMUP=0 HOSTS=1 PROFILE=0 FAULTS_RUN=0 MESSY=0
+PAGES=10000 SEED=42 BUILD=0 PARALLELISM="" WARMUP=0 HOSTS=1 PROFILE=0 FAULTS_RUN=0 MESSY=0 COMPARE=""
 while (($#)); do
   case "$1" in
     --pages) [[ $# -ge 2 ]] || usage; PAGES="$2"; shift 2 ;;
@@ -68,6 +74,7 @@ while (($#)); do
     --profile) PROFILE=1; shift ;;
     --faults) FAULTS_RUN=1; shift ;;
     --messy) MESSY=1 WARMUP=1; shift ;;
+    --compare) [[ ${2:-} == wget2 ]] || usage; COMPARE=wget2; shift 2 ;;
     --build) BUILD=1; shift ;;
     *) usage ;;
   esac
@@ -76,6 +83,8 @@ done
 ((FAULTS_RUN && PROFILE)) && usage   # --profile follows one TaskManager, which --faults kills
 ((FAULTS_RUN && MESSY)) && usage     # one kind of run at a time
 ((MESSY && HOSTS > 1)) && die "--messy crawls one host: drop --hosts"
+[[ -n $COMPARE ]] && ((FAULTS_RUN || MESSY)) && usage
+[[ -n $COMPARE ]] && ((HOSTS > 1)) && die "--compare crawls one host: drop --hosts"
 
 PORT="${BENCH_PORT:-18090}"
 CEILING_PORT=$((PORT + 1))         # same site, no access log: for wrk only
@@ -88,6 +97,7 @@ TASK=bench
 MESSY_PORT=$((PORT + 2))           # the messy site (--messy), logged on its own
 FAILING_PORT=$((PORT + 3))         # FailingPathServer, behind nginx on MESSY_PORT
 MESSY_ORIGIN="http://127.0.0.1:$MESSY_PORT/"
+WGET2_PORT=$((PORT + 4))           # the site for wget2 (--compare wget2), logged on its own
 # --messy: a short fetch deadline, so that the slow URLs end soon (the site's pages take
 # milliseconds), and the failing-path server's Retry-After.
 FETCH_TIMEOUT_MS=""
@@ -99,6 +109,7 @@ T0=$SECONDS
 
 source "$ROOT/scripts/lib/bench.sh"
 source "$ROOT/scripts/lib/faults.sh"
+source "$ROOT/scripts/lib/compare.sh"
 
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -114,6 +125,7 @@ mkdir -p "$RUN"
 ((MESSY)) && { messy_links "$SITE"; start_failing_server; }
 start_nginx "$SITE" "$PORT" "$CEILING_PORT"
 server_ceiling "$SITE" "$CEILING_PORT"
+[[ -n $COMPARE ]] && wget2_crawl
 
 # Fresh redis and etcd on the default ports (data under .local/bench/run, not the user's .local).
 export SERVICES_DATA="$RUN/services"
@@ -151,6 +163,7 @@ stop_sampler
 
 report
 ((PROFILE)) && profile_report
+[[ -n $COMPARE ]] && compare_report
 if ((MESSY)); then
   messy_crawl
   messy_report

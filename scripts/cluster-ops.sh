@@ -9,11 +9,17 @@
 #   fence     a second submission on the same crawl namespace is refused with a clear message
 #   upgrade   a crawl stopped with a savepoint midway resumes from a rebuilt jar whose keyed
 #             state class gained a field: every page fetched exactly once
+#   taskmanagers  a crawl of four hosts runs on both TaskManagers; kill -9 of one midway: its work
+#             moves to the other's free slots, every page fetched
 #   failures  kill -9 of the TaskManager three times (a new one each time), of redis-server and
 #             of etcd in one full-speed crawl that crawl.sh --until-idle waits for: no page lost,
 #             the same job RUNNING, re-fetches per failure at most the fetches in flight at it, and
 #             each page once in streamcrawl:pages
-#   scripts/cluster-ops.sh [SCENARIO...]      (default: all of them; always in this order)
+# Manual scenarios, run only when named (after the others; each takes minutes):
+#   rescale   a crawl grows from one TaskManager's worth of parallelism to two and back while it
+#             runs (adaptive scheduler, no savepoint): splits reassigned, every page fetched
+#   scripts/cluster-ops.sh [SCENARIO...]      (default: all but the manual ones; always in this order)
+# The cluster has two TaskManagers of 4 slots (scripts/flink-cluster.sh start --taskmanagers 2).
 # It uses the ports a user configures (Flink's REST port 8081, redis 16379, etcd 23790, Flink's
 # Prometheus reporter 9249-9251); its sites and its Prometheus take free ports. It refuses to run
 # while a local cluster or the local services are up.
@@ -24,16 +30,17 @@ source "$ROOT/scripts/lib/common.sh"
 source "$ROOT/scripts/lib/flink.sh"
 source "$ROOT/scripts/lib/ops.sh"
 
-ALL=(metrics webui fence upgrade failures)
+ALL=(metrics webui fence upgrade taskmanagers failures)
+MANUAL=(rescale)
 T0=$SECONDS
 STARTED=0
 for s in "$@"; do
-  [[ " ${ALL[*]} " == *" $s "* ]] || { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+  [[ " ${ALL[*]} ${MANUAL[*]} " == *" $s "* ]] || { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 done
 # Always in the order of ALL: metrics expects the counters of a fresh job.
 scenarios=()
-for s in "${ALL[@]}"; do
-  if (($# == 0)) || [[ " $* " == *" $s "* ]]; then
+for s in "${ALL[@]}" "${MANUAL[@]}"; do
+  if { (($# == 0)) && [[ " ${ALL[*]} " == *" $s "* ]]; } || [[ " $* " == *" $s "* ]]; then
     scenarios+=("$s")
     source "$ROOT/scripts/ops/$s.sh"
   fi
@@ -92,7 +99,7 @@ fi
 STARTED=1
 mkdir -p "$LOG_DIR"
 "$ROOT/scripts/services.sh" start
-"$ROOT/scripts/flink-cluster.sh" start
+"$ROOT/scripts/flink-cluster.sh" start --taskmanagers 2
 "$ROOT/scripts/flink" run -d "$JAR"
 wait_until 60 "the streamcrawl job" running_job streamcrawl || die "the streamcrawl job does not run"
 wait_job_running "$(running_job streamcrawl)" || die "the streamcrawl job's tasks do not all run"

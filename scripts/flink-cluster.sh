@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
 # A real standalone Flink session cluster (one JobManager, one or more TaskManagers) run
 # from the distribution assembled from Maven artifacts in .local/flink (no Flink tarball).
-#   scripts/flink-cluster.sh start|stop|status|start-taskmanager
+#   scripts/flink-cluster.sh start [--taskmanagers N]   JobManager and N TaskManagers (default 1)
+#   scripts/flink-cluster.sh start-taskmanager          one more TaskManager
+#   scripts/flink-cluster.sh stop-taskmanager           stops the TaskManager started last
+#   scripts/flink-cluster.sh rescale JOB_ID P           the running job's parallelism to P (no savepoint)
+#   scripts/flink-cluster.sh stop|status
+# Each TaskManager has its own resource id, log, pid file and temporary directory (Flink's
+# tm_<resource id> under io.tmp.dirs); its RPC and data ports are free ones chosen by the kernel
+# (Flink's default), its Prometheus port the next free one of metrics.reporter.prom.port.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/lib/common.sh"
@@ -118,15 +125,21 @@ cmd_start() {
     start_process flink-jobmanager \
       org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint JM
   fi
-  local wait_for=()
-  if [[ -n "$(running_taskmanagers)" ]]; then
-    log "TaskManager already running: $(running_taskmanagers | xargs)"
-  else
+  local running started=()
+  running="$(running_taskmanagers | grep -c . || true)"
+  ((running == 0)) || log "TaskManagers already running: $(running_taskmanagers | xargs)"
+  for ((; running < TASKMANAGERS; running++)); do
     start_taskmanager
-    wait_for=("$TM_NAME" "$TM_ID")
-  fi
+    started+=("$TM_NAME $TM_ID")
+  done
   log "waiting for the cluster at $(flink_rest_url) (timeout ${START_TIMEOUT}s)"
-  wait_ready "${wait_for[@]}" || die "Flink cluster did not start"
+  wait_ready || die "Flink cluster did not start"
+  local tm
+  for tm in "${started[@]}"; do
+    # Word splitting intended: "NAME ID".
+    # shellcheck disable=SC2086
+    wait_ready $tm || die "${tm%% *} did not register"
+  done
   log "Flink cluster ready in $((SECONDS - t0))s: web UI $(flink_rest_url)"
 }
 
@@ -136,6 +149,40 @@ cmd_start_taskmanager() {
   start_taskmanager
   wait_ready "$TM_NAME" "$TM_ID" || die "$TM_NAME did not register"
   log "$TM_NAME registered as $TM_ID"
+}
+
+cmd_stop_taskmanager() {
+  local last
+  last="$(running_taskmanagers | sort -t- -k3 -n | tail -1)"
+  [[ -n $last ]] || die "no TaskManager running"
+  stop_pid "$last" 15
+}
+
+# cmd_rescale JOB P: declares parallelism P as the upper bound of every vertex of the job but the
+# task control chain (one etcd watch: always 1), and 1 as the lower bound; the adaptive scheduler
+# rescales at the next checkpoint, as far as the free slots allow.
+cmd_rescale() {
+  local job="$1" parallelism="$2" rest body
+  [[ $parallelism =~ ^[1-9][0-9]*$ ]] || die "parallelism must be a positive number: '$parallelism'"
+  rest="$(flink_rest_url)/jobs/$job"
+  body="$FLINK_HOME/tmp/rescale-$job.json"
+  python3 - "$rest" "$parallelism" >"$body" <<'PY' || die "no resource requirements for job $job (is it running, on the adaptive scheduler?)"
+import json, sys, urllib.request
+rest, parallelism = sys.argv[1], int(sys.argv[2])
+def get(url):
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return json.load(response)
+fixed = {v["id"] for v in get(rest)["vertices"] if v["name"].startswith("Source: task control source")}
+requirements = get(rest + "/resource-requirements")
+for vertex, requirement in requirements.items():
+    if vertex not in fixed:
+        requirement["parallelism"] = {"lowerBound": 1, "upperBound": parallelism}
+json.dump(requirements, sys.stdout)
+PY
+  curl -sf --max-time 5 -X PUT -H 'Content-Type: application/json' --data @"$body" \
+    "$rest/resource-requirements" >/dev/null || die "PUT $rest/resource-requirements refused"
+  rm -f "$body"
+  log "job $job: parallelism up to $parallelism requested"
 }
 
 cmd_stop() {
@@ -168,10 +215,23 @@ cmd_status() {
   ((any)) || return 3
 }
 
+usage() { sed -n '4,8p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+
+TASKMANAGERS=1
 case "${1:-}" in
-  start) cmd_start ;;
+  start)
+    shift
+    while (($#)); do
+      case "$1" in
+        --taskmanagers) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || usage; TASKMANAGERS="$2"; shift 2 ;;
+        *) usage ;;
+      esac
+    done
+    cmd_start ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
   start-taskmanager) cmd_start_taskmanager ;;
-  *) echo "usage: $0 start|stop|status|start-taskmanager" >&2; exit 2 ;;
+  stop-taskmanager) cmd_stop_taskmanager ;;
+  rescale) (($# == 3)) || usage; cmd_rescale "$2" "$3" ;;
+  *) usage ;;
 esac

@@ -3,6 +3,7 @@
 
 JOB_ID="" SAMPLER_PID="" STARTED_SERVICES=0 STARTED_CLUSTER=0
 CLEAN_COUNTS=""   # page_counts of the measured crawl, set by report: the messy report's baseline
+CLEAN_CPU=""      # the measured crawl's cpu figures, set by report: the compare report's
 REDIS=(redis-cli -p "${REDIS_PORT:-16379}")
 
 # install_tools: nginx, wrk and jq from Debian when missing.
@@ -11,6 +12,7 @@ install_tools() {
   command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || packages+=(nginx-light)
   command -v wrk >/dev/null || packages+=(wrk)
   command -v jq >/dev/null || packages+=(jq)
+  [[ -z ${COMPARE:-} ]] || command -v wget2 >/dev/null || packages+=(wget2)
   ((${#packages[@]})) || return 0
   if ((EUID != 0)); then
     command -v sudo >/dev/null || die "need root or sudo to install: ${packages[*]}"
@@ -33,7 +35,7 @@ refuse_if_running() {
     die "local services are running; the benchmark starts its own: stop them first (scripts/services.sh stop)"
   fi
   local port
-  for port in "$PORT" $( ((MESSY)) && echo "$MESSY_PORT" "$FAILING_PORT"); do
+  for port in "$PORT" $( ((MESSY)) && echo "$MESSY_PORT" "$FAILING_PORT") ${COMPARE:+"$WGET2_PORT"}; do
     port_open "$port" && die "port $port is in use: set BENCH_PORT"
   done
   return 0
@@ -111,6 +113,7 @@ $(for ((i = 1; i <= HOSTS; i++)); do printf '    listen 127.0.0.%s:%s;\n' "$i" "
     access_log off;
   }
 $( ((MESSY)) && messy_server "$dir")
+$([[ -n $COMPARE ]] && wget2_server "$dir")
 }
 EOF
   log "serving ${site#"$ROOT"/} with nginx on ${ORIGINS[*]}"
@@ -306,6 +309,7 @@ report() {
         pipe / pages, pipe, s["flink-taskmanager-1"], s["redis"], s["etcd"], s["tm-jit"], s["tm-gc"], s["flink-jobmanager"], s["bench-nginx"]
     }' "$RUN/cpu.before" "$RUN/cpu.after")"
   echo "bench: $cpu"
+  CLEAN_CPU="$cpu"
 
   # Fetch latency as the job saw it (fetch_ms of every page record), and as nginx served it.
   # A page record's task field comes before its fetch_ms (PageRecord's field order).

@@ -60,8 +60,13 @@ spawn() {
   die "$name: no pid file after 5s"
 }
 
-# port_open PORT: true when something accepts TCP connections on 127.0.0.1:PORT.
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# port_open [ADDRESS:]PORT: true when something accepts TCP connections on ADDRESS:PORT
+# (default 127.0.0.1).
+port_open() {
+  local address=127.0.0.1 port="$1"
+  [[ $port != *:* ]] || { address="${port%:*}"; port="${port##*:}"; }
+  (exec 3<>"/dev/tcp/$address/$port") 2>/dev/null
+}
 
 # free_port: a loopback port nothing listens on now, chosen by the kernel (as the Maven tests
 # choose theirs), for what the tests serve themselves: their sites and their Prometheus.

@@ -99,6 +99,21 @@ import json, sys
 jobs = [j["jid"] for j in json.load(sys.stdin)["jobs"] if j["name"] == sys.argv[1] and j["state"] == "RUNNING"]
 print(jobs[0]) if jobs else sys.exit(1)' "$1"
 }
+# vertex_id JOB NAME: the id of the job's vertex whose name holds NAME (e.g. "host scheduler").
+vertex_id() {
+  curl -sf --max-time 5 "$(flink_rest_url)/jobs/$1" | python3 -c '
+import json, sys
+print(next(v["id"] for v in json.load(sys.stdin)["vertices"] if sys.argv[1] in v["name"]))' "$2"
+}
+# vertex_taskmanagers JOB NAME: the TaskManager id of each RUNNING subtask of that vertex, one a line.
+vertex_taskmanagers() {
+  local vertex
+  vertex="$(vertex_id "$1" "$2")" || return 1
+  curl -sf --max-time 5 "$(flink_rest_url)/jobs/$1/vertices/$vertex/taskmanagers" | python3 -c '
+import json, sys
+for tm in json.load(sys.stdin)["taskmanagers"]:
+    print(*[tm["taskmanager-id"]] * tm["status-counts"].get("RUNNING", 0), sep="\n")'
+}
 # savepoint_path CLI_OUTPUT: the directory of "Savepoint completed. Path: file:/..." in the
 # output of `flink savepoint` or `flink stop --savepointPath`.
 savepoint_path() {

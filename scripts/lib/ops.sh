@@ -3,6 +3,8 @@
 
 JAR="$ROOT/job/target/crawler-job.jar"
 ETCD_URL="http://127.0.0.1:${ETCD_PORT:-23790}"   # the etcd of scripts/services.sh
+# The job's vertex of the host scheduler and the fetchers (chained: one slot per subtask).
+SCHEDULER_VERTEX="host scheduler"
 SITE_LINKS=20
 SITE_DEPTH=3
 
@@ -11,35 +13,69 @@ site_jar() {
   ls "$ROOT"/connectors/testing/target/streamcrawl-testing-*.jar 2>/dev/null | grep -v -- '-tests.jar' | head -1
 }
 
-# start_site NAME PORT PAGES: serves a generated site of PAGES pages (all within 3 links of /)
-# on http://127.0.0.1:PORT/ in a process of its own (pid file site-NAME).
+# start_site NAME PORT PAGES [ADDRESS]: serves a generated site of PAGES pages (all within 3 links
+# of /) on http://ADDRESS:PORT/ (default 127.0.0.1; any 127.x.y.z is loopback too, and a host of
+# its own for the crawler) in a process of its own (pid file site-NAME).
 start_site() {
-  local name="site-$1" port="$2" pages="$3" jar
+  local name="site-$1" port="$2" pages="$3" address="${4:-127.0.0.1}" jar
   jar="$(site_jar)"
   [[ -n $jar ]] || die "no connectors/testing jar: build the project first"
-  port_open "$port" && die "port $port is in use: cannot serve the $1 site"
+  port_open "$address:$port" && die "port $port of $address is in use: cannot serve the $1 site"
   spawn "$name" "$LOG_DIR/$name.log" java -cp "$jar" io.streamcrawl.testing.TestSite \
-    --port "$port" --pages "$pages" --links "$SITE_LINKS" --depth "$SITE_DEPTH"
-  wait_until 30 "the $1 site on port $port" port_open "$port" || die "the $1 site did not start (log: $LOG_DIR/$name.log)"
+    --address "$address" --port "$port" --pages "$pages" --links "$SITE_LINKS" --depth "$SITE_DEPTH"
+  wait_until 30 "the $1 site on $address:$port" port_open "$address:$port" || die "the $1 site did not start (log: $LOG_DIR/$name.log)"
 }
 
-# site_counts PORT: "<count> <path>" for each page of the site requested so far (the site's
-# other paths, robots.txt or its request counter, are left out).
+# start_sites NAME PAGES ADDRESS:PORT...: start_site for each (pid files site-NAME-0, -1, ...), all
+# at once: a site's JVM takes seconds to start on a busy machine.
+start_sites() {
+  local name="$1" pages="$2" i=0 site pids=() pid
+  shift 2
+  for site in "$@"; do
+    start_site "$name-$i" "${site##*:}" "$pages" "${site%:*}" >/dev/null &
+    pids+=($!)
+    i=$((i + 1))
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || die "a site of $name did not start"; done
+}
+
+# stop_sites NAME COUNT: stops the sites start_sites started.
+stop_sites() {
+  local i
+  for ((i = 0; i < $2; i++)); do stop_pid "site-$1-$i" 5; done
+}
+
+# site_counts SITE...: "<count> <path>" for each page requested so far of each SITE, a PORT on
+# 127.0.0.1 or ADDRESS:PORT (the sites' other paths, robots.txt or their request counter, are
+# left out). With several sites, each path is prefixed with its site.
 site_counts() {
-  curl -sf --max-time 5 "http://127.0.0.1:$1/_test/requests" | grep -E '^[0-9]+ (/|/pages/[0-9]+\.html)$' || true
+  local site prefix=""
+  for site in "$@"; do
+    [[ $site == *:* ]] || site="127.0.0.1:$site"
+    (($# == 1)) || prefix="$site"
+    curl -sf --max-time 5 "http://$site/_test/requests" | grep -E '^[0-9]+ (/|/pages/[0-9]+\.html)$' \
+      | sed "s|^\([0-9]*\) |\1 $prefix|" || true
+  done
 }
 
-# site_requests PORT: how many page requests the site has answered.
-site_requests() { site_counts "$1" | awk '{ n += $1 } END { print n + 0 }'; }
+# site_requests SITE...: how many page requests the sites have answered.
+site_requests() { site_counts "$@" | awk '{ n += $1 } END { print n + 0 }'; }
 
-site_requests_at_least() { (($(site_requests "$1") >= $2)); }
+# site_requests_at_least SITES N: SITES (separated by spaces) have answered N page requests.
+site_requests_at_least() {
+  local sites
+  read -r -a sites <<<"$1"
+  (($(site_requests "${sites[@]}") >= $2))
+}
 
-# check_site_pages PORT PAGES [MAX_REPEATS]: every page of the site was requested, and (when
-# MAX_REPEATS is given) the requests beyond the first of each page are at most MAX_REPEATS.
-# Prints the figures.
+# check_site_pages SITES PAGES [MAX_REPEATS]: every page of the sites (SITES: one or more of PORT
+# or ADDRESS:PORT, separated by spaces; PAGES pages each) was requested, and (when MAX_REPEATS is
+# given) the requests beyond the first of each page are at most MAX_REPEATS. Prints the figures.
 check_site_pages() {
-  local port="$1" pages="$2" max="${3:-}" counts distinct total
-  counts="$(site_counts "$port")"
+  local sites pages max="${3:-}" counts distinct total
+  read -r -a sites <<<"$1"
+  pages=$(($2 * ${#sites[@]}))
+  counts="$(site_counts "${sites[@]}")"
   distinct="$(grep -c . <<<"$counts" || true)"
   total="$(awk '{ n += $1 } END { print n + 0 }' <<<"$counts")"
   echo "pages=$pages requested=$distinct requests=$total repeats=$((total - distinct))${max:+ (at most $max allowed)}"
@@ -50,16 +86,23 @@ check_site_pages() {
   }
 }
 
-# task_spec TASK PORT SPEC_POLITENESS: writes the spec of a task that crawls the site on PORT,
-# with the given politeness object, e.g. '{"delayMs": 50}', and prints its path. The site is on
-# loopback, so the spec allows its host as crawl.sh does for a seed on its command line.
+# task_spec TASK SITES SPEC_POLITENESS: writes the spec of a task that crawls the sites (SITES:
+# one or more of PORT or ADDRESS:PORT, separated by spaces), with the given politeness object,
+# e.g. '{"delayMs": 50}', and prints its path. The sites are on loopback, so the spec allows
+# their hosts as crawl.sh does for a seed on its command line.
 task_spec() {
   local spec="$LOCAL/task-$1.json"
-  printf '{"seeds": ["http://127.0.0.1:%s/"], "scope": {"allowPrivateHosts": ["127.0.0.1"]}, "politeness": %s}\n' "$2" "$3" >"$spec"
+  python3 - "$2" "$3" >"$spec" <<'PY'
+import json, sys
+sites = [s if ":" in s else "127.0.0.1:" + s for s in sys.argv[1].split()]
+print(json.dumps({"seeds": [f"http://{s}/" for s in sites],
+                  "scope": {"allowPrivateHosts": sorted({s.rsplit(":", 1)[0] for s in sites})},
+                  "politeness": json.loads(sys.argv[2])}))
+PY
   echo "$spec"
 }
 
-# start_task TASK PORT SPEC_POLITENESS: puts and enables that task (the job injects its seed).
+# start_task TASK SITES SPEC_POLITENESS: puts and enables that task (the job injects its seed).
 start_task() {
   "$ROOT/scripts/crawlctl" task put "$1" "$(task_spec "$@")" >/dev/null
   "$ROOT/scripts/crawlctl" task enable "$1" >/dev/null

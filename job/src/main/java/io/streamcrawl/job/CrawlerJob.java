@@ -15,6 +15,7 @@ import io.streamcrawl.job.control.JobFence;
 import io.streamcrawl.job.control.JobFenceFunction;
 import io.streamcrawl.job.control.TaskControlFunction;
 import io.streamcrawl.job.control.TaskEvent;
+import io.streamcrawl.job.control.WorkerRegistrySettings;
 import io.streamcrawl.job.dedup.NearDuplicateMarker;
 import io.streamcrawl.job.fetch.AsyncFetcher;
 import io.streamcrawl.job.fetch.FetchRequest;
@@ -143,7 +144,8 @@ public final class CrawlerJob {
                 .connect(taskEvents)
                 .process(new HostScheduler(
                         SchedulerSettings.from(config), RobotsSettings.from(config), BackoffSettings.from(config),
-                        stats, control, config.get(SCHEDULER_BUDGET_CHUNK)))
+                        stats, control, config.get(SCHEDULER_BUDGET_CHUNK))
+                        .registeringWorkers(WorkerRegistrySettings.of(config)))
                 .name("host scheduler")
                 .uid("host-scheduler");
 
@@ -165,7 +167,7 @@ public final class CrawlerJob {
 
         SingleOutputStreamOperator<CrawledPage> pages = routed
                 .process(new PageParser(PageParser.DEFAULT_MAX_LINKS_PER_PAGE, config.get(PARSE_MAX_TEXT_CHARS),
-                        OutputFiles.keepsText(config)))
+                        OutputFiles.keepsText(config), config.get(NEAR_DUPLICATES_ENABLED)))
                 .name("page parser")
                 .uid("page-parser");
 

@@ -354,12 +354,16 @@ public final class TestSite implements AutoCloseable {
     public static final String REQUESTS_PATH = "/_test/requests";
 
     /**
-     * Serves a generated site until the process is killed: {@code --port P --pages N --links L --depth D --page-bytes B
-     * --near-duplicates K}, with the request counts at {@link #REQUESTS_PATH}.
+     * Serves a generated site until the process is killed: {@code --address A --port P --pages N --links L --depth D
+     * --page-bytes B --near-duplicates K}, with the request counts at {@link #REQUESTS_PATH}.
      */
     public static void main(String[] args) throws InterruptedException {
         Builder builder = builder();
         for (int i = 0; i + 1 < args.length; i += 2) {
+            if (args[i].equals("--address")) {
+                builder.address(args[i + 1]);
+                continue;
+            }
             int value = Integer.parseInt(args[i + 1]);
             switch (args[i]) {
                 case "--port" -> builder.port(value);

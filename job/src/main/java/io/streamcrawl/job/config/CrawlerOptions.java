@@ -232,6 +232,11 @@ public final class CrawlerOptions {
             .intType().defaultValue(100_000)
             .withDescription("The most characters of a page's visible text that are kept and hashed (SimHash).");
 
+    public static final ConfigOption<Boolean> NEAR_DUPLICATES_ENABLED = ConfigOptions.key("near-duplicates.enabled")
+            .booleanType().defaultValue(true)
+            .withDescription("Whether pages get a SimHash of their text and are marked as near duplicates; when off (and no "
+                    + "text is kept) the parser reads a page's links without building its tree.");
+
     public static final ConfigOption<Integer> NEAR_DUPLICATES_MAX_DISTANCE = ConfigOptions.key("near-duplicates.max-distance")
             .intType().defaultValue(3)
             .withDescription("A page whose SimHash is at most this many bits from an earlier page of its host is its near duplicate (0-7).");
@@ -293,6 +298,15 @@ public final class CrawlerOptions {
             .withDescription("How long the submitting client keeps the fence it reserved alive until the job holds it"
                     + " (waiting for slots, restoring state); flink run returns once the job holds it.");
 
+    public static final ConfigOption<Duration> WORKERS_LEASE_TTL = ConfigOptions.key("workers.lease-ttl")
+            .durationType().defaultValue(Duration.ofSeconds(15))
+            .withDescription("TTL of each worker's etcd lease (jobs/<crawl>/workers/...): how long a worker of a"
+                    + " TaskManager that died stays listed.");
+
+    public static final ConfigOption<Duration> WORKERS_REFRESH_INTERVAL = ConfigOptions.key("workers.refresh-interval")
+            .durationType().defaultValue(Duration.ofSeconds(5))
+            .withDescription("How often a worker rewrites its value (hosts held, pages/s) in etcd.");
+
     /** Every option, for validation of keys and the documentation check. */
     public static final List<ConfigOption<?>> ALL = Stream.of(List.<ConfigOption<?>>of(
             REDIS_HOST, REDIS_PORT, REDIS_USER, REDIS_PASSWORD, ETCD_ENDPOINTS, ETCD_PREFIX, ETCD_RETRY_TIMEOUT,
@@ -305,10 +319,10 @@ public final class CrawlerOptions {
             STATS_KEY_PREFIX, STATS_INTERVAL, FETCH_ASYNC_CAPACITY, FETCH_MAX_REQUESTS_PER_HOST,
             FETCH_CONNECT_TIMEOUT, FETCH_READ_TIMEOUT, FETCH_OPERATOR_TIMEOUT, SCHEDULER_RELEASES_PER_TICK,
             SCHEDULER_WAIT_POLL, SCHEDULER_BUDGET_CHUNK, PARALLELISM, CHECKPOINT_INTERVAL, JOB_NAME,
-            PARSE_MAX_TEXT_CHARS, NEAR_DUPLICATES_MAX_DISTANCE, NEAR_DUPLICATES_PAGES_PER_HOST,
+            PARSE_MAX_TEXT_CHARS, NEAR_DUPLICATES_ENABLED, NEAR_DUPLICATES_MAX_DISTANCE, NEAR_DUPLICATES_PAGES_PER_HOST,
             OUTPUT_JSONL_PATH, OUTPUT_JSONL_TEXT, OUTPUT_JSONL_ROLL_SIZE, OUTPUT_JSONL_ROLL_INTERVAL,
             OUTPUT_WARC_PATH, OUTPUT_WARC_ROLL_SIZE, OUTPUT_WARC_ROLL_INTERVAL,
-            FENCE_LEASE_TTL, FENCE_WAIT, FENCE_HANDOVER_TIMEOUT,
+            FENCE_LEASE_TTL, FENCE_WAIT, FENCE_HANDOVER_TIMEOUT, WORKERS_LEASE_TTL, WORKERS_REFRESH_INTERVAL,
             FETCH_HOST_QUEUE_LENGTH, FETCH_HOST_QUEUE_WAIT, SCHEDULER_BUSY_PAUSE,
             ROBOTS_CACHE_TTL, ROBOTS_ERROR_TTL, ROBOTS_REQUEST_TIMEOUT, FETCH_MAX_RETRIES, BACKOFF_FAILURES_TO_OPEN,
             BACKOFF_INITIAL_PAUSE, BACKOFF_MAX_PAUSE, BACKOFF_MAX_RETRY_AFTER, BACKOFF_URL_RETRY_DELAY, BACKOFF_GIVE_UP,

@@ -58,7 +58,9 @@ public final class Crawlctl {
             "  wait-idle TASK [--timeout SECONDS] [--progress SECONDS]",
             "                               wait until the task has nothing queued, in flight or unread,",
             "                               then print the crawl summary line (exit 1 when not idle after --timeout)",
-            "status and wait-idle wait out an outage of Redis or etcd for up to --unreachable-timeout SECONDS",
+            "  workers                      the host-scheduler subtasks of the running job, one line each: TaskManager,",
+            "                               host, subtask/parallelism, attempt, hosts held, pages released per second",
+            "status, wait-idle and workers wait out an outage of Redis or etcd for up to --unreachable-timeout SECONDS",
             "(default " + DEFAULT_UNREACHABLE_TIMEOUT.toSeconds() + "), saying so in one line; then they exit 3.");
 
     private static final Duration POLL = Duration.ofSeconds(1);
@@ -130,6 +132,7 @@ public final class Crawlctl {
                 case "task" -> crawlctl.task(rest);
                 case "seed" -> crawlctl.seed(rest);
                 case "status" -> crawlctl.status(single(rest, "status TASK"));
+                case "workers" -> crawlctl.workers(rest);
                 case "wait-idle" -> crawlctl.waitIdle(single(rest, "wait-idle TASK"),
                         seconds(local, "timeout", 0), seconds(local, "progress", 5));
                 default -> throw new IllegalArgumentException("unknown command '" + command + "'\n" + USAGE);
@@ -211,6 +214,27 @@ public final class Crawlctl {
     private int status(String task) {
         try (CrawlctlClients clients = new CrawlctlClients(config)) {
             out.println(outages.read(() -> statusLines(clients, task), clients::reset));
+        }
+        return 0;
+    }
+
+    private int workers(List<String> args) {
+        if (!args.isEmpty()) {
+            throw new IllegalArgumentException("usage: workers");
+        }
+        String crawl = config.get(FRONTIER_GROUP);
+        try (CrawlctlClients clients = new CrawlctlClients(config)) {
+            Map<String, String> workers = outages.read(() -> clients.registry().workers(crawl), clients::reset);
+            if (workers.isEmpty()) {
+                out.println("no workers registered for crawl " + crawl);
+            }
+            workers.forEach((key, json) -> {
+                try {
+                    out.println(WorkerInfo.fromJson(json).line());
+                } catch (IllegalArgumentException e) {
+                    out.println("unreadable worker entry " + key + ": " + json);
+                }
+            });
         }
         return 0;
     }

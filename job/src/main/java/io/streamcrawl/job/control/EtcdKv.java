@@ -13,6 +13,7 @@ import io.grpc.Status;
 import io.streamcrawl.connectors.etcd.reader.EtcdErrors;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -89,8 +90,13 @@ public final class EtcdKv {
     }
 
     static <T> T await(CompletableFuture<T> future) {
+        return await(future, Duration.ofSeconds(TIMEOUT_SECONDS));
+    }
+
+    /** The future's result within {@code timeout}, failing as {@link #await(CompletableFuture)} does. */
+    static <T> T await(CompletableFuture<T> future, Duration timeout) {
         try {
-            return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             String message = "etcd request failed: " + e.getCause().getMessage();
             throw isRetryable(e.getCause())
@@ -98,7 +104,8 @@ public final class EtcdKv {
                     : new IllegalStateException(message, e.getCause());
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new UnavailableException("etcd did not answer in " + TIMEOUT_SECONDS + " s", e);
+            String took = timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms";
+            throw new UnavailableException("etcd did not answer in " + took, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for etcd", e);

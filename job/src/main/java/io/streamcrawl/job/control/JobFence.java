@@ -90,10 +90,9 @@ public final class JobFence implements Serializable {
     private JobFence(Configuration config, String token) {
         Duration ttl = config.get(FENCE_LEASE_TTL);
         Preconditions.checkArgument(ttl.toSeconds() >= 1, "fence.lease-ttl must be at least 1 s, got %s", ttl);
-        String root = config.get(ETCD_PREFIX).endsWith("/") ? config.get(ETCD_PREFIX) : config.get(ETCD_PREFIX) + "/";
         String group = config.get(FRONTIER_GROUP);
         this.etcd = EtcdConnections.of(config);
-        this.key = root + "jobs/" + group + "/owner";
+        this.key = new TaskKeys(config.get(ETCD_PREFIX)).jobKey(group, TaskKeys.OWNER);
         this.ttlSeconds = ttl.toSeconds();
         this.token = token;
         this.jobName = config.get(JOB_NAME);

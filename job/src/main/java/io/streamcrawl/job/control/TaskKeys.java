@@ -4,7 +4,8 @@ import java.util.Optional;
 
 /**
  * The layout of the control keys in etcd under a root such as {@code /streamcrawl/}:
- * {@code tasks/<task>/spec|enabled|status|seeded|budget|hll}.
+ * {@code tasks/<task>/spec|enabled|status|seeded|budget|hll}, and per crawl namespace (the
+ * frontier's consumer group) {@code jobs/<crawl>/owner} and {@code jobs/<crawl>/workers/<taskmanager>/<subtask>}.
  */
 public final class TaskKeys implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
@@ -15,6 +16,8 @@ public final class TaskKeys implements java.io.Serializable {
     public static final String SEEDED = "seeded";
     public static final String BUDGET = "budget";
     public static final String HLL = "hll";
+    /** The job fence's key under {@link #jobKey}. */
+    public static final String OWNER = "owner";
 
     private final String root;
 
@@ -29,6 +32,21 @@ public final class TaskKeys implements java.io.Serializable {
 
     public String key(String task, String leaf) {
         return tasksPrefix() + task + "/" + leaf;
+    }
+
+    /** A key of a crawl namespace, e.g. {@code /streamcrawl/jobs/<crawl>/owner}. */
+    public String jobKey(String crawl, String leaf) {
+        return root + "jobs/" + crawl + "/" + leaf;
+    }
+
+    /** The prefix of a crawl's worker registrations, e.g. {@code /streamcrawl/jobs/<crawl>/workers/}. */
+    public String workersPrefix(String crawl) {
+        return jobKey(crawl, "workers/");
+    }
+
+    /** A worker's key; a '/' in the TaskManager's id would add a level and becomes '_'. */
+    public String workerKey(String crawl, String taskManager, int subtask) {
+        return workersPrefix(crawl) + taskManager.replace('/', '_') + "/" + subtask;
     }
 
     /** A key split into its task and leaf. */

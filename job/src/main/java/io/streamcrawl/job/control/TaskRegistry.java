@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The client side of the task control keys in etcd, for crawlctl and tests: every operation is a
- * plain etcd call that {@code etcdctl} could make as well.
+ * The client side of the task control keys in etcd, and of the worker registry, for crawlctl and
+ * tests: every operation is a plain etcd call that {@code etcdctl} could make as well.
  */
 public final class TaskRegistry implements AutoCloseable {
     private final Client etcd;
@@ -79,6 +79,16 @@ public final class TaskRegistry implements AutoCloseable {
                     .put(key.leaf(), entry.getValue().toString(StandardCharsets.UTF_8)));
         }
         return tasks;
+    }
+
+    /** The workers registered for a crawl namespace: key -> value (a {@link WorkerInfo} as JSON), in key order. */
+    public Map<String, String> workers(String crawl) {
+        Map<String, String> workers = new TreeMap<>();
+        GetOption prefix = GetOption.builder().isPrefix(true).build();
+        for (KeyValue entry : EtcdKv.await(etcd.getKVClient().get(EtcdKv.bytes(keys.workersPrefix(crawl)), prefix)).getKvs()) {
+            workers.put(entry.getKey().toString(StandardCharsets.UTF_8), entry.getValue().toString(StandardCharsets.UTF_8));
+        }
+        return workers;
     }
 
     @Override

@@ -5,6 +5,8 @@ import io.streamcrawl.job.control.ControlPlane;
 import io.streamcrawl.job.control.EtcdKv;
 import io.streamcrawl.job.control.PageBudget;
 import io.streamcrawl.job.control.TaskEvent;
+import io.streamcrawl.job.control.WorkerRegistrySettings;
+import io.streamcrawl.job.control.WorkerRegistration;
 import io.streamcrawl.job.fetch.FetchPurpose;
 import io.streamcrawl.job.fetch.FetchRequest;
 import io.streamcrawl.job.stats.DistinctUrls;
@@ -22,6 +24,8 @@ import java.util.TreeMap;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
+
+import javax.annotation.Nullable;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.CheckpointListener;
@@ -103,6 +107,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     private final TaskStatsConfig stats;
     private final ControlPlane control;
     private final long budgetChunk;
+    @Nullable private WorkerRegistrySettings workers;
 
     private transient MapState<UrlFingerprint, Long> seen;
     private transient HostQueues queues;
@@ -137,6 +142,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     private transient Counter staleRetries;
     private transient Counter givenUpUrls;
     private transient RandomGenerator releaseTokens;
+    @Nullable private transient WorkerRegistration worker;
 
     /** Page budgets are reserved from etcd at {@code control}, at most {@code budgetChunk} pages at a time. */
     public HostScheduler(SchedulerSettings settings, RobotsSettings robotsSettings, BackoffSettings backoffSettings,
@@ -147,6 +153,12 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         this.stats = stats;
         this.control = control;
         this.budgetChunk = budgetChunk;
+    }
+
+    /** Registers each running subtask in the worker registry ({@link WorkerRegistration}); without it, none does. */
+    public HostScheduler registeringWorkers(WorkerRegistrySettings workers) {
+        this.workers = workers;
+        return this;
     }
 
     @Override
@@ -232,10 +244,17 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         publisher = stats.startPublishing(
                 counters, backingOff, Set.of(TaskCounters.QUEUED, TaskCounters.RELEASED, TaskCounters.GIVEN_UP),
                 getRuntimeContext().getTaskInfo());
+        if (workers != null) {
+            worker = WorkerRegistration.start(workers, getRuntimeContext(),
+                    () -> new WorkerRegistration.Load(activeHosts.get(), counters.total(TaskCounters.RELEASED)));
+        }
     }
 
     @Override
     public void close() {
+        if (worker != null) {
+            worker.close();
+        }
         if (publisher != null) {
             publisher.close();
         }

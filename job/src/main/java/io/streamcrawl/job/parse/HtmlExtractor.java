@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -22,8 +23,9 @@ import java.util.function.Predicate;
  * header, else a {@code <meta>} tag, else UTF-8; links are the {@code a[href]} of the page
  * resolved against its URL (or its {@code <base href>}), normalized with {@link UrlNormalizer}
  * (so only http/https), de-duplicated and capped. The text is that of the body without scripts
- * and styles, as jsoup's {@code text()} normalizes it, cut at a bound ({@link VisibleText}). Never
- * throws on bad HTML: jsoup repairs any markup.
+ * and styles, as jsoup's {@code text()} normalizes it, cut at a bound ({@link VisibleText}). When
+ * the text is not wanted, {@link HtmlScanner} reads the rest without jsoup's tree where it can be
+ * sure to give the same. Never throws on bad HTML: jsoup repairs any markup.
  */
 final class HtmlExtractor {
     private static final int MAX_TITLE_CHARS = 1024;
@@ -46,17 +48,23 @@ final class HtmlExtractor {
      * @param keep which normalized links to keep (the task's scope)
      * @param maxLinks the most links to keep; the rest of the page is not examined
      * @param maxTextChars the most characters of text to keep
+     * @param withText whether the text is wanted; without it, a page whose charset the Content-Type
+     *     names (and no byte order mark overrides) is read by {@link HtmlScanner}, not parsed into
+     *     jsoup's tree, unless the scanner is unsure
      */
-    static HtmlContent extract(
-            byte[] body, String contentType, String pageUrl, Predicate<String> keep, int maxLinks, int maxTextChars) {
+    static HtmlContent extract(byte[] body, String contentType, String pageUrl, Predicate<String> keep, int maxLinks,
+            int maxTextChars, boolean withText) {
         if (body == null || body.length == 0) {
             return HtmlContent.NONE;
         }
-        Document document = parse(body, contentType, pageUrl);
-        String title = document.title();
-        if (title.length() > MAX_TITLE_CHARS) {
-            title = title.substring(0, MAX_TITLE_CHARS);
+        Charset charset = contentType == null ? null : charsetOf(contentType);
+        if (!withText && charset != null && !startsWithByteOrderMark(body)) {
+            Optional<ScannedHtml> scanned = HtmlScanner.scan(new String(body, charset), pageUrl);
+            if (scanned.isPresent()) {
+                return content(scanned.get(), keep, maxLinks);
+            }
         }
+        Document document = parse(body, charset, pageUrl);
         Set<String> links = new LinkedHashSet<>();
         LinkResolver resolver = new LinkResolver();
         Element canonical = null;
@@ -64,10 +72,8 @@ final class HtmlExtractor {
         // would, in document order: each selector would walk the whole tree again.
         for (Element element : document) {
             if (isAnchor(element)) {
-                if (links.size() < maxLinks) {
-                    // baseUri() is the <base href> when the page has one, else the page's URL.
-                    resolver.resolve(element.baseUri(), element.attr("href")).filter(keep).ifPresent(links::add);
-                }
+                // baseUri() is the <base href> when the page has one, else the page's URL.
+                addLink(links, resolver, element.baseUri(), element.attr("href"), keep, maxLinks);
             } else if (canonical == null && isCanonical(element)) {
                 canonical = element;
             }
@@ -76,8 +82,41 @@ final class HtmlExtractor {
                 ? null : UrlNormalizer.resolve(canonical.baseUri(), canonical.attr("href")).orElse(null);
         Element html = document.selectFirst("html");
         String lang = html == null || !html.hasAttr("lang") ? null : html.attr("lang");
-        return new HtmlContent(title.isEmpty() ? null : title, new ArrayList<>(links), canonicalUrl,
-                VisibleText.of(document.body(), maxTextChars, body.length), lang);
+        return new HtmlContent(title(document.title()), new ArrayList<>(links), canonicalUrl,
+                withText ? VisibleText.of(document.body(), maxTextChars, body.length) : null, lang);
+    }
+
+    private static HtmlContent content(ScannedHtml scanned, Predicate<String> keep, int maxLinks) {
+        Set<String> links = new LinkedHashSet<>();
+        LinkResolver resolver = new LinkResolver();
+        for (String href : scanned.hrefs()) {
+            addLink(links, resolver, scanned.baseUri(), href, keep, maxLinks);
+        }
+        String canonicalUrl = scanned.canonicalHref() == null
+                ? null : UrlNormalizer.resolve(scanned.baseUri(), scanned.canonicalHref()).orElse(null);
+        return new HtmlContent(title(scanned.title()), new ArrayList<>(links), canonicalUrl, null, scanned.lang());
+    }
+
+    private static void addLink(Set<String> links, LinkResolver resolver, String base, String href,
+            Predicate<String> keep, int maxLinks) {
+        if (links.size() < maxLinks) {
+            resolver.resolve(base, href).filter(keep).ifPresent(links::add);
+        }
+    }
+
+    /** The title as kept: cut at a bound, null when empty. */
+    private static String title(String title) {
+        if (title.isEmpty()) {
+            return null;
+        }
+        return title.length() > MAX_TITLE_CHARS ? title.substring(0, MAX_TITLE_CHARS) : title;
+    }
+
+    /** A UTF-8 or UTF-16 byte order mark, which jsoup lets override the Content-Type's charset. */
+    private static boolean startsWithByteOrderMark(byte[] body) {
+        int b0 = body[0] & 0xff;
+        int b1 = body.length > 1 ? body[1] & 0xff : -1;
+        return b0 == 0xef && b1 == 0xbb || b0 == 0xfe && b1 == 0xff || b0 == 0xff && b1 == 0xfe;
     }
 
     /** {@code a[href]}. */
@@ -91,8 +130,7 @@ final class HtmlExtractor {
                 && element.attr("rel").trim().equalsIgnoreCase("canonical");
     }
 
-    private static Document parse(byte[] body, String contentType, String pageUrl) {
-        Charset charset = contentType == null ? null : charsetOf(contentType);
+    private static Document parse(byte[] body, Charset charset, String pageUrl) {
         try {
             return Jsoup.parse(new ByteArrayInputStream(body), charset == null ? null : charset.name(), pageUrl);
         } catch (IOException e) {

@@ -30,8 +30,9 @@ import java.util.OptionalLong;
  * <p>Only 2xx HTML bodies are parsed; failed fetches, other statuses and other media types yield
  * a record without title, links, text and SimHash. Links are normalized, de-duplicated, kept when
  * the task's scope allows them, capped per page, and emitted only when the request says to
- * follow links. The text is bounded; it always feeds the SimHash and stays in the record only
- * when asked. Never throws on page content.
+ * follow links. The text is bounded; it feeds the SimHash when near-duplicate detection is on
+ * and stays in the record only when asked; when neither, the page is not parsed into a tree
+ * ({@link HtmlScanner}). Never throws on page content.
  */
 public class PageParser extends ProcessFunction<FetchResult, CrawledPage> {
     private static final long serialVersionUID = 1L;
@@ -43,6 +44,7 @@ public class PageParser extends ProcessFunction<FetchResult, CrawledPage> {
     private final int maxLinksPerPage;
     private final int maxTextChars;
     private final boolean keepText;
+    private final boolean hashText;
 
     private transient Counter pages;
     private transient Counter linksDiscovered;
@@ -62,11 +64,17 @@ public class PageParser extends ProcessFunction<FetchResult, CrawledPage> {
      * @param keepText whether page records carry the text
      */
     public PageParser(int maxLinksPerPage, int maxTextChars, boolean keepText) {
+        this(maxLinksPerPage, maxTextChars, keepText, true);
+    }
+
+    /** @param hashText whether page records carry the SimHash of the text (near-duplicate detection) */
+    public PageParser(int maxLinksPerPage, int maxTextChars, boolean keepText, boolean hashText) {
         Preconditions.checkArgument(maxLinksPerPage >= 0, "maxLinksPerPage must not be negative, was %s", maxLinksPerPage);
         Preconditions.checkArgument(maxTextChars > 0, "maxTextChars must be positive, was %s", maxTextChars);
         this.maxLinksPerPage = maxLinksPerPage;
         this.maxTextChars = maxTextChars;
         this.keepText = keepText;
+        this.hashText = hashText;
     }
 
     @Override
@@ -80,7 +88,7 @@ public class PageParser extends ProcessFunction<FetchResult, CrawledPage> {
     @Override
     public void processElement(FetchResult result, Context ctx, Collector<CrawledPage> out) {
         if (result.failure() == FetchFailure.RECORDED) {
-            out.collect(new CrawledPage(toRecord(result, HtmlContent.NONE, false), List.of(), true));
+            out.collect(new CrawledPage(toRecord(result, HtmlContent.NONE, false, false), List.of(), true));
             return;
         }
         FetchRequest request = result.request();
@@ -94,7 +102,7 @@ public class PageParser extends ProcessFunction<FetchResult, CrawledPage> {
             }
             linksDiscovered.inc(html.links().size());
         }
-        out.collect(CrawledPage.fetched(toRecord(result, html, keepText), links));
+        out.collect(CrawledPage.fetched(toRecord(result, html, keepText, hashText), links));
     }
 
     private HtmlContent extract(FetchResult result, String pageUrl) {
@@ -104,7 +112,7 @@ public class PageParser extends ProcessFunction<FetchResult, CrawledPage> {
         TaskScope scope = result.request().scope();
         try {
             return HtmlExtractor.extract(result.body(), result.contentType(), pageUrl,
-                    url -> scope != null && scope.allows(url), maxLinksPerPage, maxTextChars);
+                    url -> scope != null && scope.allows(url), maxLinksPerPage, maxTextChars, keepText || hashText);
         } catch (RuntimeException e) {
             parseErrors.inc();
             LOG.debug("Cannot parse {}", pageUrl, e);
@@ -112,10 +120,10 @@ public class PageParser extends ProcessFunction<FetchResult, CrawledPage> {
         }
     }
 
-    static PageRecord toRecord(FetchResult result, HtmlContent html, boolean keepText) {
+    static PageRecord toRecord(FetchResult result, HtmlContent html, boolean keepText, boolean hashText) {
         FetchRequest request = result.request();
         byte[] body = result.body() == null ? new byte[0] : result.body();
-        OptionalLong simhash = html.text() == null ? OptionalLong.empty() : SimHash.of(html.text());
+        OptionalLong simhash = html.text() == null || !hashText ? OptionalLong.empty() : SimHash.of(html.text());
         String contentLanguage = result.http() == null ? null : result.http().responseHeader("Content-Language");
         return new PageRecord(
                 request.url(),

@@ -13,9 +13,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CrawlerConfigTest {
     @Test
@@ -68,6 +73,18 @@ class CrawlerConfigTest {
         assertThat(config.get(CrawlerOptions.REDIS_PORT)).isEqualTo(6379);
         assertThat(config.get(CrawlerOptions.ETCD_ENDPOINTS)).isEqualTo("http://etcd:2379");
         assertThat(config.get(CrawlerOptions.FRONTIER_SHARDS)).isEqualTo(CrawlerOptions.FRONTIER_SHARDS.defaultValue());
+    }
+
+    @Test
+    void theKubernetesConfigMapHoldsAValidConfigurationForTheClustersServices(@TempDir Path dir) throws Exception {
+        JsonNode configMap = new ObjectMapper(new YAMLFactory()).readTree(Path.of("../deploy/kubernetes/streamcrawl-config.yaml").toFile());
+        Path file = Files.writeString(dir.resolve("crawler.yaml"), configMap.at("/data/crawler.yaml").asText());
+
+        Configuration config = CrawlerConfig.fromArgs(new String[] {"--config", file.toString()});
+
+        assertThat(config.get(CrawlerOptions.REDIS_HOST)).isEqualTo("redis-0.redis.streamcrawl.svc");
+        assertThat(config.get(CrawlerOptions.ETCD_ENDPOINTS)).contains("etcd-0.etcd", "etcd-1.etcd", "etcd-2.etcd");
+        assertThat(config.get(CrawlerOptions.FRONTIER_SHARDS)).isEqualTo(16);
     }
 
     @Test

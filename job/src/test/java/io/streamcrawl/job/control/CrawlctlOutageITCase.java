@@ -8,6 +8,9 @@ import io.streamcrawl.job.stats.TaskCounters;
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.RedisServerExtension;
 
+import io.etcd.jetcd.Client;
+import io.streamcrawl.job.config.CrawlerOptions;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -101,6 +104,27 @@ class CrawlctlOutageITCase {
         assertThat(status.exit()).isZero();
         assertThat(status.out()).startsWith("task=busy enabled=false status=- pages=6 errors=1 queued=3 in_flight=3 ");
         assertThat(status.err().lines()).hasSize(1);
+    }
+
+    @Test
+    void workersWaitsForEtcdToComeBack() {
+        WorkerInfo worker = new WorkerInfo("tm-1", "10.0.0.7", 0, 1, 0, 3, 2.5, 1);
+        try (Client etcd = new ControlPlane(ETCD.endpoint(), "/outage/").connect()) {
+            String key = new TaskKeys("/outage/").workerKey(CrawlerOptions.FRONTIER_GROUP.defaultValue(), "tm-1", 0);
+            EtcdKv.await(etcd.getKVClient().put(EtcdKv.bytes(key), EtcdKv.bytes(worker.toJson())));
+        }
+        ETCD.stop();
+        Run workers;
+        try {
+            workers = Run.start(options("60"), "workers");
+            await().atMost(Duration.ofSeconds(60)).until(() -> workers.err().contains("unreachable"));
+        } finally {
+            ETCD.start();
+        }
+
+        assertThat(workers.exit()).isZero();
+        assertThat(workers.out().lines()).containsExactly(worker.line());
+        assertThat(workers.err().lines()).singleElement().asString().matches(String.format(WAITING, "etcd at " + ETCD.endpoint(), "1m"));
     }
 
     @Test

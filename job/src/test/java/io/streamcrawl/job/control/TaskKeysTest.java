@@ -14,6 +14,15 @@ class TaskKeysTest {
     }
 
     @Test
+    void buildsTheKeysOfACrawlNamespace() {
+        assertThat(keys.jobKey("streamcrawl", TaskKeys.OWNER)).isEqualTo("/streamcrawl/jobs/streamcrawl/owner");
+        assertThat(keys.workersPrefix("streamcrawl")).isEqualTo("/streamcrawl/jobs/streamcrawl/workers/");
+        assertThat(keys.workerKey("streamcrawl", "10.0.0.7:36211-7c1a4e", 3))
+                .isEqualTo("/streamcrawl/jobs/streamcrawl/workers/10.0.0.7:36211-7c1a4e/3");
+        assertThat(keys.workerKey("c", "pod/tm", 0)).isEqualTo("/streamcrawl/jobs/c/workers/pod_tm/0");
+    }
+
+    @Test
     void ignoresKeysThatAreNotATasksLeaf() {
         assertThat(keys.parse("/streamcrawl/jobs/x/owner")).isEmpty();
         assertThat(keys.parse("/streamcrawl/tasks/news")).isEmpty();

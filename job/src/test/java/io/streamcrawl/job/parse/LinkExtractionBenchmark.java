@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * JMH: parsing one page of the benchmark site of about 25 KB with about 100 links, as the page
  * parser does it ({@link HtmlExtractor}: jsoup parse, title, every {@code a[href]} resolved,
- * normalized, scope-filtered and de-duplicated), and jsoup's parse alone for comparison; and the
+ * normalized, scope-filtered and de-duplicated, and the text), the same without the text, read by
+ * {@link HtmlScanner} instead of jsoup's tree, and jsoup's parse alone for comparison; and the
  * SimHash the page parser computes of the page's text for near-duplicate detection.
  */
 @State(Scope.Thread)
@@ -56,7 +57,7 @@ public class LinkExtractionBenchmark {
         body = DocSiteGenerator.render(graph, page).getBytes(StandardCharsets.UTF_8);
         pageUrl = ORIGIN + graph.pathOf(page);
         scope = TaskScope.ofSeeds(List.of(ORIGIN + "/"));
-        HtmlContent content = HtmlExtractor.extract(body, "text/html; charset=utf-8", pageUrl, scope::allows, 10_000, 100_000);
+        HtmlContent content = HtmlExtractor.extract(body, "text/html; charset=utf-8", pageUrl, scope::allows, 10_000, 100_000, true);
         text = content.text();
         System.out.printf("%npage %s: %d bytes, %d distinct in-scope links, %d characters of text%n",
                 pageUrl, body.length, content.links().size(), text.length());
@@ -64,7 +65,12 @@ public class LinkExtractionBenchmark {
 
     @Benchmark
     public HtmlContent parseAndExtractLinks() {
-        return HtmlExtractor.extract(body, "text/html; charset=utf-8", pageUrl, scope::allows, 10_000, 100_000);
+        return HtmlExtractor.extract(body, "text/html; charset=utf-8", pageUrl, scope::allows, 10_000, 100_000, true);
+    }
+
+    @Benchmark
+    public HtmlContent scanAndExtractLinks() {
+        return HtmlExtractor.extract(body, "text/html; charset=utf-8", pageUrl, scope::allows, 10_000, 100_000, false);
     }
 
     @Benchmark

@@ -11,6 +11,8 @@ import io.streamcrawl.job.fetch.PayloadDigest;
 import io.streamcrawl.job.frontier.FrontierEntry;
 import io.streamcrawl.job.journal.RecordedOutcome;
 import io.streamcrawl.job.url.TaskScope;
+import io.streamcrawl.testing.DocSiteGenerator;
+import io.streamcrawl.testing.DocSiteGraph;
 import io.streamcrawl.testing.TestSite;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -31,6 +33,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -240,6 +243,31 @@ class PageParserTest {
     }
 
     @Test
+    void withoutNearDuplicatesGivesTheSameRecordsAndLinksWithoutTextOrSimHash() throws Exception {
+        String pageUrl = "http://example.org/x/page.html";
+        FetchRequest request = request(pageUrl, TaskScope.ofSeeds(List.of("http://example.org/")), true);
+        List<FetchResult> pages = new ArrayList<>();
+        for (String name : new String[] {"broken.html", "base-href.html", "windows-1252-meta.html"}) {
+            pages.add(ok(request, pageUrl, "text/html", resource(name)));
+            pages.add(ok(request, pageUrl, "text/html; charset=utf-8", resource(name)));
+        }
+        DocSiteGraph graph = new DocSiteGraph(2_000, 42);
+        for (int page = 0; page < 200; page++) {
+            pages.add(ok(request, pageUrl, "text/html; charset=utf-8", utf8(DocSiteGenerator.render(graph, page))));
+        }
+
+        for (FetchResult page : pages) {
+            CrawledPage withSimHash = crawled(new PageParser(), page);
+            CrawledPage withoutSimHash = crawled(new PageParser(PageParser.DEFAULT_MAX_LINKS_PER_PAGE, 100_000, false, false), page);
+
+            assertThat(withoutSimHash.record().simhash()).isNull();
+            assertThat(withoutSimHash.record()).usingRecursiveComparison().ignoringFields("simhash")
+                    .isEqualTo(withSimHash.record());
+            assertThat(withoutSimHash.links()).containsExactlyElementsOf(withSimHash.links());
+        }
+    }
+
+    @Test
     void takesTheLanguageFromTheLangAttributeElseTheContentLanguageHeader() throws Exception {
         String pageUrl = "http://example.org/";
         FetchRequest request = request(pageUrl, TaskScope.ofSeeds(List.of(pageUrl)), true);
@@ -341,9 +369,13 @@ class PageParserTest {
     }
 
     private static PageRecord parse(PageParser parser, FetchResult result) throws Exception {
+        return crawled(parser, result).record();
+    }
+
+    private static CrawledPage crawled(PageParser parser, FetchResult result) throws Exception {
         try (OneInputStreamOperatorTestHarness<FetchResult, CrawledPage> own = ProcessFunctionTestHarnesses.forProcessFunction(parser)) {
             own.processElement(result, 0);
-            return own.extractOutputValues().get(0).record();
+            return own.extractOutputValues().get(0);
         }
     }
 

@@ -35,9 +35,14 @@ public final class RedisTestJobs {
     }
 
     public static MiniClusterExtension miniCluster(Configuration config) {
+        return miniCluster(config, 2);
+    }
+
+    /** One TaskManager with {@code slots} slots. */
+    public static MiniClusterExtension miniCluster(Configuration config, int slots) {
         return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
                 .setNumberTaskManagers(1)
-                .setNumberSlotsPerTaskManager(2)
+                .setNumberSlotsPerTaskManager(slots)
                 .setConfiguration(config)
                 .build());
     }

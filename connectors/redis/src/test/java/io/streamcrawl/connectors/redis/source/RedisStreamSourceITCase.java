@@ -242,12 +242,14 @@ class RedisStreamSourceITCase {
             assertThat(pending).isPositive();
             assertThat(lag).isPositive();
             assertThat(pending + lag).isEqualTo(written.size());
+            assertThat(sourceGauge(job, "pendingRecords")).as("FLIP-33 pendingRecords").isEqualTo(lag);
         });
         Gate.open();
 
         await().atMost(TIMEOUT).until(() -> CollectingSink.results("t6").size() == written.size()
                 && gauge(job, "t6", RedisStreamSourceReaderMetrics.PENDING_COUNT) == 0
-                && gauge(job, "t6", RedisStreamSourceReaderMetrics.CONSUMER_LAG) == 0);
+                && gauge(job, "t6", RedisStreamSourceReaderMetrics.CONSUMER_LAG) == 0
+                && sourceGauge(job, "pendingRecords") == 0);
         assertThat(sourceCounter(job, "numBytesIn")).isEqualTo(bytes);
         Histogram ackTime = (Histogram) REPORTER.findMetric(job.getJobID(), RedisStreamSourceReaderMetrics.CHECKPOINT_TO_ACK_TIME)
                 .orElseThrow();
@@ -315,6 +317,13 @@ class RedisStreamSourceITCase {
         assertThat(metrics).as("metrics %s of stream %s", name, stream).hasSizeLessThanOrEqualTo(1);
         return metrics.values().stream().mapToLong(m -> ((Number) ((Gauge<?>) m).getValue()).longValue()).findFirst()
                 .orElse(-1);
+    }
+
+    /** The sum of a gauge of the source operator's subtasks. */
+    private static long sourceGauge(JobClient job, String name) {
+        return REPORTER.findMetrics(job.getJobID(), "\\.Source: redis source\\.\\d+\\." + name + "$").values().stream()
+                .mapToLong(m -> ((Gauge<?>) m).getValue() instanceof Number n ? n.longValue() : -1)
+                .sum();
     }
 
     /** The sum of a counter of the source operator's subtasks. */

@@ -27,8 +27,12 @@ import io.streamcrawl.connectors.redis.internal.Utf8;
  *       completion until its entries are acknowledged (XACK, and XDEL).
  *   <li>Per split, in group {@code stream.<key>}: {@value #PENDING_COUNT}, the group's entries
  *       delivered but not acknowledged (XPENDING), and {@value #CONSUMER_LAG}, the entries not yet
- *       delivered to the group (XINFO GROUPS {@code lag}); -1 while unknown. Their sum over the
- *       splits with a known lag is Flink's standard {@code pendingRecords}.
+ *       delivered to the group (XINFO GROUPS {@code lag}); -1 while unknown.
+ *   <li>Flink's standard {@code pendingRecords} (FLIP-33, what the autoscaler reads): the sum of the
+ *       splits' backlogs. A split whose exact lag is unknown (entries deleted after the group's last
+ *       delivered ID and more of them than the refresher counts) adds the count it did see, a lower
+ *       bound, so that a long backlog never reads as shorter than a short one. No value until a split
+ *       has been measured.
  * </ul>
  *
  * <p>Counters are updated by one thread each: {@value #MALFORMED_ENTRIES} by the task thread, the
@@ -93,8 +97,8 @@ public final class RedisStreamSourceReaderMetrics {
         long sum = 0;
         boolean known = false;
         for (SplitMetrics split : splits.values()) {
-            if (split.consumerLag >= 0) {
-                sum += split.consumerLag;
+            if (split.backlog >= 0) {
+                sum += split.backlog;
                 known = true;
             }
         }
@@ -105,6 +109,8 @@ public final class RedisStreamSourceReaderMetrics {
     public static final class SplitMetrics {
         private volatile long pendingCount = UNKNOWN;
         private volatile long consumerLag = UNKNOWN;
+        /** The exact lag, or a lower bound of it while the lag is unknown; -1 before the first refresh. */
+        private volatile long backlog = UNKNOWN;
 
         private SplitMetrics(MetricGroup group) {
             group.gauge(PENDING_COUNT, () -> pendingCount);
@@ -114,6 +120,14 @@ public final class RedisStreamSourceReaderMetrics {
         public void update(long pendingCount, long consumerLag) {
             this.pendingCount = pendingCount;
             this.consumerLag = consumerLag;
+            this.backlog = consumerLag;
+        }
+
+        /** Sets the figures of a split whose lag is not known exactly but is at least {@code lagAtLeast}. */
+        public void updateWithLagAtLeast(long pendingCount, long lagAtLeast) {
+            this.pendingCount = pendingCount;
+            this.consumerLag = UNKNOWN;
+            this.backlog = lagAtLeast;
         }
 
         public long pendingCount() {

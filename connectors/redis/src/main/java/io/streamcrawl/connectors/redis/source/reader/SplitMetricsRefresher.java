@@ -30,7 +30,7 @@ import redis.clients.jedis.resps.StreamPendingSummary;
  *
  * <p>Redis (7.0) reports no lag when entries were deleted after the group's last delivered ID;
  * then the entries after that ID are counted with {@code XRANGE}, up to {@code lagScanLimit}, and
- * the lag is unknown (-1) past that. The same {@code XPENDING} summary tells which other consumers
+ * the lag is unknown (-1) past that, with the count seen as its lower bound for {@code pendingRecords}. The same {@code XPENDING} summary tells which other consumers
  * of the group hold entries of a live split's stream ({@link StreamCursor#othersWithPending}), for
  * the reader to claim them, and whether its claim consumer holds entries the split has not handed
  * out (another reader claimed under that name): then the split re-reads them.
@@ -72,7 +72,7 @@ final class SplitMetricsRefresher {
             StreamCursor cursor = prepared.get(i);
             try {
                 StreamPendingSummary summary = pending.get(i).get();
-                cursor.metrics.update(summary.getTotal(), lag(redis, cursor, groups.get(i).get()));
+                updateLag(redis, cursor, summary.getTotal(), groups.get(i).get());
                 noteConsumers(cursor, summary);
             } catch (JedisDataException e) {
                 if (ConnectionRetry.isTransient(e)) {
@@ -84,20 +84,26 @@ final class SplitMetricsRefresher {
         }
     }
 
-    private long lag(UnifiedJedis redis, StreamCursor cursor, List<StreamGroupInfo> infos) {
+    private void updateLag(UnifiedJedis redis, StreamCursor cursor, long pendingCount, List<StreamGroupInfo> infos) {
         for (StreamGroupInfo info : infos) {
             if (!group.equals(info.getName())) {
                 continue;
             }
             Object lag = info.getGroupInfo().get("lag");
             if (lag instanceof Number) {
-                return ((Number) lag).longValue();
+                cursor.metrics.update(pendingCount, ((Number) lag).longValue());
+                return;
             }
             StreamEntryID lastDelivered = info.getLastDeliveredId();
             int after = redis.xrange(cursor.stream, "(" + lastDelivered, "+", lagScanLimit + 1).size();
-            return after <= lagScanLimit ? after : RedisStreamSourceReaderMetrics.UNKNOWN;
+            if (after <= lagScanLimit) {
+                cursor.metrics.update(pendingCount, after);
+            } else {
+                cursor.metrics.updateWithLagAtLeast(pendingCount, after);
+            }
+            return;
         }
-        return RedisStreamSourceReaderMetrics.UNKNOWN;
+        cursor.metrics.update(pendingCount, RedisStreamSourceReaderMetrics.UNKNOWN);
     }
 
     private void noteConsumers(StreamCursor cursor, StreamPendingSummary summary) {

@@ -6,7 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.apache.flink.metrics.testutils.MetricListener;
+import org.apache.flink.runtime.metrics.groups.InternalSourceReaderMetricGroup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,8 +27,9 @@ class SplitMetricsRefresherITCase {
     @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
     private static final String GROUP = "g";
 
+    private final MetricListener listener = new MetricListener();
     private final RedisStreamSourceReaderMetrics metrics =
-            new RedisStreamSourceReaderMetrics(UnregisteredMetricsGroup.createSourceReaderMetricGroup());
+            new RedisStreamSourceReaderMetrics(InternalSourceReaderMetricGroup.mock(listener.getMetricGroup()));
     private RedisClient redis;
 
     @BeforeEach
@@ -69,6 +71,36 @@ class SplitMetricsRefresherITCase {
     }
 
     @Test
+    void pendingRecordsIsTheBacklogOfAllSplitsAfterSeedingAndAfterReading() {
+        StreamCursor first = liveCursor();
+        StreamCursor second = liveCursor("s2");
+        assertThat(pendingRecords()).as("before any refresh").isNull();
+        addAndDeliver(10, 0);
+        addAndDeliver("s2", 5, 0);
+        new SplitMetricsRefresher(GROUP, 10).refreshIfDue(redis, List.of(first, second));
+        assertThat(pendingRecords()).isEqualTo(15);
+
+        deliver("s", 4);
+        deliver("s2", 5);
+        new SplitMetricsRefresher(GROUP, 10).refreshIfDue(redis, List.of(first, second));
+        assertThat(pendingRecords()).isEqualTo(6);
+    }
+
+    @Test
+    void pendingRecordsCountsTheEntriesSeenWhenTheLagIsUnknown() {
+        List<StreamEntryID> ids = addAndDeliver(10, 2);
+        redis.xdel("s", ids.get(5));
+        StreamCursor cursor = liveCursor();
+
+        new SplitMetricsRefresher(GROUP, 2).refreshIfDue(redis, List.of(cursor));
+
+        assertThat(cursor.metrics.consumerLag()).isEqualTo(RedisStreamSourceReaderMetrics.UNKNOWN);
+        assertThat(pendingRecords()).as("at least the 3 entries counted of the 7").isEqualTo(3);
+        new SplitMetricsRefresher(GROUP, 10).refreshIfDue(redis, List.of(cursor));
+        assertThat(pendingRecords()).isEqualTo(7);
+    }
+
+    @Test
     void refreshesAtMostOncePerInterval() {
         addAndDeliver(3, 1);
         StreamCursor cursor = liveCursor();
@@ -81,22 +113,40 @@ class SplitMetricsRefresherITCase {
         assertThat(cursor.metrics.consumerLag()).isEqualTo(2);
     }
 
+    private Long pendingRecords() {
+        return listener.<Long>getGauge("pendingRecords").orElseThrow().getValue();
+    }
+
     private StreamCursor liveCursor() {
-        SplitMetrics split = metrics.split("s");
-        StreamCursor cursor = new StreamCursor(RedisStreamSplit.of("s"), GROUP, split);
+        return liveCursor("s");
+    }
+
+    private StreamCursor liveCursor(String stream) {
+        SplitMetrics split = metrics.split(stream);
+        StreamCursor cursor = new StreamCursor(RedisStreamSplit.of(stream), GROUP, split);
         cursor.phase = Phase.LIVE;
         return cursor;
     }
 
-    /** Adds {@code n} entries and delivers the first {@code delivered} to the split's consumer. */
     private List<StreamEntryID> addAndDeliver(int n, int delivered) {
-        redis.xgroupCreate("s", GROUP, new StreamEntryID(0, 0), true);
+        return addAndDeliver("s", n, delivered);
+    }
+
+    /** Adds {@code n} entries and delivers the first {@code delivered} to the split's consumer. */
+    private List<StreamEntryID> addAndDeliver(String stream, int n, int delivered) {
+        redis.xgroupCreate(stream, GROUP, new StreamEntryID(0, 0), true);
         List<StreamEntryID> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            ids.add(redis.xadd("s", StreamEntryID.NEW_ENTRY, Map.of("n", String.valueOf(i))));
+            ids.add(redis.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("n", String.valueOf(i))));
         }
-        redis.xreadGroup(GROUP, StreamCursor.consumerName(GROUP, "s"), XReadGroupParams.xReadGroupParams().count(delivered),
-                Map.of("s", StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+        if (delivered > 0) {
+            deliver(stream, delivered);
+        }
         return ids;
+    }
+
+    private void deliver(String stream, int n) {
+        redis.xreadGroup(GROUP, StreamCursor.consumerName(GROUP, stream), XReadGroupParams.xReadGroupParams().count(n),
+                Map.of(stream, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
     }
 }

@@ -1,0 +1,472 @@
+package io.streamcrawl.job.parse;
+
+import org.jsoup.internal.StringUtil;
+import org.jsoup.parser.Parser;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads what the crawl needs of every HTML page ({@link ScannedHtml}: the title, the {@code <base
+ * href>}, the {@code <a href>} values, the canonical link and the {@code <html lang>}) in one pass
+ * over the page's tags, without building jsoup's tree, and gives what jsoup 1.24's tree would give.
+ * It tokenizes as jsoup does (comments, CDATA, raw text and RCDATA elements, quoted, unquoted and
+ * entity-encoded attributes, duplicate attributes) and
+ * follows the few tree-building rules that decide these values: which tags end the head, where a
+ * table would move content.
+ *
+ * <p>Where only the tree builder knows the answer it gives up (empty), and the caller parses with
+ * jsoup: {@code <select>}, {@code <svg>}, {@code <math>}, {@code <template>}, {@code <frameset>},
+ * {@code <plaintext>}, {@code <noscript>}, a script holding {@code <!--}, a tag other than a table's own between a
+ * table's cells (jsoup moves it before the table), a {@code <}, NUL or control character inside a
+ * tag, and a page that ends inside a tag. {@code HtmlScannerTest} checks it against jsoup. Not thread-safe: one per page.
+ */
+final class HtmlScanner {
+    private final String html;
+    private final int length;
+    private final String pageUrl;
+    private int pos;
+    private boolean unsure;
+    /** Whether jsoup would have started the body: a title after that is not the head's. */
+    private boolean inBody;
+    private final TableNesting tables = new TableNesting();
+
+    private final List<String> attributeNames = new ArrayList<>(8);
+    private final List<String> attributeValues = new ArrayList<>(8);
+
+    private String title;
+    private String baseUri;
+    private final Set<String> hrefs = new LinkedHashSet<>();
+    private String canonicalHref;
+    private String lang;
+
+    private HtmlScanner(String html, String pageUrl) {
+        this.html = html;
+        this.length = html.length();
+        this.pageUrl = pageUrl;
+    }
+
+    /** The page's links and head values as jsoup would find them, or empty when the scanner cannot be sure. */
+    static Optional<ScannedHtml> scan(String html, String pageUrl) {
+        HtmlScanner scanner = new HtmlScanner(html, pageUrl);
+        scanner.run();
+        if (scanner.unsure) {
+            return Optional.empty();
+        }
+        return Optional.of(new ScannedHtml(scanner.titleText(), scanner.baseUri == null ? pageUrl : scanner.baseUri,
+                List.copyOf(scanner.hrefs), scanner.canonicalHref, scanner.lang));
+    }
+
+    private void run() {
+        while (pos < length && !unsure) {
+            int lt = html.indexOf('<', pos);
+            int end = lt < 0 ? length : lt;
+            if (!inBody) {
+                text(pos, end);
+            }
+            if (lt < 0) {
+                return;
+            }
+            pos = lt;
+            markup();
+        }
+    }
+
+    /** At a {@code <}. */
+    private void markup() {
+        int next = charAt(pos + 1);
+        if (next == '!') {
+            declaration(pos + 2);
+        } else if (next == '/') {
+            endTagOpen(pos + 2);
+        } else if (next == '?') {
+            pos = afterGreaterThan(pos + 1);
+        } else if (isAsciiLetter(next)) {
+            tag(pos + 1, true);
+        } else {
+            if (!inBody) {
+                inBody = true;   // a '<' that opens nothing is text
+            }
+            pos++;
+        }
+    }
+
+    private void declaration(int p) {
+        if (html.startsWith("--", p)) {
+            pos = afterComment(p + 2);
+        } else if (html.startsWith("[CDATA[", p)) {
+            int end = html.indexOf("]]>", p + 7);
+            int stop = end < 0 ? length : end;
+            if (!inBody && !isBlank(p + 7, stop)) {
+                inBody = true;
+            }
+            pos = end < 0 ? length : end + 3;
+        } else {
+            pos = afterGreaterThan(p);   // a doctype, or a bogus comment
+        }
+    }
+
+    /** The position after a comment whose text starts at {@code p}: its {@code -->}, {@code --!>} or {@code <!-->}. */
+    private int afterComment(int p) {
+        if (charAt(p) == '>') {
+            return p + 1;
+        }
+        if (charAt(p) == '-' && charAt(p + 1) == '>') {
+            return p + 2;
+        }
+        int dashes = html.indexOf("--", p);
+        while (dashes >= 0) {
+            int q = dashes + 2;
+            while (charAt(q) == '-') {
+                q++;
+            }
+            if (charAt(q) == '>') {
+                return q + 1;
+            }
+            if (charAt(q) == '!' && charAt(q + 1) == '>') {
+                return q + 2;
+            }
+            dashes = html.indexOf("--", q);
+        }
+        return length;
+    }
+
+    private int afterGreaterThan(int p) {
+        int gt = html.indexOf('>', p);
+        return gt < 0 ? length : gt + 1;
+    }
+
+    private void endTagOpen(int p) {
+        int c = charAt(p);
+        if (c < 0) {
+            inBody = true;   // "</" at the end is text
+            pos = length;
+        } else if (isAsciiLetter(c)) {
+            tag(p, false);
+        } else if (c == '>') {
+            pos = p + 1;
+        } else {
+            pos = afterGreaterThan(p);
+        }
+    }
+
+    /** A start or end tag whose name starts at {@code p}. */
+    private void tag(int p, boolean start) {
+        int nameEnd = p;
+        while (nameEnd < length) {
+            char c = html.charAt(nameEnd);
+            if (isWhitespace(c) || c == '/' || c == '>') {
+                break;
+            }
+            if (c == '<' || c == 0) {
+                unsure = true;
+                return;
+            }
+            nameEnd++;
+        }
+        String name = normalName(p, nameEnd);
+        if (unsure) {
+            return;
+        }
+        attributeNames.clear();
+        attributeValues.clear();
+        int end = attributes(nameEnd, start && collectsAttributes(name));
+        if (end < 0) {
+            unsure = true;
+            return;
+        }
+        pos = end;
+        if (start) {
+            startTag(name);
+        } else {
+            endTag(name);
+        }
+    }
+
+    private static boolean collectsAttributes(String name) {
+        return switch (name) {
+            case "a", "base", "link", "html" -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * Reads a tag's attributes from {@code p} to its {@code >} (into the attribute lists when
+     * {@code collect}, the first of a name winning); returns the position after the tag, or -1 when
+     * unsure (the page ends in the tag, a {@code <} or NUL outside a quoted value).
+     */
+    private int attributes(int p, boolean collect) {
+        while (true) {
+            p = skipWhitespace(p);
+            int c = charAt(p);
+            if (c < 0 || c == '<' || c == 0) {
+                return -1;
+            }
+            if (c == '>') {
+                return p + 1;
+            }
+            if (c == '/') {
+                p++;
+                if (charAt(p) == '>') {
+                    return p + 1;
+                }
+                continue;
+            }
+            int nameStart = p++;   // '=', '"' and '\'' may start a name
+            while (p < length) {
+                char n = html.charAt(p);
+                if (isWhitespace(n) || n == '/' || n == '=' || n == '>') {
+                    break;
+                }
+                if (n == '<' || n == 0) {
+                    return -1;
+                }
+                p++;
+            }
+            int nameEnd = p;
+            p = skipWhitespace(p);
+            if (charAt(p) != '=') {
+                if (collect) {
+                    addAttribute(nameStart, nameEnd, "");
+                }
+                continue;
+            }
+            p = skipWhitespace(p + 1);
+            c = charAt(p);
+            String value;
+            if (c == '"' || c == '\'') {
+                int close = html.indexOf(c, p + 1);
+                if (close < 0) {
+                    return -1;
+                }
+                value = collect ? decode(p + 1, close) : null;
+                p = close + 1;
+            } else if (c == '>') {
+                value = "";
+            } else {
+                int valueStart = p;
+                while (p < length) {
+                    char v = html.charAt(p);
+                    if (isWhitespace(v) || v == '>') {
+                        break;
+                    }
+                    if (v == '<' || v == 0) {
+                        return -1;
+                    }
+                    p++;
+                }
+                if (p >= length) {
+                    return -1;
+                }
+                value = collect ? decode(valueStart, p) : null;
+            }
+            if (collect) {
+                addAttribute(nameStart, nameEnd, value);
+            }
+        }
+    }
+
+    private void addAttribute(int nameStart, int nameEnd, String value) {
+        String name = normalName(nameStart, nameEnd);
+        if (!name.isEmpty() && !attributeNames.contains(name)) {
+            attributeNames.add(name);
+            attributeValues.add(value);
+        }
+    }
+
+    private String attribute(String name) {
+        int i = attributeNames.indexOf(name);
+        return i < 0 ? null : attributeValues.get(i);
+    }
+
+    private String decode(int from, int to) {
+        String value = html.substring(from, to).replace('\0', '\uFFFD');
+        return value.indexOf('&') < 0 ? value : Parser.unescapeEntities(value, true);
+    }
+
+    private void startTag(String name) {
+        if (!tables.start(name)) {
+            unsure = true;
+            return;
+        }
+        switch (name) {
+            // jsoup reads what a <noscript> holds as plain elements (an <html>, a <base>, a <title> in
+            // the body), wherever it stands.
+            case "select", "svg", "math", "template", "frameset", "plaintext", "noscript" -> unsure = true;
+            case "html" -> {
+                // Later <html> tags add the attributes the element lacks.
+                if (lang == null) {
+                    lang = attribute("lang");
+                }
+            }
+            case "head", "meta", "basefont", "bgsound" -> { }
+            case "base" -> {
+                String href = attribute("href");
+                if (baseUri == null && href != null) {
+                    String resolved = StringUtil.resolve(pageUrl, href);
+                    baseUri = resolved.isEmpty() ? null : resolved;
+                }
+            }
+            case "link" -> {
+                String rel = attribute("rel");
+                String href = attribute("href");
+                if (canonicalHref == null && href != null && rel != null && rel.trim().equalsIgnoreCase("canonical")) {
+                    canonicalHref = href;
+                }
+            }
+            case "title" -> {
+                String text = rcdata(name);
+                if (!inBody && title == null) {
+                    title = text;
+                }
+            }
+            case "style", "noframes" -> rawText(name, false);
+            case "script" -> rawText(name, true);
+            case "textarea" -> {
+                inBody = true;
+                rcdata(name);
+            }
+            case "xmp", "iframe", "noembed" -> {
+                inBody = true;
+                rawText(name, false);
+            }
+            case "a" -> {
+                inBody = true;
+                String href = attribute("href");
+                if (href != null) {
+                    hrefs.add(href);
+                }
+            }
+            default -> inBody = true;
+        }
+    }
+
+    private void endTag(String name) {
+        tables.end(name);
+        if (!inBody) {
+            switch (name) {
+                case "body", "html", "br" -> inBody = true;
+                default -> { }
+            }
+        }
+    }
+
+    /**
+     * Skips the raw text of a {@code <style>}-like element to its end tag and reads that; a script
+     * that holds {@code <!--} may hide its end tag in jsoup's escaped states: unsure.
+     */
+    private void rawText(String name, boolean script) {
+        int close = findEndTag(name, pos);
+        int comment = script ? html.indexOf("<!--", pos) : -1;
+        if (comment >= 0 && (close < 0 || comment < close)) {
+            unsure = true;
+            return;
+        }
+        endRaw(close);
+    }
+
+    /** The text of a {@code <title>} or {@code <textarea>}, entity-decoded, read to its end tag. */
+    private String rcdata(String name) {
+        int close = findEndTag(name, pos);
+        int stop = close < 0 ? length : close;
+        String raw = html.substring(pos, stop).replace('\0', '\uFFFD');
+        endRaw(close);
+        return raw.indexOf('&') < 0 ? raw : Parser.unescapeEntities(raw, false);
+    }
+
+    private void endRaw(int close) {
+        if (close < 0) {
+            pos = length;
+            return;
+        }
+        int end = attributes(close + 2 + endTagNameLength(close), false);
+        if (end < 0) {
+            unsure = true;
+            return;
+        }
+        pos = end;
+    }
+
+    private int endTagNameLength(int close) {
+        int p = close + 2;
+        while (p < length && isAsciiLetter(html.charAt(p))) {
+            p++;
+        }
+        return p - close - 2;
+    }
+
+    /** The position of {@code </name} followed by whitespace, {@code /} or {@code >}, from {@code from}; -1 when none. */
+    private int findEndTag(String name, int from) {
+        for (int lt = html.indexOf("</", from); lt >= 0; lt = html.indexOf("</", lt + 2)) {
+            if (html.regionMatches(true, lt + 2, name, 0, name.length())) {
+                int c = charAt(lt + 2 + name.length());
+                if (c >= 0 && (isWhitespace((char) c) || c == '/' || c == '>')) {
+                    return lt;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** Text before the body: anything but whitespace (after decoding references) starts the body. */
+    private void text(int from, int to) {
+        if (isBlank(from, to)) {
+            return;
+        }
+        String text = html.substring(from, to);
+        if (text.indexOf('&') >= 0 && StringUtil.isBlank(Parser.unescapeEntities(text, false))) {
+            return;
+        }
+        inBody = true;
+    }
+
+    private boolean isBlank(int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!isWhitespace(html.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String titleText() {
+        return title == null ? "" : StringUtil.normaliseWhitespace(title.trim()).trim();
+    }
+
+    /** A tag or attribute name as jsoup keeps it: lower case; a control character in it makes the scanner unsure. */
+    private String normalName(int from, int to) {
+        boolean plain = true;
+        for (int i = from; i < to; i++) {
+            char c = html.charAt(i);
+            if (c < ' ') {
+                unsure = true;
+            }
+            plain &= c < 0x7f && (c < 'A' || c > 'Z');
+        }
+        String name = html.substring(from, to);
+        return plain ? name : name.toLowerCase(Locale.ENGLISH);
+    }
+
+    private int skipWhitespace(int p) {
+        while (p < length && isWhitespace(html.charAt(p))) {
+            p++;
+        }
+        return p;
+    }
+
+    private int charAt(int p) {
+        return p < length ? html.charAt(p) : -1;
+    }
+
+    private static boolean isWhitespace(char c) {
+        return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f';
+    }
+
+    private static boolean isAsciiLetter(int c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    }
+}
