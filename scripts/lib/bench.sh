@@ -583,13 +583,13 @@ profile_report() {
         "redis|redis/clients|connectors/redis;" \
         "files|job/output|netpreserve|connector/file;" \
         "okhttp|okhttp3|okio|\\[OkHttp;" \
-        "simhash|parse/SimHash;" \
+        "simhash|dedup/SimHash;" \
         "near_duplicates|job/dedup;" \
         "links_urls|job/url|crawlercommons;" \
         "jsoup|org/jsoup;" \
         "parse_other|job/parse;" \
         "fetch_other|job/fetch;" \
-        "scheduler|job/frontier|job/control|job/stats;" \
+        "scheduler|job/frontier|job/control|job/etcd|job/model|job/stats;" \
         "serialization|typeutils|core/memory|streamrecord|io/network|runtime/io|plugable;" \
         "flink_other|org/apache/flink;" \
         "other|.", rules, ";")

@@ -8,38 +8,38 @@ import io.streamcrawl.connectors.redis.sink.RedisStreamSinkBuilder;
 import io.streamcrawl.connectors.redis.sink.RedisStreamSinkOptions;
 import io.streamcrawl.connectors.redis.source.RedisStreamSource;
 import io.streamcrawl.connectors.redis.source.RedisStreamSourceBuilder;
-import io.streamcrawl.job.config.CrawlerConfig;
+import io.streamcrawl.job.config.CrawlerConfigLoader;
 import io.streamcrawl.job.config.RedisConnections;
-import io.streamcrawl.job.control.ControlPlane;
 import io.streamcrawl.job.control.JobFence;
 import io.streamcrawl.job.control.JobFenceFunction;
 import io.streamcrawl.job.control.TaskControlFunction;
-import io.streamcrawl.job.control.TaskEvent;
 import io.streamcrawl.job.control.WorkerRegistrySettings;
 import io.streamcrawl.job.dedup.NearDuplicateMarker;
+import io.streamcrawl.job.etcd.ControlPlane;
 import io.streamcrawl.job.fetch.AsyncFetcher;
-import io.streamcrawl.job.fetch.FetchRequest;
 import io.streamcrawl.job.fetch.FetchOutcomeRouter;
-import io.streamcrawl.job.fetch.FetchResult;
-import io.streamcrawl.job.fetch.FetcherOptions;
+import io.streamcrawl.job.fetch.FetcherSettings;
 import io.streamcrawl.job.frontier.BackoffSettings;
-import io.streamcrawl.job.frontier.FrontierEntry;
-import io.streamcrawl.job.frontier.FrontierEntryDeserializer;
-import io.streamcrawl.job.frontier.FrontierEntrySerializer;
 import io.streamcrawl.job.frontier.HostScheduler;
+import io.streamcrawl.job.frontier.RobotsSettings;
+import io.streamcrawl.job.frontier.SchedulerSettings;
 import io.streamcrawl.job.journal.PageWrites;
 import io.streamcrawl.job.journal.PagesJournal;
 import io.streamcrawl.job.journal.StreamWrite;
 import io.streamcrawl.job.journal.StreamWriteSerializer;
+import io.streamcrawl.job.model.CrawledPage;
+import io.streamcrawl.job.model.FetchRequest;
+import io.streamcrawl.job.model.FetchResult;
+import io.streamcrawl.job.model.FrontierEntry;
+import io.streamcrawl.job.model.FrontierEntryDeserializer;
+import io.streamcrawl.job.model.FrontierEntrySerializer;
+import io.streamcrawl.job.model.PageRecordSerializer;
+import io.streamcrawl.job.model.TaskEvent;
 import io.streamcrawl.job.output.OutputFiles;
 import io.streamcrawl.job.output.WarcEncoder;
-import io.streamcrawl.job.frontier.RobotsSettings;
-import io.streamcrawl.job.frontier.SchedulerSettings;
 import io.streamcrawl.job.parse.PageParser;
-import io.streamcrawl.job.parse.CrawledPage;
-import io.streamcrawl.job.parse.PageRecordSerializer;
 import io.streamcrawl.job.stats.PageCounter;
-import io.streamcrawl.job.stats.TaskStatsConfig;
+import io.streamcrawl.job.stats.TaskStatsSettings;
 import io.streamcrawl.job.url.Hosts;
 
 import java.util.List;
@@ -66,7 +66,7 @@ public final class CrawlerJob {
     private CrawlerJob() {}
 
     public static void main(String[] args) throws Exception {
-        Configuration config = CrawlerConfig.fromArgs(args);
+        Configuration config = CrawlerConfigLoader.fromArgs(args);
         // Refuse (or wait) before submitting while another job holds the crawl namespace.
         JobFence fence = JobFence.forNewJob(config);
         try (JobFence.Reservation reservation = fence.reserve(config.get(FENCE_WAIT))) {
@@ -97,7 +97,7 @@ public final class CrawlerJob {
         env.enableCheckpointing(config.get(CHECKPOINT_INTERVAL).toMillis());
 
         RedisConnectionConfig redis = RedisConnections.of(config);
-        TaskStatsConfig stats = new TaskStatsConfig(
+        TaskStatsSettings stats = new TaskStatsSettings(
                 () -> redis.createClient("streamcrawl-stats"), config.get(STATS_KEY_PREFIX), config.get(STATS_INTERVAL));
         String streamPrefix = config.get(FRONTIER_STREAM_PREFIX);
         int shards = config.get(FRONTIER_SHARDS);
@@ -150,12 +150,12 @@ public final class CrawlerJob {
                 .uid("host-scheduler");
 
         int capacity = config.get(FETCH_ASYNC_CAPACITY);
-        FetcherOptions fetcherOptions = new FetcherOptions(capacity, config.get(FETCH_MAX_REQUESTS_PER_HOST),
+        FetcherSettings fetcherSettings = new FetcherSettings(capacity, config.get(FETCH_MAX_REQUESTS_PER_HOST),
                 config.get(FETCH_CONNECT_TIMEOUT), config.get(FETCH_READ_TIMEOUT),
                 config.get(FETCH_HOST_QUEUE_LENGTH), config.get(FETCH_HOST_QUEUE_WAIT), config.get(BACKOFF_MAX_RETRY_AFTER),
                 config.get(FETCH_MAX_BODY_BYTES_IN_FLIGHT).getBytes());
         SingleOutputStreamOperator<FetchResult> fetched = AsyncDataStream.unorderedWait(
-                        released, new AsyncFetcher(fetcherOptions, PagesJournal.of(config, redis)),
+                        released, new AsyncFetcher(fetcherSettings, PagesJournal.of(config, redis)),
                         config.get(FETCH_OPERATOR_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS, capacity)
                 .name("fetcher")
                 .uid("fetcher");

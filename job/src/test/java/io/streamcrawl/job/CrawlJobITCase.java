@@ -3,10 +3,8 @@ package io.streamcrawl.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
-import io.streamcrawl.job.control.TaskKeys;
-import io.streamcrawl.job.control.TaskRegistry;
+import io.streamcrawl.job.etcd.TaskKeys;
+import io.streamcrawl.job.etcd.TaskRegistry;
 import io.streamcrawl.job.output.CommittedFiles;
 import io.streamcrawl.job.output.JwarcValidator;
 import io.streamcrawl.job.stats.DistinctUrls;
@@ -14,6 +12,8 @@ import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.Holds;
 import io.streamcrawl.testing.RedisServerExtension;
 import io.streamcrawl.testing.TestSite;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

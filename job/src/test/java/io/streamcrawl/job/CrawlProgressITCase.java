@@ -2,7 +2,7 @@ package io.streamcrawl.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamcrawl.job.control.CrawlProgress;
+import io.streamcrawl.job.cli.CrawlProgress;
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.RedisServerExtension;
 import io.streamcrawl.testing.TestSite;

@@ -1,6 +1,6 @@
 package io.streamcrawl.job;
 
-import io.streamcrawl.job.config.CrawlerConfig;
+import io.streamcrawl.job.config.CrawlerConfigLoader;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +18,7 @@ final class CrawlerJobGraph {
     private final StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
 
     CrawlerJobGraph(Path outputDir) {
-        CrawlerJob.build(env, CrawlerConfig.of(Map.of(
+        CrawlerJob.build(env, CrawlerConfigLoader.of(Map.of(
                 "output.jsonl.path", outputDir.resolve("pages").toUri().toString(),
                 "output.warc.path", outputDir.resolve("warc").toUri().toString())));
     }

@@ -1,13 +1,12 @@
 package io.streamcrawl.job;
 
-import io.streamcrawl.job.fetch.FetchFailure;
-import io.streamcrawl.job.fetch.FetchPurpose;
-import io.streamcrawl.job.fetch.FetchRequest;
-import io.streamcrawl.job.fetch.FetchResult;
-import io.streamcrawl.job.fetch.FetchSettings;
-import io.streamcrawl.job.frontier.FrontierEntry;
-import io.streamcrawl.job.parse.PageRecord;
+import io.streamcrawl.job.config.FetchSettings;
+import io.streamcrawl.job.model.FetchRequest;
+import io.streamcrawl.job.model.FetchResult;
+import io.streamcrawl.job.model.FrontierEntry;
+import io.streamcrawl.job.model.PageRecord;
 import io.streamcrawl.job.url.TaskScope;
+
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -45,18 +44,20 @@ public class RecordSerializationBenchmark {
 
     private final Codec<FrontierEntry> frontierEntry = new Codec<>(FrontierEntry.class,
             new FrontierEntry("http://127.0.0.1:18090/docs/charset-type-6/checkpoint-barrier-window-77.html", "bench", 3, 0, PAGE));
-    private final FetchRequest request = new FetchRequest(PAGE, "bench", 3, 0, true,
-            TaskScope.ofSeeds(List.of("http://127.0.0.1:18090/")),
-            new FetchSettings("streamcrawl/0.1", 30_000, 10L << 20, new String[] {"text/html", "application/xhtml+xml"},
-                    64, false, 5, true, new String[0]),
-            null, 0, FetchPurpose.PAGE, 0, 0, false, 0, 0);
+    private final FetchRequest request = FetchRequest.builder(PAGE, "bench").depth(3).followLinks(true)
+            .task(TaskScope.ofSeeds(List.of("http://127.0.0.1:18090/")),
+                    new FetchSettings("streamcrawl/0.1", 30_000, 10L << 20,
+                            new String[] {"text/html", "application/xhtml+xml"}, 64, false, 5, true, new String[0]))
+            .build();
     private final Codec<FetchRequest> fetchRequest = new Codec<>(FetchRequest.class, request);
     private final Codec<FetchResult> fetchResult = new Codec<>(FetchResult.class,
-            new FetchResult(request, 200, PAGE, "text/html; charset=utf-8", body(), false, 1_700_000_000_000L, 3, null,
-                    FetchFailure.NONE, null, -1, null));
+            FetchResult.response(request, 200).finalUrl(PAGE).contentType("text/html; charset=utf-8")
+                    .body(body(), false).timing(1_700_000_000_000L, 3).build());
     private final Codec<PageRecord> pageRecord = new Codec<>(PageRecord.class,
-            new PageRecord(PAGE, PAGE, "bench", 3, 200, "text/html; charset=utf-8", 25_000, "Operator Join Group Reader",
-                    97, "2023-11-14T22:13:20Z", 3, null, null, null, "en", "sha1:3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ", 0x5DEECE66DL, null, null));
+            PageRecord.builder(PAGE, "bench").finalUrl(PAGE).depth(3).status(200)
+                    .contentType("text/html; charset=utf-8").contentLength(25_000).title("Operator Join Group Reader")
+                    .links(97).fetchedAt("2023-11-14T22:13:20Z").fetchMs(3).lang("en")
+                    .contentHash("sha1:3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ").simhash(0x5DEECE66DL).build());
 
     @Benchmark
     public FrontierEntry frontierEntryRoundTrip() throws IOException {

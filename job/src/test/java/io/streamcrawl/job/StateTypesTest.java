@@ -2,9 +2,9 @@ package io.streamcrawl.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamcrawl.job.fetch.FetchRequest;
 import io.streamcrawl.job.frontier.QueueBounds;
 import io.streamcrawl.job.frontier.TaskState;
+import io.streamcrawl.job.model.FetchRequest;
 import io.streamcrawl.job.stats.TaskCounters;
 import io.streamcrawl.job.url.UrlFingerprint;
 

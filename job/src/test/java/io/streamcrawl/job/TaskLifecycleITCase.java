@@ -3,16 +3,16 @@ package io.streamcrawl.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.streamcrawl.job.control.CrawlProgress;
-import io.streamcrawl.job.control.SeedMarker;
-import io.streamcrawl.job.control.TaskKeys;
-import io.streamcrawl.job.control.TaskRegistry;
+import io.streamcrawl.job.cli.CrawlProgress;
+import io.streamcrawl.job.etcd.SeedMarker;
+import io.streamcrawl.job.etcd.TaskKeys;
+import io.streamcrawl.job.etcd.TaskRegistry;
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.Holds;
 import io.streamcrawl.testing.RedisServerExtension;
 import io.streamcrawl.testing.TestSite;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.time.Duration;

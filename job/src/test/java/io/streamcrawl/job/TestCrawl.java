@@ -3,17 +3,17 @@ package io.streamcrawl.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.streamcrawl.job.config.CrawlerConfig;
-import io.streamcrawl.job.control.ControlPlane;
-import io.streamcrawl.job.control.CrawlProgress;
-import io.streamcrawl.job.control.TaskRegistry;
+import io.streamcrawl.job.cli.CrawlProgress;
+import io.streamcrawl.job.config.CrawlerConfigLoader;
+import io.streamcrawl.job.etcd.ControlPlane;
+import io.streamcrawl.job.etcd.TaskRegistry;
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.Holds;
 import io.streamcrawl.testing.RedisServerExtension;
 import io.streamcrawl.testing.TestSite;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -90,7 +90,7 @@ final class TestCrawl implements AutoCloseable {
         values.put("job.checkpoint-interval", "1 s");
         values.put("job.parallelism", "2");
         values.putAll(overrides);
-        config = CrawlerConfig.of(values);
+        config = CrawlerConfigLoader.of(values);
         registry = new TaskRegistry(new ControlPlane(etcd.endpoint(), "/" + ns + "/"));
     }
 

@@ -3,7 +3,7 @@ package io.streamcrawl.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.streamcrawl.job.control.Crawlctl;
+import io.streamcrawl.job.cli.Crawlctl;
 import io.streamcrawl.job.control.WorkerInfo;
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.RedisServerExtension;

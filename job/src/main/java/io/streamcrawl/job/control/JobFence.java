@@ -15,6 +15,7 @@ import io.streamcrawl.connectors.redis.RedisConnectionConfig;
 import io.streamcrawl.connectors.redis.StreamFence;
 import io.streamcrawl.job.config.EtcdConnections;
 import io.streamcrawl.job.config.RedisConnections;
+import io.streamcrawl.job.etcd.TaskKeys;
 
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;

@@ -1,12 +1,18 @@
 package io.streamcrawl.job.control;
 
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
 import io.streamcrawl.connectors.etcd.EtcdKeyEvent;
 import io.streamcrawl.connectors.redis.RedisConnectionConfig;
+import io.streamcrawl.job.config.TaskNames;
 import io.streamcrawl.job.config.TaskSpecParser;
-import io.streamcrawl.job.frontier.FrontierEntrySerializer;
-import io.streamcrawl.job.frontier.FrontierSeeder;
+import io.streamcrawl.job.etcd.ControlPlane;
+import io.streamcrawl.job.etcd.EtcdKv;
+import io.streamcrawl.job.etcd.TaskKeys;
+import io.streamcrawl.job.model.FrontierEntrySerializer;
+import io.streamcrawl.job.model.FrontierSeeder;
+import io.streamcrawl.job.model.TaskEvent;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
 
 import java.nio.charset.StandardCharsets;
 
@@ -88,7 +94,7 @@ public final class TaskControlFunction extends ProcessFunction<EtcdKeyEvent, Tas
 
     private void onSpec(String task, EtcdKeyEvent event, Collector<TaskEvent> out) {
         String json = event.value();
-        if (!TaskKeys.isValidTaskName(task)) {
+        if (!TaskNames.isValid(task)) {
             reject(task, "invalid task name '" + task + "': use letters, digits, '.', '_' and '-'");
             return;
         }

@@ -1,6 +1,9 @@
 package io.streamcrawl.job.control;
 
-import io.streamcrawl.job.frontier.FrontierSeeder;
+import io.streamcrawl.job.etcd.EtcdKv;
+import io.streamcrawl.job.etcd.SeedMarker;
+import io.streamcrawl.job.etcd.TaskKeys;
+import io.streamcrawl.job.model.FrontierSeeder;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;

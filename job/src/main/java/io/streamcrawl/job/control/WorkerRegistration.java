@@ -1,4 +1,5 @@
 package io.streamcrawl.job.control;
+import io.streamcrawl.job.etcd.EtcdKv;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;

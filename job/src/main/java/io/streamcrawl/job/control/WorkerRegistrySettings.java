@@ -1,4 +1,5 @@
 package io.streamcrawl.job.control;
+import io.streamcrawl.job.etcd.ControlPlane;
 
 import java.io.Serializable;
 import java.time.Duration;

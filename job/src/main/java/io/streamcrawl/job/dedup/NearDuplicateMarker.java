@@ -1,7 +1,8 @@
 package io.streamcrawl.job.dedup;
 
-import io.streamcrawl.job.parse.CrawledPage;
-import io.streamcrawl.job.parse.PageRecord;
+import io.streamcrawl.job.model.CrawledPage;
+import io.streamcrawl.job.model.PageRecord;
+
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;

@@ -1,6 +1,5 @@
 package io.streamcrawl.job.dedup;
 
-import io.streamcrawl.job.parse.SimHash;
 import org.apache.datasketches.hash.MurmurHash3;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.MapState;

@@ -1,9 +1,23 @@
 package io.streamcrawl.job.fetch;
 
+import io.streamcrawl.job.config.FetchSettings;
+import io.streamcrawl.job.journal.HostOwnership;
+import io.streamcrawl.job.journal.PagesJournal;
+import io.streamcrawl.job.journal.RecordedPages;
+import io.streamcrawl.job.journal.RestoreWindow;
+import io.streamcrawl.job.model.FailureCause;
+import io.streamcrawl.job.model.FailureScope;
+import io.streamcrawl.job.model.FetchFailure;
+import io.streamcrawl.job.model.FetchPurpose;
+import io.streamcrawl.job.model.FetchRequest;
+import io.streamcrawl.job.model.FetchResult;
+import io.streamcrawl.job.model.RecordedOutcome;
+import io.streamcrawl.job.url.Hosts;
+
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.ConnectionPool;
-import io.streamcrawl.job.url.Hosts;
+
 import okhttp3.Dispatcher;
 import okhttp3.Dns;
 import okhttp3.EventListener;
@@ -12,11 +26,6 @@ import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
-import io.streamcrawl.job.journal.HostOwnership;
-import io.streamcrawl.job.journal.PagesJournal;
-import io.streamcrawl.job.journal.RecordedOutcome;
-import io.streamcrawl.job.journal.RecordedPages;
-import io.streamcrawl.job.journal.RestoreWindow;
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
@@ -56,7 +65,7 @@ import java.util.concurrent.TimeUnit;
  * not followed: the result carries its target, which goes to the frontier like a link. Redirects
  * of robots.txt are followed (RFC 9309); the result's final URL is the one that answered. Bodies
  * are read only for 2xx responses of an accepted media type (see {@link ResponseReader}), and all
- * bodies being read at once hold at most {@link FetcherOptions#maxBodyBytesInFlight} bytes
+ * bodies being read at once hold at most {@link FetcherSettings#maxBodyBytesInFlight} bytes
  * ({@link BodyBytesBudget}): a response that does not fit is dropped and its request deferred.
  * A failed fetch records where it failed ({@link FailureCause}), as its host's gate saw it:
  * before the request was on the wire, waiting for the response head (while the host did or did
@@ -78,7 +87,7 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> i
     private static final int MAX_DERIVED_CLIENTS = 64;
     private static final Dns GUARDED_DNS = new PrivateAddresses.GuardedDns();
 
-    private final FetcherOptions options;
+    private final FetcherSettings fetcher;
     private final PagesJournal journal;
 
     private transient OkHttpClient client;
@@ -94,12 +103,12 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> i
     private transient RecordedPages recorded;
 
     /** A fetcher without a journal: it fetches every request. */
-    public AsyncFetcher(FetcherOptions options) {
-        this(options, PagesJournal.off());
+    public AsyncFetcher(FetcherSettings fetcher) {
+        this(fetcher, PagesJournal.off());
     }
 
-    public AsyncFetcher(FetcherOptions options, PagesJournal journal) {
-        this.options = Preconditions.checkNotNull(options, "options");
+    public AsyncFetcher(FetcherSettings fetcher, PagesJournal journal) {
+        this.fetcher = Preconditions.checkNotNull(fetcher, "fetcher");
         this.journal = Preconditions.checkNotNull(journal, "journal");
     }
 
@@ -117,24 +126,24 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> i
     @Override
     public void open(OpenContext openContext) throws Exception {
         Dispatcher dispatcher = new Dispatcher();
-        dispatcher.setMaxRequests(options.maxConcurrentRequests());
+        dispatcher.setMaxRequests(fetcher.maxConcurrentRequests());
         // The gate limits requests per host; okhttp must not queue them again, which would count as fetch time.
-        dispatcher.setMaxRequestsPerHost(options.maxConcurrentRequests());
+        dispatcher.setMaxRequestsPerHost(fetcher.maxConcurrentRequests());
         client = new OkHttpClient.Builder()
                 .dispatcher(dispatcher)
                 .connectionPool(new ConnectionPool(
-                        options.maxConcurrentRequests(), IDLE_CONNECTION_KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS))
-                .connectTimeout(options.connectTimeout())
-                .readTimeout(options.readTimeout())
+                        fetcher.maxConcurrentRequests(), IDLE_CONNECTION_KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS))
+                .connectTimeout(fetcher.connectTimeout())
+                .readTimeout(fetcher.readTimeout())
                 .followRedirects(false)
                 .followSslRedirects(false)
                 .eventListener(new SendReporter())
                 .addNetworkInterceptor(AsyncFetcher::guardConnection)
                 .build();
-        gate = new HostGate(options.hostQueueLength(), options.hostQueueWait());
+        gate = new HostGate(fetcher.hostQueueLength(), fetcher.hostQueueWait());
         derivedClients = new ConcurrentHashMap<>();
         inFlight = new ConcurrentHashMap<>();
-        bodyBytes = new BodyBytesBudget(options.maxBodyBytesInFlight());
+        bodyBytes = new BodyBytesBudget(fetcher.maxBodyBytesInFlight());
         metrics = new FetchMetrics(getRuntimeContext().getMetricGroup(), bodyBytes);
         TaskInfo task = getRuntimeContext().getTaskInfo();
         // No window without initializeState: a fetcher used outside an operator starts fresh.
@@ -142,7 +151,7 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> i
                 new HostOwnership(task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks(),
                         task.getIndexOfThisSubtask()),
                 task.getTaskNameWithSubtasks());
-        LOG.info("Fetcher open: {}", options);
+        LOG.info("Fetcher open: {}", fetcher);
     }
 
     @Override
@@ -168,7 +177,7 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> i
                     "refused: " + url.host() + " is a private address"));
             return;
         }
-        int limit = Math.min(Math.max(1, settings.maxInFlightPerHost()), options.maxRequestsPerHost());
+        int limit = Math.min(Math.max(1, settings.maxInFlightPerHost()), fetcher.maxRequestsPerHost());
         gate.submit(url.host(), limit, TimeUnit.MILLISECONDS.toNanos(request.spacingMs()),
                 ticket -> start(request, url, settings, guarded, resultFuture, ticket),
                 () -> complete(resultFuture, FetchResult.deferred(request, "deferred: host busy")));
@@ -219,7 +228,7 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> i
                 }
                 if (result.retryAfterMs() >= 0) {
                     // The host asked for a pause: requests waiting for it must not start meanwhile.
-                    gate.pause(url.host(), Duration.ofMillis(Math.min(result.retryAfterMs(), options.maxRetryAfter().toMillis())));
+                    gate.pause(url.host(), Duration.ofMillis(Math.min(result.retryAfterMs(), fetcher.maxRetryAfter().toMillis())));
                 }
                 ticket.finished();
                 finish(resultFuture, result);

@@ -1,6 +1,9 @@
 package io.streamcrawl.job.fetch;
 
-import io.streamcrawl.job.frontier.FrontierEntry;
+import io.streamcrawl.job.model.FetchPurpose;
+import io.streamcrawl.job.model.FetchRequest;
+import io.streamcrawl.job.model.FetchResult;
+import io.streamcrawl.job.model.FrontierEntry;
 import io.streamcrawl.job.url.UrlNormalizer;
 
 import java.util.List;
@@ -69,6 +72,6 @@ public final class FetchFollowUps {
             return Optional.empty();
         }
         redirects.inc();
-        return Optional.of(FetchOutcomeRouter.entryOf(request).redirectTo(target.get()));
+        return Optional.of(request.entry().redirectTo(target.get()));
     }
 }

@@ -1,5 +1,8 @@
 package io.streamcrawl.job.fetch;
 
+import io.streamcrawl.job.model.FetchFailure;
+import io.streamcrawl.job.model.FetchResult;
+
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;

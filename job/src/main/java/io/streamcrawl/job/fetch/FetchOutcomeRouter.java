@@ -1,9 +1,15 @@
 package io.streamcrawl.job.fetch;
 
-import io.streamcrawl.job.frontier.EntryKind;
-import io.streamcrawl.job.frontier.FrontierEntry;
-import io.streamcrawl.job.frontier.HostFeedback;
-import io.streamcrawl.job.frontier.HostSignal;
+import io.streamcrawl.job.model.EntryKind;
+import io.streamcrawl.job.model.FailureCause;
+import io.streamcrawl.job.model.FailureScope;
+import io.streamcrawl.job.model.FetchFailure;
+import io.streamcrawl.job.model.FetchPurpose;
+import io.streamcrawl.job.model.FetchRequest;
+import io.streamcrawl.job.model.FetchResult;
+import io.streamcrawl.job.model.FrontierEntry;
+import io.streamcrawl.job.model.HostFeedback;
+import io.streamcrawl.job.model.HostSignal;
 import io.streamcrawl.job.parse.PageParser;
 
 import java.nio.charset.StandardCharsets;
@@ -77,7 +83,7 @@ public final class FetchOutcomeRouter extends ProcessFunction<FetchResult, Fetch
             return;
         }
         if (result.failure() == FetchFailure.DEFERRED) {
-            ctx.output(FEEDBACK, entryOf(request).retry(new HostFeedback(
+            ctx.output(FEEDBACK, request.entry().retry(new HostFeedback(
                     HostSignal.BUSY, 0, result.error(), null, -1, FailureCause.NONE, request.releasedAt())));
             return;
         }
@@ -90,7 +96,7 @@ public final class FetchOutcomeRouter extends ProcessFunction<FetchResult, Fetch
                 if (scope == FailureScope.URL) {
                     urlRetries.inc();
                 }
-                ctx.output(FEEDBACK, entryOf(request).retryAfterFailure(failed));
+                ctx.output(FEEDBACK, request.entry().retryAfterFailure(failed));
                 return;
             }
             if (scope == FailureScope.HOST || request.reportOutcome()) {
@@ -127,12 +133,5 @@ public final class FetchOutcomeRouter extends ProcessFunction<FetchResult, Fetch
                 LOG.debug("Cannot read the sitemaps of {}: {}", request.url(), e.toString());
             }
         }
-    }
-
-    /** The frontier entry a request was released from, with the release's token. */
-    public static FrontierEntry entryOf(FetchRequest request) {
-        EntryKind kind = request.purpose() == FetchPurpose.SITEMAP ? EntryKind.SITEMAP : EntryKind.URL;
-        return new FrontierEntry(request.url(), request.task(), request.depth(), request.priority(), request.parent(),
-                kind, false, null, request.redirects(), request.attempt(), request.release());
     }
 }

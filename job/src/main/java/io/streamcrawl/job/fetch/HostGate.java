@@ -1,5 +1,7 @@
 package io.streamcrawl.job.fetch;
 
+import io.streamcrawl.job.model.FailureCause;
+
 import org.apache.flink.util.Preconditions;
 
 import java.time.Duration;

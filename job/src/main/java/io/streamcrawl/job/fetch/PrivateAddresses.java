@@ -1,5 +1,7 @@
 package io.streamcrawl.job.fetch;
 
+import io.streamcrawl.job.model.FetchFailure;
+
 import okhttp3.Connection;
 import okhttp3.Dns;
 import okhttp3.Interceptor;

@@ -1,5 +1,10 @@
 package io.streamcrawl.job.fetch;
 
+import io.streamcrawl.job.model.FetchFailure;
+import io.streamcrawl.job.model.FetchRequest;
+import io.streamcrawl.job.model.FetchResult;
+import io.streamcrawl.job.model.HttpMessages;
+
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -66,20 +71,15 @@ final class ResponseReader {
                 budget.release(reserved);
             }
         }
-        return new FetchResult(
-                request,
-                response.code(),
-                response.request().url().toString(),
-                response.header("Content-Type"),
-                bytes,
-                truncated,
-                fetchedAtMillis,
-                elapsedMillis(startNanos),
-                null,
-                FetchFailure.NONE,
-                locationOf(response),
-                retryAfterMs(response, System.currentTimeMillis()),
-                messages(response, bodyRead));
+        return FetchResult.response(request, response.code())
+                .finalUrl(response.request().url().toString())
+                .contentType(response.header("Content-Type"))
+                .body(bytes, truncated)
+                .timing(fetchedAtMillis, elapsedMillis(startNanos))
+                .location(locationOf(response))
+                .retryAfterMs(retryAfterMs(response, System.currentTimeMillis()))
+                .http(messages(response, bodyRead))
+                .build();
     }
 
     /** The messages on the wire: the network request carries the headers okhttp added (Host, Accept-Encoding, ...). */

@@ -1,5 +1,8 @@
 package io.streamcrawl.job.frontier;
 
+import io.streamcrawl.job.model.HostFeedback;
+import io.streamcrawl.job.model.HostSignal;
+
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.streamcrawl.job.frontier;
 
+import io.streamcrawl.job.model.FrontierEntry;
 import io.streamcrawl.job.url.UrlFingerprint;
 
 import java.util.ArrayList;

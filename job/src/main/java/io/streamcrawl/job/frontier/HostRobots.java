@@ -1,8 +1,11 @@
 package io.streamcrawl.job.frontier;
 
-import crawlercommons.robots.BaseRobotRules;
 import io.streamcrawl.job.config.TaskSpec;
+import io.streamcrawl.job.model.HostFeedback;
+import io.streamcrawl.job.model.HostSignal;
 import io.streamcrawl.job.url.Hosts;
+
+import crawlercommons.robots.BaseRobotRules;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,20 +1,25 @@
 package io.streamcrawl.job.frontier;
 
+import io.streamcrawl.job.etcd.ControlPlane;
+import io.streamcrawl.job.etcd.EtcdKv;
+import io.streamcrawl.job.etcd.PageBudget;
+import io.streamcrawl.job.model.EntryKind;
+import io.streamcrawl.job.model.FetchPurpose;
+import io.streamcrawl.job.model.FetchRequest;
+import io.streamcrawl.job.model.FrontierEntry;
+import io.streamcrawl.job.model.HostFeedback;
+import io.streamcrawl.job.model.HostSignal;
+import io.streamcrawl.job.model.TaskEvent;
 import io.etcd.jetcd.Client;
-import io.streamcrawl.job.control.ControlPlane;
-import io.streamcrawl.job.control.EtcdKv;
-import io.streamcrawl.job.control.PageBudget;
-import io.streamcrawl.job.control.TaskEvent;
-import io.streamcrawl.job.control.WorkerRegistrySettings;
 import io.streamcrawl.job.control.WorkerRegistration;
-import io.streamcrawl.job.fetch.FetchPurpose;
-import io.streamcrawl.job.fetch.FetchRequest;
+import io.streamcrawl.job.control.WorkerRegistrySettings;
 import io.streamcrawl.job.stats.DistinctUrls;
 import io.streamcrawl.job.stats.HostsBackingOff;
 import io.streamcrawl.job.stats.TaskCounters;
-import io.streamcrawl.job.stats.TaskStatsConfig;
 import io.streamcrawl.job.stats.TaskStatsPublisher;
+import io.streamcrawl.job.stats.TaskStatsSettings;
 import io.streamcrawl.job.url.UrlFingerprint;
+
 
 import java.util.HashSet;
 import java.util.List;
@@ -104,7 +109,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     private final SchedulerSettings settings;
     private final RobotsSettings robotsSettings;
     private final BackoffSettings backoffSettings;
-    private final TaskStatsConfig stats;
+    private final TaskStatsSettings stats;
     private final ControlPlane control;
     private final long budgetChunk;
     @Nullable private WorkerRegistrySettings workers;
@@ -146,7 +151,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
 
     /** Page budgets are reserved from etcd at {@code control}, at most {@code budgetChunk} pages at a time. */
     public HostScheduler(SchedulerSettings settings, RobotsSettings robotsSettings, BackoffSettings backoffSettings,
-            TaskStatsConfig stats, ControlPlane control, long budgetChunk) {
+            TaskStatsSettings stats, ControlPlane control, long budgetChunk) {
         this.settings = settings;
         this.robotsSettings = robotsSettings;
         this.backoffSettings = backoffSettings;
@@ -379,8 +384,9 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                 progress = true;
                 long spacing = Math.max(view.spec().politeness().delayMs(), admission.crawlDelayMs());
                 if (admission.verdict() == HostRobots.Verdict.FETCH_ROBOTS) {
-                    out.collect(new FetchRequest(admission.robotsUrl(), task, 0, head.priority(), false, view.scope(),
-                            view.robotsFetch(), null, spacing, FetchPurpose.ROBOTS, 0, 0, false, 0, now));
+                    out.collect(FetchRequest.builder(admission.robotsUrl(), task).priority(head.priority())
+                            .task(view.scope(), view.robotsFetch()).spacingMs(spacing).purpose(FetchPurpose.ROBOTS)
+                            .released(0, now).build());
                     robotsRequests.inc();
                 } else {
                     dequeue(lane);
@@ -558,11 +564,10 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         // Negative, so it is never a first-seen time (see takeBack).
         long release = releaseTokens.nextLong() | Long.MIN_VALUE;
         seen.put(entry.fingerprint(), release);
-        out.collect(new FetchRequest(entry.url(), entry.task(), entry.depth(), entry.priority(),
-                !sitemap && entry.depth() < view.spec().maxDepth(), view.scope(),
-                sitemap ? view.sitemapFetch() : view.fetch(), entry.parent(), spacingMs,
-                sitemap ? FetchPurpose.SITEMAP : FetchPurpose.PAGE, entry.redirects(), entry.attempt(), reportOutcome,
-                release, now));
+        out.collect(FetchRequest.of(entry).followLinks(!sitemap && entry.depth() < view.spec().maxDepth())
+                .task(view.scope(), sitemap ? view.sitemapFetch() : view.fetch()).spacingMs(spacingMs)
+                .purpose(sitemap ? FetchPurpose.SITEMAP : FetchPurpose.PAGE).reportOutcome(reportOutcome)
+                .released(release, now).build());
         counters.add(entry.task(), TaskCounters.RELEASED, 1);
         if (view.recrawlAfterMs() > 0) {
             recrawl.schedule(entry.fingerprint(), entry.recrawl(), now + view.recrawlAfterMs());

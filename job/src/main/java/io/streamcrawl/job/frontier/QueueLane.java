@@ -1,5 +1,7 @@
 package io.streamcrawl.job.frontier;
 
+import io.streamcrawl.job.model.FrontierEntry;
+
 import java.util.Comparator;
 
 /**

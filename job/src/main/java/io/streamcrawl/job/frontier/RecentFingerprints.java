@@ -1,6 +1,7 @@
 package io.streamcrawl.job.frontier;
 
 import io.streamcrawl.job.url.UrlFingerprint;
+
 import org.apache.flink.util.Preconditions;
 
 import java.util.Arrays;

@@ -1,5 +1,7 @@
 package io.streamcrawl.job.frontier;
 
+import io.streamcrawl.job.model.FrontierEntry;
+
 /**
  * A fetched URL of a task with a recrawl interval, waiting in keyed state for its next fetch.
  *

@@ -1,5 +1,7 @@
 package io.streamcrawl.job.frontier;
 
+import io.streamcrawl.job.model.FrontierEntry;
+
 /**
  * A URL of the current host waiting for its retry after a failed fetch ({@link HostRetries}).
  *

@@ -1,7 +1,7 @@
 package io.streamcrawl.job.frontier;
 
-import io.streamcrawl.job.control.EtcdKv;
-import io.streamcrawl.job.control.PageBudget;
+import io.streamcrawl.job.etcd.EtcdKv;
+import io.streamcrawl.job.etcd.PageBudget;
 
 import java.time.Duration;
 import java.util.ArrayList;

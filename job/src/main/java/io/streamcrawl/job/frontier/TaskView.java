@@ -1,7 +1,7 @@
 package io.streamcrawl.job.frontier;
 
+import io.streamcrawl.job.config.FetchSettings;
 import io.streamcrawl.job.config.TaskSpec;
-import io.streamcrawl.job.fetch.FetchSettings;
 import io.streamcrawl.job.url.TaskScope;
 
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package io.streamcrawl.job.journal;
 
-import io.streamcrawl.job.frontier.FrontierEntry;
 import io.streamcrawl.job.frontier.RecentFingerprints;
-import io.streamcrawl.job.parse.CrawledPage;
+import io.streamcrawl.job.model.CrawledPage;
+import io.streamcrawl.job.model.FrontierEntry;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;

@@ -3,6 +3,7 @@ package io.streamcrawl.job.journal;
 import io.streamcrawl.connectors.redis.RedisConnectionConfig;
 import io.streamcrawl.connectors.redis.RedisRetryOptions;
 import io.streamcrawl.job.config.CrawlerOptions;
+import io.streamcrawl.job.model.RecordedOutcome;
 import io.streamcrawl.job.output.OutputFiles;
 import io.streamcrawl.job.url.Hosts;
 

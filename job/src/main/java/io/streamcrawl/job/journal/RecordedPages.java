@@ -1,5 +1,6 @@
 package io.streamcrawl.job.journal;
 
+import io.streamcrawl.job.model.RecordedOutcome;
 import io.streamcrawl.job.url.UrlFingerprint;
 
 import java.util.HashMap;

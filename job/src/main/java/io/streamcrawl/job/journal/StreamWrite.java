@@ -1,7 +1,7 @@
 package io.streamcrawl.job.journal;
 
-import io.streamcrawl.job.frontier.FrontierEntry;
-import io.streamcrawl.job.parse.PageRecord;
+import io.streamcrawl.job.model.FrontierEntry;
+import io.streamcrawl.job.model.PageRecord;
 
 import org.apache.flink.util.Preconditions;
 

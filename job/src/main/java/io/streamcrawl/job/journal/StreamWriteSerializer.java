@@ -2,8 +2,8 @@ package io.streamcrawl.job.journal;
 
 import io.streamcrawl.connectors.redis.sink.RedisStreamEntry;
 import io.streamcrawl.connectors.redis.sink.RedisStreamSerializer;
-import io.streamcrawl.job.frontier.FrontierEntrySerializer;
-import io.streamcrawl.job.parse.PageRecordSerializer;
+import io.streamcrawl.job.model.FrontierEntrySerializer;
+import io.streamcrawl.job.model.PageRecordSerializer;
 
 /** Writes a {@link StreamWrite}: a frontier entry to its shard, a page record to the pages stream. */
 public final class StreamWriteSerializer implements RedisStreamSerializer<StreamWrite> {

@@ -1,7 +1,8 @@
 package io.streamcrawl.job.output;
 
-import io.streamcrawl.job.fetch.FetchResult;
-import io.streamcrawl.job.parse.PageRecord;
+import io.streamcrawl.job.model.FetchResult;
+import io.streamcrawl.job.model.PageRecord;
+
 import org.apache.flink.api.common.serialization.Encoder;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;

@@ -1,8 +1,10 @@
 package io.streamcrawl.job.output;
 
+import io.streamcrawl.job.model.PageRecord;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamcrawl.job.parse.PageRecord;
+
 import org.apache.flink.api.common.serialization.Encoder;
 
 import java.io.IOException;

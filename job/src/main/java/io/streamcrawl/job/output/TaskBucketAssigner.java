@@ -1,6 +1,7 @@
 package io.streamcrawl.job.output;
 
-import io.streamcrawl.job.control.TaskKeys;
+import io.streamcrawl.job.config.TaskNames;
+
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;
 import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.SimpleVersionedStringSerializer;
@@ -24,7 +25,7 @@ final class TaskBucketAssigner<T> implements BucketAssigner<T, String> {
     @Override
     public String getBucketId(T element, Context context) {
         String task = taskOf.apply(element);
-        return TaskKeys.isValidTaskName(task) ? task : INVALID_TASK;
+        return TaskNames.isValid(task) ? task : INVALID_TASK;
     }
 
     @Override

@@ -1,8 +1,9 @@
 package io.streamcrawl.job.output;
 
-import io.streamcrawl.job.fetch.FetchResult;
-import io.streamcrawl.job.fetch.HttpMessages;
-import io.streamcrawl.job.fetch.PayloadDigest;
+import io.streamcrawl.job.model.FetchResult;
+import io.streamcrawl.job.model.HttpMessages;
+import io.streamcrawl.job.model.PayloadDigest;
+
 import okhttp3.HttpUrl;
 import org.apache.flink.api.common.serialization.Encoder;
 import org.apache.flink.core.fs.FSDataOutputStream;

@@ -1,13 +1,17 @@
 package io.streamcrawl.job.parse;
 
 import io.streamcrawl.job.config.CrawlerOptions;
-import io.streamcrawl.job.fetch.FetchFailure;
+import io.streamcrawl.job.dedup.SimHash;
 import io.streamcrawl.job.fetch.FetchFollowUps;
-import io.streamcrawl.job.fetch.FetchRequest;
-import io.streamcrawl.job.fetch.FetchResult;
-import io.streamcrawl.job.fetch.PayloadDigest;
-import io.streamcrawl.job.frontier.FrontierEntry;
+import io.streamcrawl.job.model.CrawledPage;
+import io.streamcrawl.job.model.FetchFailure;
+import io.streamcrawl.job.model.FetchRequest;
+import io.streamcrawl.job.model.FetchResult;
+import io.streamcrawl.job.model.FrontierEntry;
+import io.streamcrawl.job.model.PageRecord;
+import io.streamcrawl.job.model.PayloadDigest;
 import io.streamcrawl.job.url.TaskScope;
+
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -125,25 +129,23 @@ public class PageParser extends ProcessFunction<FetchResult, CrawledPage> {
         byte[] body = result.body() == null ? new byte[0] : result.body();
         OptionalLong simhash = html.text() == null || !hashText ? OptionalLong.empty() : SimHash.of(html.text());
         String contentLanguage = result.http() == null ? null : result.http().responseHeader("Content-Language");
-        return new PageRecord(
-                request.url(),
-                result.finalUrl(),
-                request.task(),
-                request.depth(),
-                result.status(),
-                result.contentType(),
-                body.length,
-                html.title(),
-                html.links().size(),
-                Instant.ofEpochMilli(result.fetchedAtMillis()).toString(),
-                result.fetchMs(),
-                result.error(),
-                result.location(),
-                html.canonical(),
-                Language.of(html.lang(), contentLanguage),
-                body.length == 0 ? null : PayloadDigest.of(body).toString(),
-                simhash.isPresent() ? simhash.getAsLong() : null,
-                null,
-                keepText ? html.text() : null);
+        return PageRecord.builder(request.url(), request.task())
+                .finalUrl(result.finalUrl())
+                .depth(request.depth())
+                .status(result.status())
+                .contentType(result.contentType())
+                .contentLength(body.length)
+                .title(html.title())
+                .links(html.links().size())
+                .fetchedAt(Instant.ofEpochMilli(result.fetchedAtMillis()).toString())
+                .fetchMs(result.fetchMs())
+                .error(result.error())
+                .location(result.location())
+                .canonical(html.canonical())
+                .lang(Language.of(html.lang(), contentLanguage))
+                .contentHash(body.length == 0 ? null : PayloadDigest.of(body).toString())
+                .simhash(simhash.isPresent() ? simhash.getAsLong() : null)
+                .text(keepText ? html.text() : null)
+                .build();
     }
 }

@@ -1,7 +1,7 @@
 package io.streamcrawl.job.stats;
 
-import io.streamcrawl.job.control.EtcdKv;
-import io.streamcrawl.job.control.TaskKeys;
+import io.streamcrawl.job.etcd.EtcdKv;
+import io.streamcrawl.job.etcd.TaskKeys;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,7 +1,7 @@
 package io.streamcrawl.job.stats;
 
-import io.streamcrawl.job.parse.CrawledPage;
-import io.streamcrawl.job.parse.PageRecord;
+import io.streamcrawl.job.model.CrawledPage;
+import io.streamcrawl.job.model.PageRecord;
 
 import java.util.Set;
 
@@ -13,7 +13,6 @@ import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 
-
 /**
  * Counts finished fetches per task ({@code done}, of which {@code pages} succeeded and
  * {@code errors} failed) and publishes them with the scheduler's counters, both as of the last
@@ -22,12 +21,12 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
  */
 public final class PageCounter extends RichMapFunction<CrawledPage, CrawledPage>
         implements CheckpointedFunction, CheckpointListener {
-    private final TaskStatsConfig stats;
+    private final TaskStatsSettings stats;
     private transient TaskCounters counters;
     private transient TaskStatsPublisher publisher;
     private transient Counter pagesTotal;
 
-    public PageCounter(TaskStatsConfig stats) {
+    public PageCounter(TaskStatsSettings stats) {
         this.stats = stats;
     }
 

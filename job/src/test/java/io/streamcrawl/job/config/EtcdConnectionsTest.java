@@ -17,7 +17,7 @@ class EtcdConnectionsTest {
 
     @Test
     void userAndTlsOptionsReachTheConnection() {
-        Configuration config = CrawlerConfig.fromArgs(new String[] {
+        Configuration config = CrawlerConfigLoader.fromArgs(new String[] {
                 "--etcd.endpoints", "https://10.0.0.1:2379,https://10.0.0.2:2379",
                 "--etcd.user", "crawler", "--etcd.password", "s3cret",
                 "--etcd.tls.ca-file", "/etc/etcd/ca.crt",

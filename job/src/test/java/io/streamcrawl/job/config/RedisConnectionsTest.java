@@ -48,7 +48,7 @@ class RedisConnectionsTest {
 
     @Test
     void connectorOptionsOfTheJobConfigurationReachTheBuilders() {
-        Configuration config = CrawlerConfig.fromArgs(new String[] {"--redis.retry.timeout", "7 s", "--redis.source.fetch.count", "50"});
+        Configuration config = CrawlerConfigLoader.fromArgs(new String[] {"--redis.retry.timeout", "7 s", "--redis.source.fetch.count", "50"});
         Map<String, Object> handed = new HashMap<>();
         RedisConnections.OptionSetter builder = new RedisConnections.OptionSetter() {
             @Override

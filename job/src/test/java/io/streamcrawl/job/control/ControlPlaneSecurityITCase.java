@@ -3,13 +3,16 @@ package io.streamcrawl.job.control;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
-import io.etcd.jetcd.KeyValue;
-import io.streamcrawl.job.config.CrawlerConfig;
+import io.streamcrawl.job.cli.Crawlctl;
+import io.streamcrawl.job.config.CrawlerConfigLoader;
+import io.streamcrawl.job.etcd.ControlPlane;
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.RedisServerExtension;
 import io.streamcrawl.testing.TlsCertificates;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -40,8 +43,8 @@ class ControlPlaneSecurityITCase {
 
     @Test
     void theJobFenceIsHeldAndReleased() throws Exception {
-        JobFence fence = JobFence.forNewJob(CrawlerConfig.of(options()));
-        try (Client etcd = ControlPlane.of(CrawlerConfig.of(options())).connect()) {
+        JobFence fence = JobFence.forNewJob(CrawlerConfigLoader.of(options()));
+        try (Client etcd = ControlPlane.of(CrawlerConfigLoader.of(options())).connect()) {
             try (JobFence.Holder holder = fence.hold("job-a")) {
                 assertThat(owner(etcd, fence.key())).hasSize(1).first()
                         .satisfies(kv -> assertThat(JobFence.tokenOf(kv.getValue().toString(StandardCharsets.UTF_8)))
@@ -66,7 +69,7 @@ class ControlPlaneSecurityITCase {
     void aSubmissionWithoutTheCaFileFailsWithTheTlsCauseNotATimeout() {
         Map<String, String> noCa = new HashMap<>(options());
         noCa.remove("etcd.tls.ca-file");
-        JobFence fence = JobFence.forNewJob(CrawlerConfig.of(noCa));
+        JobFence fence = JobFence.forNewJob(CrawlerConfigLoader.of(noCa));
 
         assertThatThrownBy(() -> fence.reserve(Duration.ZERO))
                 .isInstanceOf(IllegalStateException.class)

@@ -9,7 +9,7 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.LeaseOption;
 import io.streamcrawl.job.CrawlerJob;
-import io.streamcrawl.job.config.CrawlerConfig;
+import io.streamcrawl.job.config.CrawlerConfigLoader;
 import io.streamcrawl.connectors.redis.RedisConnectionConfig;
 import io.streamcrawl.connectors.redis.RedisFenceOptions;
 import io.streamcrawl.connectors.redis.RedisRetryOptions;
@@ -150,7 +150,7 @@ class JobFenceITCase {
     void aHashTaggedStreamPrefixGetsAFenceInEachStreamsSlot(TestInfo test) {
         String ns = namespace(test);
         // All shards of the frontier in one slot of a Redis Cluster: a brace in the prefix.
-        JobFence fence = JobFence.forNewJob(CrawlerConfig.of(Map.of(
+        JobFence fence = JobFence.forNewJob(CrawlerConfigLoader.of(Map.of(
                 "redis.port", Integer.toString(REDIS.port()),
                 "etcd.endpoints", ETCD.endpoint(),
                 "etcd.prefix", "/" + ns + "/",
@@ -385,7 +385,7 @@ class JobFenceITCase {
 
     private static Configuration jobConfig(TestInfo test) {
         String ns = namespace(test);
-        return CrawlerConfig.of(Map.of(
+        return CrawlerConfigLoader.of(Map.of(
                 "redis.port", Integer.toString(REDIS.port()),
                 "etcd.endpoints", ETCD.endpoint(),
                 "etcd.prefix", "/" + ns + "/",
@@ -408,7 +408,7 @@ class JobFenceITCase {
                 "frontier.stream-prefix", namespace(test) + ":frontier:",
                 "frontier.group", namespace(test),
                 "fence.lease-ttl", ttlSeconds + " s"));
-        return JobFence.forNewJob(CrawlerConfig.of(options));
+        return JobFence.forNewJob(CrawlerConfigLoader.of(options));
     }
 
     private static String namespace(TestInfo test) {

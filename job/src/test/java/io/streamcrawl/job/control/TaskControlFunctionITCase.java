@@ -5,7 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.streamcrawl.connectors.etcd.EtcdKeyEvent;
 import io.streamcrawl.connectors.redis.RedisConnectionConfig;
-import io.streamcrawl.job.frontier.FrontierEntrySerializer;
+import io.streamcrawl.job.etcd.ControlPlane;
+import io.streamcrawl.job.etcd.TaskKeys;
+import io.streamcrawl.job.etcd.TaskRegistry;
+import io.streamcrawl.job.model.FrontierEntrySerializer;
+import io.streamcrawl.job.model.TaskEvent;
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.RedisServerExtension;
 

@@ -2,12 +2,17 @@ package io.streamcrawl.job.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.etcd.jetcd.Client;
 import io.streamcrawl.connectors.redis.RedisConnectionConfig;
-import io.streamcrawl.job.frontier.FrontierEntrySerializer;
-import io.streamcrawl.job.frontier.FrontierSeeder;
+import io.streamcrawl.job.etcd.ControlPlane;
+import io.streamcrawl.job.etcd.EtcdKv;
+import io.streamcrawl.job.etcd.TaskKeys;
+import io.streamcrawl.job.etcd.TaskRegistry;
+import io.streamcrawl.job.model.FrontierEntrySerializer;
+import io.streamcrawl.job.model.FrontierSeeder;
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.RedisServerExtension;
+
+import io.etcd.jetcd.Client;
 
 import java.util.List;
 import java.util.stream.Stream;

@@ -7,6 +7,8 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.FaultProxy;
+import io.streamcrawl.job.etcd.ControlPlane;
+import io.streamcrawl.job.etcd.EtcdKv;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,8 +1,9 @@
 package io.streamcrawl.job.dedup;
 
-import io.streamcrawl.job.parse.CrawledPage;
-import io.streamcrawl.job.parse.PageRecord;
+import io.streamcrawl.job.model.CrawledPage;
+import io.streamcrawl.job.model.PageRecord;
 import io.streamcrawl.job.url.Hosts;
+
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -129,8 +130,8 @@ class NearDuplicateMarkerTest {
     }
 
     private static CrawledPage page(String url, Long simhash) {
-        return CrawledPage.fetched(new PageRecord(url, null, "t", 0, 200, "text/html", 10, null, 0, "2023-11-14T22:13:20.123Z", 1, null,
-                null, null, null, null, simhash, null, null), List.of());
+        return CrawledPage.fetched(PageRecord.builder(url, "t").status(200).contentType("text/html").contentLength(10)
+                .fetchedAt("2023-11-14T22:13:20.123Z").fetchMs(1).simhash(simhash).build(), List.of());
     }
 
     private static org.assertj.core.groups.Tuple tuple(Object... values) {

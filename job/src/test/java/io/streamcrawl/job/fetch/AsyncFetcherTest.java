@@ -1,9 +1,19 @@
 package io.streamcrawl.job.fetch;
 
+import io.streamcrawl.job.config.FetchSettings;
+import io.streamcrawl.job.model.FailureCause;
+import io.streamcrawl.job.model.FailureScope;
+import io.streamcrawl.job.model.FetchFailure;
+import io.streamcrawl.job.model.FetchPurpose;
+import io.streamcrawl.job.model.FetchRequest;
+import io.streamcrawl.job.model.FetchResult;
+import io.streamcrawl.job.model.HttpMessages;
 import io.streamcrawl.job.url.TaskScope;
 import com.sun.net.httpserver.HttpExchange;
 import io.streamcrawl.testing.Holds;
 import io.streamcrawl.testing.TestSite;
+
+
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.TaskInfoImpl;
 import org.apache.flink.api.common.functions.DefaultOpenContext;
@@ -44,8 +54,8 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 class AsyncFetcherTest {
-    private static final FetcherOptions OPTIONS =
-            new FetcherOptions(16, 4, Duration.ofSeconds(2), Duration.ofSeconds(5), 8, Duration.ofSeconds(5), Duration.ofMinutes(1),
+    private static final FetcherSettings OPTIONS =
+            new FetcherSettings(16, 4, Duration.ofSeconds(2), Duration.ofSeconds(5), 8, Duration.ofSeconds(5), Duration.ofMinutes(1),
                     64L << 20);
     private static final String[] HTML = {"text/html", "application/xhtml+xml"};
     private static final String USER_AGENT = "streamcrawl-test/1.0 (+https://example.org/bot)";
@@ -72,7 +82,7 @@ class AsyncFetcherTest {
         openFetcher(OPTIONS);
     }
 
-    private void openFetcher(FetcherOptions options) throws Exception {
+    private void openFetcher(FetcherSettings options) throws Exception {
         metrics = new InterceptingOperatorMetricGroup();
         fetcher = new AsyncFetcher(options);
         fetcher.setRuntimeContext(new RuntimeUDFContext(
@@ -194,7 +204,7 @@ class AsyncFetcherTest {
     void givesUpOnASlowServerAfterTheTimeout(boolean readTimeout) throws Exception {
         if (!readTimeout) {
             fetcher.close();
-            openFetcher(new FetcherOptions(OPTIONS.maxConcurrentRequests(), OPTIONS.maxRequestsPerHost(), OPTIONS.connectTimeout(),
+            openFetcher(new FetcherSettings(OPTIONS.maxConcurrentRequests(), OPTIONS.maxRequestsPerHost(), OPTIONS.connectTimeout(),
                     Duration.ZERO, OPTIONS.hostQueueLength(), OPTIONS.hostQueueWait(), OPTIONS.maxRetryAfter(),
                     OPTIONS.maxBodyBytesInFlight()));
         }
@@ -592,7 +602,7 @@ class AsyncFetcherTest {
 
     private void reopenWithBodyBound(long bound) throws Exception {
         fetcher.close();
-        openFetcher(new FetcherOptions(OPTIONS.maxConcurrentRequests(), OPTIONS.maxRequestsPerHost(), OPTIONS.connectTimeout(),
+        openFetcher(new FetcherSettings(OPTIONS.maxConcurrentRequests(), OPTIONS.maxRequestsPerHost(), OPTIONS.connectTimeout(),
                 OPTIONS.readTimeout(), OPTIONS.hostQueueLength(), OPTIONS.hostQueueWait(), OPTIONS.maxRetryAfter(), bound));
     }
 

@@ -2,8 +2,11 @@ package io.streamcrawl.job.fetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamcrawl.job.frontier.EntryKind;
-import io.streamcrawl.job.frontier.FrontierEntry;
+import io.streamcrawl.job.config.FetchSettings;
+import io.streamcrawl.job.model.EntryKind;
+import io.streamcrawl.job.model.FetchPurpose;
+import io.streamcrawl.job.model.FetchRequest;
+import io.streamcrawl.job.model.FrontierEntry;
 import io.streamcrawl.job.url.TaskScope;
 
 import java.nio.charset.StandardCharsets;

@@ -3,11 +3,17 @@ package io.streamcrawl.job.fetch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.streamcrawl.job.frontier.EntryKind;
-import io.streamcrawl.job.frontier.FrontierEntry;
-import io.streamcrawl.job.frontier.HostFeedback;
-import io.streamcrawl.job.frontier.HostSignal;
-import io.streamcrawl.job.journal.RecordedOutcome;
+import io.streamcrawl.job.config.FetchSettings;
+import io.streamcrawl.job.model.EntryKind;
+import io.streamcrawl.job.model.FailureCause;
+import io.streamcrawl.job.model.FetchFailure;
+import io.streamcrawl.job.model.FetchPurpose;
+import io.streamcrawl.job.model.FetchRequest;
+import io.streamcrawl.job.model.FetchResult;
+import io.streamcrawl.job.model.FrontierEntry;
+import io.streamcrawl.job.model.HostFeedback;
+import io.streamcrawl.job.model.HostSignal;
+import io.streamcrawl.job.model.RecordedOutcome;
 import io.streamcrawl.job.url.TaskScope;
 
 import java.nio.charset.StandardCharsets;
@@ -129,8 +135,7 @@ class FetchOutcomeRouterTest {
     }
 
     private static FrontierEntry attemptEntry(FrontierEntry entry, int attempt) {
-        return new FrontierEntry(entry.url(), entry.task(), entry.depth(), entry.priority(), entry.parent(), entry.kind(),
-                false, null, 0, attempt, 0);
+        return entry.toBuilder().retry(false).feedback(null).redirects(0).attempt(attempt).release(0).build();
     }
 
     private List<FrontierEntry> feedback() {

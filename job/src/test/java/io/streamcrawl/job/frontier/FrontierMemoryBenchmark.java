@@ -2,14 +2,17 @@ package io.streamcrawl.job.frontier;
 
 import io.streamcrawl.connectors.redis.sink.RedisStreamEntry;
 import io.streamcrawl.job.config.CrawlerOptions;
-import io.streamcrawl.job.control.ControlPlane;
-import io.streamcrawl.job.control.TaskEvent;
-import io.streamcrawl.job.fetch.FetchRequest;
-import io.streamcrawl.job.stats.TaskStatsConfig;
+import io.streamcrawl.job.etcd.ControlPlane;
+import io.streamcrawl.job.model.FetchRequest;
+import io.streamcrawl.job.model.FrontierEntry;
+import io.streamcrawl.job.model.FrontierEntrySerializer;
+import io.streamcrawl.job.model.TaskEvent;
+import io.streamcrawl.job.stats.TaskStatsSettings;
 import io.streamcrawl.job.url.Hosts;
 import io.streamcrawl.job.url.UrlFingerprint;
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.RedisServerExtension;
+
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.configuration.Configuration;
@@ -93,7 +96,7 @@ public final class FrontierMemoryBenchmark {
         int redisPort = redis.port();
         HostScheduler scheduler = new HostScheduler(
                 SchedulerSettings.from(defaults), RobotsSettings.from(defaults), BackoffSettings.from(defaults),
-                new TaskStatsConfig(() -> RedisClient.create(redisHost, redisPort), "frontier-bench:",
+                new TaskStatsSettings(() -> RedisClient.create(redisHost, redisPort), "frontier-bench:",
                         defaults.get(CrawlerOptions.STATS_INTERVAL)),
                 new ControlPlane(etcd.endpoint(), "/frontier-bench/"), defaults.get(CrawlerOptions.SCHEDULER_BUDGET_CHUNK));
         try (KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness =

@@ -7,10 +7,13 @@ import static io.streamcrawl.job.frontier.HostSchedulerITCase.queueSize;
 import static io.streamcrawl.job.frontier.HostSchedulerITCase.url;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamcrawl.job.control.TaskEvent;
-import io.streamcrawl.job.fetch.FailureCause;
-import io.streamcrawl.job.fetch.FetchOutcomeRouter;
-import io.streamcrawl.job.fetch.FetchRequest;
+import io.streamcrawl.job.model.EntryKind;
+import io.streamcrawl.job.model.FailureCause;
+import io.streamcrawl.job.model.FetchRequest;
+import io.streamcrawl.job.model.FrontierEntry;
+import io.streamcrawl.job.model.HostFeedback;
+import io.streamcrawl.job.model.HostSignal;
+import io.streamcrawl.job.model.TaskEvent;
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.RedisServerExtension;
 
@@ -221,7 +224,7 @@ class HostBackoffITCase {
 
     /** What the fetch side sends back for a failed request that is tried again. */
     private static FrontierEntry failed(FetchRequest request, HostSignal signal, int status, FailureCause cause) {
-        return FetchOutcomeRouter.entryOf(request).retryAfterFailure(
+        return request.entry().retryAfterFailure(
                 new HostFeedback(signal, status, "failed", null, -1, cause, request.releasedAt()));
     }
 

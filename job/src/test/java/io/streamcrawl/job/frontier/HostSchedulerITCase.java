@@ -3,11 +3,14 @@ package io.streamcrawl.job.frontier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamcrawl.job.control.ControlPlane;
-import io.streamcrawl.job.control.TaskEvent;
-import io.streamcrawl.job.fetch.FetchOutcomeRouter;
-import io.streamcrawl.job.fetch.FetchRequest;
-import io.streamcrawl.job.stats.TaskStatsConfig;
+import io.streamcrawl.job.etcd.ControlPlane;
+import io.streamcrawl.job.model.EntryKind;
+import io.streamcrawl.job.model.FetchRequest;
+import io.streamcrawl.job.model.FrontierEntry;
+import io.streamcrawl.job.model.HostFeedback;
+import io.streamcrawl.job.model.HostSignal;
+import io.streamcrawl.job.model.TaskEvent;
+import io.streamcrawl.job.stats.TaskStatsSettings;
 import io.streamcrawl.job.url.Hosts;
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.RedisServerExtension;
@@ -239,12 +242,12 @@ class HostSchedulerITCase {
 
             first.setProcessingTime(2);
             for (FetchRequest request : first.extractOutputValues()) {
-                staleRetries.add(FetchOutcomeRouter.entryOf(request).retry(busy));
+                staleRetries.add(request.entry().retry(busy));
             }
             first.getOutput().clear();
             assertThat(staleRetries).extracting(FrontierEntry::url).containsExactly("http://a.org/after");
             for (FetchRequest request : inFlight) {
-                staleRetries.add(FetchOutcomeRouter.entryOf(request).retry(busy));
+                staleRetries.add(request.entry().retry(busy));
             }
         }
 
@@ -446,7 +449,7 @@ class HostSchedulerITCase {
                 new SchedulerSettings(50, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(1)),
                 new RobotsSettings(Duration.ofHours(24), Duration.ofMinutes(10), Duration.ofMinutes(3), Duration.ofMinutes(30)),
                 backoff,
-                new TaskStatsConfig(() -> RedisClient.create(host, port), "scheduler-test:", Duration.ofMinutes(1)),
+                new TaskStatsSettings(() -> RedisClient.create(host, port), "scheduler-test:", Duration.ofMinutes(1)),
                 new ControlPlane(ETCD.endpoint(), "/scheduler-test/"), 100);
         KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness =
                 new KeyedBroadcastOperatorTestHarness<>(

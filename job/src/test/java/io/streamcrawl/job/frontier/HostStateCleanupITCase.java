@@ -5,8 +5,12 @@ import static io.streamcrawl.job.frontier.HostSchedulerITCase.released;
 import static io.streamcrawl.job.frontier.HostSchedulerITCase.url;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamcrawl.job.control.TaskEvent;
-import io.streamcrawl.job.fetch.FetchRequest;
+import io.streamcrawl.job.model.EntryKind;
+import io.streamcrawl.job.model.FetchRequest;
+import io.streamcrawl.job.model.FrontierEntry;
+import io.streamcrawl.job.model.HostFeedback;
+import io.streamcrawl.job.model.HostSignal;
+import io.streamcrawl.job.model.TaskEvent;
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.RedisServerExtension;
 

@@ -3,12 +3,13 @@ package io.streamcrawl.job.frontier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.streamcrawl.job.etcd.EtcdKv;
+import io.streamcrawl.job.etcd.PageBudget;
+import io.streamcrawl.job.etcd.TaskKeys;
+import io.streamcrawl.testing.EtcdServerExtension;
+
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import io.streamcrawl.job.control.EtcdKv;
-import io.streamcrawl.job.control.PageBudget;
-import io.streamcrawl.job.control.TaskKeys;
-import io.streamcrawl.testing.EtcdServerExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -3,9 +3,9 @@ package io.streamcrawl.job.journal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamcrawl.job.frontier.FrontierEntry;
-import io.streamcrawl.job.parse.CrawledPage;
-import io.streamcrawl.job.parse.PageRecord;
+import io.streamcrawl.job.model.CrawledPage;
+import io.streamcrawl.job.model.FrontierEntry;
+import io.streamcrawl.job.model.PageRecord;
 
 import java.util.List;
 
@@ -73,7 +73,7 @@ class PageWritesTest {
     }
 
     private static PageRecord record(String url) {
-        return new PageRecord(url, null, "t", 0, 200, "text/html", 10, null, 0, "2023-11-14T22:13:20.123Z", 1, null,
-                null, null, null, null, null, null, null);
+        return PageRecord.builder(url, "t").status(200).contentType("text/html").contentLength(10)
+                .fetchedAt("2023-11-14T22:13:20.123Z").fetchMs(1).build();
     }
 }

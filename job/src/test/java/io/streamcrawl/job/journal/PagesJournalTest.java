@@ -2,6 +2,8 @@ package io.streamcrawl.job.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamcrawl.job.model.RecordedOutcome;
+
 import java.util.Map;
 import java.util.Optional;
 

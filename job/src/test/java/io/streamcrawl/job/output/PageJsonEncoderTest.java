@@ -1,8 +1,10 @@
 package io.streamcrawl.job.output;
 
+import io.streamcrawl.job.model.PageRecord;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamcrawl.job.parse.PageRecord;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -16,11 +18,13 @@ class PageJsonEncoderTest {
 
     @Test
     void writesOneJsonObjectPerLineWithThePublicFieldNamesAndTheTextWhenKept() throws Exception {
-        PageRecord page = new PageRecord("https://example.org/a", "https://example.org/b", "news", 2, 200,
-                "text/html", 1234, "Caf\u00e9 \"A\"", 7, "2023-11-14T22:13:20.123Z", 42, null, null, null,
-                "en-US", "sha1:VGMT4NSHA2AWVOR6EVYXQUGCNSONBWE5", 0x8000_0000_0000_001fL, "https://example.org/", "line one\nline two");
-        PageRecord failed = new PageRecord("https://example.org/c", null, "news", 0, 0, null, 0, null, 0,
-                "2023-11-14T22:13:20.123Z", 30_000, "timeout", null, null, null, null, null, null, null);
+        PageRecord page = PageRecord.builder("https://example.org/a", "news").finalUrl("https://example.org/b")
+                .depth(2).status(200).contentType("text/html").contentLength(1234).title("Caf\u00e9 \"A\"").links(7)
+                .fetchedAt("2023-11-14T22:13:20.123Z").fetchMs(42).lang("en-US")
+                .contentHash("sha1:VGMT4NSHA2AWVOR6EVYXQUGCNSONBWE5").simhash(0x8000_0000_0000_001fL)
+                .nearDuplicateOf("https://example.org/").text("line one\nline two").build();
+        PageRecord failed = PageRecord.builder("https://example.org/c", "news").fetchedAt("2023-11-14T22:13:20.123Z")
+                .fetchMs(30_000).error("timeout").build();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
         new PageJsonEncoder().encode(page, out);

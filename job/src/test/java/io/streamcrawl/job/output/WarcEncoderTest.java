@@ -1,14 +1,14 @@
 package io.streamcrawl.job.output;
 
-import io.streamcrawl.job.fetch.FailureCause;
-import io.streamcrawl.job.fetch.FetchFailure;
-import io.streamcrawl.job.fetch.FetchPurpose;
-import io.streamcrawl.job.fetch.FetchRequest;
-import io.streamcrawl.job.fetch.FetchResult;
-import io.streamcrawl.job.fetch.FetchSettings;
-import io.streamcrawl.job.fetch.HttpMessages;
-import io.streamcrawl.job.fetch.PayloadDigest;
+import io.streamcrawl.job.config.FetchSettings;
+import io.streamcrawl.job.model.FailureCause;
+import io.streamcrawl.job.model.FetchFailure;
+import io.streamcrawl.job.model.FetchRequest;
+import io.streamcrawl.job.model.FetchResult;
+import io.streamcrawl.job.model.HttpMessages;
+import io.streamcrawl.job.model.PayloadDigest;
 import io.streamcrawl.job.url.TaskScope;
+
 import org.apache.flink.core.fs.FSDataOutputStream;
 import org.apache.flink.core.fs.FileSystem;
 import org.junit.jupiter.api.Test;
@@ -155,10 +155,11 @@ class WarcEncoderTest {
     }
 
     private static FetchResult result(String url, int status, byte[] body, boolean truncated, HttpMessages http) {
-        FetchRequest request = new FetchRequest(url, "news", 0, 0, true, TaskScope.ofSeeds(List.of(url)),
-                new FetchSettings("streamcrawl-test/1.0", 5_000, 1_000_000, new String[] {"text/html"}, 1, false, 5, true,
-                        new String[0]),
-                null, 0, FetchPurpose.PAGE, 0, 0, false, 0, 0);
-        return new FetchResult(request, status, url, "text/html", body, truncated, FETCHED_AT, 5, null, FetchFailure.NONE, null, -1, http);
+        FetchRequest request = FetchRequest.builder(url, "news").followLinks(true)
+                .task(TaskScope.ofSeeds(List.of(url)), new FetchSettings("streamcrawl-test/1.0", 5_000, 1_000_000,
+                        new String[] {"text/html"}, 1, false, 5, true, new String[0]))
+                .build();
+        return FetchResult.response(request, status).finalUrl(url).contentType("text/html").body(body, truncated)
+                .timing(FETCHED_AT, 5).http(http).build();
     }
 }

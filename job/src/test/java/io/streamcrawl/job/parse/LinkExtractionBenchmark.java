@@ -1,8 +1,10 @@
 package io.streamcrawl.job.parse;
 
+import io.streamcrawl.job.dedup.SimHash;
 import io.streamcrawl.job.url.TaskScope;
 import io.streamcrawl.testing.DocSiteGenerator;
 import io.streamcrawl.testing.DocSiteGraph;
+
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.openjdk.jmh.annotations.Benchmark;

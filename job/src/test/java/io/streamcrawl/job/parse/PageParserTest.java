@@ -1,19 +1,23 @@
 package io.streamcrawl.job.parse;
 
-import io.streamcrawl.job.fetch.FailureCause;
-import io.streamcrawl.job.fetch.FetchFailure;
+import io.streamcrawl.job.config.FetchSettings;
+import io.streamcrawl.job.dedup.SimHash;
 import io.streamcrawl.job.fetch.FetchFixtures;
-import io.streamcrawl.job.fetch.FetchRequest;
-import io.streamcrawl.job.fetch.FetchResult;
-import io.streamcrawl.job.fetch.FetchSettings;
-import io.streamcrawl.job.fetch.HttpMessages;
-import io.streamcrawl.job.fetch.PayloadDigest;
-import io.streamcrawl.job.frontier.FrontierEntry;
-import io.streamcrawl.job.journal.RecordedOutcome;
+import io.streamcrawl.job.model.CrawledPage;
+import io.streamcrawl.job.model.FailureCause;
+import io.streamcrawl.job.model.FetchFailure;
+import io.streamcrawl.job.model.FetchRequest;
+import io.streamcrawl.job.model.FetchResult;
+import io.streamcrawl.job.model.FrontierEntry;
+import io.streamcrawl.job.model.HttpMessages;
+import io.streamcrawl.job.model.PageRecord;
+import io.streamcrawl.job.model.PayloadDigest;
+import io.streamcrawl.job.model.RecordedOutcome;
 import io.streamcrawl.job.url.TaskScope;
 import io.streamcrawl.testing.DocSiteGenerator;
 import io.streamcrawl.testing.DocSiteGraph;
 import io.streamcrawl.testing.TestSite;
+
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterAll;
@@ -214,12 +218,12 @@ class PageParserTest {
         harness.processElement(FetchResult.failed(request, FetchFailure.TIMEOUT, FailureCause.HEAD, FETCHED_AT, 5_000, "timeout: no complete response within 5000 ms"), 0);
 
         assertThat(records()).containsExactly(
-                new PageRecord("http://example.org/a", "http://example.org/a2", "news", 4, 200, "text/html",
-                        body.length, "A", 1, "2023-11-14T22:13:20.123Z", 42, null,
-                        null, null, null, PayloadDigest.of(body).toString(), SimHash.of("bb").getAsLong(), null, null),
-                new PageRecord("http://example.org/a", null, "news", 4, 0, null,
-                        0, null, 0, "2023-11-14T22:13:20.123Z", 5_000, "timeout: no complete response within 5000 ms",
-                        null, null, null, null, null, null, null));
+                PageRecord.builder("http://example.org/a", "news").finalUrl("http://example.org/a2").depth(4)
+                        .status(200).contentType("text/html").contentLength(body.length).title("A").links(1)
+                        .fetchedAt("2023-11-14T22:13:20.123Z").fetchMs(42).contentHash(PayloadDigest.of(body).toString())
+                        .simhash(SimHash.of("bb").getAsLong()).build(),
+                PageRecord.builder("http://example.org/a", "news").depth(4).fetchedAt("2023-11-14T22:13:20.123Z")
+                        .fetchMs(5_000).error("timeout: no complete response within 5000 ms").build());
         assertThat(links()).containsExactly(new FrontierEntry("http://example.org/b", "news", 5, 0, "http://example.org/a2"));
     }
 
@@ -380,7 +384,8 @@ class PageParserTest {
     }
 
     private static FetchResult withHttp(FetchRequest request, String html, HttpMessages http) {
-        return new FetchResult(request, 200, request.url(), "text/html", utf8(html), false, FETCHED_AT, 10, null, FetchFailure.NONE, null, -1, http);
+        return FetchResult.response(request, 200).finalUrl(request.url()).contentType("text/html")
+                .body(utf8(html), false).timing(FETCHED_AT, 10).http(http).build();
     }
 
     private static byte[] get(String url) throws IOException, InterruptedException {

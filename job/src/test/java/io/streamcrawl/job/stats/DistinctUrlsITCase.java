@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
-import io.etcd.jetcd.Client;
-import io.streamcrawl.job.control.EtcdKv;
-import io.streamcrawl.job.control.TaskKeys;
+import io.streamcrawl.job.etcd.EtcdKv;
+import io.streamcrawl.job.etcd.TaskKeys;
 import io.streamcrawl.job.url.UrlFingerprint;
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.Holds;
+
+import io.etcd.jetcd.Client;
 
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.junit.jupiter.api.Test;

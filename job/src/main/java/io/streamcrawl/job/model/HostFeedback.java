@@ -1,0 +1,38 @@
+package io.streamcrawl.job.model;
+
+
+/**
+ * What one fetch told about its host, carried back to the host's scheduler by a frontier entry.
+ *
+ * @param signal what the scheduler should make of it; null for the answer to a robots.txt request
+ * @param status the HTTP status, 0 when no response arrived
+ * @param error why no response arrived, or null
+ * @param body the robots.txt of a 2xx answer to a robots.txt request, else null
+ * @param retryAfterMs the pause a 429 or 503 asked for (Retry-After), else -1
+ * @param cause where a fetch without a usable response failed (wire {@code cause}); NONE when
+ *     not known (a response, or an entry of an older build)
+ * @param releasedAt when the scheduler released the request (wire {@code released_at}); 0 when
+ *     not known
+ */
+public record HostFeedback(HostSignal signal, int status, String error, String body, long retryAfterMs,
+        FailureCause cause, long releasedAt) {
+
+    public HostFeedback {
+        cause = cause == null ? FailureCause.NONE : cause;
+    }
+
+    /** A signal without a body, Retry-After, cause or release time. */
+    public static HostFeedback of(HostSignal signal, int status, String error) {
+        return new HostFeedback(signal, status, error, null, -1, FailureCause.NONE, 0);
+    }
+
+    /** The answer to a robots.txt request. */
+    public static HostFeedback robots(int status, String error, String body) {
+        return new HostFeedback(null, status, error, body, -1, FailureCause.NONE, 0);
+    }
+
+    /** What the breaker's metrics call the failure: its status, else where it failed. */
+    public String causeLabel() {
+        return status != 0 ? Integer.toString(status) : cause.wireName();
+    }
+}
