@@ -11,6 +11,7 @@ import io.streamcrawl.job.frontier.QueueSlot;
 import io.streamcrawl.job.frontier.RetryEntry;
 import io.streamcrawl.job.frontier.RobotsRecord;
 import io.streamcrawl.job.frontier.TaskState;
+import io.streamcrawl.job.journal.RecordedPage;
 import io.streamcrawl.job.stats.TaskCounters;
 import io.streamcrawl.job.url.UrlFingerprint;
 
@@ -30,7 +31,7 @@ class StateTypesTest {
     @ParameterizedTest
     @ValueSource(classes = {UrlFingerprint.class, QueueSlot.class, QueueLane.class, QueueBounds.class, FrontierEntry.class,
             TaskState.class, TaskCounters.Count.class, FetchRequest.class, RobotsRecord.class, HostBackoff.class,
-            RetryEntry.class})
+            RetryEntry.class, RecordedPage.class})
     void hasAPojoSerializerWithoutGenericTypes(Class<?> type) {
         TypeInformation<?> info = TypeInformation.of(type);
         SerializerConfigImpl noGenericTypes = new SerializerConfigImpl();
