@@ -96,9 +96,11 @@ inflict_faults() {
   reached() { (($("$pages_fn") >= $1)) || ! alive "$crawl_pid"; }
   figures() {
     local pages recorded
-    sleep 2   # a site's request log may be flushed every second
-    pages="$("$pages_fn")"
+    # The records first: before a service's kill the crawl goes on, and a record read later than
+    # the requests would make in_flight too small. A site's request log may be flushed every second.
     recorded="$(page_record_counts "$task" | cut -d' ' -f1)"
+    sleep 2
+    pages="$("$pages_fn")"
     printf '%s %s %s %s %s\n' "$kind" "$pages" "$((pages - recorded))" "$("$repeats_fn")" "$(task_in_flight "$task")" \
       >>"$FAULTS_LOG"
   }

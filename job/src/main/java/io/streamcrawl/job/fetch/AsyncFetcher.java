@@ -3,6 +3,7 @@ package io.streamcrawl.job.fetch;
 import io.streamcrawl.job.config.FetchSettings;
 import io.streamcrawl.job.journal.HostOwnership;
 import io.streamcrawl.job.journal.PagesJournal;
+import io.streamcrawl.job.journal.RecordedPage;
 import io.streamcrawl.job.journal.RecordedPages;
 import io.streamcrawl.job.journal.RestoreWindow;
 import io.streamcrawl.job.model.FailureCause;
@@ -28,6 +29,8 @@ import okhttp3.Request;
 import okhttp3.Response;
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -101,6 +104,8 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> i
     private transient RestoreWindow restoreWindow;
     /** Pages recorded since the restored checkpoint, not to be fetched again; the operator's thread only. */
     private transient RecordedPages recorded;
+    /** The recorded pages not released again at the last checkpoint (union state: a few, kept by every subtask). */
+    private transient ListState<RecordedPage> keptPages;
 
     /** A fetcher without a journal: it fetches every request. */
     public AsyncFetcher(FetcherSettings fetcher) {
@@ -116,11 +121,15 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> i
     public void initializeState(FunctionInitializationContext context) throws Exception {
         restoreWindow = new RestoreWindow();
         restoreWindow.initialize(context, "fetcher-checkpoint-times");
+        keptPages = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("fetcher-recorded-pages", RecordedPage.class));
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         restoreWindow.snapshot(System.currentTimeMillis());
+        // A recorded page still queued may be older than the next restore's window.
+        keptPages.update(recorded.remaining());
     }
 
     @Override
@@ -151,6 +160,9 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> i
                 new HostOwnership(task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks(),
                         task.getIndexOfThisSubtask()),
                 task.getTaskNameWithSubtasks());
+        if (keptPages != null) {
+            recorded.addAll(keptPages.get());
+        }
         LOG.info("Fetcher open: {}", fetcher);
     }
 

@@ -3,7 +3,9 @@ package io.streamcrawl.job.journal;
 import io.streamcrawl.job.model.RecordedOutcome;
 import io.streamcrawl.job.url.UrlFingerprint;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -24,6 +26,18 @@ public final class RecordedPages {
     /** The outcome of the page's record, if it has one here; it is forgotten then. */
     public Optional<RecordedOutcome> take(String task, String url) {
         return pages.isEmpty() ? Optional.empty() : Optional.ofNullable(pages.remove(fingerprint(task, url)));
+    }
+
+    /** Adds pages kept from an earlier checkpoint. */
+    public void addAll(Iterable<RecordedPage> kept) {
+        kept.forEach(page -> pages.put(page.page(), page.outcome()));
+    }
+
+    /** The pages not taken yet, for the checkpoint. */
+    public List<RecordedPage> remaining() {
+        List<RecordedPage> remaining = new ArrayList<>(pages.size());
+        pages.forEach((page, outcome) -> remaining.add(new RecordedPage(page, outcome)));
+        return remaining;
     }
 
     public int size() {

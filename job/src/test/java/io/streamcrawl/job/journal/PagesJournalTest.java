@@ -27,6 +27,20 @@ class PagesJournalTest {
     }
 
     @Test
+    void keepsThePagesNotTakenForTheNextCheckpoint() {
+        RecordedPages pages = new RecordedPages();
+        PagesJournal.add(Map.of("url", "http://a.org/1", "task", "t", "status", "200"), host -> true, pages);
+        PagesJournal.add(Map.of("url", "http://a.org/2", "task", "t", "status", "200"), host -> true, pages);
+        pages.take("t", "http://a.org/1");
+
+        RecordedPages restored = new RecordedPages();
+        restored.addAll(pages.remaining());
+
+        assertThat(restored.size()).isOne();
+        assertThat(restored.take("t", "http://a.org/2")).contains(new RecordedOutcome(200, null));
+    }
+
+    @Test
     void givesEachRecordedPageOnce() {
         RecordedPages pages = new RecordedPages();
         PagesJournal.add(Map.of("url", "http://a.org/1", "task", "t", "status", "404"), host -> true, pages);
