@@ -85,6 +85,7 @@ class CrawlerConfigLoaderTest {
         assertThat(config.get(CrawlerOptions.REDIS_HOST)).isEqualTo("redis-0.redis.streamcrawl.svc");
         assertThat(config.get(CrawlerOptions.ETCD_ENDPOINTS)).contains("etcd-0.etcd", "etcd-1.etcd", "etcd-2.etcd");
         assertThat(config.get(CrawlerOptions.FRONTIER_SHARDS)).isEqualTo(16);
+        assertThat(config.get(CrawlerOptions.FENCE_WAIT)).isEqualTo(Duration.ofMinutes(1));
     }
 
     @Test
