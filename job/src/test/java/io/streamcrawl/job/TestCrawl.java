@@ -212,6 +212,12 @@ final class TestCrawl implements AutoCloseable {
         return paths.stream().map(p -> site.baseUrl() + p).collect(Collectors.toSet());
     }
 
+    /** The site's requests for pages (robots.txt aside), by path. */
+    Map<String, Integer> pageRequests() {
+        return site.requestCounts().entrySet().stream().filter(count -> !count.getKey().equals("/robots.txt"))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
     static Map<String, Integer> everyPathOnce(Set<String> paths) {
         return paths.stream().collect(Collectors.toMap(Function.identity(), p -> 1));
     }
