@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
 
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AutoClose;
@@ -67,6 +68,7 @@ class RedisClusterCrawlITCase {
         List<String> pages = crawl.pageUrls();
         assertThat(pages).as("each page recorded once").doesNotHaveDuplicates();
         assertThat(Set.copyOf(pages)).isEqualTo(crawl.urls(crawl.site.pagePaths()));
-        assertThat(TestCrawl.gauge(METRICS, crawl.job, "numRestarts")).as("job restarts").isZero();
+        assertThat(METRICS.findMetric(crawl.job.getJobID(), "numRestarts")).as("job restarts")
+                .hasValueSatisfying(restarts -> assertThat(((Gauge<?>) restarts).getValue()).isEqualTo(0L));
     }
 }
