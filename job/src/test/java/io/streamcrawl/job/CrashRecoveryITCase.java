@@ -49,19 +49,19 @@ class CrashRecoveryITCase {
         crawl.start("{\"seeds\": [\"" + crawl.site.urlOf(0) + "\"], \"politeness\": {\"delayMs\": 0, \"maxInFlightPerHost\": 8}}");
         // After a completed checkpoint (its counters are published), with pages fetched since.
         await().atMost(TestCrawl.TIMEOUT).until(() -> crawl.progress(crawl.task).pages() > 0);
-        int atCheckpoint = pageRequests(crawl.site.requestCounts()).size();
+        int atCheckpoint = crawl.pageRequests().size();
         int failAt = Math.min(atCheckpoint + 200, pageCount - 100);
         await().atMost(TestCrawl.TIMEOUT).until(() -> crawl.site.totalRequests() >= failAt);
 
         cluster.terminateTaskManager(0).get();
-        Set<String> requested = pageRequests(crawl.site.requestCounts()).keySet();
+        Set<String> requested = crawl.pageRequests().keySet();
         Set<String> recorded = crawl.pageUrls().stream().map(url -> url.substring(crawl.site.baseUrl().length()))
                 .collect(Collectors.toSet());
         Set<String> inFlight = requested.stream().filter(path -> !recorded.contains(path)).collect(Collectors.toSet());
         cluster.startTaskManager();
         crawl.awaitIdle();
 
-        Map<String, Integer> counts = pageRequests(crawl.site.requestCounts());
+        Map<String, Integer> counts = crawl.pageRequests();
         assertThat(counts.keySet()).isEqualTo(crawl.site.pagePaths());
         Set<String> fetchedAgain = counts.entrySet().stream().filter(count -> count.getValue() > 1)
                 .map(Map.Entry::getKey).collect(Collectors.toSet());
@@ -74,11 +74,5 @@ class CrashRecoveryITCase {
         assertThat(pages).as("each page recorded once").doesNotHaveDuplicates();
         assertThat(Set.copyOf(pages)).isEqualTo(crawl.urls(crawl.site.pagePaths()));
         assertThat(TestCrawl.counter(METRICS, crawl.job, "crawler_fetch_recorded_total")).isPositive();
-    }
-
-    /** Requests for pages (robots.txt aside) by path. */
-    private static Map<String, Integer> pageRequests(Map<String, Integer> counts) {
-        return counts.entrySet().stream().filter(count -> !count.getKey().equals("/robots.txt"))
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 }

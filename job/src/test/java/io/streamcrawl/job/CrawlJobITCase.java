@@ -38,8 +38,8 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The whole crawl loop on a MiniCluster against a real redis-server, a real etcd and a local
@@ -187,7 +187,7 @@ class CrawlJobITCase {
     void malformedFrontierEntriesAreSkippedCountedAndAcknowledged(TestInfo test) throws Exception {
         TestCrawl crawl = crawl(test, TestSite.builder().pages(50).linksPerPage(5).depth(2).build());
         String stream = crawl.ns + ":frontier:0";
-        try (RedisClient redis = crawl.redisClient()) {
+        try (UnifiedJedis redis = crawl.redisClient()) {
             redis.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("url", crawl.site.urlOf(1)));
             redis.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("url", "http://exa mple.org/%%%", "task", crawl.task));
             redis.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("url", crawl.site.urlOf(2), "task", crawl.task, "depth", "deep"));
@@ -198,7 +198,7 @@ class CrawlJobITCase {
 
         assertThat(crawl.site.requestCounts()).isEqualTo(TestCrawl.everyPathOnce(RobotsITCase.withRobots(crawl.site.pagePaths())));
         assertThat(TestCrawl.counter(METRICS, crawl.job, "malformedEntries")).isEqualTo(3);
-        try (RedisClient redis = crawl.redisClient()) {
+        try (UnifiedJedis redis = crawl.redisClient()) {
             assertThat(redis.xpending(stream, crawl.ns).getTotal()).isZero();
         }
     }

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
 
 /** robots.txt as RFC 9309 asks, measured by what the test site was asked for. */
 class RobotsITCase {
@@ -123,7 +123,7 @@ class RobotsITCase {
             // Once it answers again, the origin's new URLs are crawled (the given-up answer expired while idle held).
             failing.set(false);
             int robotsRequests = dead.requestCount("/robots.txt");
-            try (RedisClient redis = crawl.redisClient()) {
+            try (UnifiedJedis redis = crawl.redisClient()) {
                 redis.xadd(crawl.ns + ":frontier:0", StreamEntryID.NEW_ENTRY,
                         Map.of("url", dead.baseUrl() + "/late.html", "task", crawl.task));
             }

@@ -9,6 +9,7 @@ import io.streamcrawl.job.etcd.ControlPlane;
 import io.streamcrawl.job.etcd.TaskRegistry;
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.Holds;
+import io.streamcrawl.testing.RedisClusterExtension;
 import io.streamcrawl.testing.RedisServerExtension;
 import io.streamcrawl.testing.TestSite;
 
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -38,8 +40,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.TestInfo;
 
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.StreamEntry;
 
 /**
@@ -60,8 +65,7 @@ final class TestCrawl implements AutoCloseable {
     final String task;
     final Configuration config;
     final TaskRegistry registry;
-    private final RedisServerExtension redis;
-    private final EtcdServerExtension etcd;
+    private final Supplier<UnifiedJedis> redis;
     JobClient job;
 
     /** A crawl of {@code site} (started here) with the test configuration plus {@code overrides}. */
@@ -73,13 +77,25 @@ final class TestCrawl implements AutoCloseable {
     /** A crawl in the namespace {@code ns} (its keys, streams and task name derive from it). */
     TestCrawl(String ns, RedisServerExtension redis, EtcdServerExtension etcd, TestSite site,
             Map<String, String> overrides) {
+        this(ns, Map.of("redis.port", Integer.toString(redis.port())),
+                () -> RedisClient.create(redis.host(), redis.port()), etcd, site, overrides);
+    }
+
+    /** A crawl whose frontier, pages stream and stats are on a Redis Cluster ({@code redis.cluster-nodes}). */
+    TestCrawl(TestInfo test, RedisClusterExtension redis, EtcdServerExtension etcd, TestSite site,
+            Map<String, String> overrides) {
+        this(namespaceOf(test), Map.of("redis.cluster-nodes", String.join(",", redis.nodes())),
+                () -> RedisClusterClient.create(Set.of(new HostAndPort(redis.host(), redis.port(0)))), etcd, site,
+                overrides);
+    }
+
+    private TestCrawl(String ns, Map<String, String> redisValues, Supplier<UnifiedJedis> redis,
+            EtcdServerExtension etcd, TestSite site, Map<String, String> overrides) {
         this.site = site.start();
         this.redis = redis;
-        this.etcd = etcd;
         this.ns = ns;
         task = "task-" + ns;
-        Map<String, String> values = new HashMap<>();
-        values.put("redis.port", Integer.toString(redis.port()));
+        Map<String, String> values = new HashMap<>(redisValues);
         values.put("etcd.endpoints", etcd.endpoint());
         values.put("etcd.prefix", "/" + ns + "/");
         values.put("frontier.stream-prefix", ns + ":frontier:");
@@ -156,14 +172,14 @@ final class TestCrawl implements AutoCloseable {
     /** A task's progress as the job publishes it, with the frontier's backlog. */
     CrawlProgress progress(String name) {
         List<String> streams = IntStream.range(0, 4).mapToObj(i -> ns + ":frontier:" + i).toList();
-        try (RedisClient client = redisClient()) {
+        try (UnifiedJedis client = redisClient()) {
             return CrawlProgress.read(client, ns + ":stats:" + name, streams, ns);
         }
     }
 
     /** The page stream's records, in order. */
     List<Map<String, String>> pages() {
-        try (RedisClient client = redisClient()) {
+        try (UnifiedJedis client = redisClient()) {
             return client.xrange(ns + ":pages", (StreamEntryID) null, (StreamEntryID) null).stream()
                     .map(StreamEntry::getFields)
                     .peek(fields -> assertThat(fields).containsEntry("task", task))
@@ -178,7 +194,7 @@ final class TestCrawl implements AutoCloseable {
 
     /** The URLs of the page stream's records of one task, when the crawl has several. */
     List<String> pageUrls(String name) {
-        try (RedisClient client = redisClient()) {
+        try (UnifiedJedis client = redisClient()) {
             return client.xrange(ns + ":pages", (StreamEntryID) null, (StreamEntryID) null).stream()
                     .map(StreamEntry::getFields)
                     .filter(fields -> name.equals(fields.get("task")))
@@ -187,13 +203,19 @@ final class TestCrawl implements AutoCloseable {
         }
     }
 
-    RedisClient redisClient() {
-        return RedisClient.create(redis.host(), redis.port());
+    UnifiedJedis redisClient() {
+        return redis.get();
     }
 
     /** The site's URLs of {@code paths}. */
     Set<String> urls(Set<String> paths) {
         return paths.stream().map(p -> site.baseUrl() + p).collect(Collectors.toSet());
+    }
+
+    /** The site's requests for pages (robots.txt aside), by path. */
+    Map<String, Integer> pageRequests() {
+        return site.requestCounts().entrySet().stream().filter(count -> !count.getKey().equals("/robots.txt"))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     static Map<String, Integer> everyPathOnce(Set<String> paths) {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * A host that refuses every connection, next to a good one: its breaker opens and its pauses
@@ -96,7 +96,7 @@ class UnreachableHostITCase {
 
     /** The task's hosts backing off now, as crawlctl status reads them. */
     private HostsBackingOff.Summary backingOff() {
-        try (RedisClient redis = crawl.redisClient()) {
+        try (UnifiedJedis redis = crawl.redisClient()) {
             return HostsBackingOff.read(redis, crawl.ns + ":stats:", crawl.task, System.currentTimeMillis(), 5);
         }
     }

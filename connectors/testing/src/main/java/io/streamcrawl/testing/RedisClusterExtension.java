@@ -28,29 +28,16 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
 
     private final List<LocalServerProcess> servers = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
+    private final List<Integer> busPorts = new ArrayList<>();
 
     @Override
     public void beforeAll(ExtensionContext context) {
         Path dir = LocalServerProcess.freshDataDir("redis-cluster");
         for (int i = 0; i < MASTERS; i++) {
-            int port = LocalServerProcess.freePort();
-            int busPort = LocalServerProcess.freePort();
-            LocalServerProcess server = new LocalServerProcess("redis-server", dir.resolve("node-" + i));
-            server.start(
-                    List.of(
-                            "--port", String.valueOf(port),
-                            "--cluster-port", String.valueOf(busPort),
-                            "--bind", HOST,
-                            "--dir", server.dataDir().toString(),
-                            "--cluster-enabled", "yes",
-                            "--cluster-config-file", "nodes.conf",
-                            "--cluster-node-timeout", "5000",
-                            "--appendonly", "yes",
-                            "--save", "",
-                            "--protected-mode", "yes"),
-                    () -> Resp.answersPing(port));
-            servers.add(server);
-            ports.add(port);
+            servers.add(new LocalServerProcess("redis-server", dir.resolve("node-" + i)));
+            ports.add(LocalServerProcess.freePort());
+            busPorts.add(LocalServerProcess.freePort());
+            startServer(i);
         }
         List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
         create.addAll(nodes());
@@ -92,6 +79,38 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
         } catch (IOException e) {
             throw new UncheckedIOException("CLUSTER KEYSLOT " + key, e);
         }
+    }
+
+    /** Stops the i-th node gracefully (SIGTERM, its AOF written); {@link #start(int)} brings it back. */
+    public void stop(int node) {
+        servers.get(node).stop();
+    }
+
+    /**
+     * Starts the i-th node again (after {@link #stop(int)}) on the same ports and data (its AOF and
+     * nodes.conf, so it rejoins as the same master of the same slots), and waits until the cluster is ok.
+     */
+    public void start(int node) {
+        startServer(node);
+        awaitClusterOk();
+    }
+
+    private void startServer(int node) {
+        LocalServerProcess server = servers.get(node);
+        int port = ports.get(node);
+        server.start(
+                List.of(
+                        "--port", String.valueOf(port),
+                        "--cluster-port", String.valueOf(busPorts.get(node)),
+                        "--bind", HOST,
+                        "--dir", server.dataDir().toString(),
+                        "--cluster-enabled", "yes",
+                        "--cluster-config-file", "nodes.conf",
+                        "--cluster-node-timeout", "5000",
+                        "--appendonly", "yes",
+                        "--save", "",
+                        "--protected-mode", "yes"),
+                () -> Resp.answersPing(port));
     }
 
     /** Waits until every node sees all slots served and every master known. */

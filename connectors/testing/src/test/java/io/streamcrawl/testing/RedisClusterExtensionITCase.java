@@ -36,4 +36,22 @@ class RedisClusterExtensionITCase {
         }
         assertThat(nodes).containsExactlyInAnyOrder(0, 1, 2);
     }
+
+    @Test
+    void aRestartedNodeServesItsSlotsAgainWithItsData() {
+        String key = "restart:{a}";
+        int node = CLUSTER.nodeOf(key);
+        try (RedisClient owner = RedisClient.create(CLUSTER.host(), CLUSTER.port(node))) {
+            owner.xadd(key, StreamEntryID.NEW_ENTRY, Map.of("i", "1"));
+        }
+
+        CLUSTER.stop(node);
+        CLUSTER.start(node);
+
+        try (RedisClusterClient cluster = RedisClusterClient.create(Set.of(new HostAndPort(CLUSTER.host(), CLUSTER.port(0))))) {
+            assertThat(cluster.xlen(key)).isEqualTo(1);
+            cluster.xadd(key, StreamEntryID.NEW_ENTRY, Map.of("i", "2"));
+            assertThat(cluster.xlen(key)).isEqualTo(2);
+        }
+    }
 }

@@ -12,9 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.ScanIteration;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Publishes one subtask's {@link TaskCounters}, as of the last completed checkpoint (see there),
@@ -60,11 +59,10 @@ public final class TaskStatsPublisher implements AutoCloseable {
 
     private void removeGoneSubtasks(Set<String> ownCounters, int parallelism) {
         try {
-            ScanParams match = new ScanParams().match(keyPrefix + "*").count(100);
-            String cursor = ScanParams.SCAN_POINTER_START;
-            do {
-                ScanResult<String> keys = redis.scan(cursor, match, "hash"); // not the sets of HostsBackingOff
-                for (String key : keys.getResult()) {
+            // A scan iteration visits every master of a cluster, where a plain SCAN (one node) is refused.
+            ScanIteration keys = redis.scanIteration(100, keyPrefix + "*", "hash"); // not the sets of HostsBackingOff
+            while (!keys.isIterationCompleted()) {
+                for (String key : keys.nextBatchList()) {
                     String[] gone = redis.hkeys(key).stream()
                             .filter(field -> isOfGoneSubtask(field, ownCounters, parallelism))
                             .toArray(String[]::new);
@@ -72,8 +70,7 @@ public final class TaskStatsPublisher implements AutoCloseable {
                         redis.hdel(key, gone);
                     }
                 }
-                cursor = keys.getCursor();
-            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+            }
         } catch (RuntimeException e) {
             LOG.warn("Cannot remove the task counters of gone subtasks from Redis: {}", e.toString());
         }

@@ -1,10 +1,12 @@
 package io.streamcrawl.connectors.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static io.streamcrawl.connectors.redis.RedisTestStreams.values;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +21,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.streamcrawl.connectors.redis.internal.ConnectionRetry;
 import io.streamcrawl.connectors.redis.internal.RedisClientFactory;
 import io.streamcrawl.connectors.redis.internal.StreamCommands;
 import io.streamcrawl.connectors.redis.sink.RedisStreamEntry;
@@ -34,6 +38,7 @@ import io.streamcrawl.testing.RedisClusterExtension;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /** Source and sink on a local Redis Cluster of three masters, with one hash-tagged stream key per shard. */
 class RedisClusterITCase {
@@ -138,6 +143,39 @@ class RedisClusterITCase {
 
         assertThat(appended.get()).hasSize(1);
         assertThat(redis.xlen(stream)).isOne();
+    }
+
+    /**
+     * A cluster pipeline whose connection to one node broke (the node restarted) leaves that node's
+     * replies unset instead of throwing: asking for one is a lost connection, which the connectors retry.
+     */
+    @Test
+    void aReplyLostWithItsNodeInAClusterPipelineIsARetriedConnectionFailure() {
+        List<String> streams = shardKeys("lost:");
+        int stopped = CLUSTER.nodeOf(streams.get(0));
+        StreamCommands commands = StreamCommands.of(new Configuration());
+        streams.forEach(stream -> redis.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("i", "0")));
+
+        Map<String, Supplier<List<StreamEntryID>>> replies = new HashMap<>();
+        CLUSTER.stop(stopped);
+        try {
+            try (AbstractPipeline pipeline = RedisClientFactory.pipelined(redis)) {
+                streams.forEach(stream -> replies.put(stream, commands.append(pipeline, stream, List.of(Map.of("i", "1")), 0)));
+                pipeline.sync();
+            }
+        } finally {
+            CLUSTER.start(stopped);
+        }
+
+        for (String stream : streams) {
+            if (CLUSTER.nodeOf(stream) == stopped) {
+                assertThatThrownBy(() -> replies.get(stream).get()).as(stream)
+                        .isInstanceOf(JedisConnectionException.class)
+                        .satisfies(e -> assertThat(ConnectionRetry.isTransient((RuntimeException) e)).isTrue());
+            } else {
+                assertThat(replies.get(stream).get()).as(stream).hasSize(1);
+            }
+        }
     }
 
     private static RedisConnectionConfig connection() {

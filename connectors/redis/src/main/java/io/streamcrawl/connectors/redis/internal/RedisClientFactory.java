@@ -23,9 +23,11 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.SslVerifyMode;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * Turns a {@link RedisConnectionConfig} into a Jedis client: a {@link RedisClient} (a small
@@ -69,6 +71,21 @@ public final class RedisClientFactory {
         return redis instanceof RedisClusterClient
                 ? ((RedisClusterClient) redis).pipelined(CALLING_THREAD)
                 : redis.pipelined();
+    }
+
+    /**
+     * The reply of a command in a synced pipeline. A cluster pipeline does not throw when the
+     * connection to one node breaks during its sync: Jedis logs it and leaves that node's replies
+     * unset, so asking for one is a lost connection, retried like any other.
+     *
+     * @throws JedisConnectionException when the command's node gave no reply
+     */
+    public static <T> T reply(Response<T> response) {
+        try {
+            return response.get();
+        } catch (IllegalStateException e) {
+            throw new JedisConnectionException("no reply: the connection to the command's node broke in a pipeline", e);
+        }
     }
 
     /** Parses {@code host:port}, split at the last colon so that {@code [::1]:7000} works too. */

@@ -67,11 +67,13 @@ public final class StreamCommands {
     public Supplier<List<Map.Entry<String, List<StreamEntry>>>> readGroup(
             AbstractPipeline pipeline, String group, String consumer, int count, Map<String, StreamEntryID> from) {
         if (fence == null) {
-            return pipeline.xreadGroup(group, consumer, XReadGroupParams.xReadGroupParams().count(count), from)::get;
+            Response<List<Map.Entry<String, List<StreamEntry>>>> reply =
+                    pipeline.xreadGroup(group, consumer, XReadGroupParams.xReadGroupParams().count(count), from);
+            return () -> RedisClientFactory.reply(reply);
         }
         Map.Entry<String, StreamEntryID> stream = only(from);
         Response<Object> reply = pipeline.evalsha(SHA_READ, keys(stream.getKey()), readArgs(group, consumer, count, stream));
-        return () -> readReply(reply.get());
+        return () -> readReply(RedisClientFactory.reply(reply));
     }
 
     /**
@@ -102,7 +104,7 @@ public final class StreamCommands {
         if (fence == null) {
             Response<Long> acked = pipeline.xack(stream, group, ids);
             Response<Long> deleted = delete ? pipeline.xdel(stream, ids) : acked;
-            return () -> acked.get() + deleted.get();
+            return () -> RedisClientFactory.reply(acked) + RedisClientFactory.reply(deleted);
         }
         List<String> args = new ArrayList<>(ids.length + 3);
         args.add(fence.token());
@@ -111,7 +113,8 @@ public final class StreamCommands {
         for (StreamEntryID id : ids) {
             args.add(id.toString());
         }
-        return pipeline.evalsha(SHA_ACK, keys(stream), args)::get;
+        Response<Object> reply = pipeline.evalsha(SHA_ACK, keys(stream), args);
+        return () -> RedisClientFactory.reply(reply);
     }
 
     /** XCLAIM of the IDs into {@code consumer}, if idle for {@code minIdle}; returns the entries claimed. */
@@ -145,7 +148,7 @@ public final class StreamCommands {
             }
             List<Response<StreamEntryID>> replies = new ArrayList<>(entries.size());
             entries.forEach(fields -> replies.add(pipeline.xadd(stream, params, fields)));
-            return () -> replies.stream().map(Response::get).toList();
+            return () -> replies.stream().map(RedisClientFactory::reply).toList();
         }
         List<String> args = new ArrayList<>();
         args.add(fence.token());
@@ -158,7 +161,7 @@ public final class StreamCommands {
             });
         }
         Response<Object> reply = pipeline.evalsha(SHA_XADD, keys(stream), args);
-        return () -> ((List<?>) reply.get()).stream().map(id -> new StreamEntryID(text(id))).toList();
+        return () -> ((List<?>) RedisClientFactory.reply(reply)).stream().map(id -> new StreamEntryID(text(id))).toList();
     }
 
     private List<String> readArgs(String group, String consumer, int count, Map.Entry<String, StreamEntryID> stream) {

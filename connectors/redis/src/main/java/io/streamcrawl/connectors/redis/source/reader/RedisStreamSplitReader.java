@@ -228,7 +228,7 @@ public final class RedisStreamSplitReader implements SplitReader<StreamEntry, Re
         }
         for (int i = 0; i < readable.size(); i++) {
             try {
-                accept(readable.get(i), replies.get(i).get(), held.get(i).get(), records);
+                accept(readable.get(i), replies.get(i).get(), RedisClientFactory.reply(held.get(i)), records);
             } catch (JedisDataException e) {
                 onDataError(readable.get(i), e);
             }

@@ -71,8 +71,8 @@ final class SplitMetricsRefresher {
         for (int i = 0; i < prepared.size(); i++) {
             StreamCursor cursor = prepared.get(i);
             try {
-                StreamPendingSummary summary = pending.get(i).get();
-                updateLag(redis, cursor, summary.getTotal(), groups.get(i).get());
+                StreamPendingSummary summary = RedisClientFactory.reply(pending.get(i));
+                updateLag(redis, cursor, summary.getTotal(), RedisClientFactory.reply(groups.get(i)));
                 noteConsumers(cursor, summary);
             } catch (JedisDataException e) {
                 if (ConnectionRetry.isTransient(e)) {
