@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.streamcrawl.testing.EtcdServerExtension;
+import io.streamcrawl.testing.Holds;
 import io.streamcrawl.testing.RedisClusterExtension;
 import io.streamcrawl.testing.TestSite;
 
@@ -57,8 +58,10 @@ class RedisClusterCrawlITCase {
 
         await().atMost(TestCrawl.TIMEOUT).until(() -> crawl.site.totalRequests() >= 100);
         CLUSTER.stop(master);
-        // Down for a second: every Redis client of the job meets the closed port, not only one in flight.
-        Thread.sleep(1000);
+        // Down until the crawl stalls on it (the pages sink waits for its master and back-pressures
+        // the fetchers): the job's clients meet the closed port, not only a call in flight.
+        Holds.eventuallyForAtLeast(Duration.ofMillis(500), Duration.ofSeconds(30),
+                Holds.unchanged(crawl.site::totalRequests));
         int requestedWhileDown = crawl.site.totalRequests();
         CLUSTER.start(master);
         assertThat(requestedWhileDown).as("pages requested by the time the master came back").isLessThan(pageCount);
