@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * granted nothing unless etcd applied it and its answer was lost; such pages stay unspent, as
  * after a restore.
  */
-public final class TaskBudgets implements AutoCloseable {
+public final class TaskBudgets implements PageGrants, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskBudgets.class);
     /** How long the operator thread waits for a reservation it starts: a round trip to a healthy etcd. */
     static final Duration GRANT_WAIT = Duration.ofMillis(200);
