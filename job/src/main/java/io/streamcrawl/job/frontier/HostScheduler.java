@@ -180,7 +180,8 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
             }
         }
         etcd = control.connect();
-        budgets = new TaskBudgets(new PageBudget(new EtcdKv(etcd), control.keys(), budgetChunk),
+        budgets = new TaskBudgets(new PageBudget(new EtcdKv(etcd), control.keys(), budgetChunk,
+                        getRuntimeContext().getTaskInfo().getIndexOfThisSubtask()),
                 getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(),
                 getRuntimeContext().getMetricGroup().counter("crawler_budget_unavailable_total"));
         budgets.initialize(context, "host-scheduler-budgets");
