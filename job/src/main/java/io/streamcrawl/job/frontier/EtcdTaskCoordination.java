@@ -7,6 +7,7 @@ import io.streamcrawl.job.stats.DistinctUrls;
 
 import io.etcd.jetcd.Client;
 
+import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 
 /**
@@ -30,11 +31,12 @@ final class EtcdTaskCoordination implements TaskCoordination {
     /** Budgets are reserved from etcd at {@code control}, at most {@code budgetChunk} pages at a time. */
     record Factory(ControlPlane control, long budgetChunk) implements TaskCoordination.Factory {
         @Override
-        public TaskCoordination open(FunctionInitializationContext context, int parallelism, SchedulerMetrics metrics)
+        public TaskCoordination open(FunctionInitializationContext context, TaskInfo subtask, SchedulerMetrics metrics)
                 throws Exception {
             Client etcd = control.connect();
-            TaskBudgets budgets = new TaskBudgets(new PageBudget(new EtcdKv(etcd), control.keys(), budgetChunk),
-                    parallelism, metrics.budgetUnavailable);
+            TaskBudgets budgets = new TaskBudgets(
+                    new PageBudget(new EtcdKv(etcd), control.keys(), budgetChunk, subtask.getIndexOfThisSubtask()),
+                    subtask.getNumberOfParallelSubtasks(), metrics.budgetUnavailable);
             DistinctUrls distinctUrls = new DistinctUrls(new EtcdKv(etcd), control.keys(), metrics.group());
             EtcdTaskCoordination coordination = new EtcdTaskCoordination(etcd, budgets, distinctUrls);
             try {

@@ -143,7 +143,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         }
         metrics = new SchedulerMetrics(getRuntimeContext().getMetricGroup(), activeHosts::get,
                 () -> counters.total(TaskCounters.QUEUED));
-        shared = coordination.open(context, getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(), metrics);
+        shared = coordination.open(context, getRuntimeContext().getTaskInfo(), metrics);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.streamcrawl.job.frontier;
 
 import java.io.Serializable;
 
+import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 
 /**
@@ -28,7 +29,7 @@ interface TaskCoordination extends AutoCloseable {
     /** Opens the coordination of one subtask; travels with the operator, so it is serializable. */
     interface Factory extends Serializable {
         /** Binds to the operator state of {@code context} and restores from it. */
-        TaskCoordination open(FunctionInitializationContext context, int parallelism, SchedulerMetrics metrics)
+        TaskCoordination open(FunctionInitializationContext context, TaskInfo subtask, SchedulerMetrics metrics)
                 throws Exception;
     }
 }
