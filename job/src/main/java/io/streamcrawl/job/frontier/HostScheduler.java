@@ -47,7 +47,13 @@ import org.apache.flink.util.Collector;
  * dropped. A task with {@code maxPages} releases no more than its page
  * budget, shared by all subtasks through etcd ({@link TaskBudgets}), and while no grant can be had
  * (etcd slow or unreachable) its URLs wait like those of a disabled task; distinct URLs per task are
- * counted in sketches merged into etcd after each checkpoint ({@link DistinctUrls}).
+ * counted in sketches merged into etcd after each checkpoint ({@code DistinctUrls}); both reach the
+ * scheduler through {@link TaskCoordination}.
+ *
+ * <p>This operator only binds the keyed, broadcast and operator state, the timers and the
+ * checkpoint hooks; what to do with an arriving entry is {@link HostIntake}'s decision and what the
+ * host's timer releases is {@link HostReleases}'s, both in plain Java over the host's state parts
+ * ({@link HostParts}), with every metric in {@link SchedulerMetrics}.
  *
  * <p>Releases of one host are spaced by max(task delay, robots.txt crawl-delay up to the task's
  * cap). A task that obeys robots.txt first gets its origin's robots.txt (one request, whose
