@@ -1,16 +1,16 @@
 package io.streamcrawl.job.output;
 
 import org.apache.flink.core.fs.FSDataInputStream;
-import org.apache.flink.core.fs.FSDataOutputStream;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 import org.netpreserve.jwarc.WarcReader;
 import org.netpreserve.jwarc.cdx.CdxFormat;
 import org.netpreserve.jwarc.cdx.CdxWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
  * partial index under the final name.
  */
 public final class CdxjIndex {
+    private static final Logger LOG = LoggerFactory.getLogger(CdxjIndex.class);
     static final String WARC_SUFFIX = ".warc.gz";
     static final String SUFFIX = ".cdxj";
 
@@ -49,15 +50,15 @@ public final class CdxjIndex {
         }
         // Hidden like the sink's in-progress files, so readers skip it until the rename.
         Path hidden = new Path(index.getParent(), "." + index.getName() + ".inprogress");
+        // Closing the CdxWriter writes the sorted lines and closes the file.
         try (FSDataInputStream in = fs.open(warc);
                 WarcReader reader = new WarcReader(in);
-                FSDataOutputStream out = fs.create(hidden, FileSystem.WriteMode.OVERWRITE);
-                Writer text = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
-            CdxWriter cdx = new CdxWriter(text);
+                CdxWriter cdx = new CdxWriter(new OutputStreamWriter(
+                        fs.create(hidden, FileSystem.WriteMode.OVERWRITE), StandardCharsets.UTF_8))) {
             cdx.setFormat(CdxFormat.CDXJ);
             cdx.setSort(true);
+            cdx.onWarning(message -> LOG.warn("Indexing {}: {}", warc, message));
             cdx.process(reader, warc.getName());
-            cdx.close(); // writes the sorted lines
         }
         if (!fs.rename(hidden, index)) {
             throw new IOException("cannot rename " + hidden + " to " + index);
