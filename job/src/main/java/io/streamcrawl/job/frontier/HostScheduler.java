@@ -248,7 +248,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                 (Gauge<Long>) () -> counters.total(TaskCounters.QUEUED));
         backingOff = new HostsBackingOff();
         publisher = stats.startPublishing(
-                counters, backingOff, Set.of(TaskCounters.QUEUED, TaskCounters.RELEASED, TaskCounters.GIVEN_UP),
+                counters, backingOff, Set.of(TaskCounters.QUEUED, TaskCounters.RELEASED, TaskCounters.GIVEN_UP, TaskCounters.ROBOTS_DISALLOWED),
                 getRuntimeContext().getTaskInfo());
         if (workers != null) {
             worker = WorkerRegistration.start(workers, getRuntimeContext(),
@@ -393,6 +393,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                     dequeue(lane);
                     if (admission.verdict() == HostRobots.Verdict.DENIED) {
                         robotsDenied.inc();
+                        counters.add(task, TaskCounters.ROBOTS_DISALLOWED, 1);
                         break;
                     }
                     if (admission.verdict() == HostRobots.Verdict.UNREACHABLE) {
