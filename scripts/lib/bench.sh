@@ -161,6 +161,19 @@ submit_job() {
   printf 'bench: job parallelism=%s args="%s"\n' "$(job_json | jq -r '[.vertices[].parallelism] | max')" "$args"
 }
 
+# resubmit_job: disables the task warmup (done), cancels the job (which revokes its fence: the
+# next one may start at once) and submits a new one (--fresh-job).
+resubmit_job() {
+  local old="$JOB_ID"
+  scripts/crawlctl task disable warmup >/dev/null || die "cannot disable the task warmup"
+  curl -sf --max-time 10 -X PATCH "$REST/jobs/$old?mode=cancel" >/dev/null || die "cannot cancel job $old"
+  canceled() { [[ "$(curl -sf --max-time 5 "$REST/jobs/$old" | jq -r .state)" == CANCELED ]]; }
+  wait_until 60 "job $old to be cancelled" canceled || die "job $old was not cancelled within 60 s"
+  rm -rf "$FLINK_HOME/checkpoints/$old"
+  log "job $old cancelled; submitting a fresh job to the same TaskManager"
+  submit_job
+}
+
 # bench_spec ORIGIN...: the task spec of a crawl of the site at these local origins (no delay;
 # the fetch deadline FETCH_TIMEOUT_MS when set).
 bench_spec() {
