@@ -119,6 +119,7 @@ final class HostReleases {
                     backlog.pop(lane);
                     if (admission.verdict() == HostRobots.Verdict.DENIED) {
                         metrics.robotsDenied.inc();
+                        counters.add(task, TaskCounters.ROBOTS_DISALLOWED, 1);
                         break;
                     }
                     if (admission.verdict() == HostRobots.Verdict.UNREACHABLE) {

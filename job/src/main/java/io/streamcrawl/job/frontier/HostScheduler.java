@@ -203,7 +203,8 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
         intake = new HostIntake(host, shared.grants(), shared.sketches(), counters, backingOff, backoffSettings, metrics);
         releases = new HostReleases(host, shared.grants(), counters, backingOff, settings, backoffSettings, metrics);
         publisher = stats.startPublishing(
-                counters, backingOff, Set.of(TaskCounters.QUEUED, TaskCounters.RELEASED, TaskCounters.GIVEN_UP),
+                counters, backingOff,
+                Set.of(TaskCounters.QUEUED, TaskCounters.RELEASED, TaskCounters.GIVEN_UP, TaskCounters.ROBOTS_DISALLOWED),
                 getRuntimeContext().getTaskInfo());
         if (workers != null) {
             worker = WorkerRegistration.start(workers, getRuntimeContext(),

@@ -2,6 +2,7 @@ package io.streamcrawl.job.frontier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamcrawl.job.model.EntryKind;
 import io.streamcrawl.job.model.FetchPurpose;
 import io.streamcrawl.job.model.FetchRequest;
 import io.streamcrawl.job.model.FrontierEntry;
@@ -100,6 +101,13 @@ class HostReleasesTest {
         assertThat(host.released.get(0).purpose()).isEqualTo(FetchPurpose.ROBOTS);
         assertThat(host.metrics.robotsRequests.getCount()).isEqualTo(1);
         assertThat(host.tick(releases, 1_001)).as("waiting for the answer").isEmpty();
+
+        intake.accept(MemoryHost.HOST, FrontierEntry.feedback("http://a.org/robots.txt", "t", EntryKind.ROBOTS,
+                HostFeedback.robots(200, null, "User-agent: *\nDisallow: /x\n")), 1_002);
+        assertThat(host.tick(releases, 1_003)).as("disallowed: dropped").isEmpty();
+        assertThat(host.metrics.robotsDenied.getCount()).isEqualTo(1);
+        assertThat(host.counters.get("t", TaskCounters.ROBOTS_DISALLOWED)).isEqualTo(1);
+        assertThat(host.queues.isEmpty()).isTrue();
     }
 
     @Test
