@@ -43,36 +43,39 @@ public final class FrontierApiServer implements AutoCloseable {
     /** Checks the {@code frontier-api.*} options, connects to Redis and etcd and starts listening. */
     public static FrontierApiServer start(Configuration config) {
         FrontierApiSettings settings = FrontierApiSettings.of(config);
+        ServerCredentials credentials = credentials(settings);
         UnifiedJedis redis = RedisConnections.of(config).createClient("streamcrawl-frontier-api");
         TaskRegistry registry = new TaskRegistry(ControlPlane.of(config));
+        FrontierService service = new FrontierService(config, redis, registry, System::currentTimeMillis);
+        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()), credentials)
+                .addService(ServerInterceptors.intercept(service, new AccessInterceptor(settings.token(), settings.allowedSubjects())))
+                .build();
         try {
-            FrontierService service = new FrontierService(config, redis, registry, System::currentTimeMillis);
-            Server server = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()), credentials(settings))
-                    .addService(ServerInterceptors.intercept(service, new AccessInterceptor(settings.token(), settings.allowedSubjects())))
-                    .build()
-                    .start();
-            LOG.info("URLFrontier API listening on {}:{} ({})", settings.host(), server.getPort(),
-                    settings.plaintext() ? "plain text" : "mutual TLS");
-            return new FrontierApiServer(redis, registry, server);
-        } catch (IOException | RuntimeException e) {
+            server.start();
+        } catch (IOException e) {
             registry.close();
             redis.close();
-            if (e instanceof IOException io) {
-                throw new UncheckedIOException("cannot listen on " + settings.host() + ":" + settings.port(), io);
-            }
-            throw (RuntimeException) e;
+            throw new UncheckedIOException("cannot listen on " + settings.host() + ":" + settings.port(), e);
         }
+        LOG.info("URLFrontier API listening on {}:{} ({})", settings.host(), server.getPort(),
+                settings.plaintext() ? "plain text" : "mutual TLS");
+        return new FrontierApiServer(redis, registry, server);
     }
 
-    private static ServerCredentials credentials(FrontierApiSettings settings) throws IOException {
+    private static ServerCredentials credentials(FrontierApiSettings settings) {
         if (settings.plaintext()) {
             return InsecureServerCredentials.create();
         }
-        return TlsServerCredentials.newBuilder()
-                .keyManager(new File(settings.certFile()), new File(settings.keyFile()))
-                .trustManager(new File(settings.caFile()))
-                .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
-                .build();
+        try {
+            return TlsServerCredentials.newBuilder()
+                    .keyManager(new File(settings.certFile()), new File(settings.keyFile()))
+                    .trustManager(new File(settings.caFile()))
+                    .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
+                    .build();
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot read the URLFrontier API's TLS files (" + settings.certFile() + ", "
+                    + settings.keyFile() + ", " + settings.caFile() + "): " + e.getMessage(), e);
+        }
     }
 
     /** The port listened on (the one picked when frontier-api.port is 0). */

@@ -53,17 +53,20 @@ record FrontierApiSettings(String host, int port, String certFile, String keyFil
             }
             return;
         }
-        for (var file : new String[][] {{FRONTIER_API_TLS_CERT_FILE.key(), certFile}, {FRONTIER_API_TLS_KEY_FILE.key(), keyFile},
-                {FRONTIER_API_TLS_CA_FILE.key(), caFile}}) {
-            if (file[1].isEmpty()) {
-                throw new IllegalArgumentException("the URLFrontier API serves mutual TLS and needs " + file[0]
-                        + " (or " + FRONTIER_API_PLAINTEXT_ON_LOOPBACK.key() + " on a loopback address)");
-            }
-        }
+        require(FRONTIER_API_TLS_CERT_FILE.key(), certFile);
+        require(FRONTIER_API_TLS_KEY_FILE.key(), keyFile);
+        require(FRONTIER_API_TLS_CA_FILE.key(), caFile);
         // Any certificate the authority signed would do otherwise: name whom the API is for.
         if (token.isEmpty() && allowedSubjects.isEmpty()) {
             throw new IllegalArgumentException("the URLFrontier API needs " + FRONTIER_API_TOKEN.key() + " or "
                     + FRONTIER_API_ALLOWED_SUBJECTS.key() + " to decide whom it admits");
+        }
+    }
+
+    private static void require(String key, String file) {
+        if (file.isEmpty()) {
+            throw new IllegalArgumentException("the URLFrontier API serves mutual TLS and needs " + key
+                    + " (or " + FRONTIER_API_PLAINTEXT_ON_LOOPBACK.key() + " on a loopback address)");
         }
     }
 

@@ -22,8 +22,9 @@ import io.grpc.stub.StreamObserver;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -64,7 +65,7 @@ final class FrontierService extends URLFrontierGrpc.URLFrontierImplBase {
     public StreamObserver<Urlfrontier.URLItem> putURLs(StreamObserver<AckMessage> acks) {
         return new StreamObserver<>() {
             /** Tasks found to have a spec during this call: one etcd read per task, not per URL. */
-            private final java.util.Set<String> known = new java.util.HashSet<>();
+            private final Set<String> known = new HashSet<>();
 
             @Override
             public void onNext(Urlfrontier.URLItem item) {
@@ -89,7 +90,7 @@ final class FrontierService extends URLFrontierGrpc.URLFrontierImplBase {
      * task already has. SKIPPED: nothing to retry (no URL, not http(s), bad crawl ID); FAIL: the
      * task has no spec yet, or Redis or etcd failed.
      */
-    private AckMessage.Status put(Urlfrontier.URLItem item, java.util.Set<String> known) {
+    private AckMessage.Status put(Urlfrontier.URLItem item, Set<String> known) {
         Urlfrontier.URLInfo info = item.hasDiscovered() ? item.getDiscovered().getInfo()
                 : item.hasKnown() ? item.getKnown().getInfo() : null;
         if (info == null || info.getUrl().isEmpty()) {
