@@ -4,6 +4,8 @@
 #   scripts/bench.sh --faults [--pages N] [--seed S] [-p N] [--hosts N] [--warmup] [--build]   the same through five kill -9
 #   scripts/bench.sh --messy [--pages N] ...            then the same site with 2% failing URLs: good pages/s against clean
 #   scripts/bench.sh --compare wget2 [--pages N] [--warmup] ...   wget2 crawls the same site first: both figures, their ratios
+#   scripts/bench.sh --compare wget2 --smoke           the test command's form: 300 pages, the ratios, exactly once checked
+#   scripts/bench.sh --fresh-job [--compare wget2] ...  warm-up in a job of its own, then a fresh job on the warm TaskManager
 #   scripts/bench.sh --taskmanagers N [--hosts N] ...   the crawl on one TaskManager, then afresh on N: pages/s, CPU/page
 #   scripts/bench.sh jmh [JMH options...]               JMH benchmarks (e.g. jmh -f 1 Serialization)
 #   scripts/bench.sh frontier [--urls N] [--hosts N] [--backlog N]   memory of a 10M-URL frontier
@@ -43,6 +45,14 @@
 # and the cluster start, then runs the crawl benchmark, and prints both pages/s and CPU per page
 # (wget2's user+sys; ours TaskManager + Redis + etcd) and their ratios against the issue's targets
 # (scripts/lib/compare.sh). The figure is cold (a fresh job's first crawl) unless --warmup is given.
+# --smoke (what scripts/test.sh runs) makes the run short: a 300-page site unless --pages is given,
+# no server ceiling (wrk), no checkpoint after the crawl for the state figures, at most 120 s of
+# crawl; it exits 1 unless every page was fetched exactly once and the crawl ended idle. The ratios
+# are printed, never checked: on a busy CI machine they say little.
+# --fresh-job (implies --warmup) runs the warm-up crawl in a job that is then cancelled, and
+# measures the crawl of a job submitted afresh to the same TaskManager: the Flink runtime's code is
+# compiled, the job's classes (loaded per job) are not. It tells a cold start's cost per job from
+# its cost per TaskManager process.
 # --taskmanagers N (N >= 2) measures the crawl twice on fresh services, cluster and job: with one
 # TaskManager, then with N (scripts/flink-cluster.sh start --taskmanagers N), at the same job
 # parallelism (spread over the N TaskManagers), and prints both runs' lines prefixed
@@ -53,7 +63,7 @@ source "$ROOT/scripts/lib/common.sh"
 source "$ROOT/scripts/lib/flink.sh"
 cd "$ROOT"
 
-usage() { sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 if [[ ${1:-} == jmh ]]; then
   shift
@@ -68,7 +78,7 @@ if [[ ${1:-} == frontier ]]; then
   exit
 fi
 
-PAGES=10000 SEED=42 BUILD=0 PARALLELISM="" WARMUP=0 HOSTS=1 PROFILE=0 FAULTS_RUN=0 MESSY=0 COMPARE="" TASKMANAGERS=1
+PAGES="" SEED=42 BUILD=0 PARALLELISM="" WARMUP=0 HOSTS=1 PROFILE=0 FAULTS_RUN=0 MESSY=0 COMPARE="" TASKMANAGERS=1 SMOKE=0 FRESH_JOB=0
 while (($#)); do
   case "$1" in
     --pages) [[ $# -ge 2 ]] || usage; PAGES="$2"; shift 2 ;;
@@ -76,27 +86,32 @@ while (($#)); do
     -p|--parallelism) [[ $# -ge 2 ]] || usage; PARALLELISM="$2"; shift 2 ;;
     --hosts) [[ $# -ge 2 ]] || usage; HOSTS="$2"; shift 2 ;;
     --warmup) WARMUP=1; shift ;;
+    --fresh-job) FRESH_JOB=1 WARMUP=1; shift ;;
     --profile) PROFILE=1; shift ;;
     --faults) FAULTS_RUN=1; shift ;;
     --messy) MESSY=1 WARMUP=1; shift ;;
     --compare) [[ ${2:-} == wget2 ]] || usage; COMPARE=wget2; shift 2 ;;
     --taskmanagers) [[ $# -ge 2 ]] || usage; TASKMANAGERS="$2"; shift 2 ;;
+    --smoke) SMOKE=1; shift ;;
     --build) BUILD=1; shift ;;
     *) usage ;;
   esac
 done
+PAGES="${PAGES:-$( ((SMOKE)) && echo 300 || echo 10000)}"
 [[ $PAGES =~ ^[1-9][0-9]*$ && $SEED =~ ^[0-9]+$ && $PARALLELISM =~ ^([1-9][0-9]*)?$ && $HOSTS =~ ^[1-9][0-9]?$ ]] || usage
 ((FAULTS_RUN && PROFILE)) && usage   # --profile follows one TaskManager, which --faults kills
 ((FAULTS_RUN && MESSY)) && usage     # one kind of run at a time
 [[ $TASKMANAGERS =~ ^[1-9]$ ]] || usage
 ((TASKMANAGERS > 1 && (FAULTS_RUN || MESSY || PROFILE))) && usage
+((SMOKE && (FAULTS_RUN || MESSY || PROFILE || TASKMANAGERS > 1))) && usage
+((FRESH_JOB && (FAULTS_RUN || MESSY || TASKMANAGERS > 1))) && usage
 ((MESSY && HOSTS > 1)) && die "--messy crawls one host: drop --hosts"
 [[ -n $COMPARE ]] && ((FAULTS_RUN || MESSY)) && usage
 [[ -n $COMPARE ]] && ((HOSTS > 1)) && die "--compare crawls one host: drop --hosts"
 
 PORT="${BENCH_PORT:-18090}"
 CEILING_PORT=$((PORT + 1))         # same site, no access log: for wrk only
-TIMEOUT="${BENCH_TIMEOUT:-$((FAULTS_RUN ? 900 : 420))}"   # each TaskManager kill costs a restore
+TIMEOUT="${BENCH_TIMEOUT:-$((FAULTS_RUN ? 900 : SMOKE ? 120 : 420))}"   # each TaskManager kill costs a restore
 BENCH="$LOCAL/bench"
 RUN="$BENCH/run"                   # this run's logs, nginx prefix, services data, samples
 JAR="${BENCH_JAR:-$ROOT/job/target/crawler-job.jar}"
@@ -132,7 +147,7 @@ rm -rf "$RUN"
 mkdir -p "$RUN"
 ((MESSY)) && { messy_links "$SITE"; start_failing_server; }
 start_nginx "$SITE" "$PORT" "$CEILING_PORT"
-server_ceiling "$SITE" "$CEILING_PORT"
+((SMOKE)) || server_ceiling "$SITE" "$CEILING_PORT"
 [[ -n $COMPARE ]] && wget2_crawl
 
 # Fresh redis and etcd on the default ports (data under .local/bench/run, not the user's .local).
@@ -144,6 +159,7 @@ scripts/flink-cluster.sh start
 REST="$(flink_rest_url)"
 submit_job
 ((WARMUP)) && warm_up
+((FRESH_JOB)) && resubmit_job
 
 bench_spec "${ORIGINS[@]}" >"$RUN/spec.json"
 if ((FAULTS_RUN)); then
@@ -159,6 +175,7 @@ fi
 measured_crawl
 ((PROFILE)) && profile_report
 [[ -n $COMPARE ]] && compare_report
+((SMOKE)) && smoke_verdict
 if ((MESSY)); then
   messy_crawl
   messy_report

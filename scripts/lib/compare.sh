@@ -1,7 +1,7 @@
 # The reference crawler of scripts/bench.sh --compare wget2: wget2 crawls the benchmark site from
 # the same nginx (its own origin and access log) before the pipeline starts, and the report sets
 # its figures against the measured crawl's. Source after bench.sh; uses RUN, SITE, WGET2_PORT,
-# WARMUP, CLEAN_COUNTS and CLEAN_CPU.
+# WARMUP, FRESH_JOB, CLEAN_COUNTS and CLEAN_CPU.
 
 WGET2_COUNTS="" WGET2_CPU_S=""
 # The issue's targets: pages/s at least this share of wget2's, CPU per page at most this multiple.
@@ -46,7 +46,7 @@ compare_report() {
   wget2_pages="$(awk '{print $2 + $4}' <<<"$WGET2_COUNTS")"
   awk -v cpu="$WGET2_CPU_S" -v pages="$wget2_pages" 'BEGIN {
     printf "bench: wget2 cpu_s=%.2f cpu_ms_per_page=%.3f (user+sys of wget2, bash times)\n", cpu, (pages > 0 ? 1000 * cpu / pages : 0) }'
-  awk -v kind="$( ((WARMUP)) && echo warm || echo cold)" -v r="$ours_rate" -v wr="$wget2_rate" -v c="$ours_cpu" \
+  awk -v kind="$( ((FRESH_JOB)) && echo fresh_job || { ((WARMUP)) && echo warm || echo cold; })" -v r="$ours_rate" -v wr="$wget2_rate" -v c="$ours_cpu" \
     -v wc="$WGET2_CPU_S" -v wp="$wget2_pages" -v ir="$INTERIM_RATE" -v ic="$INTERIM_CPU" -v load="$(load_now)" 'BEGIN {
     wcpp = (wp > 0 ? 1000 * wc / wp : 0); cpp = 1000 * c
     rr = (wr > 0 ? r / wr : 0); cr = (wcpp > 0 ? cpp / wcpp : 0)

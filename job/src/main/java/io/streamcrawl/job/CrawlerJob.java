@@ -39,6 +39,7 @@ import io.streamcrawl.job.output.OutputFiles;
 import io.streamcrawl.job.output.WarcEncoder;
 import io.streamcrawl.job.parse.PageParser;
 import io.streamcrawl.job.stats.PageCounter;
+import io.streamcrawl.job.stats.ReportCounters;
 import io.streamcrawl.job.stats.TaskStatsSettings;
 import io.streamcrawl.job.url.Hosts;
 
@@ -201,7 +202,8 @@ public final class CrawlerJob {
         // One sink writes a page's links, then its record: a record in the pages stream is the fetch
         // journal a restored fetcher reads (PagesJournal).
         String pagesStream = config.get(PAGES_STREAM);
-        markedPages.map(new PageCounter(stats))
+        markedPages.map(new PageCounter(stats,
+                        new ReportCounters.Bounds(config.get(STATS_REPORT_HOSTS), config.get(STATS_REPORT_MEDIA_TYPES))))
                 .name("page counter")
                 .uid("page-counter")
                 .flatMap(new PageWrites(config.get(FRONTIER_RECENT_LINKS)))

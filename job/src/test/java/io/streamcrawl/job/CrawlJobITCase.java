@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -254,8 +255,10 @@ class CrawlJobITCase {
         cluster.startTaskManager();
         crawl.awaitIdle();
         // A file is committed by the first checkpoint after it rolled (here after 1 s without writes).
+        // Its CDXJ index is written just after a WARC file is committed.
         await().atMost(Duration.ofSeconds(60)).until(() -> CommittedFiles.jsonLines(jsonl).size() >= 500
-                && CommittedFiles.warcResponses(warc).size() >= 500);
+                && CommittedFiles.warcResponses(warc).size() >= 500
+                && CommittedFiles.committed(warc, ".cdxj").size() == CommittedFiles.committed(warc, ".warc.gz").size());
 
         Set<String> pages = crawl.urls(crawl.site.pagePaths());
         List<JsonNode> records = CommittedFiles.jsonLines(jsonl);
@@ -294,6 +297,23 @@ class CrawlJobITCase {
         }
         assertThat(requests).isEqualTo(500 + robotsResponses);
         assertThat(JwarcValidator.validate(warcFiles)).isEqualTo(new JwarcValidator.Verdict(0, ""));
+
+        // Each WARC file's CDXJ index is sorted and has a line per response, which reads that response
+        // back by the line's offset and length, in the files committed before the failure and after.
+        List<CommittedFiles.IndexedResponse> indexed = new ArrayList<>();
+        for (Path file : warcFiles) {
+            List<CommittedFiles.IndexedResponse> lines = CommittedFiles.cdxj(file);
+            assertThat(lines).extracting(CommittedFiles.IndexedResponse::line).isSorted();
+            assertThat(lines).allSatisfy(line -> {
+                assertThat(line.fields().get("filename").asText()).isEqualTo(file.getFileName().toString());
+                assertThat(line.capture().targetUri()).isEqualTo(line.fields().get("url").asText());
+                assertThat(line.capture().payloadDigest()).isEqualTo(line.fields().get("digest").asText());
+                assertThat(line.capture().status()).isEqualTo(200).isEqualTo(line.fields().get("status").asInt());
+            });
+            indexed.addAll(lines);
+        }
+        assertThat(indexed).extracting(line -> new CommittedFiles.ArchivedResponse(
+                line.capture().targetUri(), line.capture().payloadDigest())).containsExactlyInAnyOrderElementsOf(allResponses);
 
         Map<String, String> nearDuplicates = records.stream().filter(record -> record.has("near_duplicate_of"))
                 .collect(Collectors.toMap(record -> record.get("url").asText(), record -> record.get("near_duplicate_of").asText()));

@@ -44,7 +44,8 @@ class PolitenessITCase {
     @Test
     void spacesRequestsToAHostByTheDelayAndRunsNoMoreThanTheLimitAtOnce(TestInfo test) throws Exception {
         TestSite site = TestSite.builder().pages(40).linksPerPage(6).depth(2).build();
-        // Slow responses make requests overlap, so the fetcher must hold some back and defer a few.
+        // Slow responses make requests overlap, so the fetcher must hold some back (and may defer a few:
+        // how many depends on the machine's speed; AsyncFetcherTest and HostGateTest pin deferral).
         crawl = new TestCrawl(test, REDIS, ETCD, site,
                 Map.of("fetch.host-queue-wait", "1 s", "scheduler.busy-pause", "300 ms"));
         site.responseDelay(Duration.ofMillis(800));
@@ -56,9 +57,6 @@ class PolitenessITCase {
         assertThat(site.requestCounts()).isEqualTo(TestCrawl.everyPathOnce(RobotsITCase.withRobots(site.pagePaths())));
         assertThat(site.maxConcurrentRequests()).isBetween(1, 2);
         assertThat(gapsMs(site.arrivals())).allSatisfy(gap -> assertThat(gap).isGreaterThanOrEqualTo(300 - ARRIVAL_JITTER_MS));
-        assertThat(TestCrawl.counter(METRICS, crawl.job, "crawler_fetch_deferred_total"))
-                .as("requests released faster than the host answers wait, then go back to the frontier")
-                .isPositive();
     }
 
     @Test

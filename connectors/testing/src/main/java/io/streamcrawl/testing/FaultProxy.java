@@ -24,6 +24,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@link #dropReplyTo}: the server runs a command but its reply never reaches the client
  *       (the reply is swallowed and the connection reset), as when a connection dies in the
  *       middle of a round trip;
+ *   <li>{@link #holdRepliesAfter}: the server's answers to a request and to everything after it on
+ *       that connection are held back until the test resets the connection, so the test can see
+ *       the server act on a request whose reply the client never gets (suits HTTP/2, where a
+ *       stream's first answer bytes may come before the server acted);
  *   <li>{@link #resetConnections}: every open connection is reset (TCP RST);
  *   <li>{@link #partition} and {@link #heal}: nothing passes in either direction, on open and new
  *       connections alike, until healed; what was sent meanwhile is delivered then, as TCP
@@ -31,8 +35,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@link #latency}: every chunk is delayed on its way.
  * </ul>
  * Each connection has two forwarding threads; chunks are forwarded as read, so a fault acts on
- * what one read returned. Command matching for {@link #dropReplyTo} reads the client's bytes as
- * ASCII, so it suits plain-text protocols such as RESP, not HTTP/2.
+ * what one read returned. Command matching reads the client's bytes as ASCII: a RESP command, or
+ * a string in an unencrypted gRPC request's body such as an etcd key.
  */
 public final class FaultProxy implements AutoCloseable {
     private static final int CHUNK = 64 * 1024;
@@ -42,6 +46,8 @@ public final class FaultProxy implements AutoCloseable {
     private final Set<Link> links = ConcurrentHashMap.newKeySet();
     private final AtomicReference<String> dropReplyTo = new AtomicReference<>();
     private final AtomicInteger droppedReplies = new AtomicInteger();
+    private final AtomicReference<String> holdRepliesAfter = new AtomicReference<>();
+    private final AtomicInteger holdingLinks = new AtomicInteger();
     private final AtomicInteger connections = new AtomicInteger();
     private final Object partitionLock = new Object();
     private volatile boolean partitioned;
@@ -85,6 +91,20 @@ public final class FaultProxy implements AutoCloseable {
         dropReplyTo.set(command.toUpperCase(Locale.ROOT));
     }
 
+    /**
+     * Arms a held reply, once: on the connection whose next client message contains
+     * {@code request} (case-insensitive ASCII), nothing more reaches the client until
+     * {@link #resetConnections} (the held bytes are lost) or {@link #heal} (they are delivered).
+     */
+    public void holdRepliesAfter(String request) {
+        holdRepliesAfter.set(request.toUpperCase(Locale.ROOT));
+    }
+
+    /** How many connections hold their replies back after {@link #holdRepliesAfter} struck. */
+    public int holdingConnections() {
+        return holdingLinks.get();
+    }
+
     /** How many replies {@link #dropReplyTo} has swallowed. */
     public int droppedReplies() {
         return droppedReplies.get();
@@ -110,10 +130,11 @@ public final class FaultProxy implements AutoCloseable {
         partitioned = true;
     }
 
-    /** Ends a {@link #partition}: what was held is delivered, and forwarding goes on. */
+    /** Ends a {@link #partition} and held replies: what was held is delivered, and forwarding goes on. */
     public void heal() {
         synchronized (partitionLock) {
             partitioned = false;
+            links.forEach(Link::releaseReplies);
             partitionLock.notifyAll();
         }
     }
@@ -151,8 +172,13 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     private void awaitHealed() throws InterruptedException {
+        awaitHealed(null);
+    }
+
+    /** Waits out a partition and, for {@code link}'s replies, a hold on them. */
+    private void awaitHealed(Link link) throws InterruptedException {
         synchronized (partitionLock) {
-            while (partitioned && !closed) {
+            while ((partitioned || link != null && link.holdReplies) && !closed) {
                 partitionLock.wait();
             }
         }
@@ -169,6 +195,7 @@ public final class FaultProxy implements AutoCloseable {
         private final Socket client;
         private final Socket server = new Socket();
         private volatile boolean dropNextReply;
+        private volatile boolean holdReplies;
 
         Link(Socket client) {
             this.client = client;
@@ -196,7 +223,7 @@ public final class FaultProxy implements AutoCloseable {
                     if (latencyMs > 0) {
                         Thread.sleep(latencyMs);
                     }
-                    awaitHealed();
+                    awaitHealed(fromClient ? null : this);
                     if (fromClient) {
                         armIfMatches(buffer, read);
                     } else if (dropNextReply) {
@@ -216,9 +243,25 @@ public final class FaultProxy implements AutoCloseable {
 
         private void armIfMatches(byte[] buffer, int length) {
             String command = dropReplyTo.get();
-            if (command != null && new String(buffer, 0, length, StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT)
-                    .contains(command) && dropReplyTo.compareAndSet(command, null)) {
+            String request = holdRepliesAfter.get();
+            if (command == null && request == null) {
+                return;
+            }
+            String message = new String(buffer, 0, length, StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT);
+            if (command != null && message.contains(command) && dropReplyTo.compareAndSet(command, null)) {
                 dropNextReply = true;
+            }
+            if (request != null && message.contains(request) && holdRepliesAfter.compareAndSet(request, null)) {
+                holdReplies = true;
+                holdingLinks.incrementAndGet();
+            }
+        }
+
+        /** Lets held replies through; the caller holds the partition lock and wakes the waiters. */
+        void releaseReplies() {
+            if (holdReplies) {
+                holdReplies = false;
+                holdingLinks.decrementAndGet();
             }
         }
 
@@ -226,6 +269,11 @@ public final class FaultProxy implements AutoCloseable {
             links.remove(this);
             abort(client);
             abort(server);
+            // Closed first: a held reply the pump lets go now fails to be written.
+            synchronized (partitionLock) {
+                releaseReplies();
+                partitionLock.notifyAll();
+            }
         }
 
         /** Closes with a TCP RST rather than a FIN, as a failing network or peer would. */

@@ -2,12 +2,15 @@ package io.streamcrawl.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -48,6 +51,26 @@ class FaultProxyITCase {
             try (Jedis again = through(proxy)) {
                 assertThat(again.incr("counter")).isEqualTo(2); // armed once only
             }
+        }
+    }
+
+    @Test
+    void heldRepliesLetTheServerActAndAResetLosesThem() {
+        try (FaultProxy proxy = FaultProxy.to(REDIS.host(), REDIS.port()); Jedis check = direct()) {
+            Jedis redis = new Jedis(new HostAndPort(proxy.host(), proxy.port()),
+                    DefaultJedisClientConfig.builder().socketTimeoutMillis(30_000).build());
+            assertThat(redis.ping()).isEqualTo("PONG");
+            proxy.holdRepliesAfter("SET");
+            CompletableFuture<String> set = CompletableFuture.supplyAsync(() -> redis.set("held", "1"));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> "1".equals(check.get("held")));
+            assertThat(proxy.holdingConnections()).isEqualTo(1);
+            assertThat(set).isNotDone();
+            proxy.resetConnections();
+
+            assertThat(set).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(JedisConnectionException.class);
+            assertThat(proxy.holdingConnections()).isZero();
         }
     }
 

@@ -59,12 +59,15 @@ public final class Crawlctl {
             "                               the job injects those by itself once per task generation)",
             "  status TASK                  pages, queued, in flight, errors, distinct URLs (estimate), frontier backlog,",
             "                               hosts backing off (open breaker) and until when, the 5 longest",
+            "  report TASK [--json]         fetches, bytes, statuses by class and the top ones, media types, novel and",
+            "                               not-modified pages, failures by cause, robots disallows, hosts backing off,",
+            "                               pages per second over the crawl's life; then per host (see docs/report.md)",
             "  wait-idle TASK [--timeout SECONDS] [--progress SECONDS]",
             "                               wait until the task has nothing queued, in flight or unread,",
             "                               then print the crawl summary line (exit 1 when not idle after --timeout)",
             "  workers                      the host-scheduler subtasks of the running job, one line each: TaskManager,",
             "                               host, subtask/parallelism, attempt, hosts held, pages released per second",
-            "status, wait-idle and workers wait out an outage of Redis or etcd for up to --unreachable-timeout SECONDS",
+            "status, report, wait-idle and workers wait out an outage of Redis or etcd for up to --unreachable-timeout SECONDS",
             "(default " + DEFAULT_UNREACHABLE_TIMEOUT.toSeconds() + "), saying so in one line; then they exit 3.");
 
     private static final Duration POLL = Duration.ofSeconds(1);
@@ -102,8 +105,11 @@ public final class Crawlctl {
         List<String> words = new ArrayList<>();
         List<String> options = new ArrayList<>();
         Map<String, String> local = new java.util.HashMap<>();
+        boolean json = false;
         for (int i = 0; i < args.length; i++) {
-            if (args[i].startsWith("--") && i + 1 < args.length) {
+            if (args[i].equals("--json")) {
+                json = true;
+            } else if (args[i].startsWith("--") && i + 1 < args.length) {
                 String key = args[i].substring(2);
                 if (key.equals("timeout") || key.equals("progress") || key.equals("unreachable-timeout")) {
                     local.put(key, args[++i]);
@@ -136,6 +142,7 @@ public final class Crawlctl {
                 case "task" -> crawlctl.task(rest);
                 case "seed" -> crawlctl.seed(rest);
                 case "status" -> crawlctl.status(single(rest, "status TASK"));
+                case "report" -> crawlctl.report(single(rest, "report TASK [--json]"), json);
                 case "workers" -> crawlctl.workers(rest);
                 case "wait-idle" -> crawlctl.waitIdle(single(rest, "wait-idle TASK"),
                         seconds(local, "timeout", 0), seconds(local, "progress", 5));
@@ -216,6 +223,15 @@ public final class Crawlctl {
     private int status(String task) {
         try (CrawlctlClients clients = new CrawlctlClients(config)) {
             out.println(outages.read(() -> statusLines(clients, task), clients::reset));
+        }
+        return 0;
+    }
+
+    private int report(String task, boolean json) {
+        try (CrawlctlClients clients = new CrawlctlClients(config)) {
+            CrawlReport report = outages.read(() -> CrawlReport.read(
+                    clients.redis(), config.get(STATS_KEY_PREFIX), task, System.currentTimeMillis()), clients::reset);
+            out.println(json ? report.json() : report.text());
         }
         return 0;
     }

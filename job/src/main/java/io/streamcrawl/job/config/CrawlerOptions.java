@@ -123,6 +123,16 @@ public final class CrawlerOptions {
     public static final ConfigOption<Duration> STATS_INTERVAL = ConfigOptions.key("stats.interval")
             .durationType().defaultValue(Duration.ofSeconds(1)).withDescription("How often task counters (those of the last completed checkpoint) are published.");
 
+    public static final ConfigOption<Integer> STATS_REPORT_HOSTS = ConfigOptions.key("stats.report-hosts")
+            .intType().defaultValue(100)
+            .withDescription("Per page counter subtask and task, how many hosts crawlctl report counts one by one (the first"
+                    + " it sees); the fetches of later hosts are counted together as '(other hosts)'.");
+
+    public static final ConfigOption<Integer> STATS_REPORT_MEDIA_TYPES = ConfigOptions.key("stats.report-media-types")
+            .intType().defaultValue(30)
+            .withDescription("Per page counter subtask and task, how many media types crawlctl report counts one by one (the"
+                    + " first it sees); later ones are counted together as '(other)'.");
+
     public static final ConfigOption<Integer> FETCH_ASYNC_CAPACITY = ConfigOptions.key("fetch.async-capacity")
             .intType().defaultValue(100).withDescription("Fetches in flight per fetcher subtask.");
 
@@ -346,7 +356,7 @@ public final class CrawlerOptions {
             REDIS_TLS_KEYSTORE_PASSWORD, REDIS_TLS_VERIFY_HOSTNAME,
             FRONTIER_STREAM_PREFIX, FRONTIER_SHARDS, FRONTIER_GROUP, FRONTIER_RECENT_LINKS, PAGES_STREAM, PAGES_MAX_LENGTH,
             PAGES_JOURNAL_CLOCK_SKEW,
-            STATS_KEY_PREFIX, STATS_INTERVAL, FETCH_ASYNC_CAPACITY, FETCH_MAX_REQUESTS_PER_HOST,
+            STATS_KEY_PREFIX, STATS_INTERVAL, STATS_REPORT_HOSTS, STATS_REPORT_MEDIA_TYPES, FETCH_ASYNC_CAPACITY, FETCH_MAX_REQUESTS_PER_HOST,
             FETCH_CONNECT_TIMEOUT, FETCH_READ_TIMEOUT, FETCH_OPERATOR_TIMEOUT, SCHEDULER_RELEASES_PER_TICK,
             SCHEDULER_WAIT_POLL, SCHEDULER_BUDGET_CHUNK, PARALLELISM, CHECKPOINT_INTERVAL, JOB_NAME,
             PARSE_MAX_TEXT_CHARS, NEAR_DUPLICATES_ENABLED, NEAR_DUPLICATES_MAX_DISTANCE, NEAR_DUPLICATES_PAGES_PER_HOST,

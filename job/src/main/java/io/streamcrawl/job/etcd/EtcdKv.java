@@ -6,6 +6,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Txn;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -76,12 +78,25 @@ public final class EtcdKv {
 
     /** Writes {@code value} unless the key changed since {@code expected} was read; whether it wrote. */
     public boolean putIfUnchanged(String key, Versioned expected, byte[] value) {
-        ByteSequence k = bytes(key);
-        Cmp unchanged = expected.present()
-                ? new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(expected.modRevision()))
-                : new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(0));
-        return await(kv.txn().If(unchanged).Then(Op.put(k, ByteSequence.from(value), PutOption.DEFAULT)).commit())
-                .isSucceeded();
+        return putIfUnchanged(Map.of(key, expected), Map.of(key, value));
+    }
+
+    private static Cmp unchanged(ByteSequence key, Versioned expected) {
+        return expected.present()
+                ? new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expected.modRevision()))
+                : new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0));
+    }
+
+    /**
+     * Writes every key of {@code values} unless a key of {@code expected} changed since it was
+     * read, in one transaction; whether it wrote.
+     */
+    public boolean putIfUnchanged(Map<String, Versioned> expected, Map<String, byte[]> values) {
+        Txn txn = kv.txn().If(expected.entrySet().stream().map(e -> unchanged(bytes(e.getKey()), e.getValue()))
+                .toArray(Cmp[]::new));
+        txn.Then(values.entrySet().stream().map(e -> Op.put(bytes(e.getKey()), ByteSequence.from(e.getValue()),
+                PutOption.DEFAULT)).toArray(Op[]::new));
+        return await(txn.commit()).isSucceeded();
     }
 
     /** Writes unconditionally; returns the revision of the write. */

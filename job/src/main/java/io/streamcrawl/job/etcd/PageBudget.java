@@ -1,6 +1,11 @@
 package io.streamcrawl.job.etcd;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,37 +15,76 @@ import org.slf4j.LoggerFactory;
  * of pages granted so far. Subtasks reserve it in chunks by compare-and-set, so together they
  * never exceed it. Chunks shrink as the budget runs out (at most a share of what is left per
  * subtask), so that little stays stranded at a subtask whose queues ran dry.
+ *
+ * <p>A reservation whose answer is lost (etcd applied it, the reply never came) must not strand
+ * its pages: each one also writes a new mark to the subtask's own key
+ * ({@link TaskKeys#budgetMarkKey}), and the next reservation of the task first reads that key.
+ * Holding a lost one's mark, it was applied and its pages are granted now; otherwise the new
+ * reservation also compares the mark, so a lost one etcd applies late is found on the retry
+ * rather than left stranded. Not thread-safe: one reservation at a time per instance.
  */
 public final class PageBudget {
     private static final Logger LOG = LoggerFactory.getLogger(PageBudget.class);
 
+    /** A reservation sent to etcd: its mark and the pages it grants if applied. */
+    private record Attempt(String mark, long pages) {}
+
     private final EtcdKv kv;
     private final TaskKeys keys;
     private final long maxChunk;
+    private final int subtask;
+    /** Per task, the reservations whose answer was lost, until etcd says which (at most one) it applied. */
+    private final Map<String, List<Attempt>> unanswered = new HashMap<>();
+    private final String instance = UUID.randomUUID().toString();
+    private long attempts;
 
-    public PageBudget(EtcdKv kv, TaskKeys keys, long maxChunk) {
+    /** A budget reserved by scheduler subtask {@code subtask}, the owner of its mark key. */
+    public PageBudget(EtcdKv kv, TaskKeys keys, long maxChunk, int subtask) {
         this.kv = kv;
         this.keys = keys;
         this.maxChunk = maxChunk;
+        this.subtask = subtask;
     }
 
     /**
      * Reserves up to one chunk of the task's budget for one of {@code parallelism} subtasks.
      *
      * @return the pages granted, 0 when the budget is spent
+     * @throws EtcdKv.UnavailableException when etcd did not answer; the next call finds out
+     *     whether that reservation was applied
      */
     public long reserve(String task, long maxPages, int parallelism) {
         String key = keys.key(task, TaskKeys.BUDGET);
+        String markKey = keys.budgetMarkKey(task, subtask);
         while (true) {
+            // The budget before the mark: a lost reservation applied in between shows in the mark.
             EtcdKv.Versioned current = kv.read(key);
+            List<Attempt> lost = unanswered.getOrDefault(task, List.of());
+            EtcdKv.Versioned mark = lost.isEmpty() ? null : kv.read(markKey);
+            for (Attempt attempt : lost) {
+                if (attempt.mark().equals(mark.text())) {
+                    unanswered.remove(task);
+                    return attempt.pages();
+                }
+            }
             long left = maxPages - granted(task, current);
             if (left <= 0) {
                 return 0;
             }
             long grant = Math.min(maxChunk, (left + 2L * parallelism - 1) / (2L * parallelism));
-            byte[] updated = Long.toString(maxPages - left + grant).getBytes(StandardCharsets.UTF_8);
-            if (kv.putIfUnchanged(key, current, updated)) {
-                return grant;
+            Attempt attempt = new Attempt(instance + "/" + ++attempts, grant);
+            Map<String, EtcdKv.Versioned> expected = lost.isEmpty() ? Map.of(key, current) : Map.of(key, current, markKey, mark);
+            Map<String, byte[]> values = Map.of(
+                    key, Long.toString(maxPages - left + grant).getBytes(StandardCharsets.UTF_8),
+                    markKey, attempt.mark().getBytes(StandardCharsets.UTF_8));
+            try {
+                if (kv.putIfUnchanged(expected, values)) {
+                    unanswered.remove(task);
+                    return grant;
+                }
+            } catch (EtcdKv.UnavailableException e) {
+                unanswered.computeIfAbsent(task, t -> new ArrayList<>()).add(attempt);
+                throw e;
             }
         }
     }

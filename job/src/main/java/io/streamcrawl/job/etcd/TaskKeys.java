@@ -4,7 +4,8 @@ import java.util.Optional;
 
 /**
  * The layout of the control keys in etcd under a root such as {@code /streamcrawl/}:
- * {@code tasks/<task>/spec|enabled|status|seeded|budget|hll|hosts}, and per crawl namespace (the
+ * {@code tasks/<task>/spec|enabled|status|seeded|budget|hll|hosts}, {@code tasks/<task>/budget-marks/<subtask>},
+ * and per crawl namespace (the
  * frontier's consumer group) {@code jobs/<crawl>/owner} and {@code jobs/<crawl>/workers/<taskmanager>/<subtask>}.
  */
 public final class TaskKeys implements java.io.Serializable {
@@ -34,6 +35,15 @@ public final class TaskKeys implements java.io.Serializable {
 
     public String key(String task, String leaf) {
         return tasksPrefix() + task + "/" + leaf;
+    }
+
+    /**
+     * The mark a scheduler subtask writes with each budget reservation, so that one whose answer
+     * was lost can be found applied or not ({@link PageBudget}). A level below the task's leaves:
+     * {@link #parse} and task listings skip it; deleting the task deletes it.
+     */
+    public String budgetMarkKey(String task, int subtask) {
+        return key(task, "budget-marks/" + subtask);
     }
 
     /** A key of a crawl namespace, e.g. {@code /streamcrawl/jobs/<crawl>/owner}. */

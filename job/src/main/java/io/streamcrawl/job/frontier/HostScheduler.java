@@ -181,7 +181,8 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
             }
         }
         etcd = control.connect();
-        budgets = new TaskBudgets(new PageBudget(new EtcdKv(etcd), control.keys(), budgetChunk),
+        budgets = new TaskBudgets(new PageBudget(new EtcdKv(etcd), control.keys(), budgetChunk,
+                        getRuntimeContext().getTaskInfo().getIndexOfThisSubtask()),
                 getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(),
                 getRuntimeContext().getMetricGroup().counter("crawler_budget_unavailable_total"));
         budgets.initialize(context, "host-scheduler-budgets");
@@ -249,7 +250,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                 (Gauge<Long>) () -> counters.total(TaskCounters.QUEUED));
         backingOff = new HostsBackingOff();
         publisher = stats.startPublishing(
-                counters, backingOff, Set.of(TaskCounters.QUEUED, TaskCounters.RELEASED, TaskCounters.GIVEN_UP),
+                counters, backingOff, Set.of(TaskCounters.QUEUED, TaskCounters.RELEASED, TaskCounters.GIVEN_UP, TaskCounters.ROBOTS_DISALLOWED),
                 getRuntimeContext().getTaskInfo());
         if (workers != null) {
             worker = WorkerRegistration.start(workers, getRuntimeContext(),
@@ -395,6 +396,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                     dequeue(lane);
                     if (admission.verdict() == HostRobots.Verdict.DENIED) {
                         robotsDenied.inc();
+                        counters.add(task, TaskCounters.ROBOTS_DISALLOWED, 1);
                         break;
                     }
                     if (admission.verdict() == HostRobots.Verdict.UNREACHABLE) {

@@ -37,9 +37,8 @@ import org.slf4j.LoggerFactory;
  * "no grant now": its URLs stay queued, and a later call (the host's timer comes back) applies the
  * result on the operator thread. A reservation that fails because etcd is unreachable counts in
  * {@code unavailable}; the next one starts no sooner than {@link #RETRY_PAUSE} later, and the
- * outage is logged once when it starts and once when etcd grants again. A failed reservation
- * granted nothing unless etcd applied it and its answer was lost; such pages stay unspent, as
- * after a restore.
+ * outage is logged once when it starts and once when etcd grants again. A reservation etcd
+ * applied but whose answer was lost is granted by the next one ({@link PageBudget}).
  */
 public final class TaskBudgets implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskBudgets.class);

@@ -72,6 +72,18 @@ public record FetchResult(
         return FailureScope.of(status, cause);
     }
 
+    /**
+     * Where a fetch without a response failed, as crawl reports name it: the cause's wire name
+     * ({@code connect}, {@code head}, ...), else the failure's ({@code refused}, {@code invalid});
+     * null for a response, and for a page recorded before a failure (its cause was not recorded).
+     */
+    public String failureName() {
+        if (responded() || failure == FetchFailure.RECORDED) {
+            return null;
+        }
+        return cause != FailureCause.NONE ? cause.wireName() : failure.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** Whether an HTTP response arrived. */
     public boolean responded() {
         return status != 0;

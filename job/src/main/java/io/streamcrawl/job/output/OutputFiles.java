@@ -46,10 +46,14 @@ public final class OutputFiles {
                 config.get(OUTPUT_JSONL_ROLL_SIZE), config.get(OUTPUT_JSONL_ROLL_INTERVAL), "pages", ".jsonl");
     }
 
-    /** The WARC files ({@code crawl-<uuid>-<subtask>-<n>.warc.gz}), when a path is configured. */
-    public static Optional<FileSink<FetchResult>> warc(Configuration config) {
+    /**
+     * The WARC files ({@code crawl-<uuid>-<subtask>-<n>.warc.gz}), each committed with its CDXJ index
+     * ({@code crawl-<uuid>-<subtask>-<n>.cdxj}), when a path is configured.
+     */
+    public static Optional<IndexedFileSink<FetchResult>> warc(Configuration config) {
         return sink(config.get(OUTPUT_WARC_PATH), new WarcEncoder(), result -> result.request().task(),
-                config.get(OUTPUT_WARC_ROLL_SIZE), config.get(OUTPUT_WARC_ROLL_INTERVAL), "crawl", ".warc.gz");
+                config.get(OUTPUT_WARC_ROLL_SIZE), config.get(OUTPUT_WARC_ROLL_INTERVAL), "crawl", CdxjIndex.WARC_SUFFIX)
+                .map(IndexedFileSink::new);
     }
 
     private static <T> Optional<FileSink<T>> sink(String path, Encoder<T> encoder, SerializableFunction<T, String> taskOf,

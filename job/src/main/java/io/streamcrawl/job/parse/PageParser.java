@@ -92,7 +92,7 @@ public class PageParser extends ProcessFunction<FetchResult, CrawledPage> {
     @Override
     public void processElement(FetchResult result, Context ctx, Collector<CrawledPage> out) {
         if (result.failure() == FetchFailure.RECORDED) {
-            out.collect(new CrawledPage(toRecord(result, HtmlContent.NONE, false, false), List.of(), true));
+            out.collect(CrawledPage.recorded(toRecord(result, HtmlContent.NONE, false, false)));
             return;
         }
         FetchRequest request = result.request();
@@ -106,7 +106,7 @@ public class PageParser extends ProcessFunction<FetchResult, CrawledPage> {
             }
             linksDiscovered.inc(html.links().size());
         }
-        out.collect(CrawledPage.fetched(toRecord(result, html, keepText, hashText), links));
+        out.collect(CrawledPage.fetched(toRecord(result, html, keepText, hashText), links, result.failureName()));
     }
 
     private HtmlContent extract(FetchResult result, String pageUrl) {

@@ -1,6 +1,9 @@
 package io.streamcrawl.job.stats;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,6 +64,23 @@ public final class HostsBackingOff {
 
     /** How many of a task's hosts back off at {@code now}, and the {@code limit} that do longest. */
     public record Summary(long hosts, List<Pause> longest) {}
+
+    /** Until when each of {@code hosts} that backs off at {@code now} pauses. */
+    public static Map<String, Instant> pausesOf(UnifiedJedis redis, String keyPrefix, String task, Collection<String> hosts, long now) {
+        Map<String, Instant> pauses = new HashMap<>();
+        if (hosts.isEmpty()) {
+            return pauses;
+        }
+        List<String> members = List.copyOf(hosts);
+        List<Double> scores = redis.zmscore(keyOf(keyPrefix, task), members.toArray(String[]::new));
+        for (int i = 0; i < members.size(); i++) {
+            Double until = scores.get(i);
+            if (until != null && until > now) {
+                pauses.put(members.get(i), Instant.ofEpochMilli(until.longValue()));
+            }
+        }
+        return pauses;
+    }
 
     /** Reads a task's hosts backing off at {@code now}. */
     public static Summary read(UnifiedJedis redis, String keyPrefix, String task, long now, int limit) {

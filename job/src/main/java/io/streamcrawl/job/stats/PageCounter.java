@@ -17,23 +17,28 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
  * Counts finished fetches per task ({@code done}, of which {@code pages} succeeded and
  * {@code errors} failed) and publishes them with the scheduler's counters, both as of the last
  * completed checkpoint, so that {@code released - done} is what was in flight then. A page
- * recorded before a failure counts too: the restore undid its count. Passes pages through unchanged.
+ * recorded before a failure counts too: the restore undid its count. Also counts what the crawl
+ * report shows ({@link ReportCounters}). Passes pages through unchanged.
  */
 public final class PageCounter extends RichMapFunction<CrawledPage, CrawledPage>
         implements CheckpointedFunction, CheckpointListener {
     private final TaskStatsSettings stats;
+    private final ReportCounters.Bounds reportBounds;
     private transient TaskCounters counters;
+    private transient ReportCounters report;
     private transient TaskStatsPublisher publisher;
     private transient Counter pagesTotal;
 
-    public PageCounter(TaskStatsSettings stats) {
+    public PageCounter(TaskStatsSettings stats, ReportCounters.Bounds reportBounds) {
         this.stats = stats;
+        this.reportBounds = reportBounds;
     }
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         counters = new TaskCounters();
         counters.initialize(context, "page-counters");
+        report = new ReportCounters(counters, reportBounds);
     }
 
     @Override
@@ -51,7 +56,7 @@ public final class PageCounter extends RichMapFunction<CrawledPage, CrawledPage>
     public void open(OpenContext openContext) {
         pagesTotal = getRuntimeContext().getMetricGroup().counter("crawler_pages_total");
         publisher = stats.startPublishing(counters,
-                Set.of(TaskCounters.DONE, TaskCounters.PAGES, TaskCounters.ERRORS), getRuntimeContext().getTaskInfo());
+                Set.of(TaskCounters.DONE, TaskCounters.PAGES, TaskCounters.ERRORS, ReportCounters.FAMILY), getRuntimeContext().getTaskInfo());
     }
 
     @Override
@@ -67,6 +72,7 @@ public final class PageCounter extends RichMapFunction<CrawledPage, CrawledPage>
         counters.add(page.task(), TaskCounters.DONE, 1);
         boolean ok = page.error() == null && page.status() >= 200 && page.status() < 400;
         counters.add(page.task(), ok ? TaskCounters.PAGES : TaskCounters.ERRORS, 1);
+        report.count(crawled);
         pagesTotal.inc();
         return crawled;
     }

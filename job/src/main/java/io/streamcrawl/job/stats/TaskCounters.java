@@ -24,6 +24,9 @@ import org.apache.flink.runtime.state.FunctionInitializationContext;
  * operators (released by the schedulers, done by the page counters) add up there. Live values,
  * each operator's at another moment, would not: a page counted done after its release was
  * published would show a negative number in flight.
+ *
+ * <p>Most counters are sums. Counters named {@code …_first_ms} and {@code …_last_ms} are times
+ * instead ({@link #time}): the earliest and the latest given, which a restore merges the same way.
  */
 public final class TaskCounters {
     /** URLs waiting in a host scheduler's queues. */
@@ -38,6 +41,22 @@ public final class TaskCounters {
     public static final String ERRORS = "errors";
     /** URLs dropped unfetched because their host stayed unreachable ({@code backoff.give-up}): failures too. */
     public static final String GIVEN_UP = "given_up";
+
+    /** Robots.txt rules kept URLs from being fetched: the scheduler dropped them. */
+    public static final String ROBOTS_DISALLOWED = "robots_disallowed";
+
+    private static final String FIRST_TIME = "_first_ms";
+    private static final String LAST_TIME = "_last_ms";
+
+    /** The name of a time counter that keeps the earliest time given. */
+    public static String firstTime(String name) {
+        return name + FIRST_TIME;
+    }
+
+    /** The name of a time counter that keeps the latest time given. */
+    public static String lastTime(String name) {
+        return name + LAST_TIME;
+    }
 
     /** The field, next to a counter's, with the id of the checkpoint its published value is of. */
     public static String checkpointOf(String counter) {
@@ -62,6 +81,16 @@ public final class TaskCounters {
 
     public void add(String task, String counter, long delta) {
         values.computeIfAbsent(new Key(task, counter), k -> new AtomicLong()).addAndGet(delta);
+    }
+
+    /** Keeps {@code epochMs} in a time counter ({@link #firstTime} or {@link #lastTime}) if it is earlier or later. */
+    public void time(String task, String counter, long epochMs) {
+        boolean first = counter.endsWith(FIRST_TIME);
+        if (!first && !counter.endsWith(LAST_TIME)) {
+            throw new IllegalArgumentException("not a time counter: " + counter);
+        }
+        values.computeIfAbsent(new Key(task, counter), k -> new AtomicLong())
+                .accumulateAndGet(epochMs, (kept, given) -> kept == 0 ? given : first ? Math.min(kept, given) : Math.max(kept, given));
     }
 
     public long get(String task, String counter) {
@@ -97,9 +126,18 @@ public final class TaskCounters {
         state = context.getOperatorStateStore().getListState(new ListStateDescriptor<>(name, Count.class));
         if (context.isRestored()) {
             for (Count count : state.get()) {
-                add(count.task(), count.counter(), count.value());
+                restore(count);
             }
             completed = new Completed(context.getRestoredCheckpointId().orElse(0), view());
+        }
+    }
+
+    /** Takes a restored value in: after a rescale one subtask may get the values of several. */
+    void restore(Count count) {
+        if (count.counter().endsWith(FIRST_TIME) || count.counter().endsWith(LAST_TIME)) {
+            time(count.task(), count.counter(), count.value());
+        } else {
+            add(count.task(), count.counter(), count.value());
         }
     }
 

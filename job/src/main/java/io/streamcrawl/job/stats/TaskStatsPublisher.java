@@ -21,9 +21,13 @@ import redis.clients.jedis.UnifiedJedis;
  * {@code <prefix><task>} under the field {@code <counter>.<subtask>}, so readers sum the fields
  * of a counter over subtasks; {@code <counter>_checkpoint.<subtask>} holds the checkpoint's id
  * for each of the operator's own counters. Absolute values make a repeated or lost write harmless.
+ * The counters of the crawl report ({@link ReportCounters}, {@code report:<counter>}) go to a hash
+ * of their own, {@code <prefix><task>:report}, as {@code <counter>.<subtask>}, so that the
+ * progress readers' hash stays small.
  */
 public final class TaskStatsPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskStatsPublisher.class);
+    private static final String REPORT_SUFFIX = ":" + ReportCounters.FAMILY;
 
     private final UnifiedJedis redis;
     private final TaskCounters counters;
@@ -64,7 +68,7 @@ public final class TaskStatsPublisher implements AutoCloseable {
             while (!keys.isIterationCompleted()) {
                 for (String key : keys.nextBatchList()) {
                     String[] gone = redis.hkeys(key).stream()
-                            .filter(field -> isOfGoneSubtask(field, ownCounters, parallelism))
+                            .filter(field -> isOfGoneSubtask(key, field, ownCounters, parallelism))
                             .toArray(String[]::new);
                     if (gone.length > 0) {
                         redis.hdel(key, gone);
@@ -76,10 +80,21 @@ public final class TaskStatsPublisher implements AutoCloseable {
         }
     }
 
-    static boolean isOfGoneSubtask(String field, Set<String> ownCounters, int parallelism) {
+    /** The Redis hash of a task's report counters. */
+    public static String reportKeyOf(String keyPrefix, String task) {
+        return keyPrefix + task + REPORT_SUFFIX;
+    }
+
+    /**
+     * Whether a field of the hash {@code key} is one of the operator's own counters ({@code ownCounters}
+     * names counters, or families of counters {@code <family>:…}) written by a subtask at or above
+     * {@code parallelism}.
+     */
+    static boolean isOfGoneSubtask(String key, String field, Set<String> ownCounters, int parallelism) {
         int dot = field.lastIndexOf('.');
-        String counter = dot < 0 ? "" : field.substring(0, dot);
-        if (!ownCounters.contains(counter) && ownCounters.stream().map(TaskCounters::checkpointOf).noneMatch(counter::equals)) {
+        String counter = dot < 0 ? "" : (key.endsWith(REPORT_SUFFIX) ? ReportCounters.PREFIX : "") + field.substring(0, dot);
+        String family = counter.contains(":") ? counter.substring(0, counter.indexOf(':')) : counter;
+        if (!ownCounters.contains(family) && ownCounters.stream().map(TaskCounters::checkpointOf).noneMatch(counter::equals)) {
             return false;
         }
         try {
@@ -97,9 +112,19 @@ public final class TaskStatsPublisher implements AutoCloseable {
             backingOff.flush(pipeline, keyPrefix);
             completed.values().forEach((task, values) -> {
                 Map<String, String> fields = new HashMap<>();
-                values.forEach((counter, value) -> fields.put(counter + "." + subtask, Long.toString(value)));
+                Map<String, String> report = new HashMap<>();
+                values.forEach((counter, value) -> {
+                    if (counter.startsWith(ReportCounters.PREFIX)) {
+                        report.put(counter.substring(ReportCounters.PREFIX.length()) + "." + subtask, Long.toString(value));
+                    } else {
+                        fields.put(counter + "." + subtask, Long.toString(value));
+                    }
+                });
                 ownCounters.forEach(counter -> fields.put(TaskCounters.checkpointOf(counter) + "." + subtask, checkpoint));
                 pipeline.hset(keyPrefix + task, fields);
+                if (!report.isEmpty()) {
+                    pipeline.hset(reportKeyOf(keyPrefix, task), report);
+                }
             });
             pipeline.sync();
         }

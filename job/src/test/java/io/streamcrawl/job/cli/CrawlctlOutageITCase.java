@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * crawlctl status and wait-idle through a real redis-server or etcd that is stopped and started
+ * crawlctl status, report, workers and wait-idle through a real redis-server or etcd that is stopped and started
  * again on the same port: one line says what is unreachable, then they carry on; past
  * --unreachable-timeout they give up with one line and exit 3.
  */
@@ -108,6 +108,26 @@ class CrawlctlOutageITCase {
         assertThat(status.exit()).isZero();
         assertThat(status.out()).startsWith("task=busy enabled=false status=- pages=6 errors=1 queued=3 in_flight=3 ");
         assertThat(status.err().lines()).hasSize(1);
+    }
+
+    @Test
+    void reportWaitsForRedisToComeBackSayingSoInOneLine() {
+        try (UnifiedJedis redis = redis()) {
+            redis.hset("streamcrawl:stats:" + TASK + ":report", Map.of("status:200.0", "6", "status:404.0", "1"));
+        }
+        REDIS.stop();
+        Run report;
+        try {
+            report = Run.start(options("60"), "report", TASK, "--json");
+            await().atMost(Duration.ofSeconds(30)).until(() -> report.err().contains("unreachable"));
+        } finally {
+            REDIS.start();
+        }
+
+        assertThat(report.exit()).isZero();
+        assertThat(report.out()).contains("\"fetches\" : 7,", "\"top_statuses\" : {\n    \"200\" : 6,\n    \"404\" : 1\n  }");
+        assertThat(report.err().lines()).singleElement().asString()
+                .matches(String.format(WAITING, "Redis at redis://127.0.0.1:" + REDIS.port(), "1m"));
     }
 
     @Test

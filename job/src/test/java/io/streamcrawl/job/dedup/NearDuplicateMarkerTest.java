@@ -131,7 +131,7 @@ class NearDuplicateMarkerTest {
 
     private static CrawledPage page(String url, Long simhash) {
         return CrawledPage.fetched(PageRecord.builder(url, "t").status(200).contentType("text/html").contentLength(10)
-                .fetchedAt("2023-11-14T22:13:20.123Z").fetchMs(1).simhash(simhash).build(), List.of());
+                .fetchedAt("2023-11-14T22:13:20.123Z").fetchMs(1).simhash(simhash).build(), List.of(), null);
     }
 
     private static org.assertj.core.groups.Tuple tuple(Object... values) {

@@ -29,7 +29,7 @@ class TaskBudgetsITCase {
     void anUnreachableEtcdMeansNoGrantNowWithoutBlockingAndTheBudgetStaysExact() throws Exception {
         SimpleCounter unavailable = new SimpleCounter();
         try (Client etcd = Client.builder().endpoints(ETCD.endpoint()).build();
-                TaskBudgets budgets = new TaskBudgets(new PageBudget(new EtcdKv(etcd), KEYS, 4), 1, unavailable)) {
+                TaskBudgets budgets = new TaskBudgets(new PageBudget(new EtcdKv(etcd), KEYS, 4, 0), 1, unavailable)) {
             // A chunk of 4 of the 10 pages (the first reservation may take longer than a grant's wait
             // while the client connects); 3 spent before etcd goes away, the 4th after.
             await().atMost(Duration.ofSeconds(10)).until(() -> budgets.hasGrant("news", 10));
@@ -73,7 +73,7 @@ class TaskBudgetsITCase {
     @Test
     void aRaisedMaxPagesReopensASpentBudgetThroughTheBackgroundReservations() throws Exception {
         try (Client etcd = Client.builder().endpoints(ETCD.endpoint()).build();
-                TaskBudgets budgets = new TaskBudgets(new PageBudget(new EtcdKv(etcd), KEYS, 4), 1, new SimpleCounter())) {
+                TaskBudgets budgets = new TaskBudgets(new PageBudget(new EtcdKv(etcd), KEYS, 4, 0), 1, new SimpleCounter())) {
             assertThat(takeAll(budgets, "docs", 2)).isEqualTo(2);
             assertThat(budgets.take("docs", 2)).isFalse();
 

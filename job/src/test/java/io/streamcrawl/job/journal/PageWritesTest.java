@@ -21,9 +21,9 @@ class PageWritesTest {
     @Test
     void writesAPagesLinksThenItsRecordAndNothingOfAPageRecordedBefore() throws Exception {
         try (var harness = harness(0)) {
-            harness.processElement(CrawledPage.fetched(record("http://h/"), List.of(link("a", "t"), link("b", "t"))), 0);
-            harness.processElement(new CrawledPage(record("http://h/old"), List.of(), true), 0);
-            harness.processElement(CrawledPage.fetched(record("http://h/a"), List.of(link("a", "t"))), 0);
+            harness.processElement(CrawledPage.fetched(record("http://h/"), List.of(link("a", "t"), link("b", "t")), null), 0);
+            harness.processElement(CrawledPage.recorded(record("http://h/old")), 0);
+            harness.processElement(CrawledPage.fetched(record("http://h/a"), List.of(link("a", "t")), null), 0);
 
             assertThat(harness.extractOutputValues()).containsExactly(
                     StreamWrite.link(link("a", "t")), StreamWrite.link(link("b", "t")), StreamWrite.page(record("http://h/")),
@@ -34,9 +34,9 @@ class PageWritesTest {
     @Test
     void dropsRepeatsOfATaskButNotTheSameUrlOfAnotherTask() throws Exception {
         try (var harness = harness(10)) {
-            harness.processElement(CrawledPage.fetched(record("http://h/"), List.of(link("a", "news"), link("b", "news"))), 0);
+            harness.processElement(CrawledPage.fetched(record("http://h/"), List.of(link("a", "news"), link("b", "news")), null), 0);
             harness.processElement(CrawledPage.fetched(record("http://h/b"), List.of(link("a", "news"), link("a", "blogs"),
-                    new FrontierEntry("http://h/a", "news", 7, 3, "http://h/other"), link("b", "news"))), 0);
+                    new FrontierEntry("http://h/a", "news", 7, 3, "http://h/other"), link("b", "news")), null), 0);
 
             assertThat(harness.extractOutputValues()).containsExactly(
                     StreamWrite.link(link("a", "news")), StreamWrite.link(link("b", "news")), StreamWrite.page(record("http://h/")),
@@ -48,7 +48,7 @@ class PageWritesTest {
     void forgetsTheLeastRecentlyPassedLinksBeyondItsCapacity() throws Exception {
         try (var harness = harness(2)) {
             for (String path : List.of("a", "b", "a", "c", "a", "b", "c")) {
-                harness.processElement(CrawledPage.fetched(record("http://h/"), List.of(link(path, "t"))), 0);
+                harness.processElement(CrawledPage.fetched(record("http://h/"), List.of(link(path, "t")), null), 0);
             }
             // a b (a repeats: most recent) c evicts b; a repeats; b evicts c; c evicts a.
             assertThat(harness.extractOutputValues()).filteredOn(write -> write.link() != null)

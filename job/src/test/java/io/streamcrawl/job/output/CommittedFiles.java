@@ -2,10 +2,13 @@ package io.streamcrawl.job.output;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.flink.core.fs.FSDataInputStream;
+import org.apache.flink.core.fs.FileSystem;
 import org.netpreserve.jwarc.WarcReader;
 import org.netpreserve.jwarc.WarcRecord;
 import org.netpreserve.jwarc.WarcResponse;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -57,6 +60,52 @@ public final class CommittedFiles {
             reader.forEach(record -> types.add(record.type()));
         }
         return types;
+    }
+
+    /** A response record read back alone: its target URI, HTTP status and payload digest. */
+    public record Capture(String targetUri, int status, String payloadDigest) {}
+
+    /**
+     * A line of a CDXJ index and what its offset and length point at.
+     *
+     * @param fields the line's JSON block
+     * @param capture the response record read from those bytes alone, or null when they hold no response
+     */
+    public record IndexedResponse(String line, String key, String timestamp, JsonNode fields, Capture capture) {}
+
+    /** The lines of the CDXJ index beside a WARC file, in file order, each with the record it points at. */
+    public static List<IndexedResponse> cdxj(Path warcFile) throws IOException {
+        String name = warcFile.getFileName().toString();
+        Path index = warcFile.resolveSibling(name.substring(0, name.length() - ".warc.gz".length()) + ".cdxj");
+        List<IndexedResponse> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(index)) {
+            String[] parts = line.split(" ", 3);
+            JsonNode fields = JSON.readTree(parts[2]);
+            Capture capture = captureAt(warcFile, fields.get("offset").asLong(), fields.get("length").asInt());
+            lines.add(new IndexedResponse(line, parts[0], parts[1], fields, capture));
+        }
+        return lines;
+    }
+
+    /** The response in the {@code length} bytes at {@code offset}, read alone, as a replay tool reads it. */
+    private static Capture captureAt(Path file, long offset, int length) throws IOException {
+        byte[] bytes = new byte[length];
+        try (FSDataInputStream in = FileSystem.getLocalFileSystem().open(new org.apache.flink.core.fs.Path(file.toUri()))) {
+            in.seek(offset);
+            for (int read = 0, n; read < length; read += n) {
+                n = in.read(bytes, read, length - read);
+                if (n < 0) {
+                    throw new IOException("the record at " + offset + " in " + file + " ends early");
+                }
+            }
+        }
+        try (WarcReader reader = new WarcReader(new ByteArrayInputStream(bytes))) {
+            WarcRecord record = reader.next().orElse(null);
+            return record instanceof WarcResponse response
+                    ? new Capture(response.target(), response.http().status(),
+                            response.payloadDigest().map(Object::toString).orElse(null))
+                    : null;
+        }
     }
 
     /** Every response record of the committed WARC files below {@code dir}. */

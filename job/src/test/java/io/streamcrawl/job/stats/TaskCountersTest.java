@@ -39,4 +39,23 @@ class TaskCountersTest {
 
         assertThat(counters.completed()).isEqualTo(new TaskCounters.Completed(2, Map.of("news", Map.of(TaskCounters.DONE, 2L))));
     }
+
+    @Test
+    void timeCountersKeepTheEarliestAndTheLatestAlsoWhenARestoreMergesSubtasks() {
+        TaskCounters counters = new TaskCounters();
+        String first = TaskCounters.firstTime("fetch");
+        String last = TaskCounters.lastTime("fetch");
+        counters.time("news", first, 500);
+        counters.time("news", last, 500);
+        counters.time("news", first, 300);
+        counters.time("news", last, 300);
+
+        // After a rescale, this subtask also gets another subtask's values.
+        counters.restore(new TaskCounters.Count("news", first, 200));
+        counters.restore(new TaskCounters.Count("news", last, 900));
+        counters.restore(new TaskCounters.Count("news", TaskCounters.DONE, 4));
+        counters.restore(new TaskCounters.Count("news", TaskCounters.DONE, 3));
+
+        assertThat(counters.view()).isEqualTo(Map.of("news", Map.of(first, 200L, last, 900L, TaskCounters.DONE, 7L)));
+    }
 }

@@ -46,6 +46,30 @@ class TaskStatsPublisherITCase {
     }
 
     @Test
+    void publishesTheReportCountersToTheirOwnHashAndRemovesThoseOfGoneSubtasks() {
+        TaskCounters counters = new TaskCounters();
+        counters.add("news", TaskCounters.DONE, 2);
+        counters.add("news", "report:status:200", 2);
+        counters.add("news", "report:host:example.org:fetches", 2);
+        counters.taken(1);
+        counters.checkpointComplete(1);
+        Set<String> own = Set.of(TaskCounters.DONE, ReportCounters.FAMILY);
+        try (RedisClient redis = client()) {
+            redis.hset("r:news:report", Map.of("status:200.0", "9", "status:404.2", "1", "host:a.org:fetches.3", "4"));
+            try (TaskStatsPublisher publisher = new TaskStatsPublisher(client(), counters, new HostsBackingOff(), "r:", own, 0, 2,
+                    Duration.ofMinutes(1))) {
+                await().until(() -> redis.hlen("r:news:report") == 1);
+                publisher.publish();
+            }
+
+            assertThat(redis.hgetAll("r:news"))
+                    .isEqualTo(Map.of("done.0", "2", "done_checkpoint.0", "1", "report_checkpoint.0", "1"));
+            assertThat(redis.hgetAll("r:news:report"))
+                    .isEqualTo(Map.of("status:200.0", "2", "host:example.org:fetches.0", "2"));
+        }
+    }
+
+    @Test
     void subtaskZeroRemovesItsCountersOfSubtasksThatNoLongerExist() {
         try (RedisClient redis = client()) {
             redis.hset("b:news", Map.of("queued.0", "1", "queued.1", "2", "queued.2", "3", "released.3", "4",
