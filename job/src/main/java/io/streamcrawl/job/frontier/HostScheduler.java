@@ -125,6 +125,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     private transient HostRecrawl recrawl;
     private transient HostRetries retries;
     private transient TaskViews views;
+    private transient HostControlViews hostControls;
     private transient TaskCounters counters;
     /** Hosts of this subtask with queued URLs; read by the metric reporter's thread. */
     private transient AtomicLong activeHosts;
@@ -230,6 +231,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                 getRuntimeContext().getMapState(new MapStateDescriptor<>("retry-task-next-due", String.class, Long.class)),
                 getRuntimeContext().getState(new ValueStateDescriptor<>("retry-next-due", Long.class)));
         views = new TaskViews();
+        hostControls = new HostControlViews();
         newUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_new_total");
         duplicateUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_duplicate_total");
         droppedUrls = getRuntimeContext().getMetricGroup().counter("crawler_urls_dropped_total");
@@ -364,7 +366,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                     break;
                 }
                 TaskView view = views.of(task, state);
-                if (view == null || !state.enabled()) {
+                if (view == null || !state.enabled() || hostControls.blocked(task, state, ctx.getCurrentKey(), now)) {
                     continue;
                 }
                 if (!budgets.hasGrant(task, view.spec().maxPages())) {
@@ -383,7 +385,8 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                     continue;
                 }
                 progress = true;
-                long spacing = Math.max(view.spec().politeness().delayMs(), admission.crawlDelayMs());
+                long spacing = Math.max(hostControls.delayMs(task, state, ctx.getCurrentKey(),
+                        view.spec().politeness().delayMs()), admission.crawlDelayMs());
                 if (admission.verdict() == HostRobots.Verdict.FETCH_ROBOTS) {
                     out.collect(FetchRequest.builder(admission.robotsUrl(), task).priority(head.priority())
                             .task(view.scope(), view.robotsFetch()).spacingMs(spacing).purpose(FetchPurpose.ROBOTS)
@@ -585,9 +588,10 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
             current = TaskState.UNKNOWN;
         }
         TaskState updated = switch (event.kind()) {
-            case SPEC -> new TaskState(event.specJson(), current.enabled(), false);
-            case ENABLED -> new TaskState(current.specJson(), event.enabled(), current.deleted());
+            case SPEC -> new TaskState(event.specJson(), current.enabled(), false, current.hostsJson());
+            case ENABLED -> new TaskState(current.specJson(), event.enabled(), current.deleted(), current.hostsJson());
             case DELETED -> new TaskState(null, false, true);
+            case HOSTS -> new TaskState(current.specJson(), current.enabled(), current.deleted(), event.hostsJson());
         };
         tasks.put(event.task(), updated);
         if (event.kind() == TaskEvent.Kind.DELETED) {
