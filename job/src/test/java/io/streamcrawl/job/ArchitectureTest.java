@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The dependency rules of the job and the connectors, checked on the compiled main classes. The
  * job's layers, top to bottom (each may use only those below it; see the package-info):
- * the entry points (the job's root package, {@code cli}), the operators ({@code control},
+ * the entry points (the job's root package, {@code cli}, {@code api}), the operators ({@code control},
  * {@code frontier}, {@code fetch}, {@code parse}, {@code dedup}, {@code stats}, {@code output},
  * {@code journal}),
  * then {@code model} and {@code etcd} side by side, {@code config}, and {@code url}.
@@ -34,7 +34,7 @@ class ArchitectureTest {
     @Test
     void jobLayersDependOnlyDownwards() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
-                .layer("Entry points").definedBy(JOB, JOB + ".cli..")
+                .layer("Entry points").definedBy(JOB, JOB + ".cli..", JOB + ".api..")
                 .layer("Operators").definedBy(JOB + ".control..", JOB + ".frontier..", JOB + ".fetch..",
                         JOB + ".parse..", JOB + ".dedup..", JOB + ".stats..", JOB + ".output..", JOB + ".journal..")
                 .layer("Records").definedBy(JOB + ".model..")

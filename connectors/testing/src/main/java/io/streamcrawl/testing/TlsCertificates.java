@@ -24,8 +24,11 @@ public final class TlsCertificates {
         this.dir = dir;
     }
 
-    /** Generates the authority and the certificates into {@code dir} (RSA 2048, valid for two days). */
-    static TlsCertificates generate(Path dir) {
+    /**
+     * Generates the authority and the certificates into {@code dir} (RSA 2048, valid for two days);
+     * each call makes a new authority, which trusts none of another's certificates.
+     */
+    public static TlsCertificates generate(Path dir) {
         TlsCertificates files = new TlsCertificates(dir);
         try {
             Files.createDirectories(dir);

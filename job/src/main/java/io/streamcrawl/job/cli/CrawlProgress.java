@@ -6,11 +6,19 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
+
+import org.apache.flink.configuration.Configuration;
 
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.resps.StreamGroupInfo;
+
+import static io.streamcrawl.job.config.CrawlerOptions.FRONTIER_GROUP;
+import static io.streamcrawl.job.config.CrawlerOptions.FRONTIER_SHARDS;
+import static io.streamcrawl.job.config.CrawlerOptions.FRONTIER_STREAM_PREFIX;
+import static io.streamcrawl.job.config.CrawlerOptions.STATS_KEY_PREFIX;
 
 /**
  * A task's progress as the job publishes it ({@code <stats prefix><task>}: per-subtask counters)
@@ -31,6 +39,13 @@ public record CrawlProgress(long queued, long inFlight, long pages, long errors,
     /** Nothing queued, in flight, unread or unacknowledged: the task can make no more progress. */
     public boolean idle() {
         return queued == 0 && inFlight == 0 && unread == 0 && pending == 0;
+    }
+
+    /** A task's progress on the streams and stats keys the job's configuration names. */
+    public static CrawlProgress read(UnifiedJedis redis, Configuration config, String task) {
+        String prefix = config.get(FRONTIER_STREAM_PREFIX);
+        List<String> streams = IntStream.range(0, config.get(FRONTIER_SHARDS)).mapToObj(i -> prefix + i).toList();
+        return read(redis, config.get(STATS_KEY_PREFIX) + task, streams, config.get(FRONTIER_GROUP));
     }
 
     public static CrawlProgress read(UnifiedJedis redis, String statsKey, List<String> frontierStreams, String group) {

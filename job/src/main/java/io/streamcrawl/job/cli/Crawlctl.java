@@ -11,7 +11,6 @@ import io.streamcrawl.job.etcd.ControlPlane;
 import io.streamcrawl.job.etcd.EtcdKv;
 import io.streamcrawl.job.etcd.TaskKeys;
 import io.streamcrawl.job.etcd.TaskRegistry;
-import io.streamcrawl.job.model.FrontierEntrySerializer;
 import io.streamcrawl.job.model.FrontierSeeder;
 import io.streamcrawl.job.stats.DistinctUrls;
 import io.streamcrawl.job.stats.HostsBackingOff;
@@ -31,7 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 import org.apache.flink.configuration.Configuration;
 
@@ -203,9 +201,7 @@ public final class Crawlctl {
         String task = validTask(args.get(0));
         List<String> urls = args.size() > 1 ? args.subList(1, args.size()) : specSeeds(task);
         try (UnifiedJedis redis = redis()) {
-            FrontierSeeder seeder = new FrontierSeeder(redis,
-                    new FrontierEntrySerializer(config.get(FRONTIER_STREAM_PREFIX), config.get(FRONTIER_SHARDS)));
-            for (RedisStreamEntry entry : seeder.seed(task, urls)) {
+            for (RedisStreamEntry entry : FrontierSeeder.of(redis, config).seed(task, urls)) {
                 out.println("seeded " + entry.fields().get("url") + " -> " + entry.stream());
             }
         }
@@ -317,9 +313,7 @@ public final class Crawlctl {
     }
 
     private CrawlProgress progress(UnifiedJedis redis, String task) {
-        String prefix = config.get(FRONTIER_STREAM_PREFIX);
-        List<String> streams = IntStream.range(0, config.get(FRONTIER_SHARDS)).mapToObj(i -> prefix + i).toList();
-        return CrawlProgress.read(redis, config.get(STATS_KEY_PREFIX) + task, streams, config.get(FRONTIER_GROUP));
+        return CrawlProgress.read(redis, config, task);
     }
 
     private TaskRegistry registry() {

@@ -317,6 +317,36 @@ public final class CrawlerOptions {
             .durationType().defaultValue(Duration.ofSeconds(5))
             .withDescription("How often a worker rewrites its value (hosts held, pages/s) in etcd.");
 
+    public static final ConfigOption<String> FRONTIER_API_HOST = ConfigOptions.key("frontier-api.host")
+            .stringType().defaultValue("127.0.0.1").withDescription("Address the URLFrontier API server (scripts/frontier-api) listens on.");
+
+    public static final ConfigOption<Integer> FRONTIER_API_PORT = ConfigOptions.key("frontier-api.port")
+            .intType().defaultValue(7071).withDescription("Port of the URLFrontier API server; 0 picks a free one.");
+
+    public static final ConfigOption<String> FRONTIER_API_TLS_CERT_FILE = ConfigOptions.key("frontier-api.tls.cert-file")
+            .stringType().defaultValue("").withDescription("PEM certificate (chain) of the URLFrontier API server.");
+
+    public static final ConfigOption<String> FRONTIER_API_TLS_KEY_FILE = ConfigOptions.key("frontier-api.tls.key-file")
+            .stringType().defaultValue("").withDescription("Unencrypted PKCS#8 PEM key of frontier-api.tls.cert-file.");
+
+    public static final ConfigOption<String> FRONTIER_API_TLS_CA_FILE = ConfigOptions.key("frontier-api.tls.ca-file")
+            .stringType().defaultValue("")
+            .withDescription("PEM file of the authorities whose client certificates the URLFrontier API accepts (mutual TLS).");
+
+    public static final ConfigOption<String> FRONTIER_API_TOKEN = ConfigOptions.key("frontier-api.token")
+            .stringType().defaultValue("")
+            .withDescription("Token a client of the URLFrontier API may send as 'authorization: Bearer <token>' instead of"
+                    + " having an allowed subject; empty for none.");
+
+    public static final ConfigOption<String> FRONTIER_API_ALLOWED_SUBJECTS = ConfigOptions.key("frontier-api.allowed-subjects")
+            .stringType().defaultValue("")
+            .withDescription("Subjects of the client certificates the URLFrontier API admits, as RFC 2253 names separated"
+                    + " by ';' (e.g. CN=stormcrawl,O=example); empty for none.");
+
+    public static final ConfigOption<Boolean> FRONTIER_API_PLAINTEXT_ON_LOOPBACK = ConfigOptions.key("frontier-api.plaintext-on-loopback")
+            .booleanType().defaultValue(false)
+            .withDescription("Serve the URLFrontier API without TLS; refused unless frontier-api.host is a loopback address.");
+
     /** Every option, for validation of keys and the documentation check. */
     public static final List<ConfigOption<?>> ALL = Stream.of(List.<ConfigOption<?>>of(
             REDIS_HOST, REDIS_PORT, REDIS_USER, REDIS_PASSWORD, ETCD_ENDPOINTS, ETCD_PREFIX, ETCD_RETRY_TIMEOUT,
@@ -338,6 +368,8 @@ public final class CrawlerOptions {
             BACKOFF_INITIAL_PAUSE, BACKOFF_MAX_PAUSE, BACKOFF_MAX_RETRY_AFTER, BACKOFF_URL_RETRY_DELAY, BACKOFF_GIVE_UP,
             SCHEDULER_RECRAWL_SCAN,
             ROBOTS_UNREACHABLE_GIVE_UP,
-            FETCH_MAX_BODY_BYTES_IN_FLIGHT), REDIS_SOURCE_OPTIONS, REDIS_SINK_OPTIONS)
+            FETCH_MAX_BODY_BYTES_IN_FLIGHT, FRONTIER_API_HOST, FRONTIER_API_PORT, FRONTIER_API_TLS_CERT_FILE,
+            FRONTIER_API_TLS_KEY_FILE, FRONTIER_API_TLS_CA_FILE, FRONTIER_API_TOKEN, FRONTIER_API_ALLOWED_SUBJECTS,
+            FRONTIER_API_PLAINTEXT_ON_LOOPBACK), REDIS_SOURCE_OPTIONS, REDIS_SINK_OPTIONS)
             .flatMap(List::stream).distinct().toList();
 }

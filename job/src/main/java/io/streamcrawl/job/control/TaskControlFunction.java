@@ -87,6 +87,7 @@ public final class TaskControlFunction extends ProcessFunction<EtcdKeyEvent, Tas
                     LOG.info("Task {} {}", key.task(), enabled ? "enabled" : "disabled");
                     out.collect(TaskEvent.enabled(key.task(), enabled));
                 }
+                case TaskKeys.HOSTS -> out.collect(TaskEvent.hosts(key.task(), put ? event.value() : null));
                 default -> { }
             }
         });

@@ -4,7 +4,7 @@ import java.util.Optional;
 
 /**
  * The layout of the control keys in etcd under a root such as {@code /streamcrawl/}:
- * {@code tasks/<task>/spec|enabled|status|seeded|budget|hll}, {@code tasks/<task>/budget-marks/<subtask>},
+ * {@code tasks/<task>/spec|enabled|status|seeded|budget|hll|hosts}, {@code tasks/<task>/budget-marks/<subtask>},
  * and per crawl namespace (the
  * frontier's consumer group) {@code jobs/<crawl>/owner} and {@code jobs/<crawl>/workers/<taskmanager>/<subtask>}.
  */
@@ -17,6 +17,8 @@ public final class TaskKeys implements java.io.Serializable {
     public static final String SEEDED = "seeded";
     public static final String BUDGET = "budget";
     public static final String HLL = "hll";
+    /** Per-host controls set through the URLFrontier API ({@link HostControls}). */
+    public static final String HOSTS = "hosts";
     /** The job fence's key under {@link #jobKey}. */
     public static final String OWNER = "owner";
 

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * The client side of the task control keys in etcd, and of the worker registry, for crawlctl and
@@ -40,6 +41,21 @@ public final class TaskRegistry implements AutoCloseable {
     public void delete(String task) {
         EtcdKv.await(etcd.getKVClient().delete(EtcdKv.bytes(keys.tasksPrefix() + task + "/"),
                 DeleteOption.builder().isPrefix(true).build()));
+    }
+
+    /**
+     * Rewrites a task's value under {@code leaf} by compare-and-set, reading it again while others
+     * write it between; {@code change} gets the current value (null when absent). Returns what it wrote.
+     */
+    public String update(String task, String leaf, UnaryOperator<String> change) {
+        String key = keys.key(task, leaf);
+        while (true) {
+            EtcdKv.Versioned current = kv.read(key);
+            String updated = change.apply(current.present() ? current.text() : null);
+            if (kv.putIfUnchanged(key, current, updated.getBytes(StandardCharsets.UTF_8))) {
+                return updated;
+            }
+        }
     }
 
     /** A task's value under {@code leaf}, with the revision it was last written at. */

@@ -33,6 +33,7 @@ final class HostReleases {
     private final HostParts host;
     private final PageGrants grants;
     private final TaskViews views;
+    private final HostControlViews hostControls;
     private final TaskCounters counters;
     private final HostsBackingOff backingOff;
     private final SchedulerSettings settings;
@@ -44,6 +45,7 @@ final class HostReleases {
         this.host = host;
         this.grants = grants;
         this.views = new TaskViews();
+        this.hostControls = new HostControlViews();
         this.counters = counters;
         this.backingOff = backingOff;
         this.settings = settings;
@@ -90,7 +92,7 @@ final class HostReleases {
                     break;
                 }
                 TaskView view = views.of(task, state);
-                if (view == null || !state.enabled()) {
+                if (view == null || !state.enabled() || hostControls.blocked(task, state, hostName, now)) {
                     continue;
                 }
                 if (!grants.hasGrant(task, view.spec().maxPages())) {
@@ -109,7 +111,8 @@ final class HostReleases {
                     continue;
                 }
                 progress = true;
-                long spacing = Math.max(view.spec().politeness().delayMs(), admission.crawlDelayMs());
+                long spacing = Math.max(hostControls.delayMs(task, state, hostName, view.spec().politeness().delayMs()),
+                        admission.crawlDelayMs());
                 if (admission.verdict() == HostRobots.Verdict.FETCH_ROBOTS) {
                     out.accept(FetchRequest.builder(admission.robotsUrl(), task).priority(head.priority())
                             .task(view.scope(), view.robotsFetch()).spacingMs(spacing).purpose(FetchPurpose.ROBOTS)

@@ -247,9 +247,10 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
             current = TaskState.UNKNOWN;
         }
         TaskState updated = switch (event.kind()) {
-            case SPEC -> new TaskState(event.specJson(), current.enabled(), false);
-            case ENABLED -> new TaskState(current.specJson(), event.enabled(), current.deleted());
+            case SPEC -> new TaskState(event.specJson(), current.enabled(), false, current.hostsJson());
+            case ENABLED -> new TaskState(current.specJson(), event.enabled(), current.deleted(), current.hostsJson());
             case DELETED -> new TaskState(null, false, true);
+            case HOSTS -> new TaskState(current.specJson(), current.enabled(), current.deleted(), event.hostsJson());
         };
         tasks.put(event.task(), updated);
         if (event.kind() == TaskEvent.Kind.DELETED) {

@@ -1,11 +1,14 @@
 package io.streamcrawl.job.model;
 
 import io.streamcrawl.connectors.redis.sink.RedisStreamEntry;
+import io.streamcrawl.job.config.CrawlerOptions;
 import io.streamcrawl.job.url.UrlNormalizer;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+
+import org.apache.flink.configuration.Configuration;
 
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.StreamEntryID;
@@ -18,6 +21,12 @@ public final class FrontierSeeder {
     public FrontierSeeder(UnifiedJedis redis, FrontierEntrySerializer serializer) {
         this.redis = redis;
         this.serializer = serializer;
+    }
+
+    /** The seeder of the frontier streams the job's configuration names ({@code frontier.*}). */
+    public static FrontierSeeder of(UnifiedJedis redis, Configuration config) {
+        return new FrontierSeeder(redis, new FrontierEntrySerializer(
+                config.get(CrawlerOptions.FRONTIER_STREAM_PREFIX), config.get(CrawlerOptions.FRONTIER_SHARDS)));
     }
 
     /**

@@ -65,6 +65,18 @@ class TaskControlFunctionITCase {
         }
     }
 
+    @Test
+    void hostControlsAndTheirRemovalBecomeEvents() throws Exception {
+        String controls = "{\"hosts\":{\"a.example\":{\"blockedUntil\":5000,\"delayMs\":null}}}";
+        try (OneInputStreamOperatorTestHarness<EtcdKeyEvent, TaskEvent> harness = harness()) {
+            harness.processElement(EtcdKeyEvent.put("/sc/tasks/news/hosts", controls, 5), 0);
+            harness.processElement(EtcdKeyEvent.delete("/sc/tasks/news/hosts", 6), 0);
+
+            assertThat(harness.extractOutputValues()).containsExactly(
+                    TaskEvent.hosts("news", controls), TaskEvent.hosts("news", null));
+        }
+    }
+
     private static OneInputStreamOperatorTestHarness<EtcdKeyEvent, TaskEvent> harness() throws Exception {
         OneInputStreamOperatorTestHarness<EtcdKeyEvent, TaskEvent> harness = new OneInputStreamOperatorTestHarness<>(
                 new ProcessOperator<>(new TaskControlFunction(new ControlPlane(ETCD.endpoint(), ROOT),

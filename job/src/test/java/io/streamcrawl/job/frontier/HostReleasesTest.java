@@ -2,6 +2,7 @@ package io.streamcrawl.job.frontier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamcrawl.job.etcd.HostControls;
 import io.streamcrawl.job.model.EntryKind;
 import io.streamcrawl.job.model.FetchPurpose;
 import io.streamcrawl.job.model.FetchRequest;
@@ -136,6 +137,20 @@ class HostReleasesTest {
 
         assertThat(host.tick(releases, 60_000)).containsExactly("http://a.org/x");
         assertThat(host.metrics.recrawled.getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aHostBlockedByItsTasksControlsWaitsUntilItsTimeThenKeepsTheControlsSpacing() throws Exception {
+        String spec = "{\"seeds\": [\"http://a.org/\"], \"politeness\": {\"delayMs\": 60000}, \"robots\": {\"obey\": false}}";
+        String controls = HostControls.NONE.blockedUntil(MemoryHost.HOST, 5_000, 0).delayMs(MemoryHost.HOST, 100L, 0).toJson();
+        host.tasks.put("t", new TaskState(spec, true, false, controls));
+        accept(FrontierEntry.seed("http://a.org/x", "t"));
+        accept(FrontierEntry.seed("http://a.org/y", "t"));
+
+        assertThat(host.tick(releases, 4_999)).as("blocked").isEmpty();
+        assertThat(host.tick(releases, 5_000)).containsExactly("http://a.org/x");
+        assertThat(host.released.get(0).spacingMs()).as("the host's delay replaces the spec's").isEqualTo(100);
+        assertThat(host.tick(releases, 5_100)).containsExactly("http://a.org/y");
     }
 
     private void accept(FrontierEntry entry) throws Exception {
