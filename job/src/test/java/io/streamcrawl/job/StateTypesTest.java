@@ -3,8 +3,12 @@ package io.streamcrawl.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamcrawl.job.frontier.QueueBounds;
+import io.streamcrawl.job.frontier.QueuedUrl;
+import io.streamcrawl.job.frontier.RecrawlEntry;
+import io.streamcrawl.job.frontier.RetryEntry;
 import io.streamcrawl.job.frontier.TaskState;
 import io.streamcrawl.job.model.FetchRequest;
+import io.streamcrawl.job.model.FrontierEntry;
 import io.streamcrawl.job.stats.TaskCounters;
 import io.streamcrawl.job.url.UrlFingerprint;
 
@@ -67,8 +71,9 @@ class StateTypesTest {
 
     @Test
     void theStateTypesAreFoundInTheOperators() {
-        assertThat(stateTypes()).contains(UrlFingerprint.class, QueueBounds.class, TaskState.class,
-                TaskCounters.Count.class, FetchRequest.class, Long.class, String.class);
+        assertThat(stateTypes()).contains(UrlFingerprint.class, QueueBounds.class, QueuedUrl.class, RetryEntry.class,
+                RecrawlEntry.class, TaskState.class, TaskCounters.Count.class, FetchRequest.class, Long.class, String.class);
+        assertThat(stateTypes()).as("the frontier's wire format is not kept in state").doesNotContain(FrontierEntry.class);
     }
 
     @ParameterizedTest(name = "{0}")

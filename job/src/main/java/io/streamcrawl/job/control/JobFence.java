@@ -1,15 +1,6 @@
 package io.streamcrawl.job.control;
 
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.kv.TxnResponse;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.CmpTarget;
-import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.GetOption;
-import io.etcd.jetcd.options.LeaseOption;
-import io.etcd.jetcd.options.PutOption;
 import io.streamcrawl.connectors.etcd.EtcdConnectionConfig;
 import io.streamcrawl.connectors.redis.RedisConnectionConfig;
 import io.streamcrawl.connectors.redis.StreamFence;
@@ -18,15 +9,9 @@ import io.streamcrawl.job.config.RedisConnections;
 import io.streamcrawl.job.etcd.TaskKeys;
 
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -73,13 +58,12 @@ import static io.streamcrawl.job.config.CrawlerOptions.PAGES_STREAM;
 public final class JobFence implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(JobFence.class);
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration WAIT_POLL = Duration.ofSeconds(1);
     private static final Duration HANDOVER_POLL = Duration.ofMillis(200);
-    private static final String TOKEN = "token=";
 
     private final EtcdConnectionConfig etcd;
     private final String key;
+    private final FenceOwnerRecord owner;
     private final long ttlSeconds;
     private final String token;
     private final String jobName;
@@ -104,6 +88,7 @@ public final class JobFence implements Serializable {
         // Without braces: one in the base would put the fence keys in its slot, not in their streams' slots.
         this.streamFence = new StreamFence((streamPrefix + "fence:" + group).replaceAll("[{}]", ""), token);
         this.handoverTimeout = config.get(FENCE_HANDOVER_TIMEOUT);
+        this.owner = new FenceOwnerRecord(etcd, key, token, jobName, ttlSeconds);
     }
 
     /** The fence of a newly submitted job of this configuration: a fresh token. */
@@ -150,17 +135,17 @@ public final class JobFence implements Serializable {
         Client etcd = connect();
         try {
             while (true) {
-                Attempt attempt = tryAcquire(etcd, "submitter");
+                FenceOwnerRecord.Attempt attempt = owner.tryAcquire(etcd, "submitter");
                 if (attempt.acquired()) {
                     Reservation reservation = new Reservation(etcd, attempt);
                     LOG.info("Job fence {} reserved for job {} (token {})", key, jobName, token);
                     return reservation;
                 }
                 if (System.nanoTime() - deadline >= 0) {
-                    throw held(attempt);
+                    throw owner.held(attempt);
                 }
                 if (!announced) {
-                    LOG.info("Waiting up to {} for the job fence {}: {}", wait, key, describe(attempt));
+                    LOG.info("Waiting up to {} for the job fence {}: {}", wait, key, FenceOwnerRecord.describe(attempt));
                     announced = true;
                 }
                 sleep(WAIT_POLL);
@@ -177,7 +162,7 @@ public final class JobFence implements Serializable {
         private final FenceLease lease;
         private final long until;
 
-        private Reservation(Client etcd, Attempt attempt) {
+        private Reservation(Client etcd, FenceOwnerRecord.Attempt attempt) {
             this.etcd = etcd;
             this.until = System.nanoTime() + handoverTimeout.toNanos();
             this.lease = newLease(etcd, "Job fence " + key + " (reserved)", attempt, l -> {
@@ -269,9 +254,9 @@ public final class JobFence implements Serializable {
         }
 
         private synchronized void acquire() {
-            Attempt attempt = tryAcquire(etcd, by);
+            FenceOwnerRecord.Attempt attempt = owner.tryAcquire(etcd, by);
             if (!attempt.acquired()) {
-                throw held(attempt);
+                throw owner.held(attempt);
             }
             FenceLease previous = lease;
             lease = newLease(etcd, "Job fence " + key, attempt, this::onTick);
@@ -310,7 +295,7 @@ public final class JobFence implements Serializable {
             try {
                 held.close();
                 held.release();
-                await(etcd.getLeaseClient().revoke(held.id()));
+                owner.await(etcd.getLeaseClient().revoke(held.id()));
                 LOG.info("Job fence {} released (lease {} revoked)", key, Long.toHexString(held.id()));
             } catch (RuntimeException e) {
                 LOG.warn("Job fence {}: cannot revoke lease {} ({}); it expires in at most {} s",
@@ -322,7 +307,7 @@ public final class JobFence implements Serializable {
     }
 
     /** Keeps an acquired lease alive and writes the stream fence at once, or fails with the etcd lease revoked. */
-    private FenceLease newLease(Client etcd, String name, Attempt attempt, FenceLease.Listener listener) {
+    private FenceLease newLease(Client etcd, String name, FenceOwnerRecord.Attempt attempt, FenceLease.Listener listener) {
         FenceLease lease = new FenceLease(name, etcd, attempt.lease(), attempt.revision(), Duration.ofSeconds(ttlSeconds),
                 redis, streams, streamFence, listener);
         try {
@@ -333,106 +318,14 @@ public final class JobFence implements Serializable {
             return lease;
         } catch (RuntimeException e) {
             lease.close();
-            revokeQuietly(etcd, attempt.lease());
+            FenceOwnerRecord.revokeQuietly(etcd, attempt.lease());
             throw e instanceof FenceHeldException ? e : new IllegalStateException("job fence " + key
                     + ": cannot write the stream fence to Redis at " + redis.address() + " (" + e.getMessage() + ")", e);
         }
     }
 
-    /** The outcome of one acquisition: a lease when acquired, else the current holder. */
-    private record Attempt(long lease, long revision, String holder, long holderLease, long holderTtl) {
-        boolean acquired() {
-            return lease != 0;
-        }
-    }
-
-    /** One round of the protocol: put if absent, else take over from an earlier attempt of this job. */
-    private Attempt tryAcquire(Client etcd, String by) {
-        ByteSequence k = bytes(key);
-        ByteSequence value = bytes(TOKEN + token + " job=" + jobName + " holder=" + by + " since=" + Instant.now());
-        long lease = await(etcd.getLeaseClient().grant(ttlSeconds)).getID();
-        PutOption withLease = PutOption.builder().withLeaseId(lease).build();
-        while (true) {
-            TxnResponse create = await(etcd.getKVClient().txn()
-                    .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
-                    .Then(Op.put(k, value, withLease))
-                    .Else(Op.get(k, GetOption.DEFAULT))
-                    .commit());
-            if (create.isSucceeded()) {
-                return new Attempt(lease, create.getHeader().getRevision(), null, 0, 0);
-            }
-            List<KeyValue> kvs = create.getGetResponses().get(0).getKvs();
-            if (kvs.isEmpty()) {
-                continue;   // deleted between the compare and the get: try again
-            }
-            KeyValue current = kvs.get(0);
-            String holder = current.getValue().toString(StandardCharsets.UTF_8);
-            if (!token.equals(tokenOf(holder))) {
-                long holderTtl = current.getLease() == 0 ? -1
-                        : await(etcd.getLeaseClient().timeToLive(current.getLease(), LeaseOption.DEFAULT)).getTTL();
-                revokeQuietly(etcd, lease);
-                return new Attempt(0, 0, holder, current.getLease(), holderTtl);
-            }
-            TxnResponse takeOver = await(etcd.getKVClient().txn()
-                    .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(current.getModRevision())))
-                    .Then(Op.put(k, value, withLease))
-                    .commit());
-            if (takeOver.isSucceeded()) {
-                if (current.getLease() != 0) {
-                    revokeQuietly(etcd, current.getLease());   // the previous attempt's lease: now attached to nothing
-                }
-                return new Attempt(lease, takeOver.getHeader().getRevision(), null, 0, 0);
-            }
-        }
-    }
-
-    private FenceHeldException held(Attempt attempt) {
-        return new FenceHeldException("crawl namespace " + key + " is held by another job: " + describe(attempt)
-                + ". One job per crawl namespace: stop or cancel that job first; after a crash its lease expires"
-                + " within fence.lease-ttl. Set fence.wait to make a submission wait instead of failing.");
-    }
-
-    private static String describe(Attempt attempt) {
-        String lease = attempt.holderLease() == 0 ? "no lease"
-                : "lease " + Long.toHexString(attempt.holderLease()) + ", " + attempt.holderTtl() + " s left";
-        return "'" + attempt.holder() + "' (" + lease + ")";
-    }
-
-    static String tokenOf(String ownerValue) {
-        for (String part : ownerValue.split(" ")) {
-            if (part.startsWith(TOKEN)) {
-                return part.substring(TOKEN.length());
-            }
-        }
-        return "";
-    }
-
     private Client connect() {
         return etcd.newClient();
-    }
-
-    private static void revokeQuietly(Client etcd, long lease) {
-        etcd.getLeaseClient().revoke(lease).whenComplete((r, e) -> {
-            if (e != null) {
-                LOG.debug("Revoking lease {} failed: {}", Long.toHexString(lease), e.toString());
-            }
-        });
-    }
-
-    private <T> T await(CompletableFuture<T> future) {
-        try {
-            return future.get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("etcd request failed: " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            // jetcd waits for a connection without saying why it has none (a refused TLS handshake, say).
-            String why = etcd.diagnose(REQUEST_TIMEOUT).map(found -> ": " + found.cause()).orElse("");
-            throw new IllegalStateException("etcd did not answer within " + REQUEST_TIMEOUT.toSeconds() + " s" + why, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for etcd", e);
-        }
     }
 
     private static void sleep(Duration duration) {
@@ -442,9 +335,5 @@ public final class JobFence implements Serializable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the job fence", e);
         }
-    }
-
-    private static ByteSequence bytes(String s) {
-        return ByteSequence.from(s, StandardCharsets.UTF_8);
     }
 }

@@ -179,14 +179,16 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> i
         HttpUrl url = request.url() == null ? null : HttpUrl.parse(request.url());
         if (url == null || settings == null) {
             String error = url == null ? "invalid URL: " + request.url() : "request has no fetch settings";
-            complete(resultFuture, FetchResult.failed(request, FetchFailure.INVALID, FailureCause.NONE, System.currentTimeMillis(), 0, error));
+            complete(resultFuture, FetchResult.failed(request, FetchFailure.INVALID)
+                    .timing(System.currentTimeMillis(), 0).error(error).build());
             return;
         }
         boolean guarded = !settings.allowsPrivate(Hosts.hostOf(request.url()).orElse(url.host()));
         InetAddress literal = PrivateAddresses.literal(url.host());
         if (guarded && literal != null && PrivateAddresses.isPrivate(literal)) {
-            complete(resultFuture, FetchResult.failed(request, FetchFailure.REFUSED, FailureCause.NONE, System.currentTimeMillis(), 0,
-                    "refused: " + url.host() + " is a private address"));
+            complete(resultFuture, FetchResult.failed(request, FetchFailure.REFUSED)
+                    .timing(System.currentTimeMillis(), 0).error("refused: " + url.host() + " is a private address")
+                    .build());
             return;
         }
         int limit = Math.min(Math.max(1, settings.maxInFlightPerHost()), fetcher.maxRequestsPerHost());
@@ -211,7 +213,8 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> i
             call = clientFor(request, guarded).newCall(httpRequest.build());
         } catch (RuntimeException e) {
             ticket.finished();
-            complete(resultFuture, FetchResult.failed(request, FetchFailure.INVALID, FailureCause.NONE, fetchedAtMillis, 0, e.toString()));
+            complete(resultFuture, FetchResult.failed(request, FetchFailure.INVALID).timing(fetchedAtMillis, 0)
+                    .error(e.toString()).build());
             return;
         }
         inFlight.put(resultFuture, new InFlight(call, ticket, fetchedAtMillis, startNanos));
@@ -221,8 +224,9 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> i
                 FetchFailure failure = failureOf(e);
                 FailureCause cause = failure == FetchFailure.REFUSED ? FailureCause.NONE : ticket.failedAt();
                 ticket.finished();
-                finish(resultFuture, FetchResult.failed(request, failure, cause,
-                        fetchedAtMillis, ResponseReader.elapsedMillis(startNanos), describe(e, settings)));
+                finish(resultFuture, FetchResult.failed(request, failure).cause(cause)
+                        .timing(fetchedAtMillis, ResponseReader.elapsedMillis(startNanos))
+                        .error(describe(e, settings)).build());
             }
 
             @Override
@@ -232,8 +236,9 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> i
                     result = ResponseReader.read(request, response, fetchedAtMillis, startNanos, bodyBytes);
                 } catch (IOException | RuntimeException e) {
                     // The head is in: whatever failed was the body (reset, deadline, encoding).
-                    result = FetchResult.failed(request, failureOf(e), FailureCause.BODY, fetchedAtMillis,
-                            ResponseReader.elapsedMillis(startNanos), describe(e, settings));
+                    result = FetchResult.failed(request, failureOf(e)).cause(FailureCause.BODY)
+                            .timing(fetchedAtMillis, ResponseReader.elapsedMillis(startNanos))
+                            .error(describe(e, settings)).build();
                 }
                 if (result.failure() == FetchFailure.DEFERRED) {
                     metrics.bodyBytesDeferred(); // the only deferral after a response: its body did not fit
@@ -256,8 +261,9 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> i
         }
         FailureCause cause = fetch.ticket().failedAt();
         fetch.call().cancel();
-        complete(resultFuture, FetchResult.failed(request, FetchFailure.TIMEOUT, cause, fetch.fetchedAtMillis(),
-                ResponseReader.elapsedMillis(fetch.startNanos()), "timeout: no result within the async operator's timeout"));
+        complete(resultFuture, FetchResult.failed(request, FetchFailure.TIMEOUT).cause(cause)
+                .timing(fetch.fetchedAtMillis(), ResponseReader.elapsedMillis(fetch.startNanos()))
+                .error("timeout: no result within the async operator's timeout").build());
     }
 
     @Override

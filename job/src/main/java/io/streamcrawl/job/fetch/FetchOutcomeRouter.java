@@ -1,7 +1,6 @@
 package io.streamcrawl.job.fetch;
 
 import io.streamcrawl.job.model.EntryKind;
-import io.streamcrawl.job.model.FailureCause;
 import io.streamcrawl.job.model.FailureScope;
 import io.streamcrawl.job.model.FetchFailure;
 import io.streamcrawl.job.model.FetchPurpose;
@@ -83,14 +82,15 @@ public final class FetchOutcomeRouter extends ProcessFunction<FetchResult, Fetch
             return;
         }
         if (result.failure() == FetchFailure.DEFERRED) {
-            ctx.output(FEEDBACK, request.entry().retry(new HostFeedback(
-                    HostSignal.BUSY, 0, result.error(), null, -1, FailureCause.NONE, request.releasedAt())));
+            ctx.output(FEEDBACK, request.entry().retry(HostFeedback.builder(HostSignal.BUSY).error(result.error())
+                    .releasedAt(request.releasedAt()).build()));
             return;
         }
         FailureScope scope = result.failureScope();
         if (scope != FailureScope.NONE) {
-            HostFeedback failed = new HostFeedback(scope == FailureScope.HOST ? HostSignal.FAILED : HostSignal.URL_FAILED,
-                    result.status(), result.error(), null, result.retryAfterMs(), result.cause(), request.releasedAt());
+            HostFeedback failed = HostFeedback.builder(scope == FailureScope.HOST ? HostSignal.FAILED : HostSignal.URL_FAILED)
+                    .status(result.status()).error(result.error()).retryAfterMs(result.retryAfterMs()).cause(result.cause())
+                    .releasedAt(request.releasedAt()).build();
             if (request.attempt() < maxRetries) {
                 retries.inc();
                 if (scope == FailureScope.URL) {

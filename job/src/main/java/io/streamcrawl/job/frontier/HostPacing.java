@@ -4,14 +4,10 @@ import io.streamcrawl.job.model.HostFeedback;
 import io.streamcrawl.job.model.HostSignal;
 
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,19 +33,15 @@ final class HostPacing {
     private final BackoffSettings settings;
     private final Duration busyPause;
     private final RandomGenerator jitter = new SplittableRandom();
-    private final MetricGroup metrics;
-    /** crawler_host_backoffs_total by cause (status or where the fetch failed). */
-    private final Map<String, Counter> backoffs = new HashMap<>();
-    private final Counter breakersOpened;
+    private final SchedulerMetrics metrics;
 
     HostPacing(ValueState<Long> nextFetchAt, ValueState<HostBackoff> backoff, BackoffSettings settings,
-            Duration busyPause, MetricGroup metrics) {
+            Duration busyPause, SchedulerMetrics metrics) {
         this.nextFetchAt = nextFetchAt;
         this.backoff = backoff;
         this.settings = settings;
         this.busyPause = busyPause;
         this.metrics = metrics;
-        this.breakersOpened = metrics.counter("crawler_host_breakers_opened_total");
     }
 
     /** The earliest time of the host's next release; null when it may go at once. */
@@ -157,8 +149,7 @@ final class HostPacing {
         backoff.update(new HostBackoff(failures, since, step ? now : current.lastOutcomeAt(), counted));
         long pause = settings.pauseMs(step ? failures : 0, feedback.retryAfterMs(), jitter);
         if (pause > 0) {
-            backoffs.computeIfAbsent(feedback.causeLabel(),
-                    cause -> metrics.addGroup("cause", cause).counter("crawler_host_backoffs_total")).inc();
+            metrics.backoff(feedback.causeLabel());
             if (step && failures >= settings.failuresToOpen()) {
                 nextFetchAt.update(now + pause); // the breaker's pause replaces a probe's hold
             } else {
@@ -166,7 +157,7 @@ final class HostPacing {
             }
         }
         if (step && failures == settings.failuresToOpen()) {
-            breakersOpened.inc();
+            metrics.breakersOpened.inc();
             LOG.info("Host {}: {} failures of distinct URLs with no success ({}), backing off", host, failures,
                     feedback.error() != null ? feedback.error() : "HTTP " + feedback.status());
         }

@@ -1,6 +1,5 @@
 package io.streamcrawl.job.frontier;
 
-import io.streamcrawl.job.model.FrontierEntry;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,17 +22,17 @@ import org.apache.flink.api.common.state.ValueState;
  */
 final class HostQueues {
     private final MapState<QueueLane, QueueBounds> bounds;
-    private final MapState<QueueSlot, FrontierEntry> items;
+    private final MapState<QueueSlot, QueuedUrl> items;
     private final ValueState<Long> size;
 
-    HostQueues(MapState<QueueLane, QueueBounds> bounds, MapState<QueueSlot, FrontierEntry> items, ValueState<Long> size) {
+    HostQueues(MapState<QueueLane, QueueBounds> bounds, MapState<QueueSlot, QueuedUrl> items, ValueState<Long> size) {
         this.bounds = bounds;
         this.items = items;
         this.size = size;
     }
 
     /** Queues an entry behind the others of its lane. */
-    void push(FrontierEntry entry) throws Exception {
+    void push(QueuedUrl entry) throws Exception {
         QueueLane lane = QueueLane.of(entry);
         QueueBounds queue = bounds.get(lane);
         long tail = queue == null ? 0 : queue.tail();
@@ -43,7 +42,7 @@ final class HostQueues {
     }
 
     /** Queues an entry before the others of its lane: one that had its turn already and comes back. */
-    void pushFront(FrontierEntry entry) throws Exception {
+    void pushFront(QueuedUrl entry) throws Exception {
         QueueLane lane = QueueLane.of(entry);
         QueueBounds queue = bounds.get(lane);
         long head = queue == null ? 0 : queue.head() - 1;
@@ -53,15 +52,15 @@ final class HostQueues {
     }
 
     /** The head of a lane, which must not be empty. */
-    FrontierEntry peek(QueueLane lane) throws Exception {
+    QueuedUrl peek(QueueLane lane) throws Exception {
         return items.get(new QueueSlot(lane, bounds.get(lane).head()));
     }
 
     /** Removes and returns the head of a lane, which must not be empty. */
-    FrontierEntry pop(QueueLane lane) throws Exception {
+    QueuedUrl pop(QueueLane lane) throws Exception {
         QueueBounds queue = bounds.get(lane);
         QueueSlot slot = new QueueSlot(lane, queue.head());
-        FrontierEntry entry = items.get(slot);
+        QueuedUrl entry = items.get(slot);
         items.remove(slot);
         if (queue.size() == 1) {
             bounds.remove(lane);

@@ -1,6 +1,5 @@
 package io.streamcrawl.job.frontier;
 
-import io.streamcrawl.job.model.FrontierEntry;
 import io.streamcrawl.job.url.UrlFingerprint;
 
 import java.util.ArrayList;
@@ -29,7 +28,7 @@ final class HostRecrawl {
     }
 
     /** Fetches the URL again at {@code dueAt} (replacing an earlier plan for it). */
-    void schedule(UrlFingerprint fingerprint, FrontierEntry entry, long dueAt) throws Exception {
+    void schedule(UrlFingerprint fingerprint, QueuedUrl entry, long dueAt) throws Exception {
         entries.put(fingerprint, new RecrawlEntry(dueAt, entry));
         Long next = nextScanAt.value();
         if (next == null || dueAt < next) {
@@ -49,17 +48,17 @@ final class HostRecrawl {
     }
 
     /** Removes and returns the entries due at {@code now}, when a scan is due. */
-    List<FrontierEntry> takeDue(long now) throws Exception {
+    List<QueuedUrl> takeDue(long now) throws Exception {
         if (!scanDue(now)) {
             return List.of();
         }
-        List<FrontierEntry> due = new ArrayList<>();
+        List<QueuedUrl> due = new ArrayList<>();
         long earliest = Long.MAX_VALUE;
         Iterator<Map.Entry<UrlFingerprint, RecrawlEntry>> it = entries.iterator();
         while (it.hasNext()) {
             RecrawlEntry entry = it.next().getValue();
             if (entry.dueAt() <= now) {
-                due.add(entry.entry());
+                due.add(entry.url());
                 it.remove();
             } else {
                 earliest = Math.min(earliest, entry.dueAt());

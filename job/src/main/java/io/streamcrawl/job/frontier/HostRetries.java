@@ -1,6 +1,5 @@
 package io.streamcrawl.job.frontier;
 
-import io.streamcrawl.job.model.FrontierEntry;
 import io.streamcrawl.job.url.UrlFingerprint;
 
 import java.util.ArrayList;
@@ -35,7 +34,7 @@ final class HostRetries {
     }
 
     /** Keeps a failed URL until {@code dueAt}. */
-    void add(FrontierEntry entry, long dueAt) throws Exception {
+    void add(QueuedUrl entry, long dueAt) throws Exception {
         retries.put(entry.fingerprint(), new RetryEntry(entry, dueAt));
         Long taskNext = taskNextDue.get(entry.task());
         if (taskNext == null || dueAt < taskNext) {
@@ -60,7 +59,7 @@ final class HostRetries {
      * Removes and returns, for each task not in {@code queuedTasks}, its earliest retry that is
      * due at {@code now}; empty when none is due yet.
      */
-    List<FrontierEntry> takeDue(long now, Set<String> queuedTasks) throws Exception {
+    List<QueuedUrl> takeDue(long now, Set<String> queuedTasks) throws Exception {
         Long next = nextDue.value();
         if (next == null || next > now) {
             return List.of();
@@ -76,16 +75,16 @@ final class HostRetries {
         }
         Map<String, Map.Entry<UrlFingerprint, RetryEntry>> earliest = new HashMap<>();
         for (Map.Entry<UrlFingerprint, RetryEntry> retry : retries.entries()) {
-            String task = retry.getValue().entry().task();
+            String task = retry.getValue().url().task();
             if (tasks.contains(task)) {
                 earliest.merge(task, Map.entry(retry.getKey(), retry.getValue()),
                         (a, b) -> a.getValue().dueAt() <= b.getValue().dueAt() ? a : b);
             }
         }
-        List<FrontierEntry> due = new ArrayList<>(earliest.size());
+        List<QueuedUrl> due = new ArrayList<>(earliest.size());
         for (Map.Entry<UrlFingerprint, RetryEntry> retry : earliest.values()) {
             retries.remove(retry.getKey());
-            due.add(retry.getValue().entry());
+            due.add(retry.getValue().url());
         }
         updateNextDue();
         return due;
@@ -96,7 +95,7 @@ final class HostRetries {
         Map<String, Long> dropped = new HashMap<>();
         Iterator<Map.Entry<UrlFingerprint, RetryEntry>> it = retries.iterator();
         while (it.hasNext()) {
-            String owner = it.next().getValue().entry().task();
+            String owner = it.next().getValue().url().task();
             if (task == null || task.equals(owner)) {
                 it.remove();
                 dropped.merge(owner, 1L, Long::sum);
@@ -112,7 +111,7 @@ final class HostRetries {
     private void updateNextDue() throws Exception {
         Map<String, Long> byTask = new HashMap<>();
         for (RetryEntry retry : retries.values()) {
-            byTask.merge(retry.entry().task(), retry.dueAt(), Math::min);
+            byTask.merge(retry.url().task(), retry.dueAt(), Math::min);
         }
         taskNextDue.clear();
         taskNextDue.putAll(byTask);

@@ -1,7 +1,5 @@
 package io.streamcrawl.job.frontier;
 
-import io.streamcrawl.job.model.FrontierEntry;
-
 import java.util.Comparator;
 
 /**
@@ -15,7 +13,7 @@ public record QueueLane(String task, int priority, int depth) {
             ? Integer.compare(b.priority(), a.priority())
             : Integer.compare(a.depth(), b.depth());
 
-    static QueueLane of(FrontierEntry entry) {
+    static QueueLane of(QueuedUrl entry) {
         return new QueueLane(entry.task(), entry.priority(), entry.depth());
     }
 }

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * outage is logged once when it starts and once when etcd grants again. A reservation etcd
  * applied but whose answer was lost is granted by the next one ({@link PageBudget}).
  */
-public final class TaskBudgets implements AutoCloseable {
+public final class TaskBudgets implements PageGrants, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskBudgets.class);
     /** How long the operator thread waits for a reservation it starts: a round trip to a healthy etcd. */
     static final Duration GRANT_WAIT = Duration.ofMillis(200);

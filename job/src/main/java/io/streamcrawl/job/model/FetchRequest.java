@@ -45,15 +45,6 @@ public record FetchRequest(
         return new Builder(url, task);
     }
 
-    /**
-     * A request of a queued entry's URL, carrying what the entry carries (depth, priority, parent,
-     * redirects, attempts); the caller adds the task's settings and the release.
-     */
-    public static Builder of(FrontierEntry entry) {
-        return builder(entry.url(), entry.task()).depth(entry.depth()).priority(entry.priority())
-                .parent(entry.parent()).redirects(entry.redirects()).attempt(entry.attempt());
-    }
-
     /** The frontier entry this request was released from, with the release's token. */
     public FrontierEntry entry() {
         return FrontierEntry.builder(url, task).depth(depth).priority(priority).parent(parent)

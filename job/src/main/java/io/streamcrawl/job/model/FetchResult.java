@@ -43,11 +43,12 @@ public record FetchResult(
         return new Builder(request, status);
     }
 
-    /** A fetch that got no HTTP response, or no usable one, failing at {@code cause}: status 0, no final URL, no body. */
-    public static FetchResult failed(FetchRequest request, FetchFailure failure, FailureCause cause,
-            long fetchedAtMillis, long fetchMs, String error) {
-        return new Builder(request, 0).failure(failure).cause(cause).timing(fetchedAtMillis, fetchMs).error(error)
-                .build();
+    /**
+     * A fetch that got no HTTP response, or no usable one: status 0, no final URL, no body; its
+     * cause, timing and error to be named on the builder.
+     */
+    public static Builder failed(FetchRequest request, FetchFailure failure) {
+        return new Builder(request, 0).failure(failure);
     }
 
     /**
@@ -55,7 +56,7 @@ public record FetchResult(
      * busy, or the fetcher held too many body bytes to read its response.
      */
     public static FetchResult deferred(FetchRequest request, String reason) {
-        return failed(request, FetchFailure.DEFERRED, FailureCause.NONE, System.currentTimeMillis(), 0, reason);
+        return failed(request, FetchFailure.DEFERRED).timing(System.currentTimeMillis(), 0).error(reason).build();
     }
 
     /** A request not fetched again: its page record, with this outcome, is in the pages stream since before a failure. */

@@ -86,18 +86,13 @@ public record FrontierEntry(
         return toBuilder().retry(true).feedback(hostFeedback).attempt(attempt + 1).build();
     }
 
-    /** This entry as it goes back to its queue for a recrawl: a fresh start, no failures counted. */
-    public FrontierEntry recrawl() {
-        return toBuilder().retry(false).feedback(null).attempt(0).release(0).build();
-    }
-
-    /** This entry as it waits in its host's queue: no feedback, no retry mark. */
-    public FrontierEntry queued() {
-        return toBuilder().retry(false).feedback(null).release(0).build();
-    }
-
     /** The identity a crawl deduplicates on: a URL is fetched at most once per task. */
     public UrlFingerprint fingerprint() {
+        return fingerprint(task, url);
+    }
+
+    /** The identity of {@code url} in {@code task}: a URL is fetched at most once per task. */
+    public static UrlFingerprint fingerprint(String task, String url) {
         return UrlFingerprint.of(task + '\n' + url);
     }
 

@@ -62,9 +62,10 @@ public final class FrontierEntryDeserializer implements RedisStreamDeserializer<
         String retryAfter = fields.get("retry_after_ms");
         // An unknown cause (a newer build's) reads as none: the status and error still tell.
         String cause = fields.get("cause");
-        return new HostFeedback(signal, number(fields, "status"), fields.get("error"), fields.get("body"),
-                retryAfter == null ? -1 : nonNegative(fields, "retry_after_ms"),
-                cause == null ? FailureCause.NONE : FailureCause.ofWireName(cause), longField(fields, "released_at"));
+        return HostFeedback.builder(signal).status(number(fields, "status")).error(fields.get("error"))
+                .body(fields.get("body")).retryAfterMs(retryAfter == null ? -1 : nonNegative(fields, "retry_after_ms"))
+                .cause(cause == null ? FailureCause.NONE : FailureCause.ofWireName(cause))
+                .releasedAt(longField(fields, "released_at")).build();
     }
 
     private static long longField(Map<String, String> fields, String name) {

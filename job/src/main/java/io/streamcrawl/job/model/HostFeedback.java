@@ -23,16 +23,70 @@ public record HostFeedback(HostSignal signal, int status, String error, String b
 
     /** A signal without a body, Retry-After, cause or release time. */
     public static HostFeedback of(HostSignal signal, int status, String error) {
-        return new HostFeedback(signal, status, error, null, -1, FailureCause.NONE, 0);
+        return builder(signal).status(status).error(error).build();
     }
 
     /** The answer to a robots.txt request. */
     public static HostFeedback robots(int status, String error, String body) {
-        return new HostFeedback(null, status, error, body, -1, FailureCause.NONE, 0);
+        return builder(null).status(status).error(error).body(body).build();
+    }
+
+    /** Feedback with {@code signal} and every other field named: no status, error, body, Retry-After, cause or release time. */
+    public static Builder builder(HostSignal signal) {
+        return new Builder(signal);
     }
 
     /** What the breaker's metrics call the failure: its status, else where it failed. */
     public String causeLabel() {
         return status != 0 ? Integer.toString(status) : cause.wireName();
+    }
+
+    /** Builds feedback field by field; the only place besides the record that lists every field. */
+    public static final class Builder {
+        private final HostSignal signal;
+        private int status;
+        private String error;
+        private String body;
+        private long retryAfterMs = -1;
+        private FailureCause cause = FailureCause.NONE;
+        private long releasedAt;
+
+        private Builder(HostSignal signal) {
+            this.signal = signal;
+        }
+
+        public Builder status(int value) {
+            status = value;
+            return this;
+        }
+
+        public Builder error(String value) {
+            error = value;
+            return this;
+        }
+
+        public Builder body(String value) {
+            body = value;
+            return this;
+        }
+
+        public Builder retryAfterMs(long value) {
+            retryAfterMs = value;
+            return this;
+        }
+
+        public Builder cause(FailureCause value) {
+            cause = value;
+            return this;
+        }
+
+        public Builder releasedAt(long value) {
+            releasedAt = value;
+            return this;
+        }
+
+        public HostFeedback build() {
+            return new HostFeedback(signal, status, error, body, retryAfterMs, cause, releasedAt);
+        }
     }
 }

@@ -47,7 +47,7 @@ class ControlPlaneSecurityITCase {
         try (Client etcd = ControlPlane.of(CrawlerConfigLoader.of(options())).connect()) {
             try (JobFence.Holder holder = fence.hold("job-a")) {
                 assertThat(owner(etcd, fence.key())).hasSize(1).first()
-                        .satisfies(kv -> assertThat(JobFence.tokenOf(kv.getValue().toString(StandardCharsets.UTF_8)))
+                        .satisfies(kv -> assertThat(FenceOwnerRecord.tokenOf(kv.getValue().toString(StandardCharsets.UTF_8)))
                                 .isEqualTo(fence.token()));
             }
             assertThat(owner(etcd, fence.key())).isEmpty();

@@ -379,7 +379,7 @@ class JobFenceITCase {
     /** The job's fence is in etcd under its own Flink job id. */
     private static boolean heldBy(JobFence fence, JobClient job) {
         return owner(fence.key()).map(kv -> kv.getValue().toString(StandardCharsets.UTF_8))
-                .filter(v -> v.contains("holder=flink-job-" + job.getJobID()) && JobFence.tokenOf(v).equals(fence.token()))
+                .filter(v -> v.contains("holder=flink-job-" + job.getJobID()) && FenceOwnerRecord.tokenOf(v).equals(fence.token()))
                 .isPresent();
     }
 
@@ -416,7 +416,7 @@ class JobFenceITCase {
     }
 
     private static String token(KeyValue kv) {
-        return JobFence.tokenOf(kv.getValue().toString(StandardCharsets.UTF_8));
+        return FenceOwnerRecord.tokenOf(kv.getValue().toString(StandardCharsets.UTF_8));
     }
 
     private static Optional<KeyValue> owner(String key) {

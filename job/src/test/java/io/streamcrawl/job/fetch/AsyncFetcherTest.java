@@ -587,7 +587,8 @@ class AsyncFetcherTest {
         assertThat(http.bodyRead()).isTrue();
         assertThat(missing.http().bodyRead()).isFalse();
         assertThat(missing.http().reason()).isEqualTo("Not Found");
-        assertThat(FetchResult.failed(page.request(), FetchFailure.NETWORK, FailureCause.CONNECT, 0, 0, "boom").http()).isNull();
+        assertThat(FetchResult.failed(page.request(), FetchFailure.NETWORK).cause(FailureCause.CONNECT).timing(0, 0)
+                .error("boom").build().http()).isNull();
     }
 
     @Test

@@ -73,7 +73,8 @@ class FetchOutcomeRouterTest {
         byte[] body = "User-agent: *\nDisallow: /x\n".getBytes(StandardCharsets.UTF_8);
 
         harness.processElement(FetchFixtures.response(robots, 200, robots.url(), "text/plain", body, false, 0, 3), 0);
-        harness.processElement(FetchResult.failed(robots, FetchFailure.TIMEOUT, FailureCause.HEAD, 0, 5_000, "timeout"), 0);
+        harness.processElement(FetchResult.failed(robots, FetchFailure.TIMEOUT).cause(FailureCause.HEAD)
+                .timing(0, 5_000).error("timeout").build(), 0);
 
         assertThat(harness.extractOutputValues()).isEmpty();
         assertThat(feedback()).extracting(FrontierEntry::kind, FrontierEntry::feedback).containsExactly(
@@ -83,12 +84,13 @@ class FetchOutcomeRouterTest {
 
     @Test
     void retriesAHostLevelFailureTwiceThenRecordsItAndSignalsEveryFailureToTheHost() throws Exception {
-        HostFeedback tooMany = new HostFeedback(HostSignal.FAILED, 429, null, null, 2_000, FailureCause.NONE, 0);
+        HostFeedback tooMany = HostFeedback.builder(HostSignal.FAILED).status(429).retryAfterMs(2_000).build();
 
         harness.processElement(FetchFixtures.status(attempt("http://a.org/x", 0), 429, 2_000), 0);
         harness.processElement(FetchFixtures.status(attempt("http://a.org/x", 1), 503, -1), 0);
         harness.processElement(
-                FetchResult.failed(attempt("http://a.org/x", 2), FetchFailure.TIMEOUT, FailureCause.HEAD, 0, 5_000, "timeout"), 0);
+                FetchResult.failed(attempt("http://a.org/x", 2), FetchFailure.TIMEOUT).cause(FailureCause.HEAD)
+                        .timing(0, 5_000).error("timeout").build(), 0);
         harness.processElement(FetchFixtures.status(attempt("http://a.org/gone", 0), 404, -1), 0);
 
         assertThat(harness.extractOutputValues()).extracting(FetchResult::status).containsExactly(0, 404);
@@ -97,21 +99,22 @@ class FetchOutcomeRouterTest {
                 x.retryAfterFailure(tooMany),
                 attemptEntry(x, 1).retryAfterFailure(HostFeedback.of(HostSignal.FAILED, 503, null)),
                 FrontierEntry.feedback("http://a.org/x", "t", EntryKind.HOST,
-                        new HostFeedback(HostSignal.FAILED, 0, "timeout", null, -1, FailureCause.HEAD, 0)));
+                        HostFeedback.builder(HostSignal.FAILED).error("timeout").cause(FailureCause.HEAD).build()));
     }
 
     @Test
     void retriesAUrlLevelFailureOnItsOwnAndTellsTheHostNothingOfItsLastFailure() throws Exception {
         harness.processElement(FetchFixtures.status(attempt("http://a.org/x", 0), 500, -1), 0);
         harness.processElement(
-                FetchResult.failed(attempt("http://a.org/x", 1), FetchFailure.NETWORK, FailureCause.BODY, 0, 10, "reset"), 0);
+                FetchResult.failed(attempt("http://a.org/x", 1), FetchFailure.NETWORK).cause(FailureCause.BODY)
+                        .timing(0, 10).error("reset").build(), 0);
         harness.processElement(FetchFixtures.status(attempt("http://a.org/x", 2), 502, -1), 0);
 
         FrontierEntry x = new FrontierEntry("http://a.org/x", "t", 2, 0, null);
         assertThat(feedback()).containsExactly(
                 x.retryAfterFailure(HostFeedback.of(HostSignal.URL_FAILED, 500, null)),
                 attemptEntry(x, 1).retryAfterFailure(
-                        new HostFeedback(HostSignal.URL_FAILED, 0, "reset", null, -1, FailureCause.BODY, 0)));
+                        HostFeedback.builder(HostSignal.URL_FAILED).error("reset").cause(FailureCause.BODY).build()));
         assertThat(harness.extractOutputValues()).extracting(FetchResult::status).containsExactly(502);
     }
 

@@ -126,7 +126,7 @@ public final class FrontierMemoryBenchmark {
             // The live data without the memtables and the not yet merged files of a fill in minutes.
             RocksDBKeyedStateBackend<?> backend = (RocksDBKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend();
             backend.compactState(new MapStateDescriptor<>("seen", UrlFingerprint.class, Long.class));
-            backend.compactState(new MapStateDescriptor<>("queue", QueueSlot.class, FrontierEntry.class));
+            backend.compactState(new MapStateDescriptor<>("queue", QueueSlot.class, QueuedUrl.class));
             long db = bytes(dir.toPath());
             System.out.printf("bench: frontier urls=%d hosts=%d urls_per_s=%.0f heap_after_gc_max_mib=%d rss_peak_mib=%d "
                             + "rocksdb_bytes=%d rocksdb_bytes_per_url=%.1f (seen-set + queue entry, compacted)%n",

@@ -131,7 +131,7 @@ class HostBackoffITCase {
             assertThat(urls(harness)).as("nothing else until the probe's outcome").isEmpty();
 
             harness.processElement(FrontierEntry.feedback(probes.get(0).url(), "t", EntryKind.HOST,
-                    new HostFeedback(HostSignal.OK, 200, null, null, -1, FailureCause.NONE, probes.get(0).releasedAt())), 0);
+                    HostFeedback.builder(HostSignal.OK).status(200).releasedAt(probes.get(0).releasedAt()).build()), 0);
             assertThat(backoff(harness).failures()).isZero();
             harness.setProcessingTime(pausedUntil + 60_001);
             assertThat(urls(harness)).as("the host goes on: the due retries").containsExactlyInAnyOrder(
@@ -183,7 +183,7 @@ class HostBackoffITCase {
             harness.setProcessingTime(harness.getProcessingTime() + 1);
             FetchRequest y = single(harness);
             harness.processElement(FrontierEntry.feedback(y.url(), "t", EntryKind.HOST,
-                    new HostFeedback(HostSignal.OK, 200, null, null, -1, FailureCause.NONE, y.releasedAt())),
+                    HostFeedback.builder(HostSignal.OK).status(200).releasedAt(y.releasedAt()).build()),
                     harness.getProcessingTime());
             assertThat(backoff(harness).failures()).isZero();
         }
@@ -225,7 +225,8 @@ class HostBackoffITCase {
     /** What the fetch side sends back for a failed request that is tried again. */
     private static FrontierEntry failed(FetchRequest request, HostSignal signal, int status, FailureCause cause) {
         return request.entry().retryAfterFailure(
-                new HostFeedback(signal, status, "failed", null, -1, cause, request.releasedAt()));
+                HostFeedback.builder(signal).status(status).error("failed").cause(cause).releasedAt(request
+                        .releasedAt()).build());
     }
 
     private static FetchRequest single(KeyedBroadcastOperatorTestHarness<String, FrontierEntry, TaskEvent, FetchRequest> harness) {

@@ -37,7 +37,8 @@ class FetchTypesSerializationTest {
         assertThat(copy.body()).containsExactly('<', 'p', '>');
         assertThat(copy.http().responseHeaders()).containsExactly("content-type", "text/html");
         assertThat(copy).usingRecursiveComparison().isEqualTo(result);
-        assertThat(roundTrip(FetchResult.class, FetchResult.failed(request, FetchFailure.NETWORK, FailureCause.BODY, 1L, 2L, "boom")).error()).isEqualTo("boom");
+        assertThat(roundTrip(FetchResult.class, FetchResult.failed(request, FetchFailure.NETWORK)
+                .cause(FailureCause.BODY).timing(1L, 2L).error("boom").build()).error()).isEqualTo("boom");
     }
 
     @Test

@@ -110,7 +110,8 @@ class WarcEncoderTest {
 
     @Test
     void onlyFetchesWithAnHttpResponseAreArchivable() {
-        FetchResult failed = FetchResult.failed(result("https://example.org/", 200, new byte[0], false, null).request(), FetchFailure.NETWORK, FailureCause.CONNECT, 1, 1, "boom");
+        FetchResult failed = FetchResult.failed(result("https://example.org/", 200, new byte[0], false, null).request(),
+                FetchFailure.NETWORK).cause(FailureCause.CONNECT).timing(1, 1).error("boom").build();
 
         assertThat(WarcEncoder.archivable(failed)).isFalse();
         assertThat(WarcEncoder.archivable(result("https://example.org/", 200, new byte[0], false, null))).isFalse();

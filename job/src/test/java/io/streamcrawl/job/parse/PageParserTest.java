@@ -215,7 +215,8 @@ class PageParserTest {
         byte[] body = utf8("<title>A</title><a href='/b'>b</a><a href='/b#again'>b</a>");
 
         harness.processElement(FetchFixtures.response(request, 200, "http://example.org/a2", "text/html", body, true, FETCHED_AT, 42), 0);
-        harness.processElement(FetchResult.failed(request, FetchFailure.TIMEOUT, FailureCause.HEAD, FETCHED_AT, 5_000, "timeout: no complete response within 5000 ms"), 0);
+        harness.processElement(FetchResult.failed(request, FetchFailure.TIMEOUT).cause(FailureCause.HEAD)
+                .timing(FETCHED_AT, 5_000).error("timeout: no complete response within 5000 ms").build(), 0);
 
         assertThat(records()).containsExactly(
                 PageRecord.builder("http://example.org/a", "news").finalUrl("http://example.org/a2").depth(4)
