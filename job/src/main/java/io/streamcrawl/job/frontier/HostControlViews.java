@@ -3,23 +3,19 @@ package io.streamcrawl.job.frontier;
 import io.streamcrawl.job.etcd.HostControls;
 
 import java.io.IOException;
-import java.util.HashMap;
-import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The per-host controls of the tasks ({@link HostControls}, set through the URLFrontier API and
- * carried in {@link TaskState#hostsJson()}), each task's parsed once per value like
- * {@link TaskViews}: whether a host is blocked and the spacing its releases keep.
+ * carried in {@link TaskState#hostsJson()}), each task's parsed once per value: whether a host is
+ * blocked and the spacing its releases keep.
  */
 final class HostControlViews {
     private static final Logger LOG = LoggerFactory.getLogger(HostControlViews.class);
 
-    private record Parsed(String json, HostControls controls) {}
-
-    private final Map<String, Parsed> parsed = new HashMap<>();
+    private final ParsedPerTask<HostControls> parsed = new ParsedPerTask<>(HostControlViews::parse);
 
     /** Whether the task's URLs of {@code host} wait at {@code now}: blocked through BlockQueueUntil. */
     boolean blocked(String task, TaskState state, String host, long now) {
@@ -33,17 +29,8 @@ final class HostControlViews {
     }
 
     private HostControls of(String task, TaskState state) {
-        String json = state == null ? null : state.hostsJson();
-        if (json == null) {
-            parsed.remove(task);
-            return HostControls.NONE;
-        }
-        Parsed current = parsed.get(task);
-        if (current == null || !current.json().equals(json)) {
-            current = new Parsed(json, parse(task, json));
-            parsed.put(task, current);
-        }
-        return current.controls();
+        HostControls controls = parsed.of(task, state == null ? null : state.hostsJson());
+        return controls == null ? HostControls.NONE : controls;
     }
 
     private static HostControls parse(String task, String json) {

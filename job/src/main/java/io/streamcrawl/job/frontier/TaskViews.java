@@ -2,9 +2,6 @@ package io.streamcrawl.job.frontier;
 
 import io.streamcrawl.job.config.TaskSpecParser;
 
-import java.util.HashMap;
-import java.util.Map;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,24 +16,11 @@ import org.slf4j.LoggerFactory;
 final class TaskViews {
     private static final Logger LOG = LoggerFactory.getLogger(TaskViews.class);
 
-    /** A task's spec JSON and its view; the view is null for a spec that no longer parses. */
-    private record Parsed(String json, TaskView view) {}
-
-    private final Map<String, Parsed> views = new HashMap<>();
+    private final ParsedPerTask<TaskView> views = new ParsedPerTask<>(TaskViews::parse);
 
     /** The view of a task's spec; null when the task has no spec or its spec no longer parses. */
     TaskView of(String task, TaskState state) {
-        if (state == null || state.specJson() == null) {
-            views.remove(task);
-            return null;
-        }
-        String json = state.specJson();
-        Parsed parsed = views.get(task);
-        if (parsed == null || !parsed.json().equals(json)) {
-            parsed = new Parsed(json, parse(task, json));
-            views.put(task, parsed);
-        }
-        return parsed.view();
+        return views.of(task, state == null ? null : state.specJson());
     }
 
     private static TaskView parse(String task, String json) {
