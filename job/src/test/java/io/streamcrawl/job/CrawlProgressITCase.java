@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamcrawl.job.cli.CrawlProgress;
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.RedisServerExtension;
+import io.streamcrawl.testing.Responses;
 import io.streamcrawl.testing.TestSite;
 
 import java.util.ArrayList;
@@ -56,22 +57,22 @@ class CrawlProgressITCase {
             String landing = "/landing/" + i;
             linked.add(route(site, "/moved/" + i, exchange -> {
                 exchange.getResponseHeaders().set("Location", site.baseUrl() + landing);
-                TestSite.send(exchange, 301, "text/html", "moved");
+                Responses.send(exchange, 301, "text/html", "moved");
             }));
-            route(site, landing, exchange -> TestSite.send(exchange, 200, "text/html", "<title>landed</title>"));
+            route(site, landing, exchange -> Responses.send(exchange, 200, "text/html", "<title>landed</title>"));
             expected.put("/moved/" + i, 1);
             expected.put(landing, 1);
         }
         Set<String> failedOnce = ConcurrentHashMap.newKeySet();
         for (int i = 0; i < ROUTES; i++) {
-            linked.add(route(site, "/flaky/" + i, exchange -> TestSite.send(exchange,
+            linked.add(route(site, "/flaky/" + i, exchange -> Responses.send(exchange,
                     failedOnce.add(exchange.getRequestURI().getPath()) ? 500 : 200, "text/html", "<title>flaky</title>")));
             expected.put("/flaky/" + i, 2);
         }
         for (int i = 0; i < ROUTES / 2; i++) {
-            linked.add(route(site, "/broken/" + i, exchange -> TestSite.send(exchange, 500, "text/html", "boom")));
+            linked.add(route(site, "/broken/" + i, exchange -> Responses.send(exchange, 500, "text/html", "boom")));
             expected.put("/broken/" + i, 1 + MAX_RETRIES);
-            linked.add(route(site, "/private/" + i, exchange -> TestSite.send(exchange, 200, "text/html", "secret")));
+            linked.add(route(site, "/private/" + i, exchange -> Responses.send(exchange, 200, "text/html", "secret")));
         }
         for (int i = 0; i < linked.size(); i++) {
             site.link(1 + (3 * i) % (site.graph().pages() - 1), linked.get(i));

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.streamcrawl.job.cli.Crawlctl;
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.RedisServerExtension;
+import io.streamcrawl.testing.Responses;
 import io.streamcrawl.testing.TestSite;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -48,22 +49,22 @@ class CrawlReportITCase {
         crawl = new TestCrawl(test, REDIS, ETCD, site, Map.of("fetch.max-retries", "0"));
         site.robotsTxt("User-agent: *\nDisallow: /private/\n");
         Map<String, TestSite.Route> routes = new HashMap<>();
-        routes.put("/missing/0", exchange -> TestSite.send(exchange, 404, "text/html", "<p>gone</p>"));
-        routes.put("/missing/1", exchange -> TestSite.send(exchange, 404, "text/html", "<p>gone</p>"));
-        routes.put("/broken", exchange -> TestSite.send(exchange, 500, "text/html", "boom"));
+        routes.put("/missing/0", exchange -> Responses.send(exchange, 404, "text/html", "<p>gone</p>"));
+        routes.put("/missing/1", exchange -> Responses.send(exchange, 404, "text/html", "<p>gone</p>"));
+        routes.put("/broken", exchange -> Responses.send(exchange, 500, "text/html", "boom"));
         routes.put("/moved", exchange -> {
             exchange.getResponseHeaders().set("Location", site.baseUrl() + "/landing");
-            TestSite.send(exchange, 301, "text/html", "moved");
+            Responses.send(exchange, 301, "text/html", "moved");
         });
-        routes.put("/notes.txt", exchange -> TestSite.send(exchange, 200, "text/plain; charset=utf-8", "plain notes"));
-        routes.put("/reset", TestSite::resetMidBody);
-        routes.put("/private/secret", exchange -> TestSite.send(exchange, 200, "text/html", "secret"));
+        routes.put("/notes.txt", exchange -> Responses.send(exchange, 200, "text/plain; charset=utf-8", "plain notes"));
+        routes.put("/reset", Responses::resetMidBody);
+        routes.put("/private/secret", exchange -> Responses.send(exchange, 200, "text/html", "secret"));
         int page = 1;
         for (Map.Entry<String, TestSite.Route> route : routes.entrySet()) {
             site.route(route.getKey(), route.getValue());
             site.link(page++, route.getKey());
         }
-        site.route("/landing", exchange -> TestSite.send(exchange, 200, "text/html", "<title>landed</title>"));
+        site.route("/landing", exchange -> Responses.send(exchange, 200, "text/html", "<title>landed</title>"));
 
         crawl.start("{\"seeds\": [\"" + site.urlOf(0) + "\"], \"politeness\": {\"delayMs\": 0, \"maxInFlightPerHost\": 4}}");
         crawl.awaitIdle();

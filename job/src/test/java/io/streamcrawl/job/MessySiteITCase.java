@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.RedisServerExtension;
+import io.streamcrawl.testing.Responses;
 import io.streamcrawl.testing.TestSite;
 
 import java.time.Duration;
@@ -50,23 +51,23 @@ class MessySiteITCase {
                 "backoff.url-retry-delay", "500 ms", "backoff.initial-pause", "1 s", "backoff.max-pause", "30 s",
                 "scheduler.busy-pause", "300 ms"));
         List<String> failing = new ArrayList<>();
-        failing.addAll(routes(site, "e500", 20, exchange -> TestSite.send(exchange, 500, "text/html", "boom")));
-        failing.addAll(routes(site, "e502", 20, exchange -> TestSite.send(exchange, 502, "text/html", "bad gateway")));
-        failing.addAll(routes(site, "e503", 20, exchange -> TestSite.send(exchange, 503, "text/html", "not this one")));
-        failing.addAll(routes(site, "reset", 20, TestSite::resetMidBody));
+        failing.addAll(routes(site, "e500", 20, exchange -> Responses.send(exchange, 500, "text/html", "boom")));
+        failing.addAll(routes(site, "e502", 20, exchange -> Responses.send(exchange, 502, "text/html", "bad gateway")));
+        failing.addAll(routes(site, "e503", 20, exchange -> Responses.send(exchange, 503, "text/html", "not this one")));
+        failing.addAll(routes(site, "reset", 20, Responses::resetMidBody));
         failing.addAll(routes(site, "silent-body", 20,
-                exchange -> TestSite.headersThenSilence(exchange, Duration.ofMillis(FETCH_DEADLINE_MS + 500))));
+                exchange -> Responses.headersThenSilence(exchange, Duration.ofMillis(FETCH_DEADLINE_MS + 500))));
         failing.addAll(routes(site, "drip", 20,
-                exchange -> TestSite.trickle(exchange, Duration.ofMillis(FETCH_DEADLINE_MS + 1_000))));
-        failing.addAll(routes(site, "no-head", 5, exchange -> TestSite.hold(Duration.ofMillis(FETCH_DEADLINE_MS + 500))));
+                exchange -> Responses.trickle(exchange, Duration.ofMillis(FETCH_DEADLINE_MS + 1_000))));
+        failing.addAll(routes(site, "no-head", 5, exchange -> Responses.hold(Duration.ofMillis(FETCH_DEADLINE_MS + 500))));
         Map<String, Long> tooManyAt = new ConcurrentHashMap<>();
         List<String> busy = routes(site, "busy", 5, exchange -> {
             String path = exchange.getRequestURI().getPath();
             if (tooManyAt.putIfAbsent(path, System.nanoTime()) == null) {
                 exchange.getResponseHeaders().set("Retry-After", Integer.toString(RETRY_AFTER_MS / 1000));
-                TestSite.send(exchange, 429, "text/plain", "slow down");
+                Responses.send(exchange, 429, "text/plain", "slow down");
             } else {
-                TestSite.send(exchange, 200, "text/html", "<title>answered</title>");
+                Responses.send(exchange, 200, "text/html", "<title>answered</title>");
             }
         });
         List<String> linked = new ArrayList<>(failing);

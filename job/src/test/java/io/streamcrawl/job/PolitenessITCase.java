@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.RedisServerExtension;
+import io.streamcrawl.testing.Responses;
 import io.streamcrawl.testing.TestSite;
 
 import java.time.Duration;
@@ -84,9 +85,9 @@ class PolitenessITCase {
             if (answeredAt.get() == 0) {
                 exchange.getResponseHeaders().set("Retry-After", "2");
                 answeredAt.set(System.nanoTime());
-                TestSite.send(exchange, 429, "text/plain", "slow down");
+                Responses.send(exchange, 429, "text/plain", "slow down");
             } else {
-                TestSite.send(exchange, 200, "text/html", "<title>done</title>");
+                Responses.send(exchange, 200, "text/html", "<title>done</title>");
             }
         });
         crawl.start("{\"seeds\": [\"" + site.baseUrl() + "/busy\", \"" + site.urlOf(0) + "\"],"

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.RedisServerExtension;
+import io.streamcrawl.testing.Responses;
 import io.streamcrawl.testing.SiteGraph;
 import io.streamcrawl.testing.TestSite;
 
@@ -69,9 +70,9 @@ class RobotsITCase {
         AtomicBoolean failing = new AtomicBoolean(true);
         site.route("/robots.txt", exchange -> {
             if (failing.get()) {
-                TestSite.send(exchange, 503, "text/plain", "busy");
+                Responses.send(exchange, 503, "text/plain", "busy");
             } else {
-                TestSite.send(exchange, 200, "text/plain", "User-agent: *\nAllow: /\n");
+                Responses.send(exchange, 200, "text/plain", "User-agent: *\nAllow: /\n");
             }
         });
         crawl.start("{\"seeds\": [\"" + site.urlOf(0) + "\"], " + FAST + "}");
@@ -102,12 +103,12 @@ class RobotsITCase {
             AtomicBoolean failing = new AtomicBoolean(true);
             dead.route("/robots.txt", exchange -> {
                 if (failing.get()) {
-                    TestSite.send(exchange, 503, "text/plain", "busy");
+                    Responses.send(exchange, 503, "text/plain", "busy");
                 } else {
-                    TestSite.send(exchange, 200, "text/plain", "User-agent: *\nAllow: /\n");
+                    Responses.send(exchange, 200, "text/plain", "User-agent: *\nAllow: /\n");
                 }
             });
-            dead.route("/late.html", exchange -> TestSite.send(exchange, 200, "text/html", "<p>no links</p>"));
+            dead.route("/late.html", exchange -> Responses.send(exchange, 200, "text/html", "<p>no links</p>"));
             crawl.start("{\"seeds\": [\"" + site.urlOf(0) + "\", \"" + dead.urlOf(1) + "\", \"" + dead.urlOf(2) + "\", \""
                     + dead.urlOf(3) + "\"], \"scope\": {\"allowPrivateHosts\": [\"127.0.0.1\", \"127.0.0.3\"]}, " + FAST + "}");
 
@@ -139,7 +140,7 @@ class RobotsITCase {
     void aMissingRobotsTxtAllowsEverything(TestInfo test) throws Exception {
         TestSite site = TestSite.builder().pages(50).linksPerPage(5).depth(2).build();
         crawl = new TestCrawl(test, REDIS, ETCD, site);
-        site.route("/robots.txt", exchange -> TestSite.send(exchange, 404, "text/html", "<p>no robots here</p>"));
+        site.route("/robots.txt", exchange -> Responses.send(exchange, 404, "text/html", "<p>no robots here</p>"));
         crawl.start("{\"seeds\": [\"" + site.urlOf(0) + "\"], " + FAST + "}");
 
         crawl.awaitIdle();
@@ -153,16 +154,16 @@ class RobotsITCase {
         TestSite site = TestSite.builder().pages(20).linksPerPage(5).depth(2).build();
         crawl = new TestCrawl(test, REDIS, ETCD, site);
         site.robotsTxt("User-agent: *\nAllow: /\nSitemap: " + site.baseUrl() + "/sitemap.xml\n");
-        site.route("/sitemap.xml", exchange -> TestSite.send(exchange, 200, "application/xml",
+        site.route("/sitemap.xml", exchange -> Responses.send(exchange, 200, "application/xml",
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
                         + "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
                         + "<sitemap><loc>" + site.baseUrl() + "/sitemap-pages.xml</loc></sitemap></sitemapindex>"));
-        site.route("/sitemap-pages.xml", exchange -> TestSite.send(exchange, 200, "application/xml",
+        site.route("/sitemap-pages.xml", exchange -> Responses.send(exchange, 200, "application/xml",
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
                         + "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
                         + "<url><loc>" + site.baseUrl() + "/orphan.html</loc></url>"
                         + "<url><loc>" + site.urlOf(3) + "</loc></url></urlset>"));
-        site.route("/orphan.html", exchange -> TestSite.send(exchange, 200, "text/html", "<p>linked from nowhere</p>"));
+        site.route("/orphan.html", exchange -> Responses.send(exchange, 200, "text/html", "<p>linked from nowhere</p>"));
         crawl.start("{\"seeds\": [\"" + site.urlOf(0) + "\"], \"robots\": {\"sitemaps\": true}, " + FAST + "}");
 
         crawl.awaitIdle();

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.RedisServerExtension;
+import io.streamcrawl.testing.Responses;
 import io.streamcrawl.testing.TestSite;
 
 import java.io.IOException;
@@ -71,7 +72,7 @@ class ScopeITCase {
         String port = site.baseUrl().substring(site.baseUrl().lastIndexOf(':') + 1);
         List<String> lures = List.of("http://localhost:" + port + "/lured.html", "http://169.254.169.254/latest/meta-data/",
                 "http://10.1.2.3/admin");
-        site.route("/lure.html", exchange -> TestSite.send(exchange, 200, "text/html", lures.stream()
+        site.route("/lure.html", exchange -> Responses.send(exchange, 200, "text/html", lures.stream()
                 .map(url -> "<a href=\"" + url + "\">x</a>").collect(Collectors.joining())));
         crawl.start("{\"seeds\": [\"" + site.baseUrl() + "/lure.html\"], \"maxDepth\": 1,"
                 + " \"scope\": {\"hosts\": [\"*\"], \"allowPrivateHosts\": [\"127.0.0.1\"]}, " + FAST + "}");
@@ -94,7 +95,7 @@ class ScopeITCase {
         TestSite site = TestSite.builder().pages(6).address("::1").build();
         crawl = new TestCrawl(test, REDIS, ETCD, site);
         List<String> lures = List.of("http://[fc00::1]/lured", "http://[fe80::1]/lured", "http://[::ffff:169.254.169.254]/latest/");
-        site.route("/lure.html", exchange -> TestSite.send(exchange, 200, "text/html", lures.stream()
+        site.route("/lure.html", exchange -> Responses.send(exchange, 200, "text/html", lures.stream()
                 .map(url -> "<a href=\"" + url + "\">x</a>").collect(Collectors.joining())));
         crawl.start("{\"seeds\": [\"" + site.baseUrl() + "/\", \"" + site.baseUrl() + "/lure.html\"],"
                 + " \"scope\": {\"hosts\": [\"*\"], \"allowPrivateHosts\": [\"::1\"]}, " + FAST + "}");
@@ -147,7 +148,7 @@ class ScopeITCase {
         crawl = new TestCrawl(test, REDIS, ETCD, site);
         site.route("/grow", exchange -> {
             String query = exchange.getRequestURI().getRawQuery();
-            TestSite.send(exchange, 200, "text/html", "<a href=\"/grow?" + query + "x\">deeper</a>");
+            Responses.send(exchange, 200, "text/html", "<a href=\"/grow?" + query + "x\">deeper</a>");
         });
         String seed = site.baseUrl() + "/grow?p=x";
         int maxUrlLength = seed.length() + 20;
@@ -169,7 +170,7 @@ class ScopeITCase {
         TestSite site = TestSite.builder().pages(1).build();
         site.route("/calendar", exchange -> {
             int day = Integer.parseInt(exchange.getRequestURI().getQuery().substring("day=".length()));
-            TestSite.send(exchange, 200, "text/html", calendarLinks(day).stream()
+            Responses.send(exchange, 200, "text/html", calendarLinks(day).stream()
                     .map(next -> "<a href=\"/calendar?day=" + next + "\">" + next + "</a>").collect(Collectors.joining()));
         });
         return site;

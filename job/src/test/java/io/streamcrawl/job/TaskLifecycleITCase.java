@@ -10,6 +10,7 @@ import io.streamcrawl.job.etcd.TaskRegistry;
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.Holds;
 import io.streamcrawl.testing.RedisServerExtension;
+import io.streamcrawl.testing.Responses;
 import io.streamcrawl.testing.TestSite;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -98,8 +99,8 @@ class TaskLifecycleITCase {
         // An endless tree of slow pages on the same host: /trap?n=k links to the pages 5k+1 .. 5k+5.
         site.route("/trap", exchange -> {
             long n = Long.parseLong(exchange.getRequestURI().getQuery().substring("n=".length()));
-            TestSite.hold(Duration.ofMillis(50));
-            TestSite.send(exchange, 200, "text/html", trapPage(site.baseUrl(), n));
+            Responses.hold(Duration.ofMillis(50));
+            Responses.send(exchange, 200, "text/html", trapPage(site.baseUrl(), n));
         });
         String deletedSpec = "{\"seeds\": [\"" + site.baseUrl() + "/trap?n=0\"], \"scope\": {\"include\": [\"/trap\"]}, "
                 + "\"politeness\": {\"delayMs\": 0, \"maxInFlightPerHost\": 2}}";

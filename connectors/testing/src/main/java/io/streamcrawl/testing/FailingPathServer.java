@@ -53,15 +53,15 @@ public final class FailingPathServer {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
         // Silent and dripping answers hold a thread each for the whole hold: no fixed pool.
         server.setExecutor(Executors.newCachedThreadPool());
-        context(server, "/messy/reset/", TestSite::resetMidBody);
-        context(server, "/messy/silent/", exchange -> TestSite.headersThenSilence(exchange, hold));
-        context(server, "/messy/drip/", exchange -> TestSite.trickle(exchange, hold));
+        context(server, "/messy/reset/", Responses::resetMidBody);
+        context(server, "/messy/silent/", exchange -> Responses.headersThenSilence(exchange, hold));
+        context(server, "/messy/drip/", exchange -> Responses.trickle(exchange, hold));
         context(server, "/messy/429/", exchange -> {
             if (askedToWait.add(exchange.getRequestURI().getPath())) {
                 exchange.getResponseHeaders().set("Retry-After", retryAfter);
-                TestSite.send(exchange, 429, "text/plain", "slow down");
+                Responses.send(exchange, 429, "text/plain", "slow down");
             } else {
-                TestSite.send(exchange, 200, "text/html", "<title>answered</title>");
+                Responses.send(exchange, 200, "text/html", "<title>answered</title>");
             }
         });
         server.start();

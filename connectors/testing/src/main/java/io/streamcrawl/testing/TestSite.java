@@ -4,12 +4,10 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -238,13 +236,13 @@ public final class TestSite implements AutoCloseable {
             if (route != null) {
                 route.handle(exchange);
             } else if (rawPath.equals("/robots.txt")) {
-                send(exchange, 200, "text/plain; charset=utf-8", robotsTxt);
+                Responses.send(exchange, 200, "text/plain; charset=utf-8", robotsTxt);
             } else {
                 int page = pageOf(rawPath);
                 if (page < 0) {
-                    send(exchange, 404, "text/html; charset=utf-8", "<html><body>not found</body></html>");
+                    Responses.send(exchange, 404, "text/html; charset=utf-8", "<html><body>not found</body></html>");
                 } else {
-                    send(exchange, 200, "text/html; charset=utf-8", render(page));
+                    Responses.send(exchange, 200, "text/html; charset=utf-8", render(page));
                 }
             }
         } finally {
@@ -253,57 +251,7 @@ public final class TestSite implements AutoCloseable {
     }
 
     private void delay() {
-        hold(responseDelay);
-    }
-
-    /**
-     * Holds the calling server thread this long: a slow server, for routes that answer slowly on
-     * their own (the wall-clock time is what such a test is about, so this is a sleep).
-     */
-    public static void hold(Duration delay) {
-        if (!delay.isZero()) {
-            try {
-                Thread.sleep(delay.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /**
-     * Answers 200 with an HTML head and then one byte a second for {@code total}: a body that
-     * trickles past a crawler's deadline. Stops when the client hangs up.
-     */
-    public static void trickle(HttpExchange exchange, Duration total) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "text/html");
-        exchange.sendResponseHeaders(200, 0);
-        OutputStream out = exchange.getResponseBody();
-        try {
-            for (long second = 0; second < total.toSeconds(); second++) {
-                out.write('<');
-                out.flush();
-                hold(Duration.ofSeconds(1));
-            }
-        } catch (IOException hungUp) {
-            // the client gave up: that is what a trickle is for
-        }
-    }
-
-    /** Promises 100 kB, sends 1 kB and closes the connection: a body cut off by a reset. */
-    public static void resetMidBody(HttpExchange exchange) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "text/html");
-        exchange.sendResponseHeaders(200, 100_000);
-        exchange.getResponseBody().write(new byte[1_000]);
-        exchange.getResponseBody().flush();
-        exchange.close();
-    }
-
-    /** Sends a 200 head and then nothing for {@code silence}: a body that never starts. */
-    public static void headersThenSilence(HttpExchange exchange, Duration silence) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "text/html");
-        exchange.sendResponseHeaders(200, 0);
-        exchange.getResponseBody().flush();
-        hold(silence);
+        Responses.hold(responseDelay);
     }
 
     private String render(int page) {
@@ -335,18 +283,6 @@ public final class TestSite implements AutoCloseable {
         return -1;
     }
 
-    /** Sends a complete response with a body. */
-    public static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
-    }
-
     /**
      * Where {@link #main} serves the requests counted so far, for tests in other processes (the
      * cluster scripts): one {@code <count> <path>} line per path, this one included.
@@ -376,7 +312,7 @@ public final class TestSite implements AutoCloseable {
             }
         }
         TestSite site = builder.build().start();
-        site.route(REQUESTS_PATH, exchange -> send(exchange, 200, "text/plain; charset=utf-8",
+        site.route(REQUESTS_PATH, exchange -> Responses.send(exchange, 200, "text/plain; charset=utf-8",
                 site.requestCounts().entrySet().stream().map(e -> e.getValue() + " " + e.getKey() + "\n")
                         .collect(Collectors.joining())));
         System.out.println("serving " + site.graph.pages() + " pages at " + site.baseUrl() + "/");

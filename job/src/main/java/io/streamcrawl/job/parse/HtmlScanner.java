@@ -3,10 +3,8 @@ package io.streamcrawl.job.parse;
 import org.jsoup.internal.StringUtil;
 import org.jsoup.parser.Parser;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -35,8 +33,7 @@ final class HtmlScanner {
     private boolean inBody;
     private final TableNesting tables = new TableNesting();
 
-    private final List<String> attributeNames = new ArrayList<>(8);
-    private final List<String> attributeValues = new ArrayList<>(8);
+    private final TagAttributes attributes;
 
     private String title;
     private String baseUri;
@@ -48,6 +45,7 @@ final class HtmlScanner {
         this.html = html;
         this.length = html.length();
         this.pageUrl = pageUrl;
+        this.attributes = new TagAttributes(html);
     }
 
     /** The page's links and head values as jsoup would find them, or empty when the scanner cannot be sure. */
@@ -152,7 +150,7 @@ final class HtmlScanner {
         int nameEnd = p;
         while (nameEnd < length) {
             char c = html.charAt(nameEnd);
-            if (isWhitespace(c) || c == '/' || c == '>') {
+            if (TagAttributes.isWhitespace(c) || c == '/' || c == '>') {
                 break;
             }
             if (c == '<' || c == 0) {
@@ -161,13 +159,12 @@ final class HtmlScanner {
             }
             nameEnd++;
         }
-        String name = normalName(p, nameEnd);
-        if (unsure) {
+        String name = TagAttributes.normalName(html, p, nameEnd);
+        if (name == null) {
+            unsure = true;
             return;
         }
-        attributeNames.clear();
-        attributeValues.clear();
-        int end = attributes(nameEnd, start && collectsAttributes(name));
+        int end = attributes.read(nameEnd, start && collectsAttributes(name));
         if (end < 0) {
             unsure = true;
             return;
@@ -187,100 +184,6 @@ final class HtmlScanner {
         };
     }
 
-    /**
-     * Reads a tag's attributes from {@code p} to its {@code >} (into the attribute lists when
-     * {@code collect}, the first of a name winning); returns the position after the tag, or -1 when
-     * unsure (the page ends in the tag, a {@code <} or NUL outside a quoted value).
-     */
-    private int attributes(int p, boolean collect) {
-        while (true) {
-            p = skipWhitespace(p);
-            int c = charAt(p);
-            if (c < 0 || c == '<' || c == 0) {
-                return -1;
-            }
-            if (c == '>') {
-                return p + 1;
-            }
-            if (c == '/') {
-                p++;
-                if (charAt(p) == '>') {
-                    return p + 1;
-                }
-                continue;
-            }
-            int nameStart = p++;   // '=', '"' and '\'' may start a name
-            while (p < length) {
-                char n = html.charAt(p);
-                if (isWhitespace(n) || n == '/' || n == '=' || n == '>') {
-                    break;
-                }
-                if (n == '<' || n == 0) {
-                    return -1;
-                }
-                p++;
-            }
-            int nameEnd = p;
-            p = skipWhitespace(p);
-            if (charAt(p) != '=') {
-                if (collect) {
-                    addAttribute(nameStart, nameEnd, "");
-                }
-                continue;
-            }
-            p = skipWhitespace(p + 1);
-            c = charAt(p);
-            String value;
-            if (c == '"' || c == '\'') {
-                int close = html.indexOf(c, p + 1);
-                if (close < 0) {
-                    return -1;
-                }
-                value = collect ? decode(p + 1, close) : null;
-                p = close + 1;
-            } else if (c == '>') {
-                value = "";
-            } else {
-                int valueStart = p;
-                while (p < length) {
-                    char v = html.charAt(p);
-                    if (isWhitespace(v) || v == '>') {
-                        break;
-                    }
-                    if (v == '<' || v == 0) {
-                        return -1;
-                    }
-                    p++;
-                }
-                if (p >= length) {
-                    return -1;
-                }
-                value = collect ? decode(valueStart, p) : null;
-            }
-            if (collect) {
-                addAttribute(nameStart, nameEnd, value);
-            }
-        }
-    }
-
-    private void addAttribute(int nameStart, int nameEnd, String value) {
-        String name = normalName(nameStart, nameEnd);
-        if (!name.isEmpty() && !attributeNames.contains(name)) {
-            attributeNames.add(name);
-            attributeValues.add(value);
-        }
-    }
-
-    private String attribute(String name) {
-        int i = attributeNames.indexOf(name);
-        return i < 0 ? null : attributeValues.get(i);
-    }
-
-    private String decode(int from, int to) {
-        String value = html.substring(from, to).replace('\0', '\uFFFD');
-        return value.indexOf('&') < 0 ? value : Parser.unescapeEntities(value, true);
-    }
-
     private void startTag(String name) {
         if (!tables.start(name)) {
             unsure = true;
@@ -293,20 +196,20 @@ final class HtmlScanner {
             case "html" -> {
                 // Later <html> tags add the attributes the element lacks.
                 if (lang == null) {
-                    lang = attribute("lang");
+                    lang = attributes.get("lang");
                 }
             }
             case "head", "meta", "basefont", "bgsound" -> { }
             case "base" -> {
-                String href = attribute("href");
+                String href = attributes.get("href");
                 if (baseUri == null && href != null) {
                     String resolved = StringUtil.resolve(pageUrl, href);
                     baseUri = resolved.isEmpty() ? null : resolved;
                 }
             }
             case "link" -> {
-                String rel = attribute("rel");
-                String href = attribute("href");
+                String rel = attributes.get("rel");
+                String href = attributes.get("href");
                 if (canonicalHref == null && href != null && rel != null && rel.trim().equalsIgnoreCase("canonical")) {
                     canonicalHref = href;
                 }
@@ -329,7 +232,7 @@ final class HtmlScanner {
             }
             case "a" -> {
                 inBody = true;
-                String href = attribute("href");
+                String href = attributes.get("href");
                 if (href != null) {
                     hrefs.add(href);
                 }
@@ -376,7 +279,7 @@ final class HtmlScanner {
             pos = length;
             return;
         }
-        int end = attributes(close + 2 + endTagNameLength(close), false);
+        int end = attributes.read(close + 2 + endTagNameLength(close), false);
         if (end < 0) {
             unsure = true;
             return;
@@ -397,7 +300,7 @@ final class HtmlScanner {
         for (int lt = html.indexOf("</", from); lt >= 0; lt = html.indexOf("</", lt + 2)) {
             if (html.regionMatches(true, lt + 2, name, 0, name.length())) {
                 int c = charAt(lt + 2 + name.length());
-                if (c >= 0 && (isWhitespace((char) c) || c == '/' || c == '>')) {
+                if (c >= 0 && (TagAttributes.isWhitespace((char) c) || c == '/' || c == '>')) {
                     return lt;
                 }
             }
@@ -419,7 +322,7 @@ final class HtmlScanner {
 
     private boolean isBlank(int from, int to) {
         for (int i = from; i < to; i++) {
-            if (!isWhitespace(html.charAt(i))) {
+            if (!TagAttributes.isWhitespace(html.charAt(i))) {
                 return false;
             }
         }
@@ -430,33 +333,8 @@ final class HtmlScanner {
         return title == null ? "" : StringUtil.normaliseWhitespace(title.trim()).trim();
     }
 
-    /** A tag or attribute name as jsoup keeps it: lower case; a control character in it makes the scanner unsure. */
-    private String normalName(int from, int to) {
-        boolean plain = true;
-        for (int i = from; i < to; i++) {
-            char c = html.charAt(i);
-            if (c < ' ') {
-                unsure = true;
-            }
-            plain &= c < 0x7f && (c < 'A' || c > 'Z');
-        }
-        String name = html.substring(from, to);
-        return plain ? name : name.toLowerCase(Locale.ENGLISH);
-    }
-
-    private int skipWhitespace(int p) {
-        while (p < length && isWhitespace(html.charAt(p))) {
-            p++;
-        }
-        return p;
-    }
-
     private int charAt(int p) {
         return p < length ? html.charAt(p) : -1;
-    }
-
-    private static boolean isWhitespace(char c) {
-        return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f';
     }
 
     private static boolean isAsciiLetter(int c) {

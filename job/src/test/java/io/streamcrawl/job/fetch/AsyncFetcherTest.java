@@ -11,6 +11,7 @@ import io.streamcrawl.job.model.HttpMessages;
 import io.streamcrawl.job.url.TaskScope;
 import com.sun.net.httpserver.HttpExchange;
 import io.streamcrawl.testing.Holds;
+import io.streamcrawl.testing.Responses;
 import io.streamcrawl.testing.TestSite;
 
 
@@ -117,7 +118,7 @@ class AsyncFetcherTest {
 
     @Test
     void sendsTheTasksUserAgentAndReportsRedirectsOfPagesButFollowsThoseOfRobotsTxt() throws Exception {
-        site.route("/ua", exchange -> TestSite.send(
+        site.route("/ua", exchange -> Responses.send(
                 exchange, 200, "text/html", "<p>" + exchange.getRequestHeaders().getFirst("User-Agent") + "</p>"));
         site.route("/moved", exchange -> {
             exchange.getResponseHeaders().set("Location", "/pages/3.html");
@@ -159,7 +160,7 @@ class AsyncFetcherTest {
     @Test
     void cutsAHugeBodyAtMaxBytes() throws Exception {
         site.route("/huge", exchange -> stream(exchange, "text/html; charset=utf-8", 5_000_000));
-        site.route("/exact", exchange -> TestSite.send(exchange, 200, "text/html", "x".repeat(1_000)));
+        site.route("/exact", exchange -> Responses.send(exchange, 200, "text/html", "x".repeat(1_000)));
 
         FetchResult huge = fetch(request(site.baseUrl() + "/huge", settings(10_000, 100_000)));
         FetchResult exact = fetch(request(site.baseUrl() + "/exact", settings(5_000, 1_000)));
@@ -175,7 +176,7 @@ class AsyncFetcherTest {
     @Test
     void readsNoBodyOfOtherMediaTypes() throws Exception {
         site.route("/report.pdf", exchange -> stream(exchange, "application/pdf", 2_000_000));
-        site.route("/upper", exchange -> TestSite.send(exchange, 200, "TEXT/HTML; Charset=ISO-8859-1", "<p>hi</p>"));
+        site.route("/upper", exchange -> Responses.send(exchange, 200, "TEXT/HTML; Charset=ISO-8859-1", "<p>hi</p>"));
         site.route("/untyped", exchange -> {
             exchange.sendResponseHeaders(200, 4);
             exchange.getResponseBody().write("<p/>".getBytes(StandardCharsets.UTF_8));
@@ -210,7 +211,7 @@ class AsyncFetcherTest {
         }
         site.route("/slow", exchange -> {
             awaitRelease();
-            TestSite.send(exchange, 200, "text/html", "<p>late</p>");
+            Responses.send(exchange, 200, "text/html", "<p>late</p>");
         });
         site.route("/slow-body", exchange -> {
             exchange.getResponseHeaders().set("Content-Type", "text/html");
@@ -284,11 +285,11 @@ class AsyncFetcherTest {
     void readsTheRetryAfterOf429And503AndHoldsTheHostThatLong() throws Exception {
         site.route("/slow-down", exchange -> {
             exchange.getResponseHeaders().set("Retry-After", "1");
-            TestSite.send(exchange, 429, "text/plain", "slow down");
+            Responses.send(exchange, 429, "text/plain", "slow down");
         });
         site.route("/maintenance", exchange -> {
             exchange.getResponseHeaders().set("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT");
-            TestSite.send(exchange, 503, "text/plain", "back soon");
+            Responses.send(exchange, 503, "text/plain", "back soon");
         });
 
         FetchResult tooMany = fetch(request(site.baseUrl() + "/slow-down", settings(5_000, 1_000)));
@@ -360,7 +361,7 @@ class AsyncFetcherTest {
     void runsAtMostTheTasksLimitPerHostAndCountsNoWaitAsFetchTime() throws Exception {
         site.route("/hold", exchange -> {
             awaitRelease();
-            TestSite.send(exchange, 200, "text/html", "<p>held</p>");
+            Responses.send(exchange, 200, "text/html", "<p>held</p>");
         });
         FetchSettings oneAtATime = FetchFixtures.settings(USER_AGENT, 10_000, 1_000, HTML, 1);
         CompletableFuture<Collection<FetchResult>> held = new CompletableFuture<>();
@@ -387,7 +388,7 @@ class AsyncFetcherTest {
             maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
             awaitRelease();
             running.decrementAndGet();
-            TestSite.send(exchange, 200, "text/html", "<p>held</p>");
+            Responses.send(exchange, 200, "text/html", "<p>held</p>");
         });
         FetchSettings oneAtATime = FetchFixtures.settings(USER_AGENT, 10_000, 1_000, HTML, 1);
         List<CompletableFuture<Collection<FetchResult>>> futures = new ArrayList<>();
@@ -531,8 +532,8 @@ class AsyncFetcherTest {
 
     @Test
     void aSlowUrlHoldsOnlyItsOwnSlotUntilItsDeadlineAndEachFailureSaysWhereItHappened() throws Exception {
-        site.route("/drip", exchange -> TestSite.trickle(exchange, Duration.ofSeconds(4)));
-        site.route("/no-head", exchange -> TestSite.hold(Duration.ofMillis(2_500)));
+        site.route("/drip", exchange -> Responses.trickle(exchange, Duration.ofSeconds(4)));
+        site.route("/no-head", exchange -> Responses.hold(Duration.ofMillis(2_500)));
         FetchSettings threeSlots = FetchFixtures.settings(USER_AGENT, 1_500, 1_000_000, HTML, 3);
         CompletableFuture<Collection<FetchResult>> drip = new CompletableFuture<>();
         CompletableFuture<Collection<FetchResult>> noHead = new CompletableFuture<>();
