@@ -58,10 +58,8 @@ class TaskBudgetsITCase {
 
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                     .until(() -> budgets.hasGrant("news", 10));
-            int taken = 4;
-            while (budgets.hasGrant("news", 10) && budgets.take("news", 10)) {
-                taken++;
-            }
+            // Each reservation may take longer than a grant's wait on a loaded machine: takeAll asks until it answers.
+            int taken = 4 + takeAll(budgets, "news", 10);
             assertThat(taken).isEqualTo(10);
             assertThat(budgets.hasGrant("news", 10)).isTrue();
             assertThat(budgets.take("news", 10)).isFalse();
