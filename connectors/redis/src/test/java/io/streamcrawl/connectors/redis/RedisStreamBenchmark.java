@@ -1,5 +1,7 @@
 package io.streamcrawl.connectors.redis;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +16,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.awaitility.core.ConditionTimeoutException;
 
 import io.streamcrawl.connectors.redis.sink.RedisStreamEntry;
 import io.streamcrawl.connectors.redis.sink.RedisStreamSink;
@@ -116,9 +119,10 @@ public final class RedisStreamBenchmark {
                 .map(new CountTo(records))
                 .sinkTo(new DiscardingSink<>());
         JobClient job = env.executeAsync("redis source benchmark");
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        while (LAST_NANOS.get() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
+        try {
+            await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(50)).until(() -> LAST_NANOS.get() != 0);
+        } catch (ConditionTimeoutException e) {
+            // reported below, once the job is cancelled
         }
         job.cancel().get(1, TimeUnit.MINUTES);
         if (LAST_NANOS.get() == 0) {
