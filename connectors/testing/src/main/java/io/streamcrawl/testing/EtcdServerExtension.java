@@ -71,14 +71,16 @@ public final class EtcdServerExtension implements BeforeAllCallback, AfterAllCal
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        server = new LocalServerProcess("etcd", LocalServerProcess.freshDataDir("etcd"));
-        clientPort = LocalServerProcess.freePort();
-        peerPort = LocalServerProcess.freePort();
-        metricsPort = LocalServerProcess.freePort();
-        if (tls) {
-            certificates = TlsCertificates.generate(server.dataDir().resolve("tls"));
-        }
-        start();
+        LocalServerProcess.startOnFreePorts(() -> {
+            server = new LocalServerProcess("etcd", LocalServerProcess.freshDataDir("etcd"));
+            clientPort = LocalServerProcess.freePort();
+            peerPort = LocalServerProcess.freePort();
+            metricsPort = LocalServerProcess.freePort();
+            if (tls) {
+                certificates = TlsCertificates.generate(server.dataDir().resolve("tls"));
+            }
+            start();
+        });
         if (auth) {
             // Kept in the data directory: a restarted etcd still requires it.
             etcdctl("user", "add", ROOT_USER + ":" + ROOT_PASSWORD);

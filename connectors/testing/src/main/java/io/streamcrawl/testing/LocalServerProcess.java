@@ -144,6 +144,25 @@ final class LocalServerProcess {
     }
 
     /** A TCP port that is free on loopback now (another process may still take it later). */
+    /**
+     * Runs {@code start} (choose free ports, start the server on them) again, up to 5 times, when
+     * the server could not bind a port: another process (a test JVM beside this one, a client's
+     * ephemeral port) may take a port between choosing it and the server binding it.
+     */
+    static void startOnFreePorts(Runnable start) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                start.run();
+                return;
+            } catch (IllegalStateException e) {
+                if (attempt == 5 || e.getMessage() == null
+                        || !e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("address already in use")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);

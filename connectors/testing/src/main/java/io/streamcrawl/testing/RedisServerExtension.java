@@ -43,13 +43,15 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        server = new LocalServerProcess("redis-server", LocalServerProcess.freshDataDir("redis"));
-        port = LocalServerProcess.freePort();
-        if (tls) {
-            tlsPort = LocalServerProcess.freePort();
-            certificates = TlsCertificates.generate(server.dataDir().resolve("tls"));
-        }
-        start();
+        LocalServerProcess.startOnFreePorts(() -> {
+            server = new LocalServerProcess("redis-server", LocalServerProcess.freshDataDir("redis"));
+            port = LocalServerProcess.freePort();
+            if (tls) {
+                tlsPort = LocalServerProcess.freePort();
+                certificates = TlsCertificates.generate(server.dataDir().resolve("tls"));
+            }
+            start();
+        });
     }
 
     @Override
