@@ -36,6 +36,8 @@ public final class TaskStatsPublisher implements AutoCloseable {
     private final Set<String> ownCounters;
     private final int subtask;
     private final ScheduledExecutorService executor;
+    /** Publishes failed since the last success: an outage is logged when it starts and ends, not at every try. */
+    private int failedPublishes;
 
     /**
      * Starts publishing. Subtask 0 first removes the fields of {@code ownCounters} written by
@@ -144,11 +146,19 @@ public final class TaskStatsPublisher implements AutoCloseable {
         redis.close();
     }
 
-    private void publishQuietly() {
+    private synchronized void publishQuietly() {
         try {
             publish();
         } catch (RuntimeException e) {
-            LOG.warn("Cannot publish task counters to Redis: {}", e.toString());
+            if (failedPublishes++ == 0) {
+                LOG.warn("Cannot publish task counters to Redis: {}; trying again at each interval and checkpoint",
+                        e.toString());
+            }
+            return;
+        }
+        if (failedPublishes > 0) {
+            LOG.info("Task counters published to Redis again after {} failed tries", failedPublishes);
+            failedPublishes = 0;
         }
     }
 }

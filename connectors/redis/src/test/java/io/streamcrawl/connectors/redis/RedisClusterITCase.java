@@ -38,6 +38,7 @@ import io.streamcrawl.testing.RedisClusterExtension;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisBroadcastException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /** Source and sink on a local Redis Cluster of three masters, with one hash-tagged stream key per shard. */
@@ -175,6 +176,29 @@ class RedisClusterITCase {
             } else {
                 assertThat(replies.get(stream).get()).as(stream).hasSize(1);
             }
+        }
+    }
+
+    /**
+     * The fence scripts are loaded on every master (SCRIPT LOAD is broadcast): with one master down,
+     * the load fails for that node only, a retried failure like the node's lost connection.
+     */
+    @Test
+    void loadingTheFenceScriptsWithAMasterDownIsARetriedFailure() {
+        StreamFence holder = new StreamFence("fence", "job");
+        Configuration fence = new Configuration();
+        fence.set(RedisFenceOptions.KEY, holder.key());
+        fence.set(RedisFenceOptions.TOKEN, holder.token());
+        StreamCommands commands = StreamCommands.of(fence);
+        int stopped = CLUSTER.nodeOf(shardKeys("load:").get(0));
+
+        CLUSTER.stop(stopped);
+        try {
+            assertThatThrownBy(() -> commands.load(redis))
+                    .isInstanceOf(JedisBroadcastException.class)
+                    .satisfies(e -> assertThat(ConnectionRetry.isTransient((RuntimeException) e)).isTrue());
+        } finally {
+            CLUSTER.start(stopped);
         }
     }
 

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import io.streamcrawl.connectors.redis.RedisConnectionConfig;
 import io.streamcrawl.connectors.redis.RedisRetryOptions;
 import io.streamcrawl.connectors.redis.StreamFence;
+import redis.clients.jedis.exceptions.JedisBroadcastException;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -71,6 +72,11 @@ public final class ConnectionRetry {
             // a new client learns the current slots.
             return true;
         }
+        if (e instanceof JedisBroadcastException broadcast) {
+            // A command sent to every node of a cluster (SCRIPT LOAD) that some node failed: as
+            // transient as those nodes' failures, e.g. a master restarting.
+            return failuresAllTransient(broadcast);
+        }
         if (e instanceof JedisDataException && e.getMessage() != null) {
             String m = e.getMessage();
             // NOSCRIPT: a restarted server lost the fence scripts, which a new client loads again.
@@ -79,6 +85,19 @@ public final class ConnectionRetry {
                     || m.startsWith("NOSCRIPT") || FenceScripts.replyStartsWith(e, StreamFence.UNCONFIRMED);
         }
         return false;
+    }
+
+    private static boolean failuresAllTransient(JedisBroadcastException broadcast) {
+        boolean failed = false;
+        for (Object reply : broadcast.getReplies().values()) {
+            if (reply instanceof RuntimeException failure) {
+                if (!isTransient(failure)) {
+                    return false;
+                }
+                failed = true;
+            }
+        }
+        return failed;
     }
 
     /**

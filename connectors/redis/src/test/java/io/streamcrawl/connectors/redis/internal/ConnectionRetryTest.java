@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 
 import io.streamcrawl.connectors.redis.RedisConnectionConfig;
 import io.streamcrawl.connectors.redis.RedisRetryOptions;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
+import redis.clients.jedis.exceptions.JedisBroadcastException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 
@@ -81,6 +83,19 @@ class ConnectionRetryTest {
         assertThat(ConnectionRetry.isTransient(new JedisDataException("LOADING Redis is loading the dataset"))).isTrue();
         assertThat(ConnectionRetry.isTransient(new JedisDataException("WRONGTYPE Operation against a key"))).isFalse();
         assertThat(ConnectionRetry.isTransient(new IllegalStateException())).isFalse();
+    }
+
+    @Test
+    void aCommandBroadcastToEveryNodeIsTransientWhenEachNodeFailedTransiently() {
+        JedisBroadcastException oneNodeDown = new JedisBroadcastException();
+        oneNodeDown.addReply(new HostAndPort("127.0.0.1", 7000), "sha");
+        oneNodeDown.addReply(new HostAndPort("127.0.0.1", 7001), LOST);
+        JedisBroadcastException oneNodeRefuses = new JedisBroadcastException();
+        oneNodeRefuses.addReply(new HostAndPort("127.0.0.1", 7000), LOST);
+        oneNodeRefuses.addReply(new HostAndPort("127.0.0.1", 7001), new JedisDataException("NOPERM no script"));
+
+        assertThat(ConnectionRetry.isTransient(oneNodeDown)).isTrue();
+        assertThat(ConnectionRetry.isTransient(oneNodeRefuses)).isFalse();
     }
 
     @Test
