@@ -163,8 +163,12 @@ final class TestCrawl implements AutoCloseable {
 
     /** Waits until a task of this crawl has nothing queued, in flight or unread, and stays so. */
     void awaitIdle(String name) {
-        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(300))
-                .until(() -> progress(name).idle() && !site.requestCounts().isEmpty());
+        // Asserted, not a boolean: a timeout then says what was left (queued, in flight, unread, pending).
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
+            assertThat(site.totalRequests()).as("requests to the site").isPositive();
+            assertThat(progress(name)).as("progress of task %s, site requests %d", name, site.totalRequests())
+                    .matches(CrawlProgress::idle, "idle");
+        });
         // Idle must hold, not flicker: links may still sit in a sink's buffer for a moment.
         Holds.eventuallyForAtLeast(Duration.ofSeconds(2), Duration.ofSeconds(30), () -> progress(name).idle());
     }
