@@ -50,12 +50,11 @@ class RedisFaultsITCase {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final Duration RETRY_TIMEOUT = Duration.ofSeconds(2);
 
-    private JobClient job;
+    @RegisterExtension final RunningJobs jobs = new RunningJobs();
 
     @AfterEach
-    void stop() throws Exception {
+    void openGate() {
         Gate.open();
-        RedisTestJobs.cancel(job, TIMEOUT);
     }
 
     @Test
@@ -64,7 +63,7 @@ class RedisFaultsITCase {
         StreamExecutionEnvironment env = RedisTestJobs.withoutRestarts();
         env.fromSource(source("r:in", Duration.ofMinutes(5)), WatermarkStrategy.noWatermarks(), "redis source")
                 .sinkTo(sink("r:out", Duration.ofMinutes(5)));
-        job = env.executeAsync("copy across a restart");
+        JobClient job = jobs.start(env, "copy across a restart");
         CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> produce("r:in", total));
 
         try (RedisClient redis = client()) {
@@ -93,7 +92,7 @@ class RedisFaultsITCase {
                             WatermarkStrategy.noWatermarks(), "redis source")
                     .map(fields -> fields.get("i"))
                     .sinkTo(new CollectingSink("lost-replies"));
-            job = env.executeAsync("lost replies");
+            JobClient job = jobs.start(env, "lost replies");
             CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> produce("l:in", total));
 
             for (int lost = 1; lost <= lostReplies; lost++) {
@@ -132,7 +131,7 @@ class RedisFaultsITCase {
                             WatermarkStrategy.noWatermarks(), "redis source")
                     .map(fields -> fields.get("i"))
                     .sinkTo(new CollectingSink("lost-claim"));
-            job = env.executeAsync("lost claim");
+            JobClient job = jobs.start(env, "lost claim");
 
             await().atMost(TIMEOUT).until(() -> redis.xlen("c:in") == 0 && redis.xpending("c:in", "g").getTotal() == 0);
             assertThat(proxy.droppedReplies()).isOne();
@@ -149,10 +148,10 @@ class RedisFaultsITCase {
         env.fromSource(source("d:in", RETRY_TIMEOUT), WatermarkStrategy.noWatermarks(), "redis source")
                 .map(Map::toString)
                 .sinkTo(new CollectingSink("deadline-source"));
-        job = env.executeAsync("source deadline");
+        JobClient job = jobs.start(env, "source deadline");
         await().atMost(TIMEOUT).until(() -> CollectingSink.results("deadline-source").size() == 5);
 
-        assertFailsAfterTheRetryTimeout(REDIS::stop, "Redis stream source 0");
+        assertFailsAfterTheRetryTimeout(job, REDIS::stop, "Redis stream source 0");
     }
 
     @Test
@@ -168,16 +167,16 @@ class RedisFaultsITCase {
                         .setOption(RedisRetryOptions.TIMEOUT, RETRY_TIMEOUT)
                         .setOption(RedisRetryOptions.MAX_BACKOFF, Duration.ofMillis(200))
                         .build());
-        job = env.executeAsync("sink deadline");
+        JobClient job = jobs.start(env, "sink deadline");
 
-        assertFailsAfterTheRetryTimeout(() -> {
+        assertFailsAfterTheRetryTimeout(job, () -> {
             REDIS.stop();
             Gate.open();
         }, "Redis stream sink 0");
     }
 
     /** Runs {@code outage}, which stops Redis, and expects the job to fail, not before the retry timeout. */
-    private void assertFailsAfterTheRetryTimeout(Runnable outage, String operator) throws Exception {
+    private static void assertFailsAfterTheRetryTimeout(JobClient job, Runnable outage, String operator) throws Exception {
         try {
             long start = System.nanoTime();
             outage.run();
@@ -186,7 +185,6 @@ class RedisFaultsITCase {
                             .as("a cause naming the retry timeout in %s", ExceptionUtils.stringifyException(e))
                             .hasValueSatisfying(cause -> assertThat(cause.getMessage()).contains(operator)));
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(RETRY_TIMEOUT);
-            job = null;
         } finally {
             REDIS.start();
         }
