@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.stream.IntStream;
 
 import org.apache.flink.api.common.JobStatus;
@@ -49,6 +50,10 @@ class RedisFaultsITCase {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final Duration RETRY_TIMEOUT = Duration.ofSeconds(2);
+    /** Often enough that the test acts while the entries it waits for are arriving. */
+    private static final Duration POLL = Duration.ofMillis(10);
+    /** Entries the producer adds at a time. */
+    private static final int BATCH = 10;
 
     @RegisterExtension final RunningJobs jobs = new RunningJobs();
 
@@ -64,14 +69,16 @@ class RedisFaultsITCase {
         env.fromSource(source("r:in", Duration.ofMinutes(5)), WatermarkStrategy.noWatermarks(), "redis source")
                 .sinkTo(sink("r:out", Duration.ofMinutes(5)));
         JobClient job = jobs.start(env, "copy across a restart");
-        CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> produce("r:in", total));
 
         try (RedisClient redis = client()) {
-            await().atMost(TIMEOUT).until(() -> redis.xlen("r:out") >= 500);
+            // The sink writes at checkpoints: the producer may run a few checkpoints' worth of entries ahead.
+            CompletableFuture<Void> producer =
+                    CompletableFuture.runAsync(() -> produce("r:in", total, 500, () -> redis.xlen("r:out")));
+            await().atMost(TIMEOUT).pollInterval(POLL).until(() -> redis.xlen("r:out") >= 500);
+            assertThat(producer).isNotDone();
+            REDIS.restart();
+            producer.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         }
-        assertThat(producer).isNotDone();
-        REDIS.restart();
-        producer.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 
         try (RedisClient redis = client()) {
             await().atMost(TIMEOUT).until(() -> new HashSet<>(values(redis, "r:out")).size() == total
@@ -93,10 +100,13 @@ class RedisFaultsITCase {
                     .map(fields -> fields.get("i"))
                     .sinkTo(new CollectingSink("lost-replies"));
             JobClient job = jobs.start(env, "lost replies");
-            CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> produce("l:in", total));
+            CompletableFuture<Void> producer = CompletableFuture.runAsync(
+                    () -> produce("l:in", total, 100, () -> CollectingSink.results("lost-replies").size()));
 
             for (int lost = 1; lost <= lostReplies; lost++) {
-                sleep(200); // the reader reads new entries again
+                int emitted = CollectingSink.results("lost-replies").size();
+                // Each reply is lost after the reader has read new entries again.
+                await().atMost(TIMEOUT).pollInterval(POLL).until(() -> CollectingSink.results("lost-replies").size() > emitted);
                 proxy.dropReplyTo("XREADGROUP");
                 int dropped = lost;
                 await().atMost(TIMEOUT).until(() -> proxy.droppedReplies() == dropped);
@@ -117,7 +127,7 @@ class RedisFaultsITCase {
     @Test
     void aLostXclaimReplyLeavesNoClaimedEntryBehindAndEmitsNoneTwice() throws Exception {
         int total = 100;
-        produce("c:in", total);
+        produce("c:in", total, total, () -> 0);
         try (FaultProxy proxy = FaultProxy.to(REDIS.host(), REDIS.port()); RedisClient redis = client()) {
             redis.xgroupCreate("c:in", "g", new StreamEntryID(0, 0), false);
             assertThat(redis.xreadGroup("g", "ghost", XReadGroupParams.xReadGroupParams().count(total),
@@ -143,7 +153,7 @@ class RedisFaultsITCase {
 
     @Test
     void theSourceFailsTheJobOnlyOnceRedisStayedDownPastTheRetryTimeout() throws Exception {
-        produce("d:in", 5);
+        produce("d:in", 5, 5, () -> 0);
         StreamExecutionEnvironment env = RedisTestJobs.withoutRestarts();
         env.fromSource(source("d:in", RETRY_TIMEOUT), WatermarkStrategy.noWatermarks(), "redis source")
                 .map(Map::toString)
@@ -190,31 +200,36 @@ class RedisFaultsITCase {
         }
     }
 
-    /** Adds entries {@code i} = 0..n-1, 10 every 10 ms, riding out a restart by sending a failed batch again. */
-    private static void produce(String stream, int n) {
-        RedisClient redis = client();
-        try {
-            for (int from = 0; from < n; from += 10) {
-                while (true) {
-                    try (AbstractPipeline pipeline = redis.pipelined()) {
-                        List<Response<StreamEntryID>> added = new ArrayList<>();
-                        for (int i = from; i < Math.min(n, from + 10); i++) {
-                            added.add(pipeline.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("i", String.valueOf(i))));
-                        }
-                        pipeline.sync();
-                        // A restarted server still loading its data answers each XADD with an error (LOADING).
-                        added.forEach(Response::get);
-                        break;
-                    } catch (RuntimeException e) {
-                        redis.close();
-                        redis = client();
-                        sleep(50);
-                    }
-                }
-                sleep(10);
+    /**
+     * Adds entries {@code i} = 0..n-1, {@link #BATCH} at a time, each batch once the job has taken
+     * ({@code taken}) all but {@code ahead} of the entries before it: the producer keeps pace with
+     * the job on a fast or a loaded machine alike, so entries are still arriving when the test's
+     * faults come. A batch that fails, Redis being down or still loading its data, is sent again.
+     */
+    private static void produce(String stream, int n, int ahead, LongSupplier taken) {
+        try (RedisClient redis = client()) {
+            for (int from = 0; from < n; from += BATCH) {
+                int first = from;
+                int end = Math.min(n, from + BATCH);
+                await().atMost(TIMEOUT).pollDelay(Duration.ZERO).pollInterval(POLL).ignoreExceptions()
+                        .until(() -> taken.getAsLong() >= first - ahead);
+                await().atMost(TIMEOUT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+                        .until(() -> addBatch(redis, stream, first, end));
             }
-        } finally {
-            redis.close();
+        }
+    }
+
+    /** Adds entries {@code i} = from..end-1 in one pipeline; true once Redis has accepted each. */
+    private static boolean addBatch(RedisClient redis, String stream, int from, int end) {
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            List<Response<StreamEntryID>> added = new ArrayList<>();
+            for (int i = from; i < end; i++) {
+                added.add(pipeline.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("i", String.valueOf(i))));
+            }
+            pipeline.sync();
+            // A restarted server still loading its data answers each XADD with an error (LOADING).
+            added.forEach(Response::get);
+            return true;
         }
     }
 
@@ -249,14 +264,5 @@ class RedisFaultsITCase {
 
     private static RedisClient client() {
         return RedisClient.create(REDIS.host(), REDIS.port());
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }
