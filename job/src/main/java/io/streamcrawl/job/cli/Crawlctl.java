@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -102,37 +101,21 @@ public final class Crawlctl {
 
     /** Runs one command, with what crawlctl has to say about an outage on {@code err}; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        List<String> words = new ArrayList<>();
-        List<String> options = new ArrayList<>();
-        Map<String, String> local = new java.util.HashMap<>();
-        boolean json = false;
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--json")) {
-                json = true;
-            } else if (args[i].startsWith("--") && i + 1 < args.length) {
-                String key = args[i].substring(2);
-                if (key.equals("timeout") || key.equals("progress") || key.equals("unreachable-timeout")) {
-                    local.put(key, args[++i]);
-                } else {
-                    options.add(args[i]);
-                    options.add(args[++i]);
-                }
-            } else if (args[i].equals("-h") || args[i].equals("--help")) {
-                out.println(USAGE);
-                return 0;
-            } else {
-                words.add(args[i]);
-            }
+        CrawlctlArgs parsed = CrawlctlArgs.parse(args);
+        if (parsed.help()) {
+            out.println(USAGE);
+            return 0;
         }
+        List<String> words = parsed.words();
         if (words.isEmpty()) {
             throw new IllegalArgumentException("no command given\n" + USAGE);
         }
-        Configuration config = CrawlerConfigLoader.fromArgs(options.toArray(String[]::new));
+        Configuration config = CrawlerConfigLoader.fromArgs(parsed.crawlerOptions().toArray(String[]::new));
         ControlPlane control = ControlPlane.of(config);
         Supplier<Optional<EtcdConnectionConfig.Diagnosis>> etcdDiagnosis = () -> control.etcd().diagnose(control.etcd().connectTimeout());
         OutageWait outages = new OutageWait(
                 new OutageWait.Servers(RedisConnections.of(config).address(), control.etcd().address(), etcdDiagnosis),
-                Duration.ofSeconds(seconds(local, "unreachable-timeout", DEFAULT_UNREACHABLE_TIMEOUT.toSeconds())),
+                Duration.ofSeconds(parsed.seconds("unreachable-timeout", DEFAULT_UNREACHABLE_TIMEOUT.toSeconds())),
                 POLL, err);
         Crawlctl crawlctl = new Crawlctl(config, out, outages);
         String command = words.get(0);
@@ -142,10 +125,10 @@ public final class Crawlctl {
                 case "task" -> crawlctl.task(rest);
                 case "seed" -> crawlctl.seed(rest);
                 case "status" -> crawlctl.status(single(rest, "status TASK"));
-                case "report" -> crawlctl.report(single(rest, "report TASK [--json]"), json);
+                case "report" -> crawlctl.report(single(rest, "report TASK [--json]"), parsed.json());
                 case "workers" -> crawlctl.workers(rest);
                 case "wait-idle" -> crawlctl.waitIdle(single(rest, "wait-idle TASK"),
-                        seconds(local, "timeout", 0), seconds(local, "progress", 5));
+                        parsed.seconds("timeout", 0), parsed.seconds("progress", 5));
                 default -> throw new IllegalArgumentException("unknown command '" + command + "'\n" + USAGE);
             };
         } catch (OutageWait.UnreachableException e) {
@@ -346,15 +329,6 @@ public final class Crawlctl {
             throw new IllegalArgumentException("usage: " + usage);
         }
         return args.get(0);
-    }
-
-    private static long seconds(Map<String, String> options, String name, long fallback) {
-        String value = options.get(name);
-        try {
-            return value == null ? fallback : Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " takes whole seconds, got '" + value + "'");
-        }
     }
 
     private static void pause() {

@@ -8,15 +8,18 @@ import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Txn;
 import io.etcd.jetcd.common.exception.EtcdException;
+import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.grpc.Status;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -68,7 +71,21 @@ public final class EtcdKv {
     }
 
     public Versioned read(String key) {
-        List<KeyValue> kvs = await(kv.get(bytes(key))).getKvs();
+        return versioned(await(kv.get(bytes(key))).getKvs());
+    }
+
+    /** Reads {@code keys} in one request, all at one revision of the store; in the order given. */
+    public Map<String, Versioned> read(List<String> keys) {
+        Txn txn = kv.txn().Then(keys.stream().map(key -> Op.get(bytes(key), GetOption.DEFAULT)).toArray(Op[]::new));
+        List<GetResponse> found = await(txn.commit()).getGetResponses();
+        Map<String, Versioned> values = new LinkedHashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            values.put(keys.get(i), versioned(found.get(i).getKvs()));
+        }
+        return values;
+    }
+
+    private static Versioned versioned(List<KeyValue> kvs) {
         if (kvs.isEmpty()) {
             return Versioned.ABSENT;
         }

@@ -18,10 +18,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A reservation whose answer is lost (etcd applied it, the reply never came) must not strand
  * its pages: each one also writes a new mark to the subtask's own key
- * ({@link TaskKeys#budgetMarkKey}), and the next reservation of the task first reads that key.
- * Holding a lost one's mark, it was applied and its pages are granted now; otherwise the new
- * reservation also compares the mark, so a lost one etcd applies late is found on the retry
- * rather than left stranded. Not thread-safe: one reservation at a time per instance.
+ * ({@link TaskKeys#budgetMarkKey}), and the next reservation of the task reads that key with the
+ * budget, in one request. Holding a lost one's mark, it was applied and its pages are granted now;
+ * otherwise the new reservation also compares the mark, so a lost one etcd applies late is found on
+ * the retry rather than left stranded. Not thread-safe: one reservation at a time per instance.
  */
 public final class PageBudget {
     private static final Logger LOG = LoggerFactory.getLogger(PageBudget.class);
@@ -57,28 +57,28 @@ public final class PageBudget {
         String key = keys.key(task, TaskKeys.BUDGET);
         String markKey = keys.budgetMarkKey(task, subtask);
         while (true) {
-            // The budget before the mark: a lost reservation applied in between shows in the mark.
-            EtcdKv.Versioned current = kv.read(key);
             List<Attempt> lost = unanswered.getOrDefault(task, List.of());
-            EtcdKv.Versioned mark = lost.isEmpty() ? null : kv.read(markKey);
+            // With a reservation lost, the budget and the mark at one revision: the mark tells whether it was applied.
+            Map<String, EtcdKv.Versioned> read = kv.read(lost.isEmpty() ? List.of(key) : List.of(key, markKey));
             for (Attempt attempt : lost) {
-                if (attempt.mark().equals(mark.text())) {
+                if (attempt.mark().equals(read.get(markKey).text())) {
                     unanswered.remove(task);
                     return attempt.pages();
                 }
             }
+            EtcdKv.Versioned current = read.get(key);
             long left = maxPages - granted(task, current);
             if (left <= 0) {
                 return 0;
             }
             long grant = Math.min(maxChunk, (left + 2L * parallelism - 1) / (2L * parallelism));
             Attempt attempt = new Attempt(instance + "/" + ++attempts, grant);
-            Map<String, EtcdKv.Versioned> expected = lost.isEmpty() ? Map.of(key, current) : Map.of(key, current, markKey, mark);
             Map<String, byte[]> values = Map.of(
                     key, Long.toString(maxPages - left + grant).getBytes(StandardCharsets.UTF_8),
                     markKey, attempt.mark().getBytes(StandardCharsets.UTF_8));
             try {
-                if (kv.putIfUnchanged(expected, values)) {
+                // Compares all it read: a lost reservation etcd applies in between changes the mark.
+                if (kv.putIfUnchanged(read, values)) {
                     unanswered.remove(task);
                     return grant;
                 }

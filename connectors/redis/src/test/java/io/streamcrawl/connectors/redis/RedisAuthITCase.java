@@ -7,10 +7,8 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,18 +32,13 @@ class RedisAuthITCase {
     private static final String PASSWORD = "s3cret-Pa55";
     private static final String WRONG_PASSWORD = "not-the-password-42";
 
-    private JobClient job;
+    @RegisterExtension final RunningJobs jobs = new RunningJobs();
 
     @BeforeAll
     static void createUser() {
         try (RedisClient admin = RedisClient.create(REDIS.host(), REDIS.port())) {
             admin.sendCommand(Protocol.Command.ACL, "SETUSER", USER, "reset", "on", ">" + PASSWORD, "~*", "+@all");
         }
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        RedisTestJobs.cancel(job, TIMEOUT);
     }
 
     @Test
@@ -60,7 +53,7 @@ class RedisAuthITCase {
                             .setConnection(connection(PASSWORD))
                             .setSerializer(fields -> new RedisStreamEntry("auth:out", fields))
                             .build());
-            job = env.executeAsync("auth");
+            jobs.start(env, "auth");
 
             await().atMost(TIMEOUT).until(() -> redis.xlen("auth:out") == 20 && redis.xlen("auth:in") == 0);
             assertThat(redis.xinfoConsumers2("auth:in", "g")).extracting(c -> c.getName()).containsExactly("g-auth:in");

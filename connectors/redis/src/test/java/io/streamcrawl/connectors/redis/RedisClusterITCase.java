@@ -16,11 +16,9 @@ import java.util.stream.IntStream;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -51,17 +49,12 @@ class RedisClusterITCase {
     private static final int SHARDS = 4;
     private static final int PER_SHARD = 300;
 
-    private UnifiedJedis redis;
-    private JobClient job;
+    @RegisterExtension final RunningJobs jobs = new RunningJobs();
 
-    @BeforeEach
-    void connect() {
-        redis = connection().createClient("test");
-    }
+    private final UnifiedJedis redis = connection().createClient("test");
 
     @AfterEach
     void stop() throws Exception {
-        RedisTestJobs.cancel(job, TIMEOUT);
         redis.close();
     }
 
@@ -107,7 +100,7 @@ class RedisClusterITCase {
                         .setOption(RedisFenceOptions.KEY, fence.get(RedisFenceOptions.KEY))
                         .setOption(RedisFenceOptions.TOKEN, fence.get(RedisFenceOptions.TOKEN))
                         .build());
-        job = env.executeAsync("cluster copy");
+        jobs.start(env, "cluster copy");
 
         await().atMost(TIMEOUT).until(() -> out.stream().mapToLong(redis::xlen).sum() >= SHARDS * PER_SHARD
                 && in.stream().mapToLong(s -> redis.xpending(s, "copy").getTotal() + redis.xlen(s)).sum() == 0);

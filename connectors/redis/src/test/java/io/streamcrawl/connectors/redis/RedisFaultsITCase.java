@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.stream.IntStream;
 
 import org.apache.flink.api.common.JobStatus;
@@ -49,13 +50,16 @@ class RedisFaultsITCase {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final Duration RETRY_TIMEOUT = Duration.ofSeconds(2);
+    /** Often enough that the test acts while the entries it waits for are arriving. */
+    private static final Duration POLL = Duration.ofMillis(10);
+    /** Entries the producer adds at a time. */
+    private static final int BATCH = 10;
 
-    private JobClient job;
+    @RegisterExtension final RunningJobs jobs = new RunningJobs();
 
     @AfterEach
-    void stop() throws Exception {
+    void openGate() {
         Gate.open();
-        RedisTestJobs.cancel(job, TIMEOUT);
     }
 
     @Test
@@ -64,15 +68,17 @@ class RedisFaultsITCase {
         StreamExecutionEnvironment env = RedisTestJobs.withoutRestarts();
         env.fromSource(source("r:in", Duration.ofMinutes(5)), WatermarkStrategy.noWatermarks(), "redis source")
                 .sinkTo(sink("r:out", Duration.ofMinutes(5)));
-        job = env.executeAsync("copy across a restart");
-        CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> produce("r:in", total));
+        JobClient job = jobs.start(env, "copy across a restart");
 
         try (RedisClient redis = client()) {
-            await().atMost(TIMEOUT).until(() -> redis.xlen("r:out") >= 500);
+            // The sink writes at checkpoints: the producer may run a few checkpoints' worth of entries ahead.
+            CompletableFuture<Void> producer =
+                    CompletableFuture.runAsync(() -> produce("r:in", total, 500, () -> redis.xlen("r:out")));
+            await().atMost(TIMEOUT).pollInterval(POLL).until(() -> redis.xlen("r:out") >= 500);
+            assertThat(producer).isNotDone();
+            REDIS.restart();
+            producer.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         }
-        assertThat(producer).isNotDone();
-        REDIS.restart();
-        producer.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 
         try (RedisClient redis = client()) {
             await().atMost(TIMEOUT).until(() -> new HashSet<>(values(redis, "r:out")).size() == total
@@ -93,11 +99,14 @@ class RedisFaultsITCase {
                             WatermarkStrategy.noWatermarks(), "redis source")
                     .map(fields -> fields.get("i"))
                     .sinkTo(new CollectingSink("lost-replies"));
-            job = env.executeAsync("lost replies");
-            CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> produce("l:in", total));
+            JobClient job = jobs.start(env, "lost replies");
+            CompletableFuture<Void> producer = CompletableFuture.runAsync(
+                    () -> produce("l:in", total, 100, () -> CollectingSink.results("lost-replies").size()));
 
             for (int lost = 1; lost <= lostReplies; lost++) {
-                sleep(200); // the reader reads new entries again
+                int emitted = CollectingSink.results("lost-replies").size();
+                // Each reply is lost after the reader has read new entries again.
+                await().atMost(TIMEOUT).pollInterval(POLL).until(() -> CollectingSink.results("lost-replies").size() > emitted);
                 proxy.dropReplyTo("XREADGROUP");
                 int dropped = lost;
                 await().atMost(TIMEOUT).until(() -> proxy.droppedReplies() == dropped);
@@ -118,7 +127,7 @@ class RedisFaultsITCase {
     @Test
     void aLostXclaimReplyLeavesNoClaimedEntryBehindAndEmitsNoneTwice() throws Exception {
         int total = 100;
-        produce("c:in", total);
+        produce("c:in", total, total, () -> 0);
         try (FaultProxy proxy = FaultProxy.to(REDIS.host(), REDIS.port()); RedisClient redis = client()) {
             redis.xgroupCreate("c:in", "g", new StreamEntryID(0, 0), false);
             assertThat(redis.xreadGroup("g", "ghost", XReadGroupParams.xReadGroupParams().count(total),
@@ -132,7 +141,7 @@ class RedisFaultsITCase {
                             WatermarkStrategy.noWatermarks(), "redis source")
                     .map(fields -> fields.get("i"))
                     .sinkTo(new CollectingSink("lost-claim"));
-            job = env.executeAsync("lost claim");
+            JobClient job = jobs.start(env, "lost claim");
 
             await().atMost(TIMEOUT).until(() -> redis.xlen("c:in") == 0 && redis.xpending("c:in", "g").getTotal() == 0);
             assertThat(proxy.droppedReplies()).isOne();
@@ -144,15 +153,15 @@ class RedisFaultsITCase {
 
     @Test
     void theSourceFailsTheJobOnlyOnceRedisStayedDownPastTheRetryTimeout() throws Exception {
-        produce("d:in", 5);
+        produce("d:in", 5, 5, () -> 0);
         StreamExecutionEnvironment env = RedisTestJobs.withoutRestarts();
         env.fromSource(source("d:in", RETRY_TIMEOUT), WatermarkStrategy.noWatermarks(), "redis source")
                 .map(Map::toString)
                 .sinkTo(new CollectingSink("deadline-source"));
-        job = env.executeAsync("source deadline");
+        JobClient job = jobs.start(env, "source deadline");
         await().atMost(TIMEOUT).until(() -> CollectingSink.results("deadline-source").size() == 5);
 
-        assertFailsAfterTheRetryTimeout(REDIS::stop, "Redis stream source 0");
+        assertFailsAfterTheRetryTimeout(job, REDIS::stop, "Redis stream source 0");
     }
 
     @Test
@@ -168,16 +177,16 @@ class RedisFaultsITCase {
                         .setOption(RedisRetryOptions.TIMEOUT, RETRY_TIMEOUT)
                         .setOption(RedisRetryOptions.MAX_BACKOFF, Duration.ofMillis(200))
                         .build());
-        job = env.executeAsync("sink deadline");
+        JobClient job = jobs.start(env, "sink deadline");
 
-        assertFailsAfterTheRetryTimeout(() -> {
+        assertFailsAfterTheRetryTimeout(job, () -> {
             REDIS.stop();
             Gate.open();
         }, "Redis stream sink 0");
     }
 
     /** Runs {@code outage}, which stops Redis, and expects the job to fail, not before the retry timeout. */
-    private void assertFailsAfterTheRetryTimeout(Runnable outage, String operator) throws Exception {
+    private static void assertFailsAfterTheRetryTimeout(JobClient job, Runnable outage, String operator) throws Exception {
         try {
             long start = System.nanoTime();
             outage.run();
@@ -186,37 +195,41 @@ class RedisFaultsITCase {
                             .as("a cause naming the retry timeout in %s", ExceptionUtils.stringifyException(e))
                             .hasValueSatisfying(cause -> assertThat(cause.getMessage()).contains(operator)));
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(RETRY_TIMEOUT);
-            job = null;
         } finally {
             REDIS.start();
         }
     }
 
-    /** Adds entries {@code i} = 0..n-1, 10 every 10 ms, riding out a restart by sending a failed batch again. */
-    private static void produce(String stream, int n) {
-        RedisClient redis = client();
-        try {
-            for (int from = 0; from < n; from += 10) {
-                while (true) {
-                    try (AbstractPipeline pipeline = redis.pipelined()) {
-                        List<Response<StreamEntryID>> added = new ArrayList<>();
-                        for (int i = from; i < Math.min(n, from + 10); i++) {
-                            added.add(pipeline.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("i", String.valueOf(i))));
-                        }
-                        pipeline.sync();
-                        // A restarted server still loading its data answers each XADD with an error (LOADING).
-                        added.forEach(Response::get);
-                        break;
-                    } catch (RuntimeException e) {
-                        redis.close();
-                        redis = client();
-                        sleep(50);
-                    }
-                }
-                sleep(10);
+    /**
+     * Adds entries {@code i} = 0..n-1, {@link #BATCH} at a time, each batch once the job has taken
+     * ({@code taken}) all but {@code ahead} of the entries before it: the producer keeps pace with
+     * the job on a fast or a loaded machine alike, so entries are still arriving when the test's
+     * faults come. A batch that fails, Redis being down or still loading its data, is sent again.
+     */
+    private static void produce(String stream, int n, int ahead, LongSupplier taken) {
+        try (RedisClient redis = client()) {
+            for (int from = 0; from < n; from += BATCH) {
+                int first = from;
+                int end = Math.min(n, from + BATCH);
+                await().atMost(TIMEOUT).pollDelay(Duration.ZERO).pollInterval(POLL).ignoreExceptions()
+                        .until(() -> taken.getAsLong() >= first - ahead);
+                await().atMost(TIMEOUT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+                        .until(() -> addBatch(redis, stream, first, end));
             }
-        } finally {
-            redis.close();
+        }
+    }
+
+    /** Adds entries {@code i} = from..end-1 in one pipeline; true once Redis has accepted each. */
+    private static boolean addBatch(RedisClient redis, String stream, int from, int end) {
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            List<Response<StreamEntryID>> added = new ArrayList<>();
+            for (int i = from; i < end; i++) {
+                added.add(pipeline.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("i", String.valueOf(i))));
+            }
+            pipeline.sync();
+            // A restarted server still loading its data answers each XADD with an error (LOADING).
+            added.forEach(Response::get);
+            return true;
         }
     }
 
@@ -251,14 +264,5 @@ class RedisFaultsITCase {
 
     private static RedisClient client() {
         return RedisClient.create(REDIS.host(), REDIS.port());
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

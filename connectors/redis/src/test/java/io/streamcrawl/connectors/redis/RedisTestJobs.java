@@ -2,7 +2,6 @@ package io.streamcrawl.connectors.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
@@ -11,7 +10,6 @@ import java.util.function.Consumer;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -100,14 +98,6 @@ public final class RedisTestJobs {
                 .setStreams(List.of(stream))
                 .setGroup("g")
                 .setDeserializer(RedisStreamDeserializer.fieldMap());
-    }
-
-    /** Cancels {@code job}, if any, and waits until it has ended. */
-    public static void cancel(JobClient job, Duration timeout) throws Exception {
-        if (job != null) {
-            job.cancel().get();
-            await().atMost(timeout).until(() -> job.getJobStatus().get().isGloballyTerminalState());
-        }
     }
 
     /**

@@ -9,11 +9,9 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,18 +34,13 @@ class RedisTlsITCase {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(25);
 
-    /** Over the plain port, for the test's own checks. */
-    private RedisClient redis;
-    private JobClient job;
+    @RegisterExtension final RunningJobs jobs = new RunningJobs();
 
-    @BeforeEach
-    void connect() {
-        redis = RedisClient.create(REDIS.host(), REDIS.port());
-    }
+    /** Over the plain port, for the test's own checks. */
+    private final RedisClient redis = RedisClient.create(REDIS.host(), REDIS.port());
 
     @AfterEach
     void stop() throws Exception {
-        RedisTestJobs.cancel(job, TIMEOUT);
         redis.close();
     }
 
@@ -67,7 +60,7 @@ class RedisTlsITCase {
                         .setConnection(connection)
                         .setSerializer(fields -> new RedisStreamEntry("tls:out", fields))
                         .build());
-        job = env.executeAsync("tls copy");
+        jobs.start(env, "tls copy");
 
         await().atMost(TIMEOUT).until(() -> redis.xlen("tls:out") == 50 && redis.xlen("tls:in") == 0);
         assertThat(redis.xrange("tls:out", "-", "+")).extracting(e -> e.getFields().get("i"))

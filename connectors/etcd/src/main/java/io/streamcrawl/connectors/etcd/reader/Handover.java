@@ -28,32 +28,12 @@ final class Handover<T> {
 
     /** Adds {@code item} if there is room; false if the queue is full or closed. */
     boolean offer(T item) {
-        lock.lock();
-        try {
-            if (closed || items.size() >= capacity) {
-                return false;
-            }
-            items.add(item);
-            changed.signalAll();
-            return true;
-        } finally {
-            lock.unlock();
-        }
+        return enqueue(item, capacity);
     }
 
     /** Adds {@code item} even beyond the capacity; false only if the queue is closed. */
     boolean add(T item) {
-        lock.lock();
-        try {
-            if (closed) {
-                return false;
-            }
-            items.add(item);
-            changed.signalAll();
-            return true;
-        } finally {
-            lock.unlock();
-        }
+        return enqueue(item, Integer.MAX_VALUE);
     }
 
     /**
@@ -77,21 +57,36 @@ final class Handover<T> {
     }
 
     void wakeUp() {
+        signalAfter(() -> wokenUp = true);
+    }
+
+    /** Drops queued items and refuses new ones. */
+    void close() {
+        signalAfter(() -> {
+            closed = true;
+            items.clear();
+        });
+    }
+
+    private boolean enqueue(T item, int bound) {
         lock.lock();
         try {
-            wokenUp = true;
+            if (closed || items.size() >= bound) {
+                return false;
+            }
+            items.add(item);
             changed.signalAll();
+            return true;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Drops queued items and refuses new ones. */
-    void close() {
+    /** Applies {@code change} under the lock, then wakes a waiting {@link #pollAll}. */
+    private void signalAfter(Runnable change) {
         lock.lock();
         try {
-            closed = true;
-            items.clear();
+            change.run();
             changed.signalAll();
         } finally {
             lock.unlock();

@@ -21,12 +21,12 @@ import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.streamcrawl.connectors.redis.RedisConnectionConfig;
 import io.streamcrawl.connectors.redis.RedisTestJobs;
+import io.streamcrawl.connectors.redis.RunningJobs;
 import io.streamcrawl.connectors.redis.source.RedisStreamDeserializer;
 import io.streamcrawl.connectors.redis.source.RedisStreamSource;
 import io.streamcrawl.testing.Holds;
@@ -50,18 +50,13 @@ class RedisStreamSinkITCase {
     /** Large enough that only a checkpoint or the end of input flushes. */
     private static final Duration NEVER = Duration.ofHours(1);
 
-    private RedisClient redis;
-    private JobClient job;
+    @RegisterExtension final RunningJobs jobs = new RunningJobs();
 
-    @BeforeEach
-    void connect() {
-        redis = RedisClient.create(REDIS.host(), REDIS.port());
-    }
+    private final RedisClient redis = RedisClient.create(REDIS.host(), REDIS.port());
 
     @AfterEach
     void stop() throws Exception {
         redis.sendCommand(Protocol.Command.CLIENT, "UNPAUSE");
-        RedisTestJobs.cancel(job, TIMEOUT);
         redis.close();
     }
 
@@ -90,7 +85,7 @@ class RedisStreamSinkITCase {
 
     @Test
     void flushesOnEveryCheckpoint() throws Exception {
-        job = startCopy("in", "copy", 100, NEVER);
+        startCopy("in", "copy", 100, NEVER);
 
         await().atMost(TIMEOUT).until(() -> redis.xlen("copy") >= 100);
         assertThat(values(redis, "copy")).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 100).boxed().toList());
@@ -98,7 +93,7 @@ class RedisStreamSinkITCase {
 
     @Test
     void flushesAfterTheFlushIntervalWithoutCheckpoints() throws Exception {
-        job = startCopy("in2", "copy2", 10, Duration.ofMillis(50));
+        startCopy("in2", "copy2", 10, Duration.ofMillis(50));
 
         await().atMost(TIMEOUT).until(() -> redis.xlen("copy2") >= 10);
         assertThat(values(redis, "copy2")).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 10).boxed().toList());
@@ -109,7 +104,7 @@ class RedisStreamSinkITCase {
      * with a sink whose batch never fills: only checkpoints (when {@code flushInterval} is
      * {@link #NEVER}, every 100 ms) or the flush interval flush it.
      */
-    private JobClient startCopy(String in, String out, int entries, Duration flushInterval) throws Exception {
+    private void startCopy(String in, String out, int entries, Duration flushInterval) throws Exception {
         for (int i = 0; i < entries; i++) {
             redis.xadd(in, StreamEntryID.NEW_ENTRY, Map.of("i", String.valueOf(i)));
         }
@@ -134,7 +129,7 @@ class RedisStreamSinkITCase {
                         .build())
                 .name("redis sink")
                 .uid("redis-sink");
-        return env.executeAsync("copy " + in + " to " + out);
+        jobs.start(env, "copy " + in + " to " + out);
     }
 
     @Test
@@ -155,22 +150,21 @@ class RedisStreamSinkITCase {
                         .setOption(RedisStreamSinkOptions.FLUSH_INTERVAL, NEVER)
                         .build())
                 .name("paused sink");
-        job = env.executeAsync("redis paused");
+        JobClient job = jobs.start(env, "redis paused");
 
         // Full batches only (no flush timer): two in flight, blocked in Redis, and a full buffer.
-        await().atMost(TIMEOUT).until(() -> writerGauge(RedisStreamWriter.IN_FLIGHT_ENTRIES) == 200
-                && writerGauge(RedisStreamWriter.BUFFERED_ENTRIES) == 300);
-        Holds.forAtLeast(Duration.ofSeconds(1), () -> writerGauge(RedisStreamWriter.BUFFERED_ENTRIES) <= 300
-                && writerGauge(RedisStreamWriter.IN_FLIGHT_ENTRIES) <= 200);
+        await().atMost(TIMEOUT).until(() -> writerGauge(job, RedisStreamWriter.IN_FLIGHT_ENTRIES) == 200
+                && writerGauge(job, RedisStreamWriter.BUFFERED_ENTRIES) == 300);
+        Holds.forAtLeast(Duration.ofSeconds(1), () -> writerGauge(job, RedisStreamWriter.BUFFERED_ENTRIES) <= 300
+                && writerGauge(job, RedisStreamWriter.IN_FLIGHT_ENTRIES) <= 200);
         assertThat(redis.xlen("paused")).isZero();
         redis.sendCommand(Protocol.Command.CLIENT, "UNPAUSE");
 
         job.getJobExecutionResult().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        job = null;
         assertThat(values(redis, "paused")).containsExactlyInAnyOrderElementsOf(IntStream.range(0, total).boxed().toList());
     }
 
-    private long writerGauge(String name) {
+    private static long writerGauge(JobClient job, String name) {
         Map<String, Metric> gauges = REPORTER.findMetrics(job.getJobID(), "\\." + name + "$");
         assertThat(gauges).as("gauges %s", name).hasSizeLessThanOrEqualTo(1);
         return gauges.values().stream().mapToLong(g -> ((Number) ((Gauge<?>) g).getValue()).longValue()).findFirst()

@@ -21,7 +21,6 @@ import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,6 +28,7 @@ import io.streamcrawl.connectors.redis.CollectingSink;
 import io.streamcrawl.connectors.redis.RedisConnectionConfig;
 import io.streamcrawl.connectors.redis.RedisRetryOptions;
 import io.streamcrawl.connectors.redis.RedisTestJobs;
+import io.streamcrawl.connectors.redis.RunningJobs;
 import io.streamcrawl.connectors.redis.RedisTestStreams;
 import io.streamcrawl.connectors.redis.source.SourceTestFunctions.CountPerKey;
 import io.streamcrawl.connectors.redis.source.SourceTestFunctions.FailOnce;
@@ -57,18 +57,13 @@ class RedisStreamSourceITCase {
     /** Entries processed but not yet acknowledged that a stream may hold at 5,000 entries/s, checkpoints every 100 ms. */
     private static final long MAX_UNACKNOWLEDGED = 4000;
 
-    private RedisClient redis;
-    private JobClient job;
+    @RegisterExtension final RunningJobs jobs = new RunningJobs();
 
-    @BeforeEach
-    void connect() {
-        redis = RedisClient.create(REDIS.host(), REDIS.port());
-    }
+    private RedisClient redis = RedisClient.create(REDIS.host(), REDIS.port());
 
     @AfterEach
     void stop() throws Exception {
         Gate.open();
-        RedisTestJobs.cancel(job, TIMEOUT);
         redis.close();
     }
 
@@ -80,7 +75,7 @@ class RedisStreamSourceITCase {
         StreamExecutionEnvironment env = RedisTestJobs.checkpointing(2);
         env.fromSource(source(streams, new StreamAndId()), WatermarkStrategy.noWatermarks(), "redis source")
                 .sinkTo(new CollectingSink("t1"));
-        job = env.executeAsync("t1");
+        jobs.start(env, "t1");
 
         await().atMost(TIMEOUT).until(() -> CollectingSink.results("t1").size() >= written.size()
                 && pending(streams) == 0);
@@ -101,7 +96,7 @@ class RedisStreamSourceITCase {
                 .sinkTo(new CollectingSink("t2"));
 
         List<String> written = new ArrayList<>(add(streams, 200));
-        job = env.executeAsync("t2");
+        jobs.start(env, "t2");
         // Once the first entries are deleted, a checkpoint covering them has completed.
         await().atMost(TIMEOUT).until(() -> distinctIds("t2").size() == written.size()
                 && streams.stream().allMatch(s -> redis.xlen(s) == 0));
@@ -130,7 +125,7 @@ class RedisStreamSourceITCase {
         StreamExecutionEnvironment env = RedisTestJobs.checkpointing(1);
         env.fromSource(source(List.of("t3"), new RequireUrl()), WatermarkStrategy.noWatermarks(), "redis source")
                 .sinkTo(new CollectingSink("t3"));
-        job = env.executeAsync("t3");
+        JobClient job = jobs.start(env, "t3");
 
         await().atMost(TIMEOUT).until(() -> CollectingSink.results("t3").size() == good.size()
                 && pending(List.of("t3")) == 0 && malformedEntries(job) == 4);
@@ -144,7 +139,7 @@ class RedisStreamSourceITCase {
         StreamExecutionEnvironment env = RedisTestJobs.checkpointing(1);
         env.fromSource(source(List.of("t4"), new StreamAndId()), WatermarkStrategy.noWatermarks(), "redis source")
                 .sinkTo(new CollectingSink("t4"));
-        job = env.executeAsync("t4");
+        jobs.start(env, "t4");
         await().atMost(TIMEOUT).until(() -> CollectingSink.results("t4").size() == 50);
 
         REDIS.restart();
@@ -170,7 +165,7 @@ class RedisStreamSourceITCase {
                 .keyBy(id -> id)
                 .process(new CountPerKey())
                 .sinkTo(new CollectingSink("t5"));
-        job = env.executeAsync("t5");
+        jobs.start(env, "t5");
 
         await().atMost(TIMEOUT).until(() -> distinctIds("t5").size() == written.size()
                 && pending(List.of("t5")) == 0 && redis.xlen("t5") == 0);
@@ -191,7 +186,7 @@ class RedisStreamSourceITCase {
                 .process(new CountPerKey())
                 .sinkTo(new CollectingSink("t8"));
         List<String> written = new ArrayList<>(add(streams, 100));
-        job = env.executeAsync("t8");
+        JobClient job = jobs.start(env, "t8");
         await().atMost(TIMEOUT).until(() -> distinctIds("t8").size() == written.size() && redis.xlen("t8") == 0);
 
         written.addAll(addAndDeliverTo("stray", "t8", 40));
@@ -232,7 +227,7 @@ class RedisStreamSourceITCase {
                         WatermarkStrategy.noWatermarks(), "redis source")
                 .map(new Gate())
                 .sinkTo(new CollectingSink("t6"));
-        job = env.executeAsync("t6");
+        JobClient job = jobs.start(env, "t6");
 
         // The gate holds the first record: the reader has read some entries (pending), not all (lag).
         // Both gauges come from one refresh; asserting them together keeps a refresh out of between.
@@ -262,7 +257,7 @@ class RedisStreamSourceITCase {
         StreamExecutionEnvironment env = RedisTestJobs.checkpointing(1);
         env.fromSource(source(List.of("t7"), new StreamAndId()), WatermarkStrategy.noWatermarks(), "redis source")
                 .sinkTo(new CollectingSink("t7"));
-        job = env.executeAsync("t7");
+        jobs.start(env, "t7");
 
         // 20,000 entries in rounds of 100, at most one round per 20 ms (5,000/s): about 40 checkpoints.
         int produced = 0;

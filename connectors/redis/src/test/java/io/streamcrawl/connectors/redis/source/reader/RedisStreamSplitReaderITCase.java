@@ -105,15 +105,9 @@ class RedisStreamSplitReaderITCase {
         deliverTo("ghost", "s", 4);
 
         RedisStreamSplitReader restored = reader(Duration.ofMillis(50), new RedisStreamSplit("s", ids.get(3).toString()));
-        List<StreamEntry> claimed = fetch(restored, 4);
 
         // Two of the ghost's entries lie below the restored position: the source never emitted them.
-        assertThat(claimed).extracting(StreamEntry::getID).containsExactlyElementsOf(ids.subList(2, 6));
-        assertThat(claimed).allSatisfy(e -> assertThat(e).isInstanceOf(ClaimedStreamEntry.class));
-        assertThat(redis.xpending("s", GROUP).getConsumerMessageCount()).containsOnly(Map.entry("g-s-claimed", 4L));
-        assertThat(redis.xrange("s", "-", "+")).extracting(StreamEntry::getID).containsExactlyElementsOf(ids.subList(2, 6));
-        List<StreamEntryID> more = add("s", 2);
-        assertThat(fetch(restored, 2)).extracting(StreamEntry::getID).containsExactlyElementsOf(more);
+        assertClaimsOnlyThenReadsNewEntries(restored, ids.subList(2, 6));
     }
 
     @Test
@@ -207,12 +201,23 @@ class RedisStreamSplitReaderITCase {
 
         RedisStreamSplitReader restored = reader(Duration.ofMillis(50),
                 new RedisStreamSplit("s", ids.get(1).toString(), List.of(ids.get(2).toString())));
-        List<StreamEntry> reread = fetch(restored, 2);
 
-        assertThat(reread).extracting(StreamEntry::getID).containsExactlyElementsOf(ids.subList(3, 5));
-        assertThat(reread).allSatisfy(e -> assertThat(e).isInstanceOf(ClaimedStreamEntry.class));
-        assertThat(redis.xpending("s", GROUP).getConsumerMessageCount()).containsOnly(Map.entry("g-s-claimed", 2L));
-        assertThat(redis.xrange("s", "-", "+")).extracting(StreamEntry::getID).containsExactlyElementsOf(ids.subList(3, 5));
+        assertClaimsOnlyThenReadsNewEntries(restored, ids.subList(3, 5));
+    }
+
+    /**
+     * The restored reader of stream "s" emits exactly {@code claimed}, as claimed entries, and holds
+     * them under its claiming consumer, all that is left in the stream; then it reads new entries.
+     */
+    private void assertClaimsOnlyThenReadsNewEntries(RedisStreamSplitReader restored, List<StreamEntryID> claimed)
+            throws IOException {
+        List<StreamEntry> emitted = fetch(restored, claimed.size());
+
+        assertThat(emitted).extracting(StreamEntry::getID).containsExactlyElementsOf(claimed);
+        assertThat(emitted).allSatisfy(e -> assertThat(e).isInstanceOf(ClaimedStreamEntry.class));
+        assertThat(redis.xpending("s", GROUP).getConsumerMessageCount())
+                .containsOnly(Map.entry("g-s-claimed", (long) claimed.size()));
+        assertThat(redis.xrange("s", "-", "+")).extracting(StreamEntry::getID).containsExactlyElementsOf(claimed);
         List<StreamEntryID> more = add("s", 2);
         assertThat(fetch(restored, 2)).extracting(StreamEntry::getID).containsExactlyElementsOf(more);
     }
