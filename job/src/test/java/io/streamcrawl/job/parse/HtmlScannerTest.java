@@ -66,8 +66,8 @@ class HtmlScannerTest {
             for (int i = 0; i < 3 && body.length > 0; i++) {
                 body[random.nextInt(body.length)] = (byte) (0x80 + random.nextInt(128));
             }
-            HtmlContent scanned = HtmlExtractor.extract(body, "text/html; charset=utf-8", PAGE_URL, url -> true, 10_000, 100_000, false);
-            HtmlContent parsed = HtmlExtractor.extract(body, "text/html; charset=utf-8", PAGE_URL, url -> true, 10_000, 100_000, true);
+            HtmlContent scanned = HtmlExtractor.extract(body, "text/html; charset=utf-8", PAGE_URL, url -> true, 10_000, 100_000, HtmlExtractor.TextNeed.NONE);
+            HtmlContent parsed = HtmlExtractor.extract(body, "text/html; charset=utf-8", PAGE_URL, url -> true, 10_000, 100_000, HtmlExtractor.TextNeed.EXACT);
 
             assertThat(scanned).as("document %d: %s", doc, new String(body, StandardCharsets.UTF_8))
                     .isEqualTo(new HtmlContent(parsed.title(), parsed.links(), parsed.canonical(), null, parsed.lang()));
@@ -140,7 +140,7 @@ class HtmlScannerTest {
         }
         Element root = document.selectFirst("html");
         String lang = root == null || !root.hasAttr("lang") ? null : root.attr("lang");
-        return new ScannedHtml(document.title(), document.baseUri(), List.copyOf(hrefs), canonical, lang);
+        return new ScannedHtml(document.title(), document.baseUri(), List.copyOf(hrefs), canonical, lang, null);
     }
 
     /** Random documents from pieces of ordinary and malformed markup. */
