@@ -21,7 +21,9 @@ import java.util.Set;
  * jsoup: {@code <select>}, {@code <svg>}, {@code <math>}, {@code <template>}, {@code <frameset>},
  * {@code <plaintext>}, {@code <noscript>}, a script holding {@code <!--}, a tag other than a table's own between a
  * table's cells (jsoup moves it before the table), a {@code <}, NUL or control character inside a
- * tag, and a page that ends inside a tag. {@code HtmlScannerTest} checks it against jsoup. Not thread-safe: one per page.
+ * tag, and a page that ends inside a tag. {@code HtmlScannerTest} checks it against jsoup. Asked for the
+ * words of the body's text ({@link #scanWithWords}), it hands the body's text and tags to {@link BodyWords},
+ * which may be unsure too. Not thread-safe: one per page.
  */
 final class HtmlScanner {
     private final String html;

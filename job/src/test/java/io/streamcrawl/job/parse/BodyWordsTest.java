@@ -9,9 +9,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
@@ -92,11 +89,7 @@ class BodyWordsTest {
     @ParameterizedTest
     @ValueSource(strings = {"broken.html", "base-href.html", "windows-1252-meta.html"})
     void hashesAsJsoupOrIsUnsureOnThePagesOfTheParserTests(String name) throws IOException {
-        Charset charset = name.startsWith("windows-1252") ? Charset.forName("windows-1252") : StandardCharsets.UTF_8;
-        String html;
-        try (InputStream in = BodyWordsTest.class.getResourceAsStream("/parse/" + name)) {
-            html = new String(in.readAllBytes(), charset);
-        }
+        String html = HtmlScannerTest.parserTestPage(name);
         HtmlScanner.scanWithWords(html, PAGE_URL, MAX_TEXT_CHARS).ifPresent(scanned ->
                 assertThat(SimHash.of(scanned.words())).isEqualTo(jsoupSimHash(html, MAX_TEXT_CHARS)));
     }

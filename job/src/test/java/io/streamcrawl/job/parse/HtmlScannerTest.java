@@ -108,12 +108,16 @@ class HtmlScannerTest {
     @ParameterizedTest
     @ValueSource(strings = {"broken.html", "base-href.html", "windows-1252-meta.html"})
     void isJsoupOrUnsureOnThePagesOfTheParserTests(String name) throws IOException {
-        Charset charset = name.startsWith("windows-1252") ? Charset.forName("windows-1252") : StandardCharsets.UTF_8;
-        String html;
-        try (InputStream in = HtmlScannerTest.class.getResourceAsStream("/parse/" + name)) {
-            html = new String(in.readAllBytes(), charset);
-        }
+        String html = parserTestPage(name);
         HtmlScanner.scan(html, PAGE_URL).ifPresent(scanned -> assertThat(scanned).isEqualTo(jsoup(html, PAGE_URL)));
+    }
+
+    /** A page of the parser tests' resources, decoded with its charset. */
+    static String parserTestPage(String name) throws IOException {
+        Charset charset = name.startsWith("windows-1252") ? Charset.forName("windows-1252") : StandardCharsets.UTF_8;
+        try (InputStream in = HtmlScannerTest.class.getResourceAsStream("/parse/" + name)) {
+            return new String(in.readAllBytes(), charset);
+        }
     }
 
     @Test
