@@ -244,8 +244,9 @@ public final class CrawlerOptions {
 
     public static final ConfigOption<Boolean> NEAR_DUPLICATES_ENABLED = ConfigOptions.key("near-duplicates.enabled")
             .booleanType().defaultValue(true)
-            .withDescription("Whether pages get a SimHash of their text and are marked as near duplicates; when off (and no "
-                    + "text is kept) the parser reads a page's links without building its tree.");
+            .withDescription("Whether pages get a SimHash of their text and are marked as near duplicates. Unless the text "
+                    + "is kept, the parser reads a page without building its tree where it can: its links, and when this is "
+                    + "on, the words of its text.");
 
     public static final ConfigOption<Integer> NEAR_DUPLICATES_MAX_DISTANCE = ConfigOptions.key("near-duplicates.max-distance")
             .intType().defaultValue(3)

@@ -24,11 +24,21 @@ import java.util.function.Predicate;
  * resolved against its URL (or its {@code <base href>}), normalized with {@link UrlNormalizer}
  * (so only http/https), de-duplicated and capped. The text is that of the body without scripts
  * and styles, as jsoup's {@code text()} normalizes it, cut at a bound ({@link VisibleText}). When
- * the text is not wanted, {@link HtmlScanner} reads the rest without jsoup's tree where it can be
- * sure to give the same. Never throws on bad HTML: jsoup repairs any markup.
+ * the text is not wanted, or only its words (for the SimHash), {@link HtmlScanner} reads the rest
+ * without jsoup's tree where it can be sure to give the same. Never throws on bad HTML: jsoup
+ * repairs any markup.
  */
 final class HtmlExtractor {
     private static final int MAX_TITLE_CHARS = 1024;
+
+    /** How much of a page's text the caller needs. */
+    enum TextNeed {
+        NONE,
+        /** A text with the words of the visible text in order, as the SimHash reads them. */
+        WORDS,
+        /** The visible text itself. */
+        EXACT
+    }
 
     private HtmlExtractor() {}
 
@@ -48,18 +58,20 @@ final class HtmlExtractor {
      * @param keep which normalized links to keep (the task's scope)
      * @param maxLinks the most links to keep; the rest of the page is not examined
      * @param maxTextChars the most characters of text to keep
-     * @param withText whether the text is wanted; without it, a page whose charset the Content-Type
-     *     names (and no byte order mark overrides) is read by {@link HtmlScanner}, not parsed into
-     *     jsoup's tree, unless the scanner is unsure
+     * @param text how much of the text is wanted; unless the text itself, a page whose charset the
+     *     Content-Type names (and no byte order mark overrides) is read by {@link HtmlScanner}, not
+     *     parsed into jsoup's tree, unless the scanner is unsure
      */
     static HtmlContent extract(byte[] body, String contentType, String pageUrl, Predicate<String> keep, int maxLinks,
-            int maxTextChars, boolean withText) {
+            int maxTextChars, TextNeed text) {
         if (body == null || body.length == 0) {
             return HtmlContent.NONE;
         }
         Charset charset = contentType == null ? null : charsetOf(contentType);
-        if (!withText && charset != null && !startsWithByteOrderMark(body)) {
-            Optional<ScannedHtml> scanned = HtmlScanner.scan(new String(body, charset), pageUrl);
+        if (text != TextNeed.EXACT && charset != null && !startsWithByteOrderMark(body)) {
+            String html = new String(body, charset);
+            Optional<ScannedHtml> scanned = text == TextNeed.WORDS
+                    ? HtmlScanner.scanWithWords(html, pageUrl, maxTextChars) : HtmlScanner.scan(html, pageUrl);
             if (scanned.isPresent()) {
                 return content(scanned.get(), keep, maxLinks);
             }
@@ -83,7 +95,7 @@ final class HtmlExtractor {
         Element html = document.selectFirst("html");
         String lang = html == null || !html.hasAttr("lang") ? null : html.attr("lang");
         return new HtmlContent(title(document.title()), new ArrayList<>(links), canonicalUrl,
-                withText ? VisibleText.of(document.body(), maxTextChars, body.length) : null, lang);
+                text == TextNeed.NONE ? null : VisibleText.of(document.body(), maxTextChars, body.length), lang);
     }
 
     private static HtmlContent content(ScannedHtml scanned, Predicate<String> keep, int maxLinks) {
@@ -94,7 +106,7 @@ final class HtmlExtractor {
         }
         String canonicalUrl = scanned.canonicalHref() == null
                 ? null : UrlNormalizer.resolve(scanned.baseUri(), scanned.canonicalHref()).orElse(null);
-        return new HtmlContent(title(scanned.title()), new ArrayList<>(links), canonicalUrl, null, scanned.lang());
+        return new HtmlContent(title(scanned.title()), new ArrayList<>(links), canonicalUrl, scanned.words(), scanned.lang());
     }
 
     private static void addLink(Set<String> links, LinkResolver resolver, String base, String href,

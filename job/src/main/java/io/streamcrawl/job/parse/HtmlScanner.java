@@ -21,7 +21,9 @@ import java.util.Set;
  * jsoup: {@code <select>}, {@code <svg>}, {@code <math>}, {@code <template>}, {@code <frameset>},
  * {@code <plaintext>}, {@code <noscript>}, a script holding {@code <!--}, a tag other than a table's own between a
  * table's cells (jsoup moves it before the table), a {@code <}, NUL or control character inside a
- * tag, and a page that ends inside a tag. {@code HtmlScannerTest} checks it against jsoup. Not thread-safe: one per page.
+ * tag, and a page that ends inside a tag. {@code HtmlScannerTest} checks it against jsoup. Asked for the
+ * words of the body's text ({@link #scanWithWords}), it hands the body's text and tags to {@link BodyWords},
+ * which may be unsure too. Not thread-safe: one per page.
  */
 final class HtmlScanner {
     private final String html;
@@ -34,6 +36,8 @@ final class HtmlScanner {
     private final TableNesting tables = new TableNesting();
 
     private final TagAttributes attributes;
+    /** The body's words, when asked for. */
+    private final BodyWords words;
 
     private String title;
     private String baseUri;
@@ -41,22 +45,37 @@ final class HtmlScanner {
     private String canonicalHref;
     private String lang;
 
-    private HtmlScanner(String html, String pageUrl) {
+    private HtmlScanner(String html, String pageUrl, BodyWords words) {
         this.html = html;
         this.length = html.length();
         this.pageUrl = pageUrl;
         this.attributes = new TagAttributes(html);
+        this.words = words;
     }
 
     /** The page's links and head values as jsoup would find them, or empty when the scanner cannot be sure. */
     static Optional<ScannedHtml> scan(String html, String pageUrl) {
-        HtmlScanner scanner = new HtmlScanner(html, pageUrl);
+        return scan(new HtmlScanner(html, pageUrl, null));
+    }
+
+    /**
+     * The same with the words of the body's visible text ({@link BodyWords}), or empty when the scanner
+     * cannot be sure of them either.
+     *
+     * @param maxTextChars the bound at which {@link VisibleText} cuts the text
+     */
+    static Optional<ScannedHtml> scanWithWords(String html, String pageUrl, int maxTextChars) {
+        return scan(new HtmlScanner(html, pageUrl, new BodyWords(maxTextChars, html.length())));
+    }
+
+    private static Optional<ScannedHtml> scan(HtmlScanner scanner) {
         scanner.run();
-        if (scanner.unsure) {
+        String words = scanner.words == null ? null : scanner.words.words();
+        if (scanner.unsure || scanner.words != null && words == null) {
             return Optional.empty();
         }
-        return Optional.of(new ScannedHtml(scanner.titleText(), scanner.baseUri == null ? pageUrl : scanner.baseUri,
-                List.copyOf(scanner.hrefs), scanner.canonicalHref, scanner.lang));
+        return Optional.of(new ScannedHtml(scanner.titleText(), scanner.baseUri == null ? scanner.pageUrl : scanner.baseUri,
+                List.copyOf(scanner.hrefs), scanner.canonicalHref, scanner.lang, words));
     }
 
     private void run() {
@@ -65,6 +84,9 @@ final class HtmlScanner {
             int end = lt < 0 ? length : lt;
             if (!inBody) {
                 text(pos, end);
+            }
+            if (inBody && end > pos) {
+                bodyText(pos, end);
             }
             if (lt < 0) {
                 return;
@@ -86,9 +108,8 @@ final class HtmlScanner {
         } else if (isAsciiLetter(next)) {
             tag(pos + 1, true);
         } else {
-            if (!inBody) {
-                inBody = true;   // a '<' that opens nothing is text
-            }
+            inBody = true;   // a '<' that opens nothing is text
+            bodyText(pos, pos + 1);
             pos++;
         }
     }
@@ -135,6 +156,7 @@ final class HtmlScanner {
         int c = charAt(p);
         if (c < 0) {
             inBody = true;   // "</" at the end is text
+            bodyText(pos, length);
             pos = length;
         } else if (isAsciiLetter(c)) {
             tag(p, false);
@@ -189,6 +211,9 @@ final class HtmlScanner {
             unsure = true;
             return;
         }
+        if (words != null) {
+            words.startTag(name, tables.inTable());
+        }
         switch (name) {
             // jsoup reads what a <noscript> holds as plain elements (an <html>, a <base>, a <title> in
             // the body), wherever it stands.
@@ -218,13 +243,15 @@ final class HtmlScanner {
                 String text = rcdata(name);
                 if (!inBody && title == null) {
                     title = text;
+                } else if (inBody) {
+                    bodyText(text, name);   // a title in the body is text of the body
                 }
             }
             case "style", "noframes" -> rawText(name, false);
             case "script" -> rawText(name, true);
             case "textarea" -> {
                 inBody = true;
-                rcdata(name);
+                bodyText(rcdata(name), name);
             }
             case "xmp", "iframe", "noembed" -> {
                 inBody = true;
@@ -243,6 +270,9 @@ final class HtmlScanner {
 
     private void endTag(String name) {
         tables.end(name);
+        if (words != null && inBody) {
+            words.endTag(name);
+        }
         if (!inBody) {
             switch (name) {
                 case "body", "html", "br" -> inBody = true;
@@ -263,6 +293,9 @@ final class HtmlScanner {
             return;
         }
         endRaw(close);
+        if (words != null && inBody) {
+            words.endTag(name);
+        }
     }
 
     /** The text of a {@code <title>} or {@code <textarea>}, entity-decoded, read to its end tag. */
@@ -306,6 +339,27 @@ final class HtmlScanner {
             }
         }
         return -1;
+    }
+
+    /** Text of the body, for its words: jsoup would move any but whitespace out of a table but outside its cells. */
+    private void bodyText(int from, int to) {
+        if (words == null) {
+            return;
+        }
+        if (tables.outsideCell() && !isBlank(from, to)) {
+            unsure = true;
+            return;
+        }
+        String text = html.substring(from, to);
+        words.text(text.indexOf('&') < 0 ? text : Parser.unescapeEntities(text, false));
+    }
+
+    /** The decoded text of a {@code <title>} or {@code <textarea>} in the body, and its end tag. */
+    private void bodyText(String text, String name) {
+        if (words != null) {
+            words.text(text);
+            words.endTag(name);
+        }
     }
 
     /** Text before the body: anything but whitespace (after decoding references) starts the body. */

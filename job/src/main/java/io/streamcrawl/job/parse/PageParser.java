@@ -35,8 +35,8 @@ import java.util.OptionalLong;
  * a record without title, links, text and SimHash. Links are normalized, de-duplicated, kept when
  * the task's scope allows them, capped per page, and emitted only when the request says to
  * follow links. The text is bounded; it feeds the SimHash when near-duplicate detection is on
- * and stays in the record only when asked; when neither, the page is not parsed into a tree
- * ({@link HtmlScanner}). Never throws on page content.
+ * and stays in the record only when asked; unless it is kept, the page is not parsed into a tree
+ * where {@link HtmlScanner} can read its links and the text's words. Never throws on page content.
  */
 public class PageParser extends ProcessFunction<FetchResult, CrawledPage> {
     private static final long serialVersionUID = 1L;
@@ -116,12 +116,20 @@ public class PageParser extends ProcessFunction<FetchResult, CrawledPage> {
         TaskScope scope = result.request().scope();
         try {
             return HtmlExtractor.extract(result.body(), result.contentType(), pageUrl,
-                    url -> scope != null && scope.allows(url), maxLinksPerPage, maxTextChars, keepText || hashText);
+                    url -> scope != null && scope.allows(url), maxLinksPerPage, maxTextChars, textNeed());
         } catch (RuntimeException e) {
             parseErrors.inc();
             LOG.debug("Cannot parse {}", pageUrl, e);
             return HtmlContent.NONE;
         }
+    }
+
+    /** The text itself when kept, else its words when hashed: SimHash reads nothing else of it. */
+    private HtmlExtractor.TextNeed textNeed() {
+        if (keepText) {
+            return HtmlExtractor.TextNeed.EXACT;
+        }
+        return hashText ? HtmlExtractor.TextNeed.WORDS : HtmlExtractor.TextNeed.NONE;
     }
 
     static PageRecord toRecord(FetchResult result, HtmlContent html, boolean keepText, boolean hashText) {

@@ -13,5 +13,7 @@ import java.util.List;
  *     the order they first appear
  * @param canonicalHref the {@code href} of the first {@code <link rel=canonical href>}, or null
  * @param lang the {@code lang} attribute of the {@code <html>} element as written, or null
+ * @param words a text with the words of the body's visible text in order, as SimHash reads them
+ *     from {@link VisibleText}'s text (which may separate them otherwise); null when not asked for
  */
-record ScannedHtml(String title, String baseUri, List<String> hrefs, String canonicalHref, String lang) {}
+record ScannedHtml(String title, String baseUri, List<String> hrefs, String canonicalHref, String lang, String words) {}

@@ -17,8 +17,14 @@ final class TableNesting {
     private byte[] open = new byte[8];
     private int depth;
 
-    private boolean outsideCell() {
+    /** Whether a table is open but none of its cells: jsoup moves what stands here before the table. */
+    boolean outsideCell() {
         return depth > 0 && open[depth - 1] == TABLE;
+    }
+
+    /** Whether a table is open. */
+    boolean inTable() {
+        return depth > 0;
     }
 
     /**

@@ -66,8 +66,8 @@ class HtmlScannerTest {
             for (int i = 0; i < 3 && body.length > 0; i++) {
                 body[random.nextInt(body.length)] = (byte) (0x80 + random.nextInt(128));
             }
-            HtmlContent scanned = HtmlExtractor.extract(body, "text/html; charset=utf-8", PAGE_URL, url -> true, 10_000, 100_000, false);
-            HtmlContent parsed = HtmlExtractor.extract(body, "text/html; charset=utf-8", PAGE_URL, url -> true, 10_000, 100_000, true);
+            HtmlContent scanned = HtmlExtractor.extract(body, "text/html; charset=utf-8", PAGE_URL, url -> true, 10_000, 100_000, HtmlExtractor.TextNeed.NONE);
+            HtmlContent parsed = HtmlExtractor.extract(body, "text/html; charset=utf-8", PAGE_URL, url -> true, 10_000, 100_000, HtmlExtractor.TextNeed.EXACT);
 
             assertThat(scanned).as("document %d: %s", doc, new String(body, StandardCharsets.UTF_8))
                     .isEqualTo(new HtmlContent(parsed.title(), parsed.links(), parsed.canonical(), null, parsed.lang()));
@@ -108,12 +108,16 @@ class HtmlScannerTest {
     @ParameterizedTest
     @ValueSource(strings = {"broken.html", "base-href.html", "windows-1252-meta.html"})
     void isJsoupOrUnsureOnThePagesOfTheParserTests(String name) throws IOException {
-        Charset charset = name.startsWith("windows-1252") ? Charset.forName("windows-1252") : StandardCharsets.UTF_8;
-        String html;
-        try (InputStream in = HtmlScannerTest.class.getResourceAsStream("/parse/" + name)) {
-            html = new String(in.readAllBytes(), charset);
-        }
+        String html = parserTestPage(name);
         HtmlScanner.scan(html, PAGE_URL).ifPresent(scanned -> assertThat(scanned).isEqualTo(jsoup(html, PAGE_URL)));
+    }
+
+    /** A page of the parser tests' resources, decoded with its charset. */
+    static String parserTestPage(String name) throws IOException {
+        Charset charset = name.startsWith("windows-1252") ? Charset.forName("windows-1252") : StandardCharsets.UTF_8;
+        try (InputStream in = HtmlScannerTest.class.getResourceAsStream("/parse/" + name)) {
+            return new String(in.readAllBytes(), charset);
+        }
     }
 
     @Test
@@ -140,7 +144,7 @@ class HtmlScannerTest {
         }
         Element root = document.selectFirst("html");
         String lang = root == null || !root.hasAttr("lang") ? null : root.attr("lang");
-        return new ScannedHtml(document.title(), document.baseUri(), List.copyOf(hrefs), canonical, lang);
+        return new ScannedHtml(document.title(), document.baseUri(), List.copyOf(hrefs), canonical, lang, null);
     }
 
     /** Random documents from pieces of ordinary and malformed markup. */

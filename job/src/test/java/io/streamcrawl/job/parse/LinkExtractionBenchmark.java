@@ -29,8 +29,10 @@ import java.util.concurrent.TimeUnit;
  * JMH: parsing one page of the benchmark site of about 25 KB with about 100 links, as the page
  * parser does it ({@link HtmlExtractor}: jsoup parse, title, every {@code a[href]} resolved,
  * normalized, scope-filtered and de-duplicated, and the text), the same without the text, read by
- * {@link HtmlScanner} instead of jsoup's tree, and jsoup's parse alone for comparison; and the
- * SimHash the page parser computes of the page's text for near-duplicate detection.
+ * {@link HtmlScanner} instead of jsoup's tree, and jsoup's parse alone for comparison; the SimHash
+ * the page parser computes of the page's text for near-duplicate detection; and the page parser's
+ * whole work with near-duplicate detection on, from jsoup's text (as when the text is kept) and
+ * from the scanner's words (the default).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -59,7 +61,7 @@ public class LinkExtractionBenchmark {
         body = DocSiteGenerator.render(graph, page).getBytes(StandardCharsets.UTF_8);
         pageUrl = ORIGIN + graph.pathOf(page);
         scope = TaskScope.ofSeeds(List.of(ORIGIN + "/"));
-        HtmlContent content = HtmlExtractor.extract(body, "text/html; charset=utf-8", pageUrl, scope::allows, 10_000, 100_000, true);
+        HtmlContent content = HtmlExtractor.extract(body, "text/html; charset=utf-8", pageUrl, scope::allows, 10_000, 100_000, HtmlExtractor.TextNeed.EXACT);
         text = content.text();
         System.out.printf("%npage %s: %d bytes, %d distinct in-scope links, %d characters of text%n",
                 pageUrl, body.length, content.links().size(), text.length());
@@ -67,12 +69,12 @@ public class LinkExtractionBenchmark {
 
     @Benchmark
     public HtmlContent parseAndExtractLinks() {
-        return HtmlExtractor.extract(body, "text/html; charset=utf-8", pageUrl, scope::allows, 10_000, 100_000, true);
+        return HtmlExtractor.extract(body, "text/html; charset=utf-8", pageUrl, scope::allows, 10_000, 100_000, HtmlExtractor.TextNeed.EXACT);
     }
 
     @Benchmark
     public HtmlContent scanAndExtractLinks() {
-        return HtmlExtractor.extract(body, "text/html; charset=utf-8", pageUrl, scope::allows, 10_000, 100_000, false);
+        return HtmlExtractor.extract(body, "text/html; charset=utf-8", pageUrl, scope::allows, 10_000, 100_000, HtmlExtractor.TextNeed.NONE);
     }
 
     @Benchmark
@@ -83,5 +85,17 @@ public class LinkExtractionBenchmark {
     @Benchmark
     public OptionalLong simHashOfText() {
         return SimHash.of(text);
+    }
+
+    @Benchmark
+    public OptionalLong parseTextAndSimHash() {
+        return SimHash.of(HtmlExtractor.extract(body, "text/html; charset=utf-8", pageUrl, scope::allows, 10_000, 100_000,
+                HtmlExtractor.TextNeed.EXACT).text());
+    }
+
+    @Benchmark
+    public OptionalLong scanWordsAndSimHash() {
+        return SimHash.of(HtmlExtractor.extract(body, "text/html; charset=utf-8", pageUrl, scope::allows, 10_000, 100_000,
+                HtmlExtractor.TextNeed.WORDS).text());
     }
 }

@@ -248,7 +248,7 @@ class PageParserTest {
     }
 
     @Test
-    void withoutNearDuplicatesGivesTheSameRecordsAndLinksWithoutTextOrSimHash() throws Exception {
+    void givesTheSameRecordsAndLinksFromTheScannersWordsAndWithoutNearDuplicatesBarTheSimHash() throws Exception {
         String pageUrl = "http://example.org/x/page.html";
         FetchRequest request = request(pageUrl, TaskScope.ofSeeds(List.of("http://example.org/")), true);
         List<FetchResult> pages = new ArrayList<>();
@@ -264,6 +264,12 @@ class PageParserTest {
         for (FetchResult page : pages) {
             CrawledPage withSimHash = crawled(new PageParser(), page);
             CrawledPage withoutSimHash = crawled(new PageParser(PageParser.DEFAULT_MAX_LINKS_PER_PAGE, 100_000, false, false), page);
+            // Keeping the text takes jsoup's tree; the default hashes the scanner's words where it can.
+            CrawledPage withText = crawled(new PageParser(PageParser.DEFAULT_MAX_LINKS_PER_PAGE, 100_000, true), page);
+
+            assertThat(withSimHash.record().simhash()).isNotNull();
+            assertThat(withSimHash.record()).usingRecursiveComparison().ignoringFields("text").isEqualTo(withText.record());
+            assertThat(withSimHash.links()).containsExactlyElementsOf(withText.links());
 
             assertThat(withoutSimHash.record().simhash()).isNull();
             assertThat(withoutSimHash.record()).usingRecursiveComparison().ignoringFields("simhash")
