@@ -153,12 +153,18 @@ class FrontierApiITCase {
                     assertThat(e.getStatus().getDescription()).contains("streamcrawl fetches");
                 });
 
-        // Deleted with a URL queued while disabled: the answer counts it.
-        frontier.setActive(Urlfrontier.Active.newBuilder().setState(false).build());
-        putUrls(channel, List.of(discovered("blocked", crawl.site.baseUrl() + "/blocked", task)));
-        await().atMost(TestCrawl.TIMEOUT).until(() -> countUrls(frontier, task) == 1);
-        assertThat(frontier.deleteCrawl(Urlfrontier.DeleteCrawlMessage.newBuilder().setValue(task).build()).getValue()).isEqualTo(1);
-        assertThat(frontier.listCrawls(Urlfrontier.Local.getDefaultInstance()).getValuesList()).isEmpty();
+        // Deleted with a URL queued: the answer counts it. The crawl is disabled from its start and its
+        // seed is the URL put, so the URL waits however late the job learns of the crawl (the URLs of a
+        // task it does not know wait too) and is queued once: no race with the watch of the flag.
+        String paused = task + "-paused";
+        String blocked = crawl.site.baseUrl() + "/blocked";
+        crawl.registry.setEnabled(paused, false);
+        crawl.registry.putSpec(paused, "{\"seeds\": [\"" + blocked + "\"], \"scope\": {\"allowPrivateHosts\": [\"127.0.0.1\"]}}");
+        assertThat(putUrls(channel, List.of(discovered("blocked", blocked, paused)))).isEqualTo(Map.of("blocked", AckMessage.Status.OK));
+        await().atMost(TestCrawl.TIMEOUT).until(() -> countUrls(frontier, paused) == 1);
+        assertThat(frontier.deleteCrawl(Urlfrontier.DeleteCrawlMessage.newBuilder().setValue(paused).build()).getValue()).isEqualTo(1);
+        assertThat(frontier.listCrawls(Urlfrontier.Local.getDefaultInstance()).getValuesList()).containsExactly(task);
+        assertThat(crawl.site.requestCount("/blocked")).isZero();
     }
 
     @Test

@@ -36,9 +36,13 @@ public record CrawlProgress(long queued, long inFlight, long pages, long errors,
     private static final int SETTLE_ATTEMPTS = 40;
     private static final Duration SETTLE_PAUSE = Duration.ofMillis(50);
 
-    /** Nothing queued, in flight, unread or unacknowledged: the task can make no more progress. */
+    /**
+     * Nothing queued, in flight, unread or unacknowledged: the task can make no more progress. In
+     * flight below zero counts as none: after a failure a fetch can be finished twice (see
+     * docs/failures.md), and waiting for the count to come back up would never end.
+     */
     public boolean idle() {
-        return queued == 0 && inFlight == 0 && unread == 0 && pending == 0;
+        return queued == 0 && inFlight <= 0 && unread == 0 && pending == 0;
     }
 
     /** A task's progress on the streams and stats keys the job's configuration names. */
