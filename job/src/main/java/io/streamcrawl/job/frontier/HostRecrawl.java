@@ -1,5 +1,6 @@
 package io.streamcrawl.job.frontier;
 
+import io.streamcrawl.job.model.PageValidators;
 import io.streamcrawl.job.url.UrlFingerprint;
 
 import java.util.ArrayList;
@@ -13,18 +14,58 @@ import org.apache.flink.api.common.state.ValueState;
 /**
  * The current host's fetched URLs of tasks with a recrawl interval, each with its next fetch time,
  * in keyed state. No timer per URL: the host's one timer scans them when the earliest is due, at
- * most once per scan interval, and puts the due ones back in their queues. Valid only for the key
- * the state is scoped to when called.
+ * most once per scan interval, and puts the due ones back in their queues. Each URL's
+ * {@link RecrawlPlan} (the validators its last fetch left, the interval it came back after) is
+ * kept apart, as it must outlive the entry while the URL waits in its queue: the release reads it,
+ * and what the fetch found ({@link io.streamcrawl.job.model.EntryKind#CAPTURE}) updates it and
+ * moves the URL's due time. Valid only for the key the state is scoped to when called.
  */
 final class HostRecrawl {
     private final MapState<UrlFingerprint, RecrawlEntry> entries;
+    private final MapState<UrlFingerprint, RecrawlPlan> plans;
     private final ValueState<Long> nextScanAt;
     private final long scanIntervalMs;
 
-    HostRecrawl(MapState<UrlFingerprint, RecrawlEntry> entries, ValueState<Long> nextScanAt, long scanIntervalMs) {
+    HostRecrawl(MapState<UrlFingerprint, RecrawlEntry> entries, MapState<UrlFingerprint, RecrawlPlan> plans,
+            ValueState<Long> nextScanAt, long scanIntervalMs) {
         this.entries = entries;
+        this.plans = plans;
         this.nextScanAt = nextScanAt;
         this.scanIntervalMs = scanIntervalMs;
+    }
+
+    /**
+     * A URL of a task with {@code interval} is released at {@code now}: it comes back after the
+     * interval of its plan (the start for a first fetch). Returns what its request needs of its
+     * earlier fetches.
+     */
+    PageValidators released(QueuedUrl entry, RecrawlInterval interval, long now) throws Exception {
+        UrlFingerprint fingerprint = entry.fingerprint();
+        RecrawlPlan plan = plans.get(fingerprint);
+        schedule(fingerprint, entry.recrawl(), now + interval.within(plan == null ? 0 : plan.intervalMs()));
+        return plan == null ? PageValidators.NONE : plan.validators();
+    }
+
+    /**
+     * What the fetch of the URL released at {@code releasedAt} left for the next one: the page
+     * changed when its last full capture moved. Its recrawl is due again after the interval
+     * adapted to that.
+     */
+    void captured(UrlFingerprint fingerprint, PageValidators validators, RecrawlInterval interval, long releasedAt)
+            throws Exception {
+        RecrawlPlan last = plans.get(fingerprint);
+        boolean changed = last == null || last.validators().capturedAt() != validators.capturedAt();
+        long intervalMs = interval.next(last == null ? 0 : last.intervalMs(), changed);
+        plans.put(fingerprint, new RecrawlPlan(validators, intervalMs));
+        RecrawlEntry entry = entries.get(fingerprint);
+        if (entry != null) {
+            schedule(fingerprint, entry.url(), releasedAt + intervalMs);
+        }
+    }
+
+    /** Forgets the plan of a URL that is not recrawled any more. */
+    void forget(UrlFingerprint fingerprint) throws Exception {
+        plans.remove(fingerprint);
     }
 
     /** Fetches the URL again at {@code dueAt} (replacing an earlier plan for it). */
