@@ -50,11 +50,12 @@ final class HostIntake {
                 UrlFingerprint url = entry.fingerprint();
                 if (!host.seen().firstSeen(url, now)) {
                     metrics.duplicateUrls.inc();
-                    return false;
+                    return hinted(entry, tasks, now);
                 }
                 host.backlog().push(QueuedUrl.of(entry));
                 metrics.newUrls.inc();
                 sketches.add(entry.task(), url.high());
+                hinted(entry, tasks, now);
             }
             case ROBOTS -> {
                 host.robots().answer(entry.url(), entry.feedback(), now);
@@ -71,6 +72,16 @@ final class HostIntake {
             }
         }
         return true;
+    }
+
+    /** Applies what a sitemap said of the entry's URL to its recrawl plan, if its task recrawls; returns whether its due time moved. */
+    private boolean hinted(FrontierEntry entry, HostReleases.Tasks tasks, long now) throws Exception {
+        if (entry.change() == null) {
+            return false;
+        }
+        TaskView view = views.of(entry.task(), tasks.get(entry.task()));
+        return view != null && view.recrawl().recrawls()
+                && host.recrawl().hinted(entry.fingerprint(), entry.change(), view.recrawl(), now);
     }
 
     /** A retry comes back: queued again if it answers its URL's latest release, else only its feedback counts. */

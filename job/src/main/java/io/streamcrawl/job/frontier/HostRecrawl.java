@@ -1,5 +1,6 @@
 package io.streamcrawl.job.frontier;
 
+import io.streamcrawl.job.model.ChangeHint;
 import io.streamcrawl.job.model.PageValidators;
 import io.streamcrawl.job.url.UrlFingerprint;
 
@@ -54,13 +55,42 @@ final class HostRecrawl {
     void captured(UrlFingerprint fingerprint, PageValidators validators, RecrawlInterval interval, long releasedAt)
             throws Exception {
         RecrawlPlan last = plans.get(fingerprint);
-        boolean changed = last == null || last.validators().capturedAt() != validators.capturedAt();
-        long intervalMs = interval.next(last == null ? 0 : last.intervalMs(), changed);
+        // After a first capture the interval is the plan's (a sitemap's changefreq) or the start.
+        long intervalMs = last == null || !last.validators().captured()
+                ? interval.within(last == null ? 0 : last.intervalMs())
+                : interval.next(last.intervalMs(), last.validators().capturedAt() != validators.capturedAt());
         plans.put(fingerprint, new RecrawlPlan(validators, intervalMs));
         RecrawlEntry entry = entries.get(fingerprint);
         if (entry != null) {
             schedule(fingerprint, entry.url(), releasedAt + intervalMs);
         }
+    }
+
+    /**
+     * What a sitemap says of a URL at {@code now}: a {@code <lastmod>} after its last capture
+     * makes its recrawl due now; a {@code <changefreq>} becomes its interval (within the task's
+     * bounds), counted from its last release. Returns whether its due time moved.
+     */
+    boolean hinted(UrlFingerprint fingerprint, ChangeHint hint, RecrawlInterval interval, long now) throws Exception {
+        RecrawlPlan plan = plans.get(fingerprint);
+        RecrawlEntry entry = entries.get(fingerprint);
+        if (hint.lastModified() > 0) {
+            boolean changedSince = plan != null && plan.validators().captured()
+                    && hint.lastModified() > plan.validators().capturedAt();
+            if (!changedSince || entry == null || entry.dueAt() <= now) {
+                return false;
+            }
+            schedule(fingerprint, entry.url(), now);
+            return true;
+        }
+        long lastMs = interval.within(plan == null ? 0 : plan.intervalMs());
+        long intervalMs = interval.within(hint.changeEveryMs());
+        plans.put(fingerprint, new RecrawlPlan(plan == null ? PageValidators.NONE : plan.validators(), intervalMs));
+        if (entry == null || intervalMs == lastMs) {
+            return false;
+        }
+        schedule(fingerprint, entry.url(), entry.dueAt() - lastMs + intervalMs);
+        return true;
     }
 
     /** Forgets the plan of a URL that is not recrawled any more. */

@@ -12,7 +12,8 @@ import org.apache.flink.util.Collector;
 /**
  * Decodes a frontier stream entry into a {@link FrontierEntry} with a normalized URL. Every kind
  * has {@code url} and {@code task}; {@code url} and {@code sitemap} entries may have
- * {@code depth}, {@code priority}, {@code parent}, {@code redirects}, {@code retry} and {@code release}; feedback has {@code signal}
+ * {@code depth}, {@code priority}, {@code parent}, {@code redirects}, {@code retry}, {@code release} and
+ * what a sitemap said of the URL, {@code lastmod} (epoch ms) or {@code changefreq_ms}; feedback has {@code signal}
  * (required for {@code host}), {@code status}, {@code error}, {@code retry_after_ms}, {@code cause},
  * {@code released_at} and, for {@code robots}, {@code body}; a {@code capture} has {@code status},
  * {@code released_at}, {@code captured_at} and may have {@code etag}, {@code last_modified} and {@code digest}.
@@ -42,6 +43,7 @@ public final class FrontierEntryDeserializer implements RedisStreamDeserializer<
                 .redirects(nonNegative(fields, "redirects"))
                 .attempt(nonNegative(fields, "attempt"))
                 .release(longField(fields, "release"))
+                .change(ChangeHint.of(longField(fields, "lastmod"), longField(fields, "changefreq_ms")))
                 .build());
     }
 

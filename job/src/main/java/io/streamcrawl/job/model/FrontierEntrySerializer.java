@@ -52,6 +52,12 @@ public final class FrontierEntrySerializer implements RedisStreamSerializer<Fron
         if (entry.retry()) {
             fields.put("retry", "true");
         }
+        ChangeHint change = entry.change();
+        if (change != null && change.lastModified() > 0) {
+            fields.put("lastmod", Long.toString(change.lastModified()));
+        } else if (change != null) {
+            fields.put("changefreq_ms", Long.toString(change.changeEveryMs()));
+        }
         HostFeedback feedback = entry.feedback();
         if (feedback != null) {
             if (feedback.signal() != null) {

@@ -3,6 +3,7 @@ package io.streamcrawl.job.frontier;
 import static io.streamcrawl.job.frontier.HostQueuesTest.url;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamcrawl.job.model.ChangeHint;
 import io.streamcrawl.job.model.PageValidators;
 import io.streamcrawl.job.model.PayloadDigest;
 
@@ -61,6 +62,39 @@ class HostRecrawlTest {
         recrawl.captured(a.fingerprint(), new PageValidators("\"2\"", null, "sha1:B", 180_010), interval, 180_000);
 
         assertThat(recrawl.takeDue(240_000)).as("changed: half the last interval").containsExactly(a);
+    }
+
+    @Test
+    void aSitemapsLastmodAfterTheLastCaptureMakesTheRecrawlDueNow() throws Exception {
+        RecrawlInterval interval = new RecrawlInterval(60_000, 60_000, 60_000);
+        QueuedUrl a = url("t", "a", 0, 0);
+        recrawl.released(a, interval, 0);
+        recrawl.captured(a.fingerprint(), new PageValidators(null, null, "sha1:A", 10), interval, 0);
+
+        assertThat(recrawl.hinted(a.fingerprint(), ChangeHint.of(10, 0), interval, 1_000)).as("not after the capture").isFalse();
+        assertThat(recrawl.hinted(a.fingerprint(), ChangeHint.of(11, 0), interval, 1_000)).isTrue();
+
+        assertThat(recrawl.takeDue(1_000)).containsExactly(a);
+        assertThat(recrawl.hinted(a.fingerprint(), ChangeHint.of(12, 0), interval, 1_001)).as("queued already").isFalse();
+    }
+
+    @Test
+    void aSitemapsChangefreqIsTheIntervalWithinTheBounds() throws Exception {
+        RecrawlInterval interval = new RecrawlInterval(60_000, 30_000, 240_000);
+        QueuedUrl fresh = url("t", "fresh", 0, 0);
+        QueuedUrl known = url("t", "known", 0, 0);
+        assertThat(recrawl.hinted(fresh.fingerprint(), ChangeHint.of(0, 1), interval, 0)).as("not released yet").isFalse();
+        recrawl.released(known, interval, 0);
+
+        assertThat(recrawl.hinted(known.fingerprint(), ChangeHint.of(0, Long.MAX_VALUE), interval, 10)).isTrue();
+        recrawl.released(fresh, interval, 0);
+
+        assertThat(recrawl.takeDue(30_000)).as("always: the min").containsExactly(fresh);
+        assertThat(recrawl.takeDue(239_999)).isEmpty();
+        assertThat(recrawl.takeDue(240_000)).as("never: the max").containsExactly(known);
+        recrawl.released(known, interval, 240_000);
+        recrawl.captured(known.fingerprint(), new PageValidators(null, null, "sha1:A", 240_010), interval, 240_000);
+        assertThat(recrawl.nextScanAt()).as("a first capture keeps the sitemap's interval").isEqualTo(480_000);
     }
 
     @Test

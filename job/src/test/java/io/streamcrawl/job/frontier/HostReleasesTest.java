@@ -3,6 +3,7 @@ package io.streamcrawl.job.frontier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamcrawl.job.etcd.HostControls;
+import io.streamcrawl.job.model.ChangeHint;
 import io.streamcrawl.job.model.EntryKind;
 import io.streamcrawl.job.model.FetchPurpose;
 import io.streamcrawl.job.model.FetchRequest;
@@ -155,6 +156,21 @@ class HostReleasesTest {
 
         assertThat(host.tick(releases, 120_000)).as("not modified: twice the interval").isEmpty();
         assertThat(host.tick(releases, 180_000)).containsExactly("http://a.org/x");
+    }
+
+    @Test
+    void aSitemapThatListsAUrlChangedSinceItsCaptureMakesItsRecrawlDueNow() throws Exception {
+        host.task("t", FAST + ", \"recrawlAfter\": \"PT1H\"}");
+        accept(FrontierEntry.seed("http://a.org/x", "t"));
+        assertThat(host.tick(releases, 0)).containsExactly("http://a.org/x");
+        accept(FrontierEntry.feedback("http://a.org/x", "t", EntryKind.CAPTURE,
+                HostFeedback.capture(200, new PageValidators(null, null, "sha1:A", 5), 0)));
+
+        boolean moved = intake.accept(MemoryHost.HOST, FrontierEntry.builder("http://a.org/x", "t")
+                .change(ChangeHint.of(6, 0)).build(), host.tasks::get, 1_000);
+
+        assertThat(moved).as("the timer is set again").isTrue();
+        assertThat(host.tick(releases, 1_000)).containsExactly("http://a.org/x");
     }
 
     @Test

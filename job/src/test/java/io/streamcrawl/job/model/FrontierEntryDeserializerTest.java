@@ -70,6 +70,20 @@ class FrontierEntryDeserializerTest {
     }
 
     @Test
+    void aSitemapsHintRoundTripsThroughTheWireFormat() {
+        FrontierEntrySerializer serializer = new FrontierEntrySerializer("f:", 4);
+        FrontierEntry lastmod = FrontierEntry.builder("https://a.org/x", "t").change(ChangeHint.of(1_700_000_000_000L, 0)).build();
+        FrontierEntry changefreq = FrontierEntry.builder("https://a.org/y", "t").change(ChangeHint.of(0, 3_600_000)).build();
+
+        assertThat(serializer.serialize(lastmod).fields()).containsEntry("lastmod", "1700000000000")
+                .doesNotContainKey("changefreq_ms");
+        assertThat(serializer.serialize(changefreq).fields()).containsEntry("changefreq_ms", "3600000");
+        assertThat(decode(serializer.serialize(lastmod).fields())).containsExactly(lastmod);
+        assertThat(decode(serializer.serialize(changefreq).fields())).containsExactly(changefreq);
+        assertThat(lastmod.redirectTo("https://a.org/z").change()).isNull();
+    }
+
+    @Test
     void feedbackEntriesRoundTripThroughTheWireFormat() {
         FrontierEntrySerializer serializer = new FrontierEntrySerializer("f:", 4);
         FrontierEntry url = new FrontierEntry("https://a.org/x", "t", 2, 1, "https://a.org/");
