@@ -74,7 +74,10 @@ final class HostIntake {
         return true;
     }
 
-    /** Applies what a sitemap said of the entry's URL to its recrawl plan, if its task recrawls; returns whether its due time moved. */
+    /**
+     * Applies what a sitemap said of the entry's URL to its recrawl plan, if its task recrawls;
+     * returns whether its due time moved.
+     */
     private boolean hinted(FrontierEntry entry, HostReleases.Tasks tasks, long now) throws Exception {
         if (entry.change() == null) {
             return false;
