@@ -68,8 +68,9 @@ final class HostRecrawl {
 
     /**
      * What a sitemap says of a URL at {@code now}: a {@code <lastmod>} after its last capture
-     * makes its recrawl due now; a {@code <changefreq>} becomes its interval (within the task's
-     * bounds), counted from its last release. Returns whether its due time moved.
+     * makes its recrawl due now; until a first capture, a {@code <changefreq>} becomes its
+     * interval (within the task's bounds), counted from its last release; after it, the page's
+     * own changes adapt the interval. Returns whether its due time moved.
      */
     boolean hinted(UrlFingerprint fingerprint, ChangeHint hint, RecrawlInterval interval, long now) throws Exception {
         RecrawlPlan plan = plans.get(fingerprint);
@@ -82,6 +83,9 @@ final class HostRecrawl {
             }
             schedule(fingerprint, entry.url(), now);
             return true;
+        }
+        if (plan != null && plan.validators().captured()) {
+            return false;
         }
         long lastMs = interval.within(plan == null ? 0 : plan.intervalMs());
         long intervalMs = interval.within(hint.changeEveryMs());

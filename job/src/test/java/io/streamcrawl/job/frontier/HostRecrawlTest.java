@@ -95,6 +95,8 @@ class HostRecrawlTest {
         recrawl.released(known, interval, 240_000);
         recrawl.captured(known.fingerprint(), new PageValidators(null, null, "sha1:A", 240_010), interval, 240_000);
         assertThat(recrawl.nextScanAt()).as("a first capture keeps the sitemap's interval").isEqualTo(480_000);
+        assertThat(recrawl.hinted(known.fingerprint(), ChangeHint.of(0, 1), interval, 240_001))
+                .as("after a capture the page's own changes adapt it").isFalse();
     }
 
     @Test
