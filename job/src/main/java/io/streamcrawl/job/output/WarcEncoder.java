@@ -86,11 +86,11 @@ public final class WarcEncoder implements Encoder<FetchResult> {
     }
 
     /**
-     * The record id of the response that captured {@code uri} at {@code fetchedAtMillis}: derived
-     * from both, so that a later revisit can name it from what its URL's recrawl plan keeps.
+     * The record id of the response to the request of {@code url} fetched at {@code fetchedAtMillis}:
+     * derived from both, so that a later revisit can name it from what its URL's recrawl plan keeps.
      */
-    static URI captureId(String uri, long fetchedAtMillis) {
-        UUID id = UUID.nameUUIDFromBytes((uri + " " + fetchedAtMillis).getBytes(StandardCharsets.UTF_8));
+    static URI captureId(String url, long fetchedAtMillis) {
+        UUID id = UUID.nameUUIDFromBytes((url + " " + fetchedAtMillis).getBytes(StandardCharsets.UTF_8));
         return URI.create("urn:uuid:" + id);
     }
 
@@ -98,7 +98,7 @@ public final class WarcEncoder implements Encoder<FetchResult> {
             WarcRequest request) throws IOException {
         WarcResponse.Builder response = new WarcResponse.Builder(result.finalUrl())
                 .version(MessageVersion.WARC_1_1)
-                .recordId(captureId(result.finalUrl(), result.fetchedAtMillis()))
+                .recordId(captureId(result.request().url(), result.fetchedAtMillis()))
                 .date(date)
                 .body(httpResponse(result.status(), result.http(), body))
                 .payloadDigest(digest)
@@ -109,19 +109,19 @@ public final class WarcEncoder implements Encoder<FetchResult> {
 
     /**
      * A recrawl's answer that repeats its URL's last capture: the response's head only, pointing
-     * at that capture (the URL is the one it captured: a page's redirect is not followed).
+     * at that capture (whose target is the URL that answers now: a page's redirect is not followed).
      */
     private static WarcRevisit revisit(FetchResult result, Instant date, Revisit revisit, WarcRequest request)
             throws IOException {
         PageValidators last = result.request().validators();
-        String uri = result.request().url();
         WarcRevisit.Builder record = new WarcRevisit.Builder(result.finalUrl(),
                         revisit == Revisit.NOT_MODIFIED ? WarcRevisit.SERVER_NOT_MODIFIED_1_1
                                 : WarcRevisit.IDENTICAL_PAYLOAD_DIGEST_1_1)
                 .version(MessageVersion.WARC_1_1)
                 .date(date)
                 .body(httpResponse(result.status(), result.http(), new byte[0]))
-                .refersTo(captureId(uri, last.capturedAt()), uri, Instant.ofEpochMilli(last.capturedAt()))
+                .refersTo(captureId(result.request().url(), last.capturedAt()), result.finalUrl(),
+                        Instant.ofEpochMilli(last.capturedAt()))
                 .concurrentTo(request.id());
         if (last.payloadDigest() != null) {
             record.payloadDigest(new WarcDigest(last.payloadDigest()));
