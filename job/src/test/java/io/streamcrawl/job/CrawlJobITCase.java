@@ -3,6 +3,7 @@ package io.streamcrawl.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.streamcrawl.job.cli.CrawlReport;
 import io.streamcrawl.job.etcd.TaskKeys;
 import io.streamcrawl.job.etcd.TaskRegistry;
 import io.streamcrawl.job.output.CommittedFiles;
@@ -11,6 +12,7 @@ import io.streamcrawl.job.stats.DistinctUrls;
 import io.streamcrawl.testing.EtcdServerExtension;
 import io.streamcrawl.testing.Holds;
 import io.streamcrawl.testing.RedisServerExtension;
+import io.streamcrawl.testing.Responses;
 import io.streamcrawl.testing.TestSite;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,6 +41,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.netpreserve.jwarc.WarcRevisit;
 
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
@@ -223,19 +227,68 @@ class CrawlJobITCase {
     }
 
     @Test
-    void aTaskWithARecrawlIntervalFetchesEveryPageAgainAfterIt(TestInfo test) throws Exception {
-        TestSite site = TestSite.builder().pages(12).linksPerPage(4).depth(2).build();
+    void aTaskWithARecrawlIntervalFetchesEveryPageAgainAfterItAskingWhetherItChanged(TestInfo test, @TempDir Path output)
+            throws Exception {
+        TestSite site = TestSite.builder().pages(12).linksPerPage(4).depth(2).validators().build();
+        // Without validators and always the same: a recrawl gets the same payload again.
+        site.route("/same", exchange -> Responses.send(exchange, 200, "text/html", "<title>same</title>"));
+        site.link(1, "/same");
+        Set<String> paths = new HashSet<>(site.pagePaths());
+        paths.add("/same");
+        Path warc = output.resolve("warc");
         // The interval counts from a URL's release; the fetcher may hold a release up to its host-queue-wait.
-        TestCrawl crawl = crawl(test, site, Map.of("scheduler.recrawl-scan", "500 ms", "fetch.host-queue-wait", "200 ms"));
-        crawl.start("{\"seeds\": [\"" + site.urlOf(0) + "\"], \"recrawlAfter\": \"PT3S\", " + FAST + "}");
+        TestCrawl crawl = crawl(test, site, Map.of("scheduler.recrawl-scan", "500 ms", "fetch.host-queue-wait", "200 ms",
+                "output.warc.path", warc.toString(), "output.warc.roll-interval", "1 s"));
+        // The page budget ends the recrawls after one: every URL is fetched exactly twice, as an unchanged
+        // page's third fetch comes twice the interval after its second, long after every page's second.
+        crawl.start("{\"seeds\": [\"" + site.urlOf(0) + "\"], \"recrawlAfter\": \"PT6S\", \"recrawlMax\": \"PT1M\", "
+                + "\"maxPages\": " + 2 * paths.size() + ", " + FAST + "}");
+        int changed = 5;
+        await().atMost(TestCrawl.TIMEOUT).until(() -> crawl.pageUrls().contains(site.urlOf(changed)));
+        site.change(changed);
 
-        await().atMost(TestCrawl.TIMEOUT).until(() -> site.pagePaths().stream().allMatch(path -> site.requestCount(path) >= 2));
+        await().atMost(TestCrawl.TIMEOUT).until(() -> crawl.pages().size() == 2 * paths.size());
 
-        assertThat(site.requestCount("/robots.txt")).as("robots.txt is kept for a day").isOne();
+        Map<String, Integer> twice = paths.stream().collect(Collectors.toMap(path -> path, path -> 2));
+        twice.put("/robots.txt", 1); // kept for a day
+        assertThat(site.requestCounts()).isEqualTo(twice);
+        int withValidators = site.pagePaths().size();
+        assertThat(site.conditionalRequests()).as("every recrawl of a page with validators").isEqualTo(withValidators);
+        assertThat(site.notModifiedAnswers()).as("all but the changed page").isEqualTo(withValidators - 1);
+        List<Map<String, String>> records = crawl.pages();
+        assertThat(records).filteredOn(record -> record.containsKey("not_modified"))
+                .hasSize(withValidators - 1).allSatisfy(record -> assertThat(record)
+                        .containsEntry("status", "304").containsEntry("not_modified", "true").doesNotContainKey("content_hash"));
+        assertThat(records).filteredOn(record -> record.containsKey("identical_payload"))
+                .extracting(record -> record.get("url")).containsExactly(site.baseUrl() + "/same");
+        assertThat(records).filteredOn(record -> record.get("url").equals(site.urlOf(changed)))
+                .extracting(record -> record.get("content_hash")).doesNotHaveDuplicates().hasSize(2);
         Map<String, List<Long>> arrivals = site.arrivals().stream().collect(Collectors.groupingBy(
                 TestSite.Arrival::path, Collectors.mapping(TestSite.Arrival::nanos, Collectors.toList())));
-        assertThat(site.pagePaths()).allSatisfy(path -> assertThat(arrivals.get(path).get(1) - arrivals.get(path).get(0))
-                .isGreaterThanOrEqualTo(Duration.ofMillis(3000 - 200 - 100).toNanos()));
+        assertThat(paths).allSatisfy(path -> assertThat(arrivals.get(path).get(1) - arrivals.get(path).get(0))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(6000 - 200 - 100).toNanos()));
+
+        // A file is committed by the first checkpoint after it rolled; robots.txt is archived too.
+        await().atMost(Duration.ofSeconds(60)).until(() -> CommittedFiles.warcResponses(warc).size()
+                + CommittedFiles.warcRevisits(warc).size() == 2 * paths.size() + 1);
+        assertThat(CommittedFiles.warcResponses(warc)).as("robots.txt, the first captures and the changed page's second")
+                .hasSize(paths.size() + 2);
+        assertThat(CommittedFiles.warcRevisits(warc)).extracting(CommittedFiles.ArchivedRevisit::profile)
+                .containsOnly(WarcRevisit.SERVER_NOT_MODIFIED_1_1, WarcRevisit.IDENTICAL_PAYLOAD_DIGEST_1_1)
+                .filteredOn(WarcRevisit.IDENTICAL_PAYLOAD_DIGEST_1_1::equals).hasSize(1);
+        assertThat(CommittedFiles.warcRevisits(warc)).allSatisfy(revisit -> assertThat(revisit.refersToTargetUri())
+                .hasToString(revisit.targetUri()));
+        // The page counters publish after each checkpoint.
+        await().atMost(Duration.ofSeconds(30)).until(() -> report(crawl).fetches() == 2 * paths.size());
+        CrawlReport report = report(crawl);
+        assertThat(List.of(report.novel(), report.notModified(), report.identicalPayload()))
+                .containsExactly((long) paths.size() + 1, (long) withValidators - 1, 1L);
+    }
+
+    private static CrawlReport report(TestCrawl crawl) {
+        try (UnifiedJedis redis = crawl.redisClient()) {
+            return CrawlReport.read(redis, crawl.ns + ":stats:", crawl.task, System.currentTimeMillis());
+        }
     }
 
     @Test

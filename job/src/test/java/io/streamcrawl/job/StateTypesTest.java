@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamcrawl.job.frontier.QueueBounds;
 import io.streamcrawl.job.frontier.QueuedUrl;
 import io.streamcrawl.job.frontier.RecrawlEntry;
+import io.streamcrawl.job.frontier.RecrawlPlan;
 import io.streamcrawl.job.frontier.RetryEntry;
 import io.streamcrawl.job.frontier.TaskState;
 import io.streamcrawl.job.model.FetchRequest;
@@ -72,7 +73,7 @@ class StateTypesTest {
     @Test
     void theStateTypesAreFoundInTheOperators() {
         assertThat(stateTypes()).contains(UrlFingerprint.class, QueueBounds.class, QueuedUrl.class, RetryEntry.class,
-                RecrawlEntry.class, TaskState.class, TaskCounters.Count.class, FetchRequest.class, Long.class, String.class);
+                RecrawlEntry.class, RecrawlPlan.class, TaskState.class, TaskCounters.Count.class, FetchRequest.class, Long.class, String.class);
         assertThat(stateTypes()).as("the frontier's wire format is not kept in state").doesNotContain(FrontierEntry.class);
     }
 

@@ -9,6 +9,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -32,7 +35,10 @@ import java.util.stream.Collectors;
  *
  * <p>Page 0 is {@code /}; page {@code i} is {@code /pages/i.html}. With
  * {@link Builder#nearDuplicates(int)} every page has a text of its own, and some pages are near
- * duplicates of others (see {@link #nearDuplicatePaths()}).
+ * duplicates of others (see {@link #nearDuplicatePaths()}). With {@link Builder#validators()} the
+ * pages carry an {@code ETag} and a {@code Last-Modified} of their revision, answer a request whose
+ * {@code If-None-Match} names the current one with {@code 304}, and {@link #change} makes a new
+ * revision of a page.
  */
 public final class TestSite implements AutoCloseable {
     /** A handler that replaces what the site serves at one path. */
@@ -40,6 +46,9 @@ public final class TestSite implements AutoCloseable {
     public interface Route {
         void handle(HttpExchange exchange) throws IOException;
     }
+
+    /** The Last-Modified of every page's first revision; each revision is a second later. */
+    private static final Instant LAST_MODIFIED = Instant.parse("2026-01-01T00:00:00Z");
 
     private final SiteGraph graph;
     private final int pageBytes;
@@ -57,6 +66,12 @@ public final class TestSite implements AutoCloseable {
     private final AtomicInteger maxConcurrentRequests = new AtomicInteger();
     private volatile Duration responseDelay = Duration.ZERO;
     private volatile String robotsTxt = "User-agent: *\nAllow: /\n";
+    /** Whether pages carry validators and answer conditional requests. */
+    private final boolean validators;
+    /** Each changed page's revision; 0 for the others. */
+    private final Map<Integer, Integer> revisions = new ConcurrentHashMap<>();
+    private final AtomicInteger conditionalRequests = new AtomicInteger();
+    private final AtomicInteger notModified = new AtomicInteger();
     private HttpServer server;
     private ExecutorService executor;
 
@@ -66,6 +81,7 @@ public final class TestSite implements AutoCloseable {
         this.requestedPort = builder.port;
         this.address = builder.address;
         this.copies = copiesOf(graph, builder.nearDuplicates);
+        this.validators = builder.validators;
     }
 
     /**
@@ -200,6 +216,21 @@ public final class TestSite implements AutoCloseable {
         return lastRequestNanos.get();
     }
 
+    /** Requests so far that carried an {@code If-None-Match} header, on any path. */
+    public int conditionalRequests() {
+        return conditionalRequests.get();
+    }
+
+    /** {@code 304 Not Modified} answers so far. */
+    public int notModifiedAnswers() {
+        return notModified.get();
+    }
+
+    /** Makes a new revision of page {@code page}: new text, and with validators a new ETag and Last-Modified. */
+    public void change(int page) {
+        revisions.merge(page, 1, Integer::sum);
+    }
+
     public void resetCounts() {
         requests.clear();
         arrivals.clear();
@@ -229,6 +260,9 @@ public final class TestSite implements AutoCloseable {
             String pathAndQuery = query == null ? rawPath : rawPath + "?" + query;
             long now = System.nanoTime();
             requests.computeIfAbsent(pathAndQuery, p -> new AtomicInteger()).incrementAndGet();
+            if (exchange.getRequestHeaders().containsKey("If-None-Match")) {
+                conditionalRequests.incrementAndGet();
+            }
             arrivals.add(new Arrival(pathAndQuery, now));
             lastRequestNanos.set(now);
             delay();
@@ -241,7 +275,7 @@ public final class TestSite implements AutoCloseable {
                 int page = pageOf(rawPath);
                 if (page < 0) {
                     Responses.send(exchange, 404, "text/html; charset=utf-8", "<html><body>not found</body></html>");
-                } else {
+                } else if (!notModified(exchange, page)) {
                     Responses.send(exchange, 200, "text/html; charset=utf-8", render(page));
                 }
             }
@@ -250,12 +284,34 @@ public final class TestSite implements AutoCloseable {
         }
     }
 
+    /** With validators: sets the page's, and answers 304 when the request names its current ETag. */
+    private boolean notModified(HttpExchange exchange, int page) throws IOException {
+        if (!validators) {
+            return false;
+        }
+        int revision = revisions.getOrDefault(page, 0);
+        String etag = "\"" + page + "-" + revision + "\"";
+        exchange.getResponseHeaders().set("ETag", etag);
+        exchange.getResponseHeaders().set("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                LAST_MODIFIED.plusSeconds(revision).atZone(ZoneOffset.UTC)));
+        if (!etag.equals(exchange.getRequestHeaders().getFirst("If-None-Match"))) {
+            return false;
+        }
+        notModified.incrementAndGet();
+        exchange.sendResponseHeaders(304, -1);
+        return true;
+    }
+
     private void delay() {
         Responses.hold(responseDelay);
     }
 
     private String render(int page) {
         StringBuilder footer = new StringBuilder();
+        int revision = revisions.getOrDefault(page, 0);
+        if (revision > 0) {
+            footer.append("revision ").append(revision).append(' ');
+        }
         for (String path : extraLinks.getOrDefault(page, List.of())) {
             footer.append("<a href=\"").append(path).append("\">more</a> ");
         }
@@ -329,6 +385,13 @@ public final class TestSite implements AutoCloseable {
         private int port = 0;
         private String address = "127.0.0.1";
         private int nearDuplicates = 0;
+        private boolean validators;
+
+        /** Pages with validators that answer a conditional request for their current revision with 304. */
+        public Builder validators() {
+            this.validators = true;
+            return this;
+        }
 
         public Builder pages(int pages) {
             this.pages = pages;

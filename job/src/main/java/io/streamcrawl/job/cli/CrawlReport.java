@@ -125,8 +125,8 @@ public record CrawlReport(String task, long fetches, long pages, long errors, lo
         lines.add("top_statuses: " + pairs(statuses.entrySet().stream().limit(TOP_STATUSES)
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new))));
         lines.add("media_types: " + pairs(mediaTypes));
-        lines.add(String.format(Locale.ROOT, "novel=%d not_modified=%d identical_payload=%d"
-                + " (not_modified and identical_payload stay 0 until recrawls compare captures)", novel, notModified, identicalPayload));
+        lines.add(String.format(Locale.ROOT, "novel=%d not_modified=%d identical_payload=%d", novel, notModified,
+                identicalPayload));
         lines.add("failures: " + pairs(failures));
         lines.add("backing_off_hosts=" + hostsBackingOff + (longestPauses.isEmpty() ? "" : " longest: " + longestPauses.stream()
                 .map(pause -> pause.host() + " until " + Instant.ofEpochMilli(pause.until())).collect(Collectors.joining(", "))));

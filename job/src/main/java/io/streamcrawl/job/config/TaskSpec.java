@@ -18,6 +18,8 @@ public record TaskSpec(
         Robots robots,
         Fetch fetch,
         String recrawlAfter,
+        String recrawlMin,
+        String recrawlMax,
         Integer priority) {
 
     public static final String DEFAULT_USER_AGENT = "streamcrawl/0.1";

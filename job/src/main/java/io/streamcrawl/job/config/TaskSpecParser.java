@@ -107,14 +107,40 @@ public final class TaskSpecParser {
                 problems.add("scope.allowPrivateHosts: '" + host + "' is not a host");
             }
         }
-        if (spec.recrawlAfter() != null) {
-            try {
-                Duration.parse(spec.recrawlAfter());
-            } catch (DateTimeParseException e) {
-                problems.add("recrawlAfter: '" + spec.recrawlAfter() + "' is not an ISO-8601 duration such as P7D");
-            }
+        Duration after = duration(problems, "recrawlAfter", spec.recrawlAfter());
+        Duration min = duration(problems, "recrawlMin", spec.recrawlMin());
+        Duration max = duration(problems, "recrawlMax", spec.recrawlMax());
+        positive(problems, "recrawlMin", min);
+        positive(problems, "recrawlMax", max);
+        if ((min != null || max != null) && spec.recrawlAfter() == null) {
+            problems.add("recrawlMin, recrawlMax: only with recrawlAfter");
+        }
+        if (after != null && min != null && min.compareTo(after) > 0) {
+            problems.add("recrawlMin: must not be longer than recrawlAfter");
+        }
+        if (after != null && max != null && max.compareTo(after) < 0) {
+            problems.add("recrawlMax: must not be shorter than recrawlAfter");
         }
         return problems;
+    }
+
+    /** An ISO-8601 duration, or null when absent or not one (then a problem says so). */
+    private static Duration duration(List<String> problems, String field, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Duration.parse(value);
+        } catch (DateTimeParseException e) {
+            problems.add(field + ": '" + value + "' is not an ISO-8601 duration such as P7D");
+            return null;
+        }
+    }
+
+    private static void positive(List<String> problems, String field, Duration value) {
+        if (value != null && (value.isNegative() || value.isZero())) {
+            problems.add(field + ": must be longer than zero");
+        }
     }
 
     private static void nonNegative(List<String> problems, String field, long value) {

@@ -12,6 +12,7 @@ import io.streamcrawl.job.model.FetchFailure;
 import io.streamcrawl.job.model.FetchPurpose;
 import io.streamcrawl.job.model.FetchRequest;
 import io.streamcrawl.job.model.FetchResult;
+import io.streamcrawl.job.model.PageValidators;
 import io.streamcrawl.job.model.RecordedOutcome;
 import io.streamcrawl.job.url.Hosts;
 
@@ -66,7 +67,8 @@ import java.util.concurrent.TimeUnit;
  * timeout: connect, request, and reading the body); the operator's own timeout should be a
  * little longer, and when it fires first {@link #timeout} cancels the call. A page's redirect is
  * not followed: the result carries its target, which goes to the frontier like a link. Redirects
- * of robots.txt are followed (RFC 9309); the result's final URL is the one that answered. Bodies
+ * of robots.txt are followed (RFC 9309); the result's final URL is the one that answered. A
+ * recrawl sends its URL's last validators ({@code If-None-Match}, {@code If-Modified-Since}). Bodies
  * are read only for 2xx responses of an accepted media type (see {@link ResponseReader}), and all
  * bodies being read at once hold at most {@link FetcherSettings#maxBodyBytesInFlight} bytes
  * ({@link BodyBytesBudget}): a response that does not fit is dropped and its request deferred.
@@ -210,6 +212,7 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> i
             if (settings.userAgent() != null && !settings.userAgent().isBlank()) {
                 httpRequest.header("User-Agent", settings.userAgent());
             }
+            conditional(httpRequest, request.validators());
             call = clientFor(request, guarded).newCall(httpRequest.build());
         } catch (RuntimeException e) {
             ticket.finished();
@@ -251,6 +254,19 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> i
                 finish(resultFuture, result);
             }
         });
+    }
+
+    /** A recrawl asks for the page only if it changed since the answer whose validators it has. */
+    private static void conditional(Request.Builder httpRequest, PageValidators validators) {
+        if (validators == null) {
+            return;
+        }
+        if (validators.etag() != null) {
+            httpRequest.header("If-None-Match", validators.etag());
+        }
+        if (validators.lastModified() != null) {
+            httpRequest.header("If-Modified-Since", validators.lastModified());
+        }
     }
 
     @Override

@@ -9,6 +9,8 @@ import io.streamcrawl.job.model.FetchResult;
 import io.streamcrawl.job.model.FrontierEntry;
 import io.streamcrawl.job.model.HostFeedback;
 import io.streamcrawl.job.model.HostSignal;
+import io.streamcrawl.job.model.PageValidators;
+import io.streamcrawl.job.model.PayloadDigest;
 import io.streamcrawl.job.parse.PageParser;
 
 import java.nio.charset.StandardCharsets;
@@ -33,6 +35,8 @@ import org.slf4j.LoggerFactory;
  *       is tried again until it has failed {@code maxRetries} times, and only then becomes a page
  *       record with the error (a host-level last failure still reaches the scheduler);
  *   <li>a success the scheduler asked about (its host had failures) sends {@link HostSignal#OK};
+ *   <li>a 2xx or 304 answer to a page of a recrawling task sends a {@code capture} entry: the
+ *       validators and last capture its next recrawl needs ({@link PageValidators#after});
  *   <li>the answer to a robots.txt request goes to its origin's scheduler as a {@code robots}
  *       entry, and the sitemaps it lists become {@code sitemap} entries when the task reads them;
  * </ul>
@@ -106,7 +110,21 @@ public final class FetchOutcomeRouter extends ProcessFunction<FetchResult, Fetch
             ctx.output(FEEDBACK, FrontierEntry.feedback(request.url(), request.task(), EntryKind.HOST,
                     HostFeedback.of(HostSignal.OK, result.status(), null)));
         }
+        capture(result, ctx);
         out.collect(result);
+    }
+
+    /** Tells the scheduler of a recrawling task's page what its next recrawl needs and whether it changed. */
+    private static void capture(FetchResult result, Context ctx) {
+        FetchRequest request = result.request();
+        if (request.validators() == null || request.purpose() != FetchPurpose.PAGE) {
+            return;
+        }
+        PageValidators next = PageValidators.after(result, PayloadDigest.of(result.body()).toString());
+        if (next != null) {
+            ctx.output(FEEDBACK, FrontierEntry.feedback(request.url(), request.task(), EntryKind.CAPTURE,
+                    HostFeedback.capture(result.status(), next, request.releasedAt())));
+        }
     }
 
     private void robots(FetchResult result, Context ctx) {

@@ -1,5 +1,6 @@
 package io.streamcrawl.job.fetch;
 
+import io.streamcrawl.job.model.ChangeHint;
 import io.streamcrawl.job.model.EntryKind;
 import io.streamcrawl.job.model.FetchRequest;
 import io.streamcrawl.job.model.FetchResult;
@@ -17,15 +18,17 @@ import crawlercommons.sitemaps.UnknownFormatException;
 import java.io.IOException;
 import java.net.URL;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * Reads sitemaps with crawler-commons: the sitemaps a robots.txt lists, and the sitemaps or page
  * URLs a sitemap lists, as frontier entries of the request's task (normalized, in the task's
  * scope, de-duplicated, at most {@code maxEntries}). Sitemap entries keep the request's depth;
- * page URLs are one deeper. Not thread-safe: one per operator instance.
+ * page URLs are one deeper and carry their {@code <lastmod>} or {@code <changefreq>} ({@link ChangeHint}).
+ * Not thread-safe: one per operator instance.
  */
 final class SitemapReader {
     private final SiteMapParser parser = new SiteMapParser(false);
@@ -38,7 +41,9 @@ final class SitemapReader {
 
     /** The sitemaps a robots.txt body lists (whatever the user-agent groups say). */
     List<FrontierEntry> fromRobots(FetchRequest robots, byte[] body) {
-        List<String> sitemaps = robotsParser.parseContent(robots.url(), body, "text/plain", List.of()).getSitemaps();
+        Map<String, ChangeHint> sitemaps = new LinkedHashMap<>();
+        robotsParser.parseContent(robots.url(), body, "text/plain", List.of()).getSitemaps()
+                .forEach(sitemap -> sitemaps.put(sitemap, null));
         return entries(robots, sitemaps, EntryKind.SITEMAP, robots.depth());
     }
 
@@ -47,31 +52,50 @@ final class SitemapReader {
         FetchRequest request = result.request();
         URL location = new URL(result.finalUrl() != null ? result.finalUrl() : request.url());
         AbstractSiteMap map = parser.parseSiteMap(result.contentType(), result.body(), location);
-        List<String> urls = new ArrayList<>();
+        Map<String, ChangeHint> urls = new LinkedHashMap<>();
         if (map instanceof SiteMapIndex index) {
             for (AbstractSiteMap child : index.getSitemaps()) {
-                urls.add(child.getUrl().toString());
+                urls.put(child.getUrl().toString(), null);
             }
             return entries(request, urls, EntryKind.SITEMAP, request.depth());
         }
         for (SiteMapURL url : ((SiteMap) map).getSiteMapUrls()) {
-            urls.add(url.getUrl().toString());
+            urls.putIfAbsent(url.getUrl().toString(), hintOf(url));
         }
         return entries(request, urls, EntryKind.URL, request.depth() + 1);
     }
 
-    private List<FrontierEntry> entries(FetchRequest request, List<String> urls, EntryKind kind, int depth) {
-        Set<String> kept = new LinkedHashSet<>();
-        for (String url : urls) {
+    /** A URL's {@code <lastmod>}, else its {@code <changefreq>} as an interval. */
+    static ChangeHint hintOf(SiteMapURL url) {
+        return ChangeHint.of(url.getLastModified() == null ? 0 : url.getLastModified().getTime(),
+                url.getChangeFrequency() == null ? 0 : intervalOf(url.getChangeFrequency()).toMillis());
+    }
+
+    /** A change frequency as an interval; the task's recrawl bounds keep "always" and "never" in range. */
+    private static Duration intervalOf(SiteMapURL.ChangeFrequency frequency) {
+        return switch (frequency) {
+            case ALWAYS -> Duration.ofMillis(1);
+            case HOURLY -> Duration.ofHours(1);
+            case DAILY -> Duration.ofDays(1);
+            case WEEKLY -> Duration.ofDays(7);
+            case MONTHLY -> Duration.ofDays(30);
+            case YEARLY -> Duration.ofDays(365);
+            case NEVER -> Duration.ofMillis(Long.MAX_VALUE);
+        };
+    }
+
+    private List<FrontierEntry> entries(FetchRequest request, Map<String, ChangeHint> urls, EntryKind kind, int depth) {
+        Map<String, ChangeHint> kept = new LinkedHashMap<>();
+        for (Map.Entry<String, ChangeHint> url : urls.entrySet()) {
             if (kept.size() >= maxEntries) {
                 break;
             }
-            UrlNormalizer.normalize(url).filter(u -> request.scope().allows(u)).ifPresent(kept::add);
+            UrlNormalizer.normalize(url.getKey()).filter(u -> request.scope().allows(u))
+                    .ifPresent(u -> kept.putIfAbsent(u, url.getValue()));
         }
         List<FrontierEntry> entries = new ArrayList<>(kept.size());
-        for (String url : kept) {
-            entries.add(new FrontierEntry(url, request.task(), depth, request.priority(), request.url()).as(kind));
-        }
+        kept.forEach((url, hint) -> entries.add(FrontierEntry.builder(url, request.task()).depth(depth)
+                .priority(request.priority()).parent(request.url()).kind(kind).change(hint).build()));
         return entries;
     }
 }

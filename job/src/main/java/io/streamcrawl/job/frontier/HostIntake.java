@@ -12,7 +12,8 @@ import io.streamcrawl.job.url.UrlFingerprint;
  * (a duplicate is counted and dropped); a retry that answers its URL's latest release
  * ({@link HostSeen#takeBack}) is taken back, its release undone, and goes to the front of its
  * queue when deferred or to the host's retries when its fetch failed; a robots entry answers a
- * robots.txt request; and what each fetch told about the host paces it ({@link HostPacing}).
+ * robots.txt request; what each fetch told about the host paces it ({@link HostPacing}); and what
+ * a recrawling task's fetch found updates its URL's recrawl plan ({@link HostRecrawl#captured}).
  */
 final class HostIntake {
     private final HostParts host;
@@ -22,6 +23,7 @@ final class HostIntake {
     private final HostsBackingOff backingOff;
     private final BackoffSettings backoff;
     private final SchedulerMetrics metrics;
+    private final TaskViews views = new TaskViews();
 
     HostIntake(HostParts host, PageGrants grants, UrlSketches sketches, TaskCounters counters,
             HostsBackingOff backingOff, BackoffSettings backoff, SchedulerMetrics metrics) {
@@ -38,7 +40,7 @@ final class HostIntake {
      * Takes an entry of {@code hostName} at {@code now}; returns whether the host's timer must be
      * set again (not after a duplicate, which changes nothing).
      */
-    boolean accept(String hostName, FrontierEntry entry, long now) throws Exception {
+    boolean accept(String hostName, FrontierEntry entry, HostReleases.Tasks tasks, long now) throws Exception {
         switch (entry.kind()) {
             case URL, SITEMAP -> {
                 if (entry.retry()) {
@@ -48,19 +50,41 @@ final class HostIntake {
                 UrlFingerprint url = entry.fingerprint();
                 if (!host.seen().firstSeen(url, now)) {
                     metrics.duplicateUrls.inc();
-                    return false;
+                    return hinted(entry, tasks, now);
                 }
                 host.backlog().push(QueuedUrl.of(entry));
                 metrics.newUrls.inc();
                 sketches.add(entry.task(), url.high());
+                hinted(entry, tasks, now);
             }
             case ROBOTS -> {
                 host.robots().answer(entry.url(), entry.feedback(), now);
                 host.pacing().apply(hostName, entry.feedback(), entry.fingerprint().high(), now);
             }
             case HOST -> applyFeedback(hostName, entry, now);
+            case CAPTURE -> {
+                TaskView view = views.of(entry.task(), tasks.get(entry.task()));
+                if (view == null || !view.recrawl().recrawls() || entry.feedback().validators() == null) {
+                    return false;
+                }
+                host.recrawl().captured(entry.fingerprint(), entry.feedback().validators(), view.recrawl(),
+                        entry.feedback().releasedAt() > 0 ? entry.feedback().releasedAt() : now);
+            }
         }
         return true;
+    }
+
+    /**
+     * Applies what a sitemap said of the entry's URL to its recrawl plan, if its task recrawls;
+     * returns whether its due time moved.
+     */
+    private boolean hinted(FrontierEntry entry, HostReleases.Tasks tasks, long now) throws Exception {
+        if (entry.change() == null) {
+            return false;
+        }
+        TaskView view = views.of(entry.task(), tasks.get(entry.task()));
+        return view != null && view.recrawl().recrawls()
+                && host.recrawl().hinted(entry.fingerprint(), entry.change(), view.recrawl(), now);
     }
 
     /** A retry comes back: queued again if it answers its URL's latest release, else only its feedback counts. */

@@ -2,6 +2,7 @@ package io.streamcrawl.job.frontier;
 
 import io.streamcrawl.job.model.FetchPurpose;
 import io.streamcrawl.job.model.FetchRequest;
+import io.streamcrawl.job.model.PageValidators;
 import io.streamcrawl.job.stats.HostsBackingOff;
 import io.streamcrawl.job.stats.TaskCounters;
 
@@ -171,14 +172,12 @@ final class HostReleases {
         // While the host has recent failures, a success must come back to close its breaker.
         boolean reportOutcome = host.pacing().failing();
         long release = host.seen().released(entry.fingerprint());
+        PageValidators validators = view.recrawl().recrawls() ? host.recrawl().released(entry, view.recrawl(), now) : null;
         out.accept(entry.request().followLinks(!sitemap && entry.depth() < view.spec().maxDepth())
                 .task(view.scope(), sitemap ? view.sitemapFetch() : view.fetch()).spacingMs(spacingMs)
                 .purpose(sitemap ? FetchPurpose.SITEMAP : FetchPurpose.PAGE).reportOutcome(reportOutcome)
-                .released(release, now).build());
+                .released(release, now).validators(sitemap ? null : validators).build());
         counters.add(entry.task(), TaskCounters.RELEASED, 1);
-        if (view.recrawlAfterMs() > 0) {
-            host.recrawl().schedule(entry.fingerprint(), entry.recrawl(), now + view.recrawlAfterMs());
-        }
         return true;
     }
 
@@ -187,7 +186,8 @@ final class HostReleases {
         for (QueuedUrl entry : host.recrawl().takeDue(now)) {
             TaskState state = tasks.get(entry.task());
             TaskView view = views.of(entry.task(), state);
-            if (state == null || state.deleted() || (view != null && view.recrawlAfterMs() == 0)) {
+            if (state == null || state.deleted() || (view != null && !view.recrawl().recrawls())) {
+                host.recrawl().forget(entry.fingerprint());
                 continue;
             }
             host.backlog().push(entry);

@@ -63,7 +63,10 @@ import org.apache.flink.util.Collector;
  *
  * <p>A task with a {@code recrawlAfter} interval fetches its URLs again: each released URL gets
  * its next fetch time in keyed state, and the host's timer puts the due ones back in their queue
- * ({@link HostRecrawl}); there is no timer per URL.
+ * ({@link HostRecrawl}); there is no timer per URL. Its plan keeps the validators of the URL's
+ * last answer and its last capture, which the release sends to the fetcher; a {@code capture}
+ * entry from the fetch side brings the new ones and moves the next fetch by whether the page
+ * changed ({@link RecrawlInterval}).
  *
  * <p>Feedback from the fetch side arrives through the frontier like URLs: an entry marked
  * {@code retry} is taken without deduplication if it answers its URL's latest release (see
@@ -83,7 +86,7 @@ import org.apache.flink.util.Collector;
  * forgotten: robots.txt records past their TTL, the spacing and the breaker (so a host that
  * comes back is treated as new), the turns, the zero queue size and the timer itself. What
  * keeps its meaning stays: {@code seen} (a URL is fetched once per task, however long the
- * host sleeps), {@code host-pages} (the task's maxPagesPerHost) and the recrawl entries. No
+ * host sleeps), {@code host-pages} (the task's maxPagesPerHost) and the recrawl entries and plans. No
  * state TTL: turning it on for an existing state would make savepoints incompatible.
  */
 public final class HostScheduler extends KeyedBroadcastProcessFunction<String, FrontierEntry, TaskEvent, FetchRequest>
@@ -187,6 +190,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                 new RobotsPolicy(robotsSettings));
         HostRecrawl recrawl = new HostRecrawl(
                 getRuntimeContext().getMapState(new MapStateDescriptor<>("recrawl", UrlFingerprint.class, RecrawlEntry.class)),
+                getRuntimeContext().getMapState(new MapStateDescriptor<>("recrawl-plans", UrlFingerprint.class, RecrawlPlan.class)),
                 getRuntimeContext().getState(new ValueStateDescriptor<>("recrawl-next-scan", Long.class)),
                 settings.recrawlScan().toMillis());
         timer = new HostTimer(getRuntimeContext().getState(new ValueStateDescriptor<>("timer-at", Long.class)),
@@ -228,7 +232,7 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
     @Override
     public void processElement(FrontierEntry entry, ReadOnlyContext ctx, Collector<FetchRequest> out) throws Exception {
         long now = ctx.timerService().currentProcessingTime();
-        if (intake.accept(ctx.getCurrentKey(), entry, now)) {
+        if (intake.accept(ctx.getCurrentKey(), entry, ctx.getBroadcastState(TASKS)::get, now)) {
             timer.scheduleNext(timers(ctx.timerService()), now, false);
         }
     }

@@ -4,12 +4,10 @@ import io.streamcrawl.job.config.FetchSettings;
 import io.streamcrawl.job.config.TaskSpec;
 import io.streamcrawl.job.url.TaskScope;
 
-import java.time.Duration;
-
 /**
  * A task's accepted spec with what the scheduler derives from it once: the scope and the fetch
  * settings of its pages, of robots.txt files (any media type, at most {@link RobotsPolicy#MAX_BYTES})
- * and of sitemaps (any media type), and its recrawl interval in ms (0: none).
+ * and of sitemaps (any media type), and its recrawl interval ({@link RecrawlInterval#NONE}: none).
  */
 record TaskView(
         TaskSpec spec,
@@ -17,7 +15,7 @@ record TaskView(
         FetchSettings fetch,
         FetchSettings robotsFetch,
         FetchSettings sitemapFetch,
-        long recrawlAfterMs) {
+        RecrawlInterval recrawl) {
     private static final String[] ANY_TYPE = new String[0];
 
     static TaskView of(TaskSpec spec) {
@@ -30,7 +28,7 @@ record TaskView(
                 settings(spec, spec.fetch().maxBytes(), spec.fetch().contentTypes().toArray(String[]::new)),
                 settings(spec, RobotsPolicy.MAX_BYTES, ANY_TYPE),
                 settings(spec, spec.fetch().maxBytes(), ANY_TYPE),
-                spec.recrawlAfter() == null ? 0 : Duration.parse(spec.recrawlAfter()).toMillis());
+                RecrawlInterval.of(spec));
     }
 
     private static FetchSettings settings(TaskSpec spec, long maxBytes, String[] contentTypes) {

@@ -14,7 +14,12 @@ public enum EntryKind {
     /** The answer to the robots.txt request of the URL's origin; queues nothing. */
     ROBOTS,
     /** What a fetch told about its host (busy, failing, well again); queues nothing. */
-    HOST;
+    HOST,
+    /**
+     * What the fetch of a recrawling task's URL leaves for its next recrawl (validators, last
+     * capture) and whether it changed; updates the URL's recrawl plan, queues nothing.
+     */
+    CAPTURE;
 
     /** The value of the {@code kind} field. */
     public String wireName() {

@@ -18,6 +18,8 @@ import io.streamcrawl.job.url.TaskScope;
  * @param release the scheduler's token of this release, carried back by a retry; 0 for robots.txt
  * @param releasedAt when the scheduler released it (its processing time, ms), carried back with
  *     a failure so that failures of requests in flight together count once; 0 when unknown
+ * @param validators what the URL's earlier fetches left for a recrawl ({@link PageValidators#NONE}
+ *     before the first); null when its task does not recrawl
  */
 public record FetchRequest(
         String url,
@@ -34,7 +36,8 @@ public record FetchRequest(
         int attempt,
         boolean reportOutcome,
         long release,
-        long releasedAt) {
+        long releasedAt,
+        PageValidators validators) {
 
     public FetchRequest {
         purpose = purpose == null ? FetchPurpose.PAGE : purpose;
@@ -69,6 +72,7 @@ public record FetchRequest(
         private boolean reportOutcome;
         private long release;
         private long releasedAt;
+        private PageValidators validators;
 
         private Builder(String url, String task) {
             this.url = url;
@@ -134,9 +138,14 @@ public record FetchRequest(
             return this;
         }
 
+        public Builder validators(PageValidators value) {
+            validators = value;
+            return this;
+        }
+
         public FetchRequest build() {
             return new FetchRequest(url, task, depth, priority, followLinks, scope, fetch, parent, spacingMs, purpose,
-                    redirects, attempt, reportOutcome, release, releasedAt);
+                    redirects, attempt, reportOutcome, release, releasedAt, validators);
         }
     }
 }

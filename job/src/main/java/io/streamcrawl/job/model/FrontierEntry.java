@@ -22,6 +22,7 @@ import io.streamcrawl.job.url.UrlFingerprint;
  * @param attempt how many times the URL was fetched and failed transiently
  * @param release the token of the release a retry comes back from (the host scheduler takes
  *     back only its URL's latest release), else 0; 0 also in a retry written by an older build
+ * @param change what the sitemap that listed the URL says of how it changes, or null
  */
 public record FrontierEntry(
         String url,
@@ -34,7 +35,8 @@ public record FrontierEntry(
         HostFeedback feedback,
         int redirects,
         int attempt,
-        long release) {
+        long release,
+        ChangeHint change) {
 
     public FrontierEntry {
         kind = kind == null ? EntryKind.URL : kind;
@@ -42,7 +44,7 @@ public record FrontierEntry(
 
     /** A URL to crawl, found on {@code parent} (null for a seed). */
     public FrontierEntry(String url, String task, int depth, int priority, String parent) {
-        this(url, task, depth, priority, parent, EntryKind.URL, false, null, 0, 0, 0);
+        this(url, task, depth, priority, parent, EntryKind.URL, false, null, 0, 0, 0, null);
     }
 
     /** A seed of a task: depth 0, default priority, no parent. */
@@ -73,7 +75,7 @@ public record FrontierEntry(
     /** The target of a redirect from this entry's URL: one more redirect in the chain, same depth. */
     public FrontierEntry redirectTo(String target) {
         return toBuilder().url(target).parent(url).retry(false).feedback(null).redirects(redirects + 1).attempt(0)
-                .release(0).build();
+                .release(0).change(null).build();
     }
 
     /** This entry going back to its host's queue (deferred, not failed), with what its fetch told about the host. */
@@ -109,6 +111,7 @@ public record FrontierEntry(
         private int redirects;
         private int attempt;
         private long release;
+        private ChangeHint change;
 
         private Builder(FrontierEntry from) {
             url = from.url;
@@ -122,6 +125,7 @@ public record FrontierEntry(
             redirects = from.redirects;
             attempt = from.attempt;
             release = from.release;
+            change = from.change;
         }
 
         public Builder url(String value) {
@@ -174,9 +178,14 @@ public record FrontierEntry(
             return this;
         }
 
+        public Builder change(ChangeHint value) {
+            change = value;
+            return this;
+        }
+
         public FrontierEntry build() {
             return new FrontierEntry(url, task, depth, priority, parent, kind, retry, feedback, redirects, attempt,
-                    release);
+                    release, change);
         }
     }
 }

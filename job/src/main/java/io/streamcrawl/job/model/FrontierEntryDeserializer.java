@@ -12,9 +12,11 @@ import org.apache.flink.util.Collector;
 /**
  * Decodes a frontier stream entry into a {@link FrontierEntry} with a normalized URL. Every kind
  * has {@code url} and {@code task}; {@code url} and {@code sitemap} entries may have
- * {@code depth}, {@code priority}, {@code parent}, {@code redirects}, {@code retry} and {@code release}; feedback has {@code signal}
+ * {@code depth}, {@code priority}, {@code parent}, {@code redirects}, {@code retry}, {@code release} and
+ * what a sitemap said of the URL, {@code lastmod} (epoch ms) or {@code changefreq_ms}; feedback has {@code signal}
  * (required for {@code host}), {@code status}, {@code error}, {@code retry_after_ms}, {@code cause},
- * {@code released_at} and, for {@code robots}, {@code body}.
+ * {@code released_at} and, for {@code robots}, {@code body}; a {@code capture} has {@code status},
+ * {@code released_at}, {@code captured_at} and may have {@code etag}, {@code last_modified} and {@code digest}.
  * A malformed entry throws, which makes the source count, log and skip it.
  */
 public final class FrontierEntryDeserializer implements RedisStreamDeserializer<FrontierEntry> {
@@ -41,6 +43,7 @@ public final class FrontierEntryDeserializer implements RedisStreamDeserializer<
                 .redirects(nonNegative(fields, "redirects"))
                 .attempt(nonNegative(fields, "attempt"))
                 .release(longField(fields, "release"))
+                .change(ChangeHint.of(longField(fields, "lastmod"), longField(fields, "changefreq_ms")))
                 .build());
     }
 
@@ -54,7 +57,7 @@ public final class FrontierEntryDeserializer implements RedisStreamDeserializer<
         if (signalName == null && kind == EntryKind.HOST) {
             throw new IllegalArgumentException("missing field 'signal'");
         }
-        if (signalName == null && kind != EntryKind.ROBOTS) {
+        if (signalName == null && kind != EntryKind.ROBOTS && kind != EntryKind.CAPTURE) {
             return null;
         }
         HostSignal signal = signalName == null ? null : HostSignal.ofWireName(signalName)
@@ -65,7 +68,10 @@ public final class FrontierEntryDeserializer implements RedisStreamDeserializer<
         return HostFeedback.builder(signal).status(number(fields, "status")).error(fields.get("error"))
                 .body(fields.get("body")).retryAfterMs(retryAfter == null ? -1 : nonNegative(fields, "retry_after_ms"))
                 .cause(cause == null ? FailureCause.NONE : FailureCause.ofWireName(cause))
-                .releasedAt(longField(fields, "released_at")).build();
+                .releasedAt(longField(fields, "released_at"))
+                .validators(kind != EntryKind.CAPTURE ? null : new PageValidators(fields.get("etag"),
+                        fields.get("last_modified"), fields.get("digest"), longField(fields, "captured_at")))
+                .build();
     }
 
     private static long longField(Map<String, String> fields, String name) {

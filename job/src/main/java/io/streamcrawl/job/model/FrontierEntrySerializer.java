@@ -52,6 +52,12 @@ public final class FrontierEntrySerializer implements RedisStreamSerializer<Fron
         if (entry.retry()) {
             fields.put("retry", "true");
         }
+        ChangeHint change = entry.change();
+        if (change != null && change.lastModified() > 0) {
+            fields.put("lastmod", Long.toString(change.lastModified()));
+        } else if (change != null) {
+            fields.put("changefreq_ms", Long.toString(change.changeEveryMs()));
+        }
         HostFeedback feedback = entry.feedback();
         if (feedback != null) {
             if (feedback.signal() != null) {
@@ -75,7 +81,20 @@ public final class FrontierEntrySerializer implements RedisStreamSerializer<Fron
             if (feedback.releasedAt() != 0) {
                 fields.put("released_at", Long.toString(feedback.releasedAt()));
             }
+            PageValidators validators = feedback.validators();
+            if (validators != null) {
+                putIfPresent(fields, "etag", validators.etag());
+                putIfPresent(fields, "last_modified", validators.lastModified());
+                putIfPresent(fields, "digest", validators.payloadDigest());
+                fields.put("captured_at", Long.toString(validators.capturedAt()));
+            }
         }
         return new RedisStreamEntry(streamOf(entry.url()), fields);
+    }
+
+    private static void putIfPresent(Map<String, String> fields, String name, String value) {
+        if (value != null) {
+            fields.put(name, value);
+        }
     }
 }

@@ -13,9 +13,11 @@ package io.streamcrawl.job.model;
  *     not known (a response, or an entry of an older build)
  * @param releasedAt when the scheduler released the request (wire {@code released_at}); 0 when
  *     not known
+ * @param validators what a fetch of a recrawling task's URL leaves for its next recrawl (a
+ *     {@link EntryKind#CAPTURE} entry), else null
  */
 public record HostFeedback(HostSignal signal, int status, String error, String body, long retryAfterMs,
-        FailureCause cause, long releasedAt) {
+        FailureCause cause, long releasedAt, PageValidators validators) {
 
     public HostFeedback {
         cause = cause == null ? FailureCause.NONE : cause;
@@ -24,6 +26,11 @@ public record HostFeedback(HostSignal signal, int status, String error, String b
     /** A signal without a body, Retry-After, cause or release time. */
     public static HostFeedback of(HostSignal signal, int status, String error) {
         return builder(signal).status(status).error(error).build();
+    }
+
+    /** What the fetch of a recrawling task's URL, released at {@code releasedAt}, leaves for its next recrawl. */
+    public static HostFeedback capture(int status, PageValidators validators, long releasedAt) {
+        return builder(null).status(status).validators(validators).releasedAt(releasedAt).build();
     }
 
     /** The answer to a robots.txt request. */
@@ -50,6 +57,7 @@ public record HostFeedback(HostSignal signal, int status, String error, String b
         private long retryAfterMs = -1;
         private FailureCause cause = FailureCause.NONE;
         private long releasedAt;
+        private PageValidators validators;
 
         private Builder(HostSignal signal) {
             this.signal = signal;
@@ -85,8 +93,13 @@ public record HostFeedback(HostSignal signal, int status, String error, String b
             return this;
         }
 
+        public Builder validators(PageValidators value) {
+            validators = value;
+            return this;
+        }
+
         public HostFeedback build() {
-            return new HostFeedback(signal, status, error, body, retryAfterMs, cause, releasedAt);
+            return new HostFeedback(signal, status, error, body, retryAfterMs, cause, releasedAt, validators);
         }
     }
 }

@@ -16,6 +16,10 @@ import java.util.Map;
  * @param text the page's visible text, only when the configuration keeps it
  * @param location the target of a redirect (status 3xx), which the crawl follows as a new URL
  * @param canonical the page's canonical URL ({@code <link rel="canonical">}), when it names one
+ * @param notModified whether a recrawl was answered {@code 304 Not Modified} (wire {@code not_modified},
+ *     present only when true)
+ * @param identicalPayload whether a recrawl's 2xx body is the same as the URL's last capture's
+ *     (wire {@code identical_payload}, present only when true)
  */
 public record PageRecord(
         String url,
@@ -36,7 +40,9 @@ public record PageRecord(
         String contentHash,
         Long simhash,
         String nearDuplicateOf,
-        String text) {
+        String text,
+        boolean notModified,
+        boolean identicalPayload) {
 
     /** The URL whose content this is: the final URL when a redirect was followed. */
     public String pageUrl() {
@@ -51,7 +57,7 @@ public record PageRecord(
     /** A record of {@code url} for {@code task} with every other field named: absent or zero. */
     public static Builder builder(String url, String task) {
         return new Builder(new PageRecord(url, null, task, 0, 0, null, 0, null, 0, null, 0, null, null, null, null,
-                null, null, null, null));
+                null, null, null, null, false, false));
     }
 
     /** A builder that starts from this record. */
@@ -84,6 +90,8 @@ public record PageRecord(
         // 16 lower-case hex digits: a JSON number would lose 64-bit precision
         put(fields, "simhash", simhash == null ? null : HexFormat.of().toHexDigits(simhash));
         put(fields, "near_duplicate_of", nearDuplicateOf);
+        put(fields, "not_modified", notModified ? Boolean.TRUE : null);
+        put(fields, "identical_payload", identicalPayload ? Boolean.TRUE : null);
         return fields;
     }
 
@@ -114,6 +122,8 @@ public record PageRecord(
         private Long simhash;
         private String nearDuplicateOf;
         private String text;
+        private boolean notModified;
+        private boolean identicalPayload;
 
         private Builder(PageRecord from) {
             url = from.url;
@@ -135,6 +145,8 @@ public record PageRecord(
             simhash = from.simhash;
             nearDuplicateOf = from.nearDuplicateOf;
             text = from.text;
+            notModified = from.notModified;
+            identicalPayload = from.identicalPayload;
         }
 
         public Builder finalUrl(String value) {
@@ -222,9 +234,17 @@ public record PageRecord(
             return this;
         }
 
+        /** What a recrawl's answer repeats of the URL's last capture. */
+        public Builder revisit(Revisit value) {
+            notModified = value == Revisit.NOT_MODIFIED;
+            identicalPayload = value == Revisit.IDENTICAL_PAYLOAD;
+            return this;
+        }
+
         public PageRecord build() {
             return new PageRecord(url, finalUrl, task, depth, status, contentType, contentLength, title, links,
-                    fetchedAt, fetchMs, error, location, canonical, lang, contentHash, simhash, nearDuplicateOf, text);
+                    fetchedAt, fetchMs, error, location, canonical, lang, contentHash, simhash, nearDuplicateOf, text,
+                    notModified, identicalPayload);
         }
     }
 }

@@ -2,7 +2,9 @@ package io.streamcrawl.job.output;
 
 import io.streamcrawl.job.model.FetchResult;
 import io.streamcrawl.job.model.HttpMessages;
+import io.streamcrawl.job.model.PageValidators;
 import io.streamcrawl.job.model.PayloadDigest;
+import io.streamcrawl.job.model.Revisit;
 
 import okhttp3.HttpUrl;
 import org.apache.flink.api.common.serialization.Encoder;
@@ -11,9 +13,11 @@ import org.apache.flink.util.Preconditions;
 import org.netpreserve.jwarc.HttpRequest;
 import org.netpreserve.jwarc.HttpResponse;
 import org.netpreserve.jwarc.MessageVersion;
+import org.netpreserve.jwarc.WarcDigest;
 import org.netpreserve.jwarc.WarcRecord;
 import org.netpreserve.jwarc.WarcRequest;
 import org.netpreserve.jwarc.WarcResponse;
+import org.netpreserve.jwarc.WarcRevisit;
 import org.netpreserve.jwarc.WarcTruncationReason;
 import org.netpreserve.jwarc.WarcWriter;
 import org.netpreserve.jwarc.Warcinfo;
@@ -21,12 +25,15 @@ import org.netpreserve.jwarc.Warcinfo;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URI;
 import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -42,6 +49,11 @@ import java.util.zip.GZIPOutputStream;
  * {@code WARC-Truncated: length}; one the crawl did not read (an error status, a media type the task
  * does not take) {@code unspecified}. HTTP/2 exchanges are written as HTTP/1.1 messages, which
  * is what WARC readers replay.
+ *
+ * <p>A recrawl's answer that repeats its URL's last capture is a {@code revisit} record instead of
+ * a response (the head only): a 304 with the {@code server-not-modified} profile, a 2xx with the
+ * same payload digest with the {@code identical-payload-digest} profile. It refers to the capture
+ * by its target URI, date and record id, which is derived from the URI and date ({@link #captureId}).
  */
 public final class WarcEncoder implements Encoder<FetchResult> {
     private static final long serialVersionUID = 1L;
@@ -66,15 +78,55 @@ public final class WarcEncoder implements Encoder<FetchResult> {
                 .body(httpRequest(result))
                 .build();
         byte[] body = result.body();
+        WarcDigest digest = PayloadDigest.of(body);
+        Revisit revisit = Revisit.of(result, digest.toString());
+        write(request, stream);
+        write(revisit == Revisit.NONE ? response(result, date, body, digest, request) : revisit(result, date, revisit, request),
+                stream);
+    }
+
+    /**
+     * The record id of the response to the request of {@code url} fetched at {@code fetchedAtMillis}:
+     * derived from both, so that a later revisit can name it from what its URL's recrawl plan keeps.
+     */
+    static URI captureId(String url, long fetchedAtMillis) {
+        UUID id = UUID.nameUUIDFromBytes((url + " " + fetchedAtMillis).getBytes(StandardCharsets.UTF_8));
+        return URI.create("urn:uuid:" + id);
+    }
+
+    private static WarcResponse response(FetchResult result, Instant date, byte[] body, WarcDigest digest,
+            WarcRequest request) throws IOException {
         WarcResponse.Builder response = new WarcResponse.Builder(result.finalUrl())
                 .version(MessageVersion.WARC_1_1)
+                .recordId(captureId(result.request().url(), result.fetchedAtMillis()))
                 .date(date)
                 .body(httpResponse(result.status(), result.http(), body))
-                .payloadDigest(PayloadDigest.of(body))
+                .payloadDigest(digest)
                 .concurrentTo(request.id());
         truncation(result).ifPresent(response::truncated);
-        write(request, stream);
-        write(response.build(), stream);
+        return response.build();
+    }
+
+    /**
+     * A recrawl's answer that repeats its URL's last capture: the response's head only, pointing
+     * at that capture (whose target is the URL that answers now: a page's redirect is not followed).
+     */
+    private static WarcRevisit revisit(FetchResult result, Instant date, Revisit revisit, WarcRequest request)
+            throws IOException {
+        PageValidators last = result.request().validators();
+        WarcRevisit.Builder record = new WarcRevisit.Builder(result.finalUrl(),
+                        revisit == Revisit.NOT_MODIFIED ? WarcRevisit.SERVER_NOT_MODIFIED_1_1
+                                : WarcRevisit.IDENTICAL_PAYLOAD_DIGEST_1_1)
+                .version(MessageVersion.WARC_1_1)
+                .date(date)
+                .body(httpResponse(result.status(), result.http(), new byte[0]))
+                .refersTo(captureId(result.request().url(), last.capturedAt()), result.finalUrl(),
+                        Instant.ofEpochMilli(last.capturedAt()))
+                .concurrentTo(request.id());
+        if (last.payloadDigest() != null) {
+            record.payloadDigest(new WarcDigest(last.payloadDigest()));
+        }
+        return record.build();
     }
 
     private static Warcinfo warcinfo(String task) {

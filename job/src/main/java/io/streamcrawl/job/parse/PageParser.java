@@ -10,6 +10,7 @@ import io.streamcrawl.job.model.FetchResult;
 import io.streamcrawl.job.model.FrontierEntry;
 import io.streamcrawl.job.model.PageRecord;
 import io.streamcrawl.job.model.PayloadDigest;
+import io.streamcrawl.job.model.Revisit;
 import io.streamcrawl.job.url.TaskScope;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -136,6 +137,7 @@ public class PageParser extends ProcessFunction<FetchResult, CrawledPage> {
         FetchRequest request = result.request();
         byte[] body = result.body() == null ? new byte[0] : result.body();
         OptionalLong simhash = html.text() == null || !hashText ? OptionalLong.empty() : SimHash.of(html.text());
+        String digest = body.length == 0 ? null : PayloadDigest.of(body).toString();
         String contentLanguage = result.http() == null ? null : result.http().responseHeader("Content-Language");
         return PageRecord.builder(request.url(), request.task())
                 .finalUrl(result.finalUrl())
@@ -151,7 +153,8 @@ public class PageParser extends ProcessFunction<FetchResult, CrawledPage> {
                 .location(result.location())
                 .canonical(html.canonical())
                 .lang(Language.of(html.lang(), contentLanguage))
-                .contentHash(body.length == 0 ? null : PayloadDigest.of(body).toString())
+                .contentHash(digest)
+                .revisit(Revisit.of(result, digest))
                 .simhash(simhash.isPresent() ? simhash.getAsLong() : null)
                 .text(keepText ? html.text() : null)
                 .build();

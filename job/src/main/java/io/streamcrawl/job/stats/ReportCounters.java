@@ -32,11 +32,11 @@ public final class ReportCounters {
 
     /** Bytes of the bodies kept (as fetched, at most the task's max bytes). */
     public static final String BYTES = "bytes";
-    /** Pages whose content is new to the crawl: every 2xx until recrawls compare captures. */
+    /** 2xx answers whose content is new to the crawl: not the same payload as their URL's last capture. */
     public static final String NOVEL = "novel";
-    /** 304 answers: none until recrawls send conditional requests. */
+    /** 304 answers (to a recrawl's conditional request). */
     public static final String NOT_MODIFIED = "not_modified";
-    /** Recrawled pages whose payload did not change: counted once recrawls compare payloads (issue 18); 0 until then. */
+    /** 2xx answers to a recrawl with the same payload as their URL's last capture. */
     public static final String IDENTICAL_PAYLOAD = "identical_payload";
     /** The earliest and the latest fetch time of the task, epoch ms ({@link TaskCounters#firstTime}, {@link TaskCounters#lastTime}). */
     public static final String FETCH = "fetch";
@@ -119,6 +119,8 @@ public final class ReportCounters {
         }
         if (status == 304) {
             add(task, NOT_MODIFIED, 1);
+        } else if (page.identicalPayload()) {
+            add(task, IDENTICAL_PAYLOAD, 1);
         } else if (status >= 200 && status < 300) {
             add(task, NOVEL, 1);
         }

@@ -67,6 +67,15 @@ class TaskSpecParserTest {
                 .isEqualTo("scope.include: '(' is not a regular expression");
         assertThat(TaskSpecParser.parse("{\"seeds\": [\"https://a.org/\"], \"recrawlAfter\": \"weekly\"}").rejection())
                 .contains("recrawlAfter");
+        assertThat(recrawl("\"recrawlAfter\": \"P1D\", \"recrawlMin\": \"PT6H\", \"recrawlMax\": \"P30D\"")).isNull();
+        assertThat(recrawl("\"recrawlMin\": \"PT6H\"")).isEqualTo("recrawlMin, recrawlMax: only with recrawlAfter");
+        assertThat(recrawl("\"recrawlAfter\": \"P1D\", \"recrawlMin\": \"P2D\""))
+                .isEqualTo("recrawlMin: must not be longer than recrawlAfter");
+        assertThat(recrawl("\"recrawlAfter\": \"P1D\", \"recrawlMax\": \"PT1H\""))
+                .isEqualTo("recrawlMax: must not be shorter than recrawlAfter");
+        assertThat(recrawl("\"recrawlAfter\": \"P1D\", \"recrawlMin\": \"PT0S\"")).isEqualTo("recrawlMin: must be longer than zero");
+        assertThat(recrawl("\"recrawlAfter\": \"P1D\", \"recrawlMax\": \"monthly\""))
+                .isEqualTo("recrawlMax: 'monthly' is not an ISO-8601 duration such as P7D");
         assertThat(TaskSpecParser.parse("{\"seeds\": [\"https://a.org/\"], \"scope\": {\"allowPrivateHosts\": [\"*.lan\"]}}")
                 .rejection()).isEqualTo("scope.allowPrivateHosts: '*.lan' is not a host");
         assertThat(TaskSpecParser.parse("{\"seeds\": ").rejection()).startsWith("invalid JSON");
@@ -86,5 +95,10 @@ class TaskSpecParserTest {
                 .isEqualTo("robots.obey: must be true or false");
         assertThat(TaskSpecParser.parse("{\"seeds\": \"https://a.org/\"}").rejection()).isEqualTo("seeds: must be a list");
         assertThat(TaskSpecParser.parse("{\"seeds\": [\"https://a.org/\"], \"priority\": -3}").spec().priority()).isEqualTo(-3);
+    }
+
+    /** The rejection of a spec with these recrawl fields, null when it is accepted. */
+    private static String recrawl(String fields) {
+        return TaskSpecParser.parse("{\"seeds\": [\"https://a.org/\"], " + fields + "}").rejection();
     }
 }

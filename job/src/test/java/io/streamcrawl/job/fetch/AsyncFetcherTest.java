@@ -8,6 +8,7 @@ import io.streamcrawl.job.model.FetchPurpose;
 import io.streamcrawl.job.model.FetchRequest;
 import io.streamcrawl.job.model.FetchResult;
 import io.streamcrawl.job.model.HttpMessages;
+import io.streamcrawl.job.model.PageValidators;
 import io.streamcrawl.job.url.TaskScope;
 import com.sun.net.httpserver.HttpExchange;
 import io.streamcrawl.testing.Holds;
@@ -144,6 +145,34 @@ class AsyncFetcherTest {
         assertThat(robotsMoved.status()).isEqualTo(200);
         assertThat(robotsMoved.finalUrl()).isEqualTo(site.baseUrl() + "/robots.txt");
         assertThat(new String(robotsMoved.body(), StandardCharsets.UTF_8)).contains("User-agent");
+    }
+
+    @Test
+    void aRecrawlSendsItsValidatorsAndReadsA304WithoutABody() throws Exception {
+        site.route("/conditional", exchange -> {
+            String etag = exchange.getRequestHeaders().getFirst("If-None-Match");
+            String since = exchange.getRequestHeaders().getFirst("If-Modified-Since");
+            exchange.getResponseHeaders().set("ETag", "\"v1\"");
+            if ("\"v1\"".equals(etag) && "Thu, 01 Jan 2026 00:00:00 GMT".equals(since)) {
+                exchange.sendResponseHeaders(304, -1);
+            } else {
+                Responses.send(exchange, 200, "text/html", "<p>v1</p>");
+            }
+        });
+        FetchRequest first = request(site.baseUrl() + "/conditional", settings(5_000, 10_000));
+        FetchRequest recrawl = FetchRequest.builder(first.url(), "test").task(first.scope(), first.fetch())
+                .validators(new PageValidators("\"v1\"", "Thu, 01 Jan 2026 00:00:00 GMT", "sha1:X", 1)).build();
+
+        FetchResult unconditional = fetch(first);
+        FetchResult notModified = fetch(recrawl);
+
+        assertThat(unconditional.status()).isEqualTo(200);
+        assertThat(unconditional.http().requestHeaders()).doesNotContain("If-None-Match");
+        assertThat(notModified.status()).isEqualTo(304);
+        assertThat(notModified.body()).isEmpty();
+        assertThat(notModified.location()).isNull();
+        assertThat(notModified.failureScope()).isEqualTo(FailureScope.NONE);
+        assertThat(notModified.http().requestHeaders()).containsSequence("If-None-Match", "\"v1\"");
     }
 
     @Test

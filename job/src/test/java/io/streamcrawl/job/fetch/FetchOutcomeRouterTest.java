@@ -13,6 +13,9 @@ import io.streamcrawl.job.model.FetchResult;
 import io.streamcrawl.job.model.FrontierEntry;
 import io.streamcrawl.job.model.HostFeedback;
 import io.streamcrawl.job.model.HostSignal;
+import io.streamcrawl.job.model.HttpMessages;
+import io.streamcrawl.job.model.PageValidators;
+import io.streamcrawl.job.model.PayloadDigest;
 import io.streamcrawl.job.model.RecordedOutcome;
 import io.streamcrawl.job.url.TaskScope;
 
@@ -127,6 +130,34 @@ class FetchOutcomeRouterTest {
         assertThat(feedback()).containsExactly(FrontierEntry.feedback("http://a.org/a", "t", EntryKind.HOST,
                 HostFeedback.of(HostSignal.OK, 404, null)));
         assertThat(harness.extractOutputValues()).hasSize(2);
+    }
+
+    @Test
+    void tellsTheSchedulerOfARecrawlingTasksPageWhatItsNextFetchNeeds() throws Exception {
+        byte[] body = "<p>x</p>".getBytes(StandardCharsets.UTF_8);
+        PageValidators captured = new PageValidators("\"v1\"", null, PayloadDigest.of(body).toString(), 1_000);
+
+        harness.processElement(answer(recrawling("http://a.org/x", PageValidators.NONE, FetchPurpose.PAGE), 200, body, 1_000), 0);
+        harness.processElement(answer(recrawling("http://a.org/x", captured, FetchPurpose.PAGE), 304, new byte[0], 2_000), 0);
+        harness.processElement(answer(recrawling("http://a.org/gone", PageValidators.NONE, FetchPurpose.PAGE), 404, body, 0), 0);
+        harness.processElement(answer(recrawling("http://a.org/s.xml", PageValidators.NONE, FetchPurpose.SITEMAP), 200, body, 0), 0);
+        harness.processElement(answer(page("http://a.org/y", 0), 200, body, 0), 0);
+
+        assertThat(feedback()).containsExactly(
+                FrontierEntry.feedback("http://a.org/x", "t", EntryKind.CAPTURE, HostFeedback.capture(200, captured, 7)),
+                FrontierEntry.feedback("http://a.org/x", "t", EntryKind.CAPTURE, HostFeedback.capture(304, captured, 7)));
+        assertThat(harness.extractOutputValues()).hasSize(5);
+    }
+
+    private static FetchRequest recrawling(String url, PageValidators validators, FetchPurpose purpose) {
+        return FetchRequest.builder(url, "t").task(SCOPE, SETTINGS).purpose(purpose).released(1, 7).validators(validators)
+                .build();
+    }
+
+    private static FetchResult answer(FetchRequest request, int status, byte[] body, long fetchedAt) {
+        return FetchResult.response(request, status).finalUrl(request.url()).body(body, false).timing(fetchedAt, 1)
+                .http(new HttpMessages("http/1.1", "GET", new String[0], "", new String[] {"ETag", "\"v1\""}, status == 200))
+                .build();
     }
 
     private static FetchRequest page(String url, int redirects) {

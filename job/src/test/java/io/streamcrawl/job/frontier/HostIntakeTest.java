@@ -26,9 +26,9 @@ class HostIntakeTest {
     void aUrlIsQueuedOncePerTaskAndCountedAsDistinctOnce() throws Exception {
         FrontierEntry url = FrontierEntry.seed("http://a.org/x", "t");
 
-        assertThat(intake.accept(MemoryHost.HOST, url, 0)).isTrue();
-        assertThat(intake.accept(MemoryHost.HOST, url, 1)).as("a duplicate leaves the timer alone").isFalse();
-        assertThat(intake.accept(MemoryHost.HOST, FrontierEntry.seed("http://a.org/x", "u"), 2)).isTrue();
+        assertThat(intake.accept(MemoryHost.HOST, url, host.tasks::get, 0)).isTrue();
+        assertThat(intake.accept(MemoryHost.HOST, url, host.tasks::get, 1)).as("a duplicate leaves the timer alone").isFalse();
+        assertThat(intake.accept(MemoryHost.HOST, FrontierEntry.seed("http://a.org/x", "u"), host.tasks::get, 2)).isTrue();
 
         assertThat(host.queues.size()).isEqualTo(2);
         assertThat(host.counters.get("t", TaskCounters.QUEUED)).isEqualTo(1);
@@ -42,14 +42,14 @@ class HostIntakeTest {
     void aDeferredRetryOfTheLatestReleaseGoesFirstAndGivesBackItsPage() throws Exception {
         host.task("t", SPEC);
         host.grants.left.put("t", 10L);
-        intake.accept(MemoryHost.HOST, FrontierEntry.seed("http://a.org/x", "t"), 0);
+        intake.accept(MemoryHost.HOST, FrontierEntry.seed("http://a.org/x", "t"), host.tasks::get, 0);
         assertThat(host.tick(releases, 1)).containsExactly("http://a.org/x");
         FetchRequest released = host.released.get(0);
-        intake.accept(MemoryHost.HOST, FrontierEntry.seed("http://a.org/y", "t"), 2);
+        intake.accept(MemoryHost.HOST, FrontierEntry.seed("http://a.org/y", "t"), host.tasks::get, 2);
 
         FrontierEntry deferred = released.entry().retry(HostFeedback.of(HostSignal.BUSY, 0, "busy"));
-        assertThat(intake.accept(MemoryHost.HOST, deferred, 3)).isTrue();
-        assertThat(intake.accept(MemoryHost.HOST, deferred, 4)).as("a replayed retry is stale").isTrue();
+        assertThat(intake.accept(MemoryHost.HOST, deferred, host.tasks::get, 3)).isTrue();
+        assertThat(intake.accept(MemoryHost.HOST, deferred, host.tasks::get, 4)).as("a replayed retry is stale").isTrue();
 
         assertThat(host.metrics.requeuedUrls.getCount()).isEqualTo(1);
         assertThat(host.metrics.staleRetries.getCount()).isEqualTo(1);
@@ -64,12 +64,12 @@ class HostIntakeTest {
     @Test
     void aFailedRetryWaitsForItsDelayInTheHostsRetries() throws Exception {
         host.task("t", SPEC);
-        intake.accept(MemoryHost.HOST, FrontierEntry.seed("http://a.org/x", "t"), 0);
+        intake.accept(MemoryHost.HOST, FrontierEntry.seed("http://a.org/x", "t"), host.tasks::get, 0);
         host.tick(releases, 1);
         FrontierEntry failed = host.released.get(0).entry()
                 .retryAfterFailure(HostFeedback.of(HostSignal.URL_FAILED, 500, null));
 
-        intake.accept(MemoryHost.HOST, failed, 10);
+        intake.accept(MemoryHost.HOST, failed, host.tasks::get, 10);
 
         assertThat(host.queues.isEmpty()).isTrue();
         assertThat(host.retries.nextDueAt()).isEqualTo(10 + host.backoff.retryDelayMs(1, -1));
@@ -86,7 +86,7 @@ class HostIntakeTest {
         FrontierEntry answer = FrontierEntry.feedback("http://a.org/robots.txt", "t",
                 EntryKind.ROBOTS, HostFeedback.robots(200, null, "User-agent: *\nDisallow: /\n"));
 
-        intake.accept(MemoryHost.HOST, answer, 1_001);
+        intake.accept(MemoryHost.HOST, answer, host.tasks::get, 1_001);
 
         assertThat(host.robots.admit("http://a.org/x", obeys, false, 1_002).verdict()).isEqualTo(HostRobots.Verdict.DENIED);
     }

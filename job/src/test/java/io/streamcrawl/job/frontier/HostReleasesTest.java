@@ -3,12 +3,14 @@ package io.streamcrawl.job.frontier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamcrawl.job.etcd.HostControls;
+import io.streamcrawl.job.model.ChangeHint;
 import io.streamcrawl.job.model.EntryKind;
 import io.streamcrawl.job.model.FetchPurpose;
 import io.streamcrawl.job.model.FetchRequest;
 import io.streamcrawl.job.model.FrontierEntry;
 import io.streamcrawl.job.model.HostFeedback;
 import io.streamcrawl.job.model.HostSignal;
+import io.streamcrawl.job.model.PageValidators;
 import io.streamcrawl.job.stats.TaskCounters;
 
 import org.junit.jupiter.api.Test;
@@ -104,7 +106,7 @@ class HostReleasesTest {
         assertThat(host.tick(releases, 1_001)).as("waiting for the answer").isEmpty();
 
         intake.accept(MemoryHost.HOST, FrontierEntry.feedback("http://a.org/robots.txt", "t", EntryKind.ROBOTS,
-                HostFeedback.robots(200, null, "User-agent: *\nDisallow: /x\n")), 1_002);
+                HostFeedback.robots(200, null, "User-agent: *\nDisallow: /x\n")), host.tasks::get, 1_002);
         assertThat(host.tick(releases, 1_003)).as("disallowed: dropped").isEmpty();
         assertThat(host.metrics.robotsDenied.getCount()).isEqualTo(1);
         assertThat(host.counters.get("t", TaskCounters.ROBOTS_DISALLOWED)).isEqualTo(1);
@@ -140,6 +142,49 @@ class HostReleasesTest {
     }
 
     @Test
+    void aRecrawlSendsWhatTheLastFetchLeftAndComesBackAfterTheAdaptedInterval() throws Exception {
+        host.task("t", FAST + ", \"recrawlAfter\": \"PT1M\", \"recrawlMax\": \"PT4M\"}");
+        accept(FrontierEntry.seed("http://a.org/x", "t"));
+        assertThat(host.tick(releases, 0)).containsExactly("http://a.org/x");
+        assertThat(host.released.get(0).validators()).as("a first fetch: nothing to send").isEqualTo(PageValidators.NONE);
+        PageValidators left = new PageValidators("\"v1\"", "Mon, 07 Dec 2026 10:00:00 GMT", "sha1:AAAA", 5);
+        accept(FrontierEntry.feedback("http://a.org/x", "t", EntryKind.CAPTURE, HostFeedback.capture(200, left, 0)));
+
+        assertThat(host.tick(releases, 60_000)).containsExactly("http://a.org/x");
+        assertThat(host.released.get(1).validators()).isEqualTo(left);
+        accept(FrontierEntry.feedback("http://a.org/x", "t", EntryKind.CAPTURE, HostFeedback.capture(304, left, 60_000)));
+
+        assertThat(host.tick(releases, 120_000)).as("not modified: twice the interval").isEmpty();
+        assertThat(host.tick(releases, 180_000)).containsExactly("http://a.org/x");
+    }
+
+    @Test
+    void aSitemapThatListsAUrlChangedSinceItsCaptureMakesItsRecrawlDueNow() throws Exception {
+        host.task("t", FAST + ", \"recrawlAfter\": \"PT1H\"}");
+        accept(FrontierEntry.seed("http://a.org/x", "t"));
+        assertThat(host.tick(releases, 0)).containsExactly("http://a.org/x");
+        accept(FrontierEntry.feedback("http://a.org/x", "t", EntryKind.CAPTURE,
+                HostFeedback.capture(200, new PageValidators(null, null, "sha1:A", 5), 0)));
+
+        boolean moved = intake.accept(MemoryHost.HOST, FrontierEntry.builder("http://a.org/x", "t")
+                .change(ChangeHint.of(6, 0)).build(), host.tasks::get, 1_000);
+
+        assertThat(moved).as("the timer is set again").isTrue();
+        assertThat(host.tick(releases, 1_000)).containsExactly("http://a.org/x");
+    }
+
+    @Test
+    void sitemapsAndTasksThatDoNotRecrawlSendNoValidators() throws Exception {
+        host.task("t", FAST + "}");
+        host.task("r", FAST + ", \"recrawlAfter\": \"PT1M\"}");
+        accept(FrontierEntry.seed("http://a.org/x", "t"));
+        accept(FrontierEntry.seed("http://a.org/sitemap.xml", "r").as(EntryKind.SITEMAP));
+
+        assertThat(host.tick(releases, 0)).hasSize(2);
+        assertThat(host.released).extracting(FetchRequest::validators).containsOnlyNulls();
+    }
+
+    @Test
     void aHostBlockedByItsTasksControlsWaitsUntilItsTimeThenKeepsTheControlsSpacing() throws Exception {
         String spec = "{\"seeds\": [\"http://a.org/\"], \"politeness\": {\"delayMs\": 60000}, \"robots\": {\"obey\": false}}";
         String controls = HostControls.NONE.blockedUntil(MemoryHost.HOST, 5_000, 0).delayMs(MemoryHost.HOST, 100L, 0).toJson();
@@ -154,6 +199,6 @@ class HostReleasesTest {
     }
 
     private void accept(FrontierEntry entry) throws Exception {
-        intake.accept(MemoryHost.HOST, entry, 0);
+        intake.accept(MemoryHost.HOST, entry, host.tasks::get, 0);
     }
 }

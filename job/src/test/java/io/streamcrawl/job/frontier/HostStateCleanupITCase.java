@@ -41,8 +41,8 @@ class HostStateCleanupITCase {
     private static final long HOUR = Duration.ofHours(1).toMillis();
     /** Every keyed state the scheduler declares. */
     private static final List<String> STATES = List.of("seen", "queue-bounds", "queue", "queue-size", "next-fetch-at",
-            "backoff", "timer-at", "turns", "robots", "host-pages", "recrawl", "recrawl-next-scan", "retries",
-            "retry-task-next-due", "retry-next-due");
+            "backoff", "timer-at", "turns", "robots", "host-pages", "recrawl", "recrawl-plans", "recrawl-next-scan",
+            "retries", "retry-task-next-due", "retry-next-due");
     private static final String CAPPED = "{\"seeds\": [\"http://a.org/\"], \"politeness\": {\"delayMs\": 100},"
             + " \"maxPagesPerHost\": 10}";
 

@@ -37,7 +37,8 @@ final class MemoryHost {
     final HostPacing pacing = new HostPacing(new MemoryValueState<>(), new MemoryValueState<>(), backoff,
             settings.busyPause(), metrics);
     final HostRobots robots = new HostRobots(new MemoryMapState<>(), new RobotsPolicy(RobotsSettings.from(new Configuration())));
-    final HostRecrawl recrawl = new HostRecrawl(new MemoryMapState<>(), new MemoryValueState<>(), settings.recrawlScan().toMillis());
+    final HostRecrawl recrawl = new HostRecrawl(new MemoryMapState<>(), new MemoryMapState<>(), new MemoryValueState<>(),
+            settings.recrawlScan().toMillis());
     final MemoryMapState<String, Long> hostPages = new MemoryMapState<>();
     final HostTimer timer = new HostTimer(new MemoryValueState<>(), backlog, pacing, recrawl, robots,
             settings.waitPoll().toMillis());

@@ -53,6 +53,37 @@ class FrontierEntryDeserializerTest {
     }
 
     @Test
+    void captureEntriesRoundTripThroughTheWireFormat() {
+        FrontierEntrySerializer serializer = new FrontierEntrySerializer("f:", 4);
+        FrontierEntry capture = FrontierEntry.feedback("https://a.org/x", "t", EntryKind.CAPTURE, HostFeedback.capture(304,
+                new PageValidators("W/\"1\"", "Thu, 01 Jan 2026 00:00:00 GMT", "sha1:ABC", 1_700_000_000_000L), 5));
+        FrontierEntry bare = FrontierEntry.feedback("https://a.org/y", "t", EntryKind.CAPTURE,
+                HostFeedback.capture(200, new PageValidators(null, null, null, 7), 5));
+
+        assertThat(serializer.serialize(capture).fields()).containsEntry("kind", "capture").containsEntry("status", "304")
+                .containsEntry("etag", "W/\"1\"").containsEntry("last_modified", "Thu, 01 Jan 2026 00:00:00 GMT")
+                .containsEntry("digest", "sha1:ABC").containsEntry("captured_at", "1700000000000")
+                .containsEntry("released_at", "5").doesNotContainKey("signal");
+        assertThat(decode(serializer.serialize(capture).fields())).containsExactly(capture);
+        assertThat(serializer.serialize(bare).fields()).doesNotContainKeys("etag", "last_modified", "digest");
+        assertThat(decode(serializer.serialize(bare).fields())).containsExactly(bare);
+    }
+
+    @Test
+    void aSitemapsHintRoundTripsThroughTheWireFormat() {
+        FrontierEntrySerializer serializer = new FrontierEntrySerializer("f:", 4);
+        FrontierEntry lastmod = FrontierEntry.builder("https://a.org/x", "t").change(ChangeHint.of(1_700_000_000_000L, 0)).build();
+        FrontierEntry changefreq = FrontierEntry.builder("https://a.org/y", "t").change(ChangeHint.of(0, 3_600_000)).build();
+
+        assertThat(serializer.serialize(lastmod).fields()).containsEntry("lastmod", "1700000000000")
+                .doesNotContainKey("changefreq_ms");
+        assertThat(serializer.serialize(changefreq).fields()).containsEntry("changefreq_ms", "3600000");
+        assertThat(decode(serializer.serialize(lastmod).fields())).containsExactly(lastmod);
+        assertThat(decode(serializer.serialize(changefreq).fields())).containsExactly(changefreq);
+        assertThat(lastmod.redirectTo("https://a.org/z").change()).isNull();
+    }
+
+    @Test
     void feedbackEntriesRoundTripThroughTheWireFormat() {
         FrontierEntrySerializer serializer = new FrontierEntrySerializer("f:", 4);
         FrontierEntry url = new FrontierEntry("https://a.org/x", "t", 2, 1, "https://a.org/");

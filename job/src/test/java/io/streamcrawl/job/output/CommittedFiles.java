@@ -7,12 +7,15 @@ import org.apache.flink.core.fs.FileSystem;
 import org.netpreserve.jwarc.WarcReader;
 import org.netpreserve.jwarc.WarcRecord;
 import org.netpreserve.jwarc.WarcResponse;
+import org.netpreserve.jwarc.WarcRevisit;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -111,16 +114,37 @@ public final class CommittedFiles {
     /** Every response record of the committed WARC files below {@code dir}. */
     public static List<ArchivedResponse> warcResponses(Path dir) throws IOException {
         List<ArchivedResponse> responses = new ArrayList<>();
-        for (Path file : committed(dir, ".warc.gz")) {
-            try (WarcReader reader = new WarcReader(file)) {
-                for (WarcRecord record : reader) {
-                    if (record instanceof WarcResponse response) {
-                        responses.add(new ArchivedResponse(
-                                response.target(), response.payloadDigest().map(Object::toString).orElse(null)));
-                    }
-                }
+        for (WarcRecord record : warcRecords(dir)) {
+            if (record instanceof WarcResponse response) {
+                responses.add(new ArchivedResponse(response.target(), response.payloadDigest().map(Object::toString).orElse(null)));
             }
         }
         return responses;
+    }
+
+    /** A WARC revisit record as read back: its target URI, profile, and the target URI and date of what it refers to. */
+    public record ArchivedRevisit(String targetUri, URI profile, URI refersToTargetUri, Instant refersToDate) {}
+
+    /** Every revisit record of the committed WARC files below {@code dir}. */
+    public static List<ArchivedRevisit> warcRevisits(Path dir) throws IOException {
+        List<ArchivedRevisit> revisits = new ArrayList<>();
+        for (WarcRecord record : warcRecords(dir)) {
+            if (record instanceof WarcRevisit revisit) {
+                revisits.add(new ArchivedRevisit(revisit.target(), revisit.profile(), revisit.refersToTargetURI().orElse(null),
+                        revisit.refersToDate().orElse(null)));
+            }
+        }
+        return revisits;
+    }
+
+    /** Every record of the committed WARC files below {@code dir}, its headers read (not its body). */
+    private static List<WarcRecord> warcRecords(Path dir) throws IOException {
+        List<WarcRecord> records = new ArrayList<>();
+        for (Path file : committed(dir, ".warc.gz")) {
+            try (WarcReader reader = new WarcReader(file)) {
+                reader.forEach(records::add);
+            }
+        }
+        return records;
     }
 }

@@ -6,6 +6,7 @@ import io.streamcrawl.job.model.FetchFailure;
 import io.streamcrawl.job.model.FetchRequest;
 import io.streamcrawl.job.model.FetchResult;
 import io.streamcrawl.job.model.HttpMessages;
+import io.streamcrawl.job.model.PageValidators;
 import io.streamcrawl.job.model.PayloadDigest;
 import io.streamcrawl.job.url.TaskScope;
 
@@ -20,10 +21,12 @@ import org.netpreserve.jwarc.WarcReader;
 import org.netpreserve.jwarc.WarcRecord;
 import org.netpreserve.jwarc.WarcRequest;
 import org.netpreserve.jwarc.WarcResponse;
+import org.netpreserve.jwarc.WarcRevisit;
 import org.netpreserve.jwarc.WarcTruncationReason;
 import org.netpreserve.jwarc.Warcinfo;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,6 +112,47 @@ class WarcEncoderTest {
     }
 
     @Test
+    void aRecrawlThatRepeatsTheLastCaptureIsARevisitThatPointsAtIt() throws Exception {
+        byte[] html = "<html><title>A</title></html>".getBytes(StandardCharsets.UTF_8);
+        String url = "https://example.org/a";
+        HttpMessages ok = new HttpMessages("http/1.1", "GET", REQUEST_HEADERS, "OK",
+                new String[] {"Content-Type", "text/html", "ETag", "\"v1\""}, true);
+        FetchResult first = result(url, 200, html, false, ok);
+        PageValidators last = PageValidators.after(first, PayloadDigest.of(html).toString());
+        long later = FETCHED_AT + 60_000;
+        FetchResult notModified = recrawl(url, 304, new byte[0], new HttpMessages("http/1.1", "GET", REQUEST_HEADERS,
+                "Not Modified", new String[] {"ETag", "\"v1\""}, false), last, later);
+        FetchResult identical = recrawl(url, 200, html, ok, last, later + 60_000);
+        FetchResult changed = recrawl(url, 200, "<p>new</p>".getBytes(StandardCharsets.UTF_8), ok, last, later + 120_000);
+        Path file = dir.resolve("recrawl.warc.gz");
+
+        encode(file, first, notModified, identical, changed);
+
+        List<Read> records = read(file);
+        assertThat(records).extracting(Read::type).containsExactly(
+                "warcinfo", "request", "response", "request", "revisit", "request", "revisit", "request", "response");
+        WarcResponse capture = (WarcResponse) records.get(2).record();
+        WarcRevisit serverNotModified = (WarcRevisit) records.get(4).record();
+        assertThat(serverNotModified.profile()).isEqualTo(WarcRevisit.SERVER_NOT_MODIFIED_1_1);
+        assertThat(serverNotModified.refersTo()).hasValue(capture.id());
+        assertThat(serverNotModified.refersToTargetURI()).hasValue(URI.create(url));
+        assertThat(serverNotModified.refersToDate()).hasValue(capture.date());
+        assertThat(serverNotModified.date()).isEqualTo(Instant.ofEpochMilli(later));
+        assertThat(serverNotModified.concurrentTo()).containsExactly(records.get(3).record().id());
+        assertThat(serverNotModified.http().status()).isEqualTo(304);
+        assertThat(serverNotModified.payloadDigest()).isEqualTo(capture.payloadDigest());
+        WarcRevisit identicalPayload = (WarcRevisit) records.get(6).record();
+        assertThat(identicalPayload.profile()).isEqualTo(WarcRevisit.IDENTICAL_PAYLOAD_DIGEST_1_1);
+        assertThat(identicalPayload.refersTo()).hasValue(capture.id());
+        assertThat(identicalPayload.refersToDate()).hasValue(capture.date());
+        assertThat(identicalPayload.payloadDigest()).hasValue(PayloadDigest.of(html));
+        assertThat(identicalPayload.http().status()).isEqualTo(200);
+        assertThat(identicalPayload.http().body().stream().readAllBytes()).as("no second copy").isEmpty();
+        assertThat(((WarcResponse) records.get(8).record()).http().status()).isEqualTo(200);
+        assertThat(JwarcValidator.validate(List.of(file)).errors()).isEmpty();
+    }
+
+    @Test
     void onlyFetchesWithAnHttpResponseAreArchivable() {
         FetchResult failed = FetchResult.failed(result("https://example.org/", 200, new byte[0], false, null).request(),
                 FetchFailure.NETWORK).cause(FailureCause.CONNECT).timing(1, 1).error("boom").build();
@@ -146,6 +190,8 @@ class WarcEncoderTest {
                     request.http();
                 } else if (record instanceof WarcResponse response) {
                     payload = response.http().body().stream().readAllBytes();
+                } else if (record instanceof WarcRevisit revisit) {
+                    payload = revisit.http().body().stream().readAllBytes();
                 } else if (record instanceof Warcinfo info) {
                     fields = info.fields();
                 }
@@ -156,11 +202,23 @@ class WarcEncoderTest {
     }
 
     private static FetchResult result(String url, int status, byte[] body, boolean truncated, HttpMessages http) {
+        return fetched(url, status, body, truncated, http, null, FETCHED_AT);
+    }
+
+    /** A recrawl of {@code url} whose request carried the validators {@code last}. */
+    private static FetchResult recrawl(String url, int status, byte[] body, HttpMessages http, PageValidators last,
+            long fetchedAt) {
+        return fetched(url, status, body, false, http, last, fetchedAt);
+    }
+
+    private static FetchResult fetched(String url, int status, byte[] body, boolean truncated, HttpMessages http,
+            PageValidators validators, long fetchedAt) {
         FetchRequest request = FetchRequest.builder(url, "news").followLinks(true)
                 .task(TaskScope.ofSeeds(List.of(url)), new FetchSettings("streamcrawl-test/1.0", 5_000, 1_000_000,
                         new String[] {"text/html"}, 1, false, 5, true, new String[0]))
+                .validators(validators)
                 .build();
         return FetchResult.response(request, status).finalUrl(url).contentType("text/html").body(body, truncated)
-                .timing(FETCHED_AT, 5).http(http).build();
+                .timing(fetchedAt, 5).http(http).build();
     }
 }

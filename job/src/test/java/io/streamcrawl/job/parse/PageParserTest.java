@@ -11,6 +11,7 @@ import io.streamcrawl.job.model.FetchResult;
 import io.streamcrawl.job.model.FrontierEntry;
 import io.streamcrawl.job.model.HttpMessages;
 import io.streamcrawl.job.model.PageRecord;
+import io.streamcrawl.job.model.PageValidators;
 import io.streamcrawl.job.model.PayloadDigest;
 import io.streamcrawl.job.model.RecordedOutcome;
 import io.streamcrawl.job.url.TaskScope;
@@ -226,6 +227,27 @@ class PageParserTest {
                 PageRecord.builder("http://example.org/a", "news").depth(4).fetchedAt("2023-11-14T22:13:20.123Z")
                         .fetchMs(5_000).error("timeout: no complete response within 5000 ms").build());
         assertThat(links()).containsExactly(new FrontierEntry("http://example.org/b", "news", 5, 0, "http://example.org/a2"));
+    }
+
+    @Test
+    void marksARecrawlThatRepeatsTheLastCaptureAndParsesNo304() throws Exception {
+        byte[] body = utf8("<title>A</title><a href='/b'>b</a>");
+        PageValidators last = new PageValidators("\"1\"", null, PayloadDigest.of(body).toString(), 1);
+        FetchRequest recrawl = FetchRequest.builder("http://example.org/a", "news").followLinks(true)
+                .task(TaskScope.ofSeeds(List.of("http://example.org/")), FETCH).validators(last).build();
+        HttpMessages notModified = new HttpMessages("http/1.1", "GET", new String[0], "Not Modified", new String[0], false);
+
+        harness.processElement(FetchResult.response(recrawl, 304).finalUrl(recrawl.url()).timing(FETCHED_AT, 1)
+                .http(notModified).build(), 0);
+        harness.processElement(withHttp(recrawl, "<title>A</title><a href='/b'>b</a>",
+                new HttpMessages("http/1.1", "GET", new String[0], "OK", new String[0], true)), 0);
+
+        assertThat(records()).extracting(PageRecord::status, PageRecord::notModified, PageRecord::identicalPayload,
+                PageRecord::title).containsExactly(tuple(304, true, false, null), tuple(200, false, true, "A"));
+        assertThat(records().get(0).wireFields()).containsEntry("not_modified", true).doesNotContainKey("identical_payload");
+        assertThat(records().get(1).wireFields()).containsEntry("identical_payload", true).doesNotContainKey("not_modified");
+        assertThat(links()).as("only the 200's").containsExactly(
+                new FrontierEntry("http://example.org/b", "news", 1, 0, "http://example.org/a"));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamcrawl.job.model.CrawledPage;
 import io.streamcrawl.job.model.PageRecord;
+import io.streamcrawl.job.model.Revisit;
 
 import java.util.List;
 import java.util.Map;
@@ -18,20 +19,22 @@ class ReportCountersTest {
 
         report.count(page("https://a.org/", 200, "text/html; charset=UTF-8", 100, "2026-12-07T04:00:01.500Z"));
         report.count(page("https://a.org/x", 304, null, 0, "2026-12-07T04:00:03Z"));
+        report.count(CrawledPage.fetched(record("https://a.org/y", 200, "text/html", 0, null).toBuilder()
+                .revisit(Revisit.IDENTICAL_PAYLOAD).build(), List.of(), null));
         report.count(page("https://a.org:8443/gone", 404, "Text/HTML", 20, "2026-12-07T04:00:00Z"));
         report.count(new CrawledPage(record("https://b.org/", 0, null, 0, "2026-12-07T04:00:02Z"), List.of(), false, "connect"));
         report.count(CrawledPage.recorded(record("https://b.org/old", 0, null, 0, null)));
 
         assertThat(counters.view().get("news")).isEqualTo(Map.ofEntries(
                 Map.entry("report:bytes", 120L),
-                Map.entry("report:status:200", 1L), Map.entry("report:status:304", 1L), Map.entry("report:status:404", 1L),
+                Map.entry("report:status:200", 2L), Map.entry("report:status:304", 1L), Map.entry("report:status:404", 1L),
                 Map.entry("report:status:0", 2L),
-                Map.entry("report:mime:text/html", 2L), Map.entry("report:mime:(none)", 1L),
-                Map.entry("report:novel", 1L), Map.entry("report:not_modified", 1L),
+                Map.entry("report:mime:text/html", 3L), Map.entry("report:mime:(none)", 1L),
+                Map.entry("report:novel", 1L), Map.entry("report:not_modified", 1L), Map.entry("report:identical_payload", 1L),
                 Map.entry("report:failure:connect", 1L), Map.entry("report:failure:unknown", 1L),
                 Map.entry("report:fetch_first_ms", 1_796_616_000_000L), Map.entry("report:fetch_last_ms", 1_796_616_003_000L),
-                Map.entry("report:host:a.org:fetches", 3L), Map.entry("report:host:a.org:bytes", 120L),
-                Map.entry("report:host:a.org:2xx", 1L), Map.entry("report:host:a.org:3xx", 1L), Map.entry("report:host:a.org:4xx", 1L),
+                Map.entry("report:host:a.org:fetches", 4L), Map.entry("report:host:a.org:bytes", 120L),
+                Map.entry("report:host:a.org:2xx", 2L), Map.entry("report:host:a.org:3xx", 1L), Map.entry("report:host:a.org:4xx", 1L),
                 Map.entry("report:host:b.org:fetches", 2L), Map.entry("report:host:b.org:bytes", 0L),
                 Map.entry("report:host:b.org:no_response", 2L)));
     }
