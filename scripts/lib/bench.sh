@@ -183,14 +183,20 @@ bench_spec() {
 }
 
 # warm_up: crawls the site at the ceiling port (another origin: its URLs are new to the measured
-# crawl, and nginx does not log them) as task "warmup", until idle.
+# crawl, and nginx does not log them) as task "warmup", until idle; BENCH_WARMUPS=N crawls it N
+# times (tasks warmup, warmup2, ...), for a measured crawl nearer the JIT's steady state.
 warm_up() {
-  local start=$SECONDS
+  local start round task
   bench_spec "http://127.0.0.1:$CEILING_PORT/" >"$RUN/warmup-spec.json"
-  log "warming up: crawling http://127.0.0.1:$CEILING_PORT/ as task warmup"
-  timeout "$TIMEOUT" scripts/crawl.sh --task warmup --spec "$RUN/warmup-spec.json" --until-idle \
-    "http://127.0.0.1:$CEILING_PORT/" >"$RUN/warmup.out" || die "the warm-up crawl did not end idle within ${TIMEOUT}s"
-  printf 'bench: warmup %s (%ss)\n' "$(grep '^crawl summary:' "$RUN/warmup.out" | tail -1)" "$((SECONDS - start))"
+  # Each round a task of its own: a task's seen-set would skip the site the second time.
+  for ((round = 1; round <= ${BENCH_WARMUPS:-1}; round++)); do
+    start=$SECONDS task=warmup
+    ((round == 1)) || task=warmup$round
+    log "warming up: crawling http://127.0.0.1:$CEILING_PORT/ as task $task"
+    timeout "$TIMEOUT" scripts/crawl.sh --task "$task" --spec "$RUN/warmup-spec.json" --until-idle \
+      "http://127.0.0.1:$CEILING_PORT/" >"$RUN/$task.out" || die "the warm-up crawl did not end idle within ${TIMEOUT}s"
+    printf 'bench: warmup %s (%ss)\n' "$(grep '^crawl summary:' "$RUN/$task.out" | tail -1)" "$((SECONDS - start))"
+  done
 }
 
 # cpu_snapshot: "name ticks" of utime+stime for the processes of the pipeline (and nginx with its
@@ -650,10 +656,17 @@ start_profile() {
   profiler_command "start,event=cpu,interval=${PROFILE_INTERVAL_US}us,threads" \
     || profiler_command "start,event=itimer,interval=${PROFILE_INTERVAL_US}us,threads"
   log "profiling the TaskManager (async-profiler, a sample per ${PROFILE_INTERVAL_US} us of CPU)"
+  if [[ -n ${BENCH_JFR:-} ]]; then
+    jcmd "$(pid_of flink-taskmanager-1)" JFR.start name=bench settings="$BENCH_JFR" filename="$RUN/crawl.jfr" \
+      >>"$RUN/profiler.out" 2>&1 || die "JFR.start failed: $(cat "$RUN/profiler.out")"
+  fi
 }
 
 stop_profile() {
   profiler_command "stop,file=$RUN/profile.collapsed,collapsed"
+  if [[ -n ${BENCH_JFR:-} ]]; then
+    jcmd "$(pid_of flink-taskmanager-1)" JFR.stop name=bench >>"$RUN/profiler.out" 2>&1 || die "JFR.stop failed"
+  fi
 }
 
 # profile_report: the TaskManager's CPU by activity, in microseconds per page and in shares. A
