@@ -679,20 +679,28 @@ profile_report() {
     BEGIN {
       n = split("jit|^\\[C[12] CompilerThre;" \
         "gc|^\\[(GC Thread|G1 |VM Thread|VM Periodic)|SafepointSynchronize;" \
-        "checkpoint|snapshotState|performCheckpoint|runtime/checkpoint|AsyncCheckpointRunnable|asyncsnapshot|Checkpoint;" \
+        "checkpoint|snapshotState|performCheckpoint|runtime/checkpoint|AsyncCheckpointRunnable|asyncsnapshot|Checkpoint([^e]|$);" \
         "metrics|flink/metrics|runtime/metrics|io/prometheus|MetricGroup;" \
         "rocksdb|rocksdb;" \
         "redis|redis/clients|connectors/redis;" \
+        "etcd|io/etcd|io/grpc|io/netty;" \
         "files|job/output|netpreserve|connector/file;" \
-        "okhttp|okhttp3|okio|\\[OkHttp;" \
-        "simhash|dedup/SimHash;" \
-        "near_duplicates|job/dedup;" \
+        "serialization|api/common/typeutils|api/java/typeutils|core/memory|io/network/api|types/StringValue;" \
+        "simhash|dedup/SimHash[/$];" \
+        "body_words|parse/BodyWords;" \
+        "scanner|parse/HtmlScanner|parse/TagAttributes|parse/TableNesting|parse/ScannedHtml;" \
+        "jsoup|org/jsoup|parse/VisibleText;" \
         "links_urls|job/url|crawlercommons;" \
-        "jsoup|org/jsoup;" \
         "parse_other|job/parse;" \
+        "near_duplicates|job/dedup;" \
+        "okhttp_io|(okhttp3|okio).*(SocketInputStream|SocketOutputStream|NioSocketImpl|Socket.*read|Socket.*write|readBytes|writeBytes);" \
+        "okhttp_watchdog|AsyncTimeout|Watchdog;" \
+        "okhttp_handoff|(okhttp3|okio|\\[OkHttp).*(futex|schedule|Unsafe_Park|Unsafe_Unpark|LockSupport|pthread_cond|setNativeName|thread_native_entry|JavaThread::);" \
+        "okhttp_other|okhttp3|okio|\\[OkHttp;" \
         "fetch_other|job/fetch;" \
-        "scheduler|job/frontier|job/control|job/etcd|job/model|job/stats;" \
-        "serialization|typeutils|core/memory|streamrecord|io/network|runtime/io|plugable;" \
+        "scheduler|job/frontier|job/control|job/etcd|job/model|job/stats|job/journal;" \
+        "async_io|AsyncWaitOperator|operators/async;" \
+        "network|typeutils|streamrecord|io/network|runtime/io|plugable|Serializer;" \
         "flink_other|org/apache/flink;" \
         "other|.", rules, ";")
       for (i = 1; i <= n; i++) { p = index(rules[i], "|"); name[i] = substr(rules[i], 1, p - 1); re[i] = substr(rules[i], p + 1) }
