@@ -27,7 +27,10 @@
 # (127.0.0.1 and 127.0.0.2 fall on different subtasks at parallelism 2). --profile samples the
 # TaskManager with async-profiler (from Maven Central) during the measured crawl and prints its CPU
 # per page by activity and by thread (bench: profile lines; the samples stay in
-# .local/bench/run/profile.collapsed).
+# .local/bench/run/profile.collapsed). BENCH_JFR=SETTINGS (a .jfc file or "profile") also records JFR
+# over the measured crawl with --profile (.local/bench/run/crawl.jfr: what the JIT compiled, with
+# jdk.Compilation's threshold at 0 ms). BENCH_WARMUPS=N crawls the warm-up site N times (tasks warmup,
+# warmup2, ...) before the measured crawl.
 # --faults kills (kill -9) the TaskManager three times (a new one started each time), then
 # redis-server, then etcd at fixed page counts (scripts/lib/faults.sh) while crawl.sh --until-idle
 # waits, and prints the pages lost, the pages fetched again per failure against the fetches in

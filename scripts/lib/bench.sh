@@ -183,14 +183,20 @@ bench_spec() {
 }
 
 # warm_up: crawls the site at the ceiling port (another origin: its URLs are new to the measured
-# crawl, and nginx does not log them) as task "warmup", until idle.
+# crawl, and nginx does not log them) as task "warmup", until idle; BENCH_WARMUPS=N crawls it N
+# times (tasks warmup, warmup2, ...), for a measured crawl nearer the JIT's steady state.
 warm_up() {
-  local start=$SECONDS
+  local start round task
   bench_spec "http://127.0.0.1:$CEILING_PORT/" >"$RUN/warmup-spec.json"
-  log "warming up: crawling http://127.0.0.1:$CEILING_PORT/ as task warmup"
-  timeout "$TIMEOUT" scripts/crawl.sh --task warmup --spec "$RUN/warmup-spec.json" --until-idle \
-    "http://127.0.0.1:$CEILING_PORT/" >"$RUN/warmup.out" || die "the warm-up crawl did not end idle within ${TIMEOUT}s"
-  printf 'bench: warmup %s (%ss)\n' "$(grep '^crawl summary:' "$RUN/warmup.out" | tail -1)" "$((SECONDS - start))"
+  # Each round a task of its own: a task's seen-set would skip the site the second time.
+  for ((round = 1; round <= ${BENCH_WARMUPS:-1}; round++)); do
+    start=$SECONDS task=warmup
+    ((round == 1)) || task=warmup$round
+    log "warming up: crawling http://127.0.0.1:$CEILING_PORT/ as task $task"
+    timeout "$TIMEOUT" scripts/crawl.sh --task "$task" --spec "$RUN/warmup-spec.json" --until-idle \
+      "http://127.0.0.1:$CEILING_PORT/" >"$RUN/$task.out" || die "the warm-up crawl did not end idle within ${TIMEOUT}s"
+    printf 'bench: warmup %s (%ss)\n' "$(grep '^crawl summary:' "$RUN/$task.out" | tail -1)" "$((SECONDS - start))"
+  done
 }
 
 # cpu_snapshot: "name ticks" of utime+stime for the processes of the pipeline (and nginx with its
@@ -650,10 +656,17 @@ start_profile() {
   profiler_command "start,event=cpu,interval=${PROFILE_INTERVAL_US}us,threads" \
     || profiler_command "start,event=itimer,interval=${PROFILE_INTERVAL_US}us,threads"
   log "profiling the TaskManager (async-profiler, a sample per ${PROFILE_INTERVAL_US} us of CPU)"
+  if [[ -n ${BENCH_JFR:-} ]]; then
+    jcmd "$(pid_of flink-taskmanager-1)" JFR.start name=bench settings="$BENCH_JFR" filename="$RUN/crawl.jfr" \
+      >>"$RUN/profiler.out" 2>&1 || die "JFR.start failed: $(cat "$RUN/profiler.out")"
+  fi
 }
 
 stop_profile() {
   profiler_command "stop,file=$RUN/profile.collapsed,collapsed"
+  if [[ -n ${BENCH_JFR:-} ]]; then
+    jcmd "$(pid_of flink-taskmanager-1)" JFR.stop name=bench >>"$RUN/profiler.out" 2>&1 || die "JFR.stop failed"
+  fi
 }
 
 # profile_report: the TaskManager's CPU by activity, in microseconds per page and in shares. A
@@ -666,20 +679,28 @@ profile_report() {
     BEGIN {
       n = split("jit|^\\[C[12] CompilerThre;" \
         "gc|^\\[(GC Thread|G1 |VM Thread|VM Periodic)|SafepointSynchronize;" \
-        "checkpoint|snapshotState|performCheckpoint|runtime/checkpoint|AsyncCheckpointRunnable|asyncsnapshot|Checkpoint;" \
+        "checkpoint|snapshotState|performCheckpoint|runtime/checkpoint|AsyncCheckpointRunnable|asyncsnapshot|Checkpoint([^e]|$);" \
         "metrics|flink/metrics|runtime/metrics|io/prometheus|MetricGroup;" \
         "rocksdb|rocksdb;" \
         "redis|redis/clients|connectors/redis;" \
+        "etcd|io/etcd|io/grpc|io/netty;" \
         "files|job/output|netpreserve|connector/file;" \
-        "okhttp|okhttp3|okio|\\[OkHttp;" \
-        "simhash|dedup/SimHash;" \
-        "near_duplicates|job/dedup;" \
+        "serialization|api/common/typeutils|api/java/typeutils|core/memory|io/network/api|types/StringValue;" \
+        "simhash|dedup/SimHash[/$];" \
+        "body_words|parse/BodyWords;" \
+        "scanner|parse/HtmlScanner|parse/TagAttributes|parse/TableNesting|parse/ScannedHtml;" \
+        "jsoup|org/jsoup|parse/VisibleText;" \
         "links_urls|job/url|crawlercommons;" \
-        "jsoup|org/jsoup;" \
         "parse_other|job/parse;" \
+        "near_duplicates|job/dedup;" \
+        "okhttp_io|(okhttp3|okio).*(SocketInputStream|SocketOutputStream|NioSocketImpl|Socket.*read|Socket.*write|readBytes|writeBytes);" \
+        "okhttp_watchdog|AsyncTimeout|Watchdog;" \
+        "okhttp_handoff|(okhttp3|okio|\\[OkHttp).*(futex|schedule|Unsafe_Park|Unsafe_Unpark|LockSupport|pthread_cond|setNativeName|thread_native_entry|JavaThread::);" \
+        "okhttp_other|okhttp3|okio|\\[OkHttp;" \
         "fetch_other|job/fetch;" \
-        "scheduler|job/frontier|job/control|job/etcd|job/model|job/stats;" \
-        "serialization|typeutils|core/memory|streamrecord|io/network|runtime/io|plugable;" \
+        "scheduler|job/frontier|job/control|job/etcd|job/model|job/stats|job/journal;" \
+        "async_io|AsyncWaitOperator|operators/async;" \
+        "network|typeutils|streamrecord|io/network|runtime/io|plugable|Serializer;" \
         "flink_other|org/apache/flink;" \
         "other|.", rules, ";")
       for (i = 1; i <= n; i++) { p = index(rules[i], "|"); name[i] = substr(rules[i], 1, p - 1); re[i] = substr(rules[i], p + 1) }
