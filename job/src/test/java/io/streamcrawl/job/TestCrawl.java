@@ -171,6 +171,8 @@ final class TestCrawl implements AutoCloseable {
         });
         // Idle must hold, not flicker: links may still sit in a sink's buffer for a moment.
         Holds.eventuallyForAtLeast(Duration.ofSeconds(2), Duration.ofSeconds(30), () -> progress(name).idle());
+        // idle() forgives in flight below zero; a test does not: each release is finished once.
+        assertThat(progress(name).inFlight()).as("in flight of task %s (below zero: a fetch finished twice)", name).isZero();
     }
 
     /** A task's progress as the job publishes it, with the frontier's backlog. */

@@ -38,8 +38,8 @@ public record CrawlProgress(long queued, long inFlight, long pages, long errors,
 
     /**
      * Nothing queued, in flight, unread or unacknowledged: the task can make no more progress. In
-     * flight below zero counts as none: after a failure a fetch can be finished twice (see
-     * docs/failures.md), and waiting for the count to come back up would never end.
+     * flight below zero (a fetch counted finished twice, which a restore must not cause: see
+     * docs/failures.md) counts as none, so that such a count cannot keep a wait going forever.
      */
     public boolean idle() {
         return queued == 0 && inFlight <= 0 && unread == 0 && pending == 0;

@@ -83,6 +83,13 @@ import java.util.concurrent.TimeUnit;
  * the record's outcome ({@link PagesJournal}), whether the scheduler released it again or it was
  * in flight here at the checkpoint (the async operator starts those again). The journal is read
  * in {@link #open}, before any request arrives.
+ *
+ * <p>A request the async operator starts again after a restore (released before the restored
+ * checkpoint) and whose page was not recorded is not fetched: it goes back to its scheduler as a
+ * deferral. The failed attempt may have sent it back already (deferred, or failed and retried),
+ * and the source replays that entry; the scheduler takes a release back once, so whichever comes
+ * first requeues the URL and the other is stale. Fetched here, its release would be finished
+ * twice: once by its page, once by the replayed retry.
  */
 public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
@@ -108,6 +115,8 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> i
     private transient RecordedPages recorded;
     /** The recorded pages not released again at the last checkpoint (union state: a few, kept by every subtask). */
     private transient ListState<RecordedPage> keptPages;
+    /** Requests released at or before this time (ms) came back with the restored checkpoint; 0 on a fresh start. */
+    private transient long restoredCheckpointAt;
 
     /** A fetcher without a journal: it fetches every request. */
     public AsyncFetcher(FetcherSettings fetcher) {
@@ -165,6 +174,7 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> i
         if (keptPages != null) {
             recorded.addAll(keptPages.get());
         }
+        restoredCheckpointAt = restoreWindow == null ? 0 : restoreWindow.end().orElse(0);
         LOG.info("Fetcher open: {}", fetcher);
     }
 
@@ -174,6 +184,10 @@ public class AsyncFetcher extends RichAsyncFunction<FetchRequest, FetchResult> i
             Optional<RecordedOutcome> outcome = recorded.take(request.task(), request.url());
             if (outcome.isPresent()) {
                 complete(resultFuture, FetchResult.recorded(request, outcome.get()));
+                return;
+            }
+            if (request.releasedAt() > 0 && request.releasedAt() <= restoredCheckpointAt) {
+                complete(resultFuture, FetchResult.deferred(request, "deferred: in flight at the restored checkpoint"));
                 return;
             }
         }

@@ -41,6 +41,11 @@ public final class RestoreWindow {
         return start(restored, clockSkew);
     }
 
+    /** The latest of the subtasks' times of the checkpoint restored from; empty on a fresh start. */
+    public OptionalLong end() {
+        return restored.stream().mapToLong(Long::longValue).max();
+    }
+
     /** The earliest of the subtasks' checkpoint times less {@code clockSkew}; empty when there are none. */
     static OptionalLong start(Iterable<Long> checkpointTimes, Duration clockSkew) {
         long earliest = Long.MAX_VALUE;

@@ -16,6 +16,12 @@ import io.streamcrawl.testing.Responses;
 import io.streamcrawl.testing.TestSite;
 
 
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.operators.async.AsyncWaitOperatorFactory;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.TaskInfoImpl;
 import org.apache.flink.api.common.functions.DefaultOpenContext;
@@ -52,6 +58,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
@@ -289,6 +296,51 @@ class AsyncFetcherTest {
 
         assertThat(result.status()).isZero();
         assertThat(result.error()).isEqualTo("invalid URL: mailto:web@example.org");
+    }
+
+    /**
+     * A request in flight at a checkpoint is started again by the restored async operator: it goes
+     * back to its scheduler instead of being fetched, since the failed attempt may have sent it back
+     * already; a request released after the checkpoint is fetched.
+     */
+    @Test
+    void aRequestInFlightAtTheRestoredCheckpointGoesBackToItsSchedulerUnfetched() throws Exception {
+        site.route("/in-flight", exchange -> {
+            awaitRelease();
+            Responses.send(exchange, 200, "text/html", "<html><body>late</body></html>");
+        });
+        site.route("/released-after", exchange -> Responses.send(exchange, 200, "text/html", "<html><body>new</body></html>"));
+        FetchRequest inFlight = FetchRequest.builder(site.baseUrl() + "/in-flight", "test")
+                .task(TaskScope.ofSeeds(List.of(site.baseUrl() + "/")), settings(5_000, 10_000))
+                .released(7, System.currentTimeMillis()).build();
+        OperatorSubtaskState checkpoint;
+        try (var failed = asyncHarness()) {
+            failed.open();
+            failed.processElement(inFlight, 0);
+            await().atMost(Duration.ofSeconds(5)).until(() -> site.requestCount("/in-flight") == 1);
+            checkpoint = failed.snapshot(1, 1);
+            release.countDown();
+        }
+        FetchRequest later = FetchRequest.builder(site.baseUrl() + "/released-after", "test")
+                .task(TaskScope.ofSeeds(List.of(site.baseUrl() + "/")), settings(5_000, 1_000_000))
+                .released(8, System.currentTimeMillis() + 1).build();
+
+        try (var restored = asyncHarness()) {
+            restored.initializeState(checkpoint);
+            restored.open();
+            restored.processElement(later, 0);
+            restored.endInput();
+
+            assertThat(restored.extractOutputValues()).extracting(result -> result.request().url(), FetchResult::failure)
+                    .containsExactlyInAnyOrder(tuple(inFlight.url(), FetchFailure.DEFERRED), tuple(later.url(), FetchFailure.NONE));
+        }
+        assertThat(site.requestCount("/in-flight")).as("fetched once, before the failure").isOne();
+    }
+
+    private static OneInputStreamOperatorTestHarness<FetchRequest, FetchResult> asyncHarness() throws Exception {
+        return new OneInputStreamOperatorTestHarness<>(
+                new AsyncWaitOperatorFactory<>(new AsyncFetcher(OPTIONS), 10_000, 16, AsyncDataStream.OutputMode.UNORDERED),
+                TypeInformation.of(FetchRequest.class).createSerializer(new SerializerConfigImpl()));
     }
 
     @Test

@@ -21,5 +21,6 @@ class RestoreWindowTest {
     void isEmptyWithoutCheckpointTimesAsOnAFreshStartOrFromAnOlderBuildsState() {
         assertThat(RestoreWindow.start(List.of(), Duration.ofSeconds(10))).isEmpty();
         assertThat(new RestoreWindow().start(Duration.ofSeconds(10))).isEmpty();
+        assertThat(new RestoreWindow().end()).isEmpty();
     }
 }
