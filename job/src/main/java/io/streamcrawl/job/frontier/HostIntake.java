@@ -23,11 +23,12 @@ final class HostIntake {
     private final HostsBackingOff backingOff;
     private final BackoffSettings backoff;
     private final SchedulerMetrics metrics;
-    private final TaskViews views = new TaskViews();
+    private final TaskViews views;
 
-    HostIntake(HostParts host, PageGrants grants, UrlSketches sketches, TaskCounters counters,
+    HostIntake(HostParts host, TaskViews views, PageGrants grants, UrlSketches sketches, TaskCounters counters,
             HostsBackingOff backingOff, BackoffSettings backoff, SchedulerMetrics metrics) {
         this.host = host;
+        this.views = views;
         this.grants = grants;
         this.sketches = sketches;
         this.counters = counters;

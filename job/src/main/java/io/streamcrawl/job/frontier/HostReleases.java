@@ -41,11 +41,11 @@ final class HostReleases {
     private final BackoffSettings backoff;
     private final SchedulerMetrics metrics;
 
-    HostReleases(HostParts host, PageGrants grants, TaskCounters counters, HostsBackingOff backingOff,
+    HostReleases(HostParts host, TaskViews views, PageGrants grants, TaskCounters counters, HostsBackingOff backingOff,
             SchedulerSettings settings, BackoffSettings backoff, SchedulerMetrics metrics) {
         this.host = host;
         this.grants = grants;
-        this.views = new TaskViews();
+        this.views = views;
         this.hostControls = new HostControlViews();
         this.counters = counters;
         this.backingOff = backingOff;

@@ -204,8 +204,10 @@ public final class HostScheduler extends KeyedBroadcastProcessFunction<String, F
                 new HostPageCaps(getRuntimeContext().getMapState(new MapStateDescriptor<>("host-pages", String.class, Long.class))),
                 timer);
         backingOff = new HostsBackingOff();
-        intake = new HostIntake(host, shared.grants(), shared.sketches(), counters, backingOff, backoffSettings, metrics);
-        releases = new HostReleases(host, shared.grants(), counters, backingOff, settings, backoffSettings, metrics);
+        // One parse of each task's spec for both.
+        TaskViews views = new TaskViews();
+        intake = new HostIntake(host, views, shared.grants(), shared.sketches(), counters, backingOff, backoffSettings, metrics);
+        releases = new HostReleases(host, views, shared.grants(), counters, backingOff, settings, backoffSettings, metrics);
         publisher = stats.startPublishing(
                 counters, backingOff,
                 Set.of(TaskCounters.QUEUED, TaskCounters.RELEASED, TaskCounters.GIVEN_UP, TaskCounters.ROBOTS_DISALLOWED),

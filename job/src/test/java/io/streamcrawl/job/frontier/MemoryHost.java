@@ -52,15 +52,16 @@ final class MemoryHost {
     final TreeSet<Long> timers = new TreeSet<>();
     final HostTimer.Timers timerService = HostTimer.Timers.of(timers::add, timers::remove);
     final Map<String, TaskState> tasks = new HashMap<>();
+    private final TaskViews views = new TaskViews();
     final List<FetchRequest> released = new ArrayList<>();
 
     HostIntake intake() {
-        return new HostIntake(parts, grants, (task, hash) -> sketches.computeIfAbsent(task, t -> new ArrayList<>()).add(hash),
+        return new HostIntake(parts, views, grants, (task, hash) -> sketches.computeIfAbsent(task, t -> new ArrayList<>()).add(hash),
                 counters, backingOff, backoff, metrics);
     }
 
     HostReleases releases() {
-        return new HostReleases(parts, grants, counters, backingOff, settings, backoff, metrics);
+        return new HostReleases(parts, views, grants, counters, backingOff, settings, backoff, metrics);
     }
 
     /** Puts a task's spec, enabled. */
